@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+/// @title LossMath
+/// @notice Pure scoring math of DESIGN §5, in WAD (1e18 = 1 = worst loss). The TypeScript twin in
+/// `oracle/scoring/lossMath.ts` computes the same integers; differential tests keep them equal.
+library LossMath {
+    uint256 internal constant WAD = 1e18;
+
+    /// @notice Loss kind of a metric: clipped absolute or clipped squared normalised error.
+    enum LossKind {
+        Absolute,
+        Squared
+    }
+
+    /// @notice Clipped normalised error of one metric: min(d, 1) or min(d², 1) with d = |f − o| / scale.
+    /// @param forecast The forecast value (metric units scaled by its decimals).
+    /// @param outcome The final outcome value, same units.
+    /// @param scale Error that counts as a full miss; must be non-zero.
+    /// @param kind Absolute or Squared.
+    /// @return loss The loss in WAD, in [0, 1e18].
+    function metricLoss(
+        int256 forecast,
+        int256 outcome,
+        uint256 scale,
+        LossKind kind
+    ) internal pure returns (uint256 loss) {
+        uint256 diff = _absDiff(forecast, outcome);
+        if (diff >= scale) return WAD;
+        // diff < scale ≤ 2^256 / 1e18 is not guaranteed, so divide first when the product could overflow.
+        uint256 d = diff <= type(uint256).max / WAD ? (diff * WAD) / scale : WAD - 1;
+        if (kind == LossKind.Absolute) return d;
+        // d < WAD, so d * d < 1e36 fits.
+        return (d * d) / WAD;
+    }
+
+    /// @notice Exponentially weighted moving average step S ← S + alpha·(loss − S).
+    /// @param score The current score (WAD).
+    /// @param loss The newest epoch loss (WAD).
+    /// @param alpha Weight of the newest loss (WAD, in (0, 1e18]).
+    /// @param first True when the candidate has no scored epoch yet: the score becomes the loss.
+    /// @return The new score, rounded toward the old score, always in [min, max] of the two.
+    function ewma(uint256 score, uint256 loss, uint256 alpha, bool first) internal pure returns (uint256) {
+        if (first) return loss;
+        if (loss >= score) return score + ((loss - score) * alpha) / WAD;
+        return score - ((score - loss) * alpha) / WAD;
+    }
+
+    /// @notice Score after `misses` consecutive worst losses (1e18), in closed form:
+    /// S_m = 1 − (1 − alpha)^m · (1 − S). With no scored epoch yet the score is the worst loss.
+    /// @param score The current score (WAD).
+    /// @param alpha EWMA weight (WAD).
+    /// @param misses Number of missed reveals to apply.
+    /// @param first True when the candidate has no scored epoch yet.
+    /// @return The score after the misses.
+    function applyMisses(
+        uint256 score,
+        uint256 alpha,
+        uint256 misses,
+        bool first
+    ) internal pure returns (uint256) {
+        if (misses == 0) return score;
+        if (first) return WAD;
+        return WAD - (rpowWad(WAD - alpha, misses) * (WAD - score)) / WAD;
+    }
+
+    /// @notice x^n for x in WAD, by squaring, rounding down at every step.
+    /// @param x Base in WAD, at most 1e18.
+    /// @param n Exponent.
+    /// @return z x^n in WAD.
+    function rpowWad(uint256 x, uint256 n) internal pure returns (uint256 z) {
+        z = WAD;
+        while (n > 0) {
+            if (n & 1 == 1) z = (z * x) / WAD;
+            x = (x * x) / WAD;
+            n >>= 1;
+        }
+    }
+
+    /// @notice e^(−x) in WAD for x ≥ 0 in WAD. Exact integer recipe (shared with the TS twin):
+    /// x = k·ln2 + r with 0 ≤ r < ln2; e^(−x) = (1e36 / e^r) >> k, e^r by a 24-term Taylor series.
+    /// @param x The exponent magnitude in WAD.
+    /// @return The value of e^(−x) in WAD, 0 once it is below 1e-18.
+    function expNegWad(uint256 x) internal pure returns (uint256) {
+        if (x >= 42e18) return 0;
+        uint256 ln2 = 693147180559945309;
+        uint256 k = x / ln2;
+        uint256 r = x - k * ln2;
+        uint256 term = WAD;
+        uint256 sum = WAD;
+        for (uint256 i = 1; i < 24; ++i) {
+            term = (term * r) / (i * WAD);
+            if (term == 0) break;
+            sum += term;
+        }
+        return ((WAD * WAD) / sum) >> k;
+    }
+
+    /// @dev |a − b| without overflow for any int256 pair.
+    function _absDiff(int256 a, int256 b) private pure returns (uint256) {
+        // Casting to uint256 and subtracting in two's complement is exact modulo 2^256; the larger
+        // minus the smaller is below 2^256, so the wrapped result is the true distance.
+        unchecked {
+            return a >= b ? uint256(a) - uint256(b) : uint256(b) - uint256(a);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import { createRequire } from "node:module";
+
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/** Solidity version: must equal the pinned npm `solc` package, whose soljson.js is the compiler. */
+export const SOLC_VERSION = "0.8.37";
+/** Gas targets in the issues are quoted for the Prague schedule; compile and simulate for it. */
+export const EVM_VERSION = "prague";
+
+const solcPackageVersion: string = require("solc/package.json").version;
+if (solcPackageVersion !== SOLC_VERSION) {
+  throw new Error(
+    `hardhat.config.ts: SOLC_VERSION ${SOLC_VERSION} differs from the installed npm solc ${solcPackageVersion}; pin both to the same version.`,
+  );
+}
+
+export default defineConfig({
+  plugins: [hardhatViem, hardhatViemAssertions, hardhatNetworkHelpers, hardhatMocha, hardhatIgnitionViem],
+  solidity: {
+    version: SOLC_VERSION,
+    // The npm solc package ships the compiler as soljson.js; Hardhat never downloads one.
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      evmVersion: EVM_VERSION,
+      optimizer: { enabled: true, runs: 10_000 },
+    },
+  },
+  networks: {
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_VERSION,
+      allowBlocksWithSameTimestamp: true,
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+  },
+  test: {
+    solidity: {
+      // Fixed seed: local runs are reproducible. CI raises the run counts through inline config.
+      fuzz: {
+        runs: 256,
+        seed: "0x67656e676f762d66757a7a2d736565642d7631000000000000000000000000ff",
+      },
+      invariant: { runs: 64, depth: 64, failOnRevert: false },
+    },
+    mocha: { timeout: 120_000 },
+  },
+});
