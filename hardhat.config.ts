@@ -29,7 +29,8 @@ export default defineConfig({
     path: require.resolve("solc/soljson.js"),
     settings: {
       evmVersion: EVM_VERSION,
-      optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
+      optimizer: { enabled: true, runs: 200 },
     },
   },
   networks: {

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import { IGengovHub } from "../interfaces/IGengovHub.sol";
+import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import { HubStorage } from "./HubStorage.sol";
+
+/// @title Agreements
+/// @notice Creation and validation of agreements (DESIGN §4), the arbiter's reporter-set change,
+/// treasury deposits, and the read-only views of agreements.
+abstract contract Agreements is HubStorage {
+    using SafeERC20 for IERC20;
+
+    /// @inheritdoc IGengovHub
+    function createAgreement(AgreementParams calldata p, string calldata text)
+        external
+        returns (uint256 agreementId)
+    {
+        if (bytes(text).length == 0) revert AgreementParameterInvalid("text");
+        _validateClock(p);
+        _validateEconomics(p);
+        agreementId = ++_agreementCount;
+        Agreement storage a = _agreements[agreementId];
+        a.genesis = p.genesis == 0 ? uint64(block.timestamp) : p.genesis;
+        a.epochLength = p.epochLength;
+        a.reportWindow = p.reportWindow;
+        a.revealWindow = p.revealWindow;
+        a.executionWindow = p.executionWindow;
+        a.challengePeriod = p.challengePeriod;
+        a.rulingPeriod = p.rulingPeriod;
+        a.horizon = p.horizon;
+        a.selection = p.selection;
+        a.bondToken = p.bondToken;
+        a.alpha = p.alpha;
+        a.minScored = p.minScored;
+        a.openInputs = p.openInputs;
+        a.arbiter = p.arbiter;
+        a.margin = p.margin;
+        a.minBond = p.minBond;
+        a.missPenalty = p.missPenalty;
+        a.rejectPenalty = p.rejectPenalty;
+        a.challengeBond = p.challengeBond;
+        a.randomness = p.randomness;
+        a.eta = p.eta;
+        a.exitDelay = p.exitDelay;
+        a.maxInputBytes = p.maxInputBytes;
+        a.maxInputsPerEpoch = p.maxInputsPerEpoch;
+        a.textHash = keccak256(bytes(text));
+        _storeMetrics(agreementId, a, p.metrics);
+        _storeReporters(agreementId, a, p.reporters, p.quorum);
+        _storeCapsAndAllowlist(agreementId, a, p);
+        emit AgreementCreated(agreementId, msg.sender, a.textHash, text, p);
+    }
+
+    /// @inheritdoc IGengovHub
+    function setReporters(uint256 agreementId, address[] calldata reporters, uint8 quorum) external {
+        Agreement storage a = _agreement(agreementId);
+        if (msg.sender != a.arbiter) revert CallerNotArbiter(msg.sender);
+        address[] storage old = a.reporters;
+        for (uint256 i = 0; i < old.length; ++i) _isReporter[agreementId][old[i]] = false;
+        delete a.reporters;
+        _storeReporters(agreementId, a, reporters, quorum);
+        emit ReportersChanged(agreementId, reporters, quorum);
+    }
+
+    /// @inheritdoc IGengovHub
+    function deposit(uint256 agreementId, address token, uint256 amount) external returns (uint256 received) {
+        _agreement(agreementId);
+        if (token == address(0)) revert ZeroAddress();
+        received = _pull(IERC20(token), amount);
+        _treasury[agreementId][token] += received;
+        emit TreasuryDeposited(agreementId, token, msg.sender, received);
+    }
+
+    // ─────────────────────────────────────────── views ───────────────────────────────────────────
+
+    /// @inheritdoc IGengovHub
+    function epochAt(uint256 agreementId, uint256 t) external view returns (uint64) {
+        return _epochAt(agreementId, _agreement(agreementId), t);
+    }
+
+    /// @inheritdoc IGengovHub
+    function agreement(uint256 agreementId)
+        external
+        view
+        returns (AgreementParams memory p, bytes32 textHash, uint256 candidateCount)
+    {
+        Agreement storage a = _agreement(agreementId);
+        p.genesis = a.genesis;
+        p.epochLength = a.epochLength;
+        p.horizon = a.horizon;
+        p.reportWindow = a.reportWindow;
+        p.revealWindow = a.revealWindow;
+        p.executionWindow = a.executionWindow;
+        p.challengePeriod = a.challengePeriod;
+        p.rulingPeriod = a.rulingPeriod;
+        p.metrics = new Metric[](a.metricCount);
+        for (uint256 i = 0; i < a.metricCount; ++i) {
+            MetricConfig storage m = _metrics[agreementId][i];
+            p.metrics[i] = Metric({ name: m.name, decimals: m.decimals, lossKind: m.lossKind, scale: m.scale });
+        }
+        p.reporters = a.reporters;
+        p.quorum = a.quorum;
+        p.arbiter = a.arbiter;
+        p.bondToken = a.bondToken;
+        p.minBond = a.minBond;
+        p.missPenalty = a.missPenalty;
+        p.rejectPenalty = a.rejectPenalty;
+        p.challengeBond = a.challengeBond;
+        p.exitDelay = a.exitDelay;
+        p.alpha = a.alpha;
+        p.minScored = a.minScored;
+        p.selection = a.selection;
+        p.margin = a.margin;
+        p.eta = a.eta;
+        p.randomness = a.randomness;
+        p.capTokens = a.capTokens;
+        p.maxOutflowPerEpoch = new uint256[](a.capTokens.length);
+        for (uint256 i = 0; i < a.capTokens.length; ++i) {
+            p.maxOutflowPerEpoch[i] = _outflowCap[agreementId][a.capTokens[i]];
+        }
+        p.openInputs = a.openInputs;
+        p.maxInputBytes = a.maxInputBytes;
+        p.maxInputsPerEpoch = a.maxInputsPerEpoch;
+        return (p, a.textHash, a.candidateCount);
+    }
+
+    /// @inheritdoc IGengovHub
+    function treasuryBalance(uint256 agreementId, address token) external view returns (uint256) {
+        return _treasury[agreementId][token];
+    }
+
+    // ───────────────────────────────────────── internals ─────────────────────────────────────────
+
+    /// @dev Pulls `amount` of `token` from the caller and returns what actually arrived, so fee-on-
+    /// transfer tokens are booked at their real value.
+    function _pull(IERC20 token, uint256 amount) internal returns (uint256 received) {
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        received = token.balanceOf(address(this)) - before;
+        if (received == 0) revert BondAmountInvalid(amount);
+    }
+
+    function _validateClock(AgreementParams calldata p) private view {
+        if (p.epochLength == 0) revert AgreementParameterInvalid("epochLength");
+        if (p.genesis != 0 && p.genesis < block.timestamp) revert AgreementParameterInvalid("genesis");
+        if (p.horizon == 0 || p.horizon > _MAX_HORIZON) revert AgreementParameterInvalid("horizon");
+        if (p.reportWindow == 0) revert AgreementParameterInvalid("reportWindow");
+        if (p.revealWindow == 0 || uint256(p.reportWindow) + p.revealWindow > p.epochLength) {
+            revert AgreementParameterInvalid("revealWindow");
+        }
+        if (p.executionWindow == 0) revert AgreementParameterInvalid("executionWindow");
+        if (p.challengePeriod == 0) revert AgreementParameterInvalid("challengePeriod");
+        if (
+            p.rulingPeriod == 0 ||
+            2 * uint256(p.executionWindow) + p.challengePeriod + p.rulingPeriod > p.epochLength
+        ) revert AgreementParameterInvalid("rulingPeriod");
+        // A forecast committed at the latest moment stays unrevealed for at most (h + 1)·L + rw + rv;
+        // exiting must outlast it so that skipping a reveal is still penalised.
+        uint256 longest = (uint256(p.horizon) + 1) * p.epochLength + p.reportWindow + p.revealWindow;
+        if (p.exitDelay < longest) revert AgreementParameterInvalid("exitDelay");
+    }
+
+    function _validateEconomics(AgreementParams calldata p) private view {
+        if (p.metrics.length == 0 || p.metrics.length > _MAX_METRICS) revert AgreementParameterInvalid("metrics");
+        if (p.arbiter == address(0)) revert AgreementParameterInvalid("arbiter");
+        if (p.bondToken.code.length == 0) revert AgreementParameterInvalid("bondToken");
+        if (p.minBond == 0 || p.minBond > type(uint96).max) revert AgreementParameterInvalid("minBond");
+        if (p.missPenalty > p.minBond) revert AgreementParameterInvalid("missPenalty");
+        if (p.rejectPenalty > p.minBond) revert AgreementParameterInvalid("rejectPenalty");
+        if (p.challengeBond == 0) revert AgreementParameterInvalid("challengeBond");
+        if (p.alpha == 0 || p.alpha > _WAD) revert AgreementParameterInvalid("alpha");
+        if (p.margin > _WAD) revert AgreementParameterInvalid("margin");
+        if (p.selection == Selection.Weighted) {
+            if (p.eta == 0 || p.eta > 1000 * _WAD) revert AgreementParameterInvalid("eta");
+            if (p.randomness.code.length == 0) revert AgreementParameterInvalid("randomness");
+        }
+        if (p.capTokens.length != p.maxOutflowPerEpoch.length) revert AgreementParameterInvalid("maxOutflowPerEpoch");
+        if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536) revert AgreementParameterInvalid("maxInputBytes");
+        if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > 10_000) {
+            revert AgreementParameterInvalid("maxInputsPerEpoch");
+        }
+        if (!p.openInputs && p.inputAllowlist.length == 0) revert AgreementParameterInvalid("inputAllowlist");
+    }
+
+    function _storeMetrics(uint256 agreementId, Agreement storage a, Metric[] calldata metrics) private {
+        for (uint256 i = 0; i < metrics.length; ++i) {
+            Metric calldata m = metrics[i];
+            if (m.scale == 0 || m.lossKind > 1 || m.decimals > 18 || bytes(m.name).length == 0) {
+                revert AgreementParameterInvalid("metrics");
+            }
+            _metrics[agreementId][i] = MetricConfig({
+                scale: m.scale,
+                lossKind: m.lossKind,
+                decimals: m.decimals,
+                name: m.name
+            });
+        }
+        a.metricCount = uint8(metrics.length);
+    }
+
+    function _storeReporters(uint256 agreementId, Agreement storage a, address[] calldata reporters, uint8 quorum)
+        private
+    {
+        if (reporters.length == 0 || reporters.length > _MAX_REPORTERS) revert AgreementParameterInvalid("reporters");
+        for (uint256 i = 0; i < reporters.length; ++i) {
+            address r = reporters[i];
+            if (r == address(0) || _isReporter[agreementId][r]) revert AgreementParameterInvalid("reporters");
+            _isReporter[agreementId][r] = true;
+            a.reporters.push(r);
+        }
+        if (quorum == 0 || quorum > reporters.length) revert AgreementParameterInvalid("quorum");
+        a.quorum = quorum;
+    }
+
+    function _storeCapsAndAllowlist(uint256 agreementId, Agreement storage a, AgreementParams calldata p) private {
+        for (uint256 i = 0; i < p.capTokens.length; ++i) {
+            address token = p.capTokens[i];
+            if (token == address(0) || _outflowCap[agreementId][token] != 0 || p.maxOutflowPerEpoch[i] == 0) {
+                revert AgreementParameterInvalid("capTokens");
+            }
+            _outflowCap[agreementId][token] = p.maxOutflowPerEpoch[i];
+            a.capTokens.push(token);
+        }
+        for (uint256 i = 0; i < p.inputAllowlist.length; ++i) {
+            if (p.inputAllowlist[i] == address(0)) revert AgreementParameterInvalid("inputAllowlist");
+            _inputAllowed[agreementId][p.inputAllowlist[i]] = true;
+        }
+    }
+}

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+/// @title IGengovHub
+/// @notice One hub holding many language-model agreements: agreement texts and parameters, participant
+/// inputs, bonded candidate models, commit–reveal forecasts scored against reported outcomes, and the
+/// selection of the candidate that executes each epoch. Timeline and rules: DESIGN.md §3–§5.
+interface IGengovHub {
+    // ─────────────────────────────────────────── types ───────────────────────────────────────────
+
+    /// @notice How the executor of an epoch is chosen among eligible candidates.
+    enum Selection {
+        Leader,
+        Weighted
+    }
+
+    /// @notice Fate of an epoch's outcome.
+    enum OutcomeStatus {
+        Pending,
+        Final,
+        Void
+    }
+
+    /// @notice A metric reporters observe and candidates forecast.
+    /// @dev `lossKind`: 0 = Absolute, 1 = Squared (see LossMath).
+    struct Metric {
+        string name;
+        uint8 decimals;
+        uint8 lossKind;
+        uint128 scale;
+    }
+
+    /// @notice Creation parameters of an agreement (DESIGN §4). Immutable once created, except the
+    /// reporter set and quorum, which only the arbiter may change.
+    struct AgreementParams {
+        uint64 genesis;
+        uint32 epochLength;
+        uint8 horizon;
+        uint32 reportWindow;
+        uint32 revealWindow;
+        uint32 executionWindow;
+        uint32 challengePeriod;
+        uint32 rulingPeriod;
+        Metric[] metrics;
+        address[] reporters;
+        uint8 quorum;
+        address arbiter;
+        address bondToken;
+        uint128 minBond;
+        uint128 missPenalty;
+        uint128 rejectPenalty;
+        uint128 challengeBond;
+        uint32 exitDelay;
+        uint64 alpha;
+        uint16 minScored;
+        Selection selection;
+        uint64 margin;
+        uint64 eta;
+        address randomness;
+        address[] capTokens;
+        uint256[] maxOutflowPerEpoch;
+        bool openInputs;
+        address[] inputAllowlist;
+        uint32 maxInputBytes;
+        uint32 maxInputsPerEpoch;
+    }
+
+    /// @notice What a candidate looks like now, with missed reveals whose deadline has passed applied.
+    struct CandidateView {
+        address owner;
+        address operator;
+        bytes32 specHash;
+        uint256 bond;
+        uint256 score;
+        uint32 scoredCount;
+        uint32 misses;
+        uint32 executions;
+        uint64 exitAt;
+        bool exiting;
+        bool withdrawn;
+        bool eligible;
+    }
+
+    // ─────────────────────────────────────────── events ──────────────────────────────────────────
+
+    /// @notice An agreement was created; the full text is emitted once here and only its hash stored.
+    event AgreementCreated(
+        uint256 indexed agreementId,
+        address indexed creator,
+        bytes32 indexed textHash,
+        string text,
+        AgreementParams params
+    );
+    /// @notice The arbiter replaced the reporter set and quorum.
+    event ReportersChanged(uint256 indexed agreementId, address[] reporters, uint8 quorum);
+    /// @notice A participant submitted an input; `inputsHash` is the epoch's hash chain after it.
+    event InputSubmitted(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        address indexed sender,
+        uint32 index,
+        bytes data,
+        bytes32 inputsHash
+    );
+    /// @notice A candidate was registered with a bond.
+    event CandidateRegistered(
+        uint256 indexed agreementId,
+        uint256 indexed candidateId,
+        address indexed owner,
+        address operator,
+        bytes32 specHash,
+        uint256 bond
+    );
+    /// @notice A candidate's bond grew.
+    event BondToppedUp(uint256 indexed agreementId, uint256 indexed candidateId, uint256 amount, uint256 bond);
+    /// @notice A candidate's operator key was rotated.
+    event OperatorChanged(uint256 indexed agreementId, uint256 indexed candidateId, address operator);
+    /// @notice A candidate asked to leave; it is ineligible from now and may withdraw at `exitAt`.
+    event ExitRequested(uint256 indexed agreementId, uint256 indexed candidateId, uint64 exitAt);
+    /// @notice A candidate's remaining bond was paid back to its owner.
+    event BondWithdrawn(uint256 indexed agreementId, uint256 indexed candidateId, address to, uint256 amount);
+    /// @notice A forecast commitment was stored (or replaced before the deadline).
+    event ForecastCommitted(
+        uint256 indexed agreementId,
+        uint256 indexed candidateId,
+        uint64 indexed targetEpoch,
+        bytes32 commitment
+    );
+    /// @notice A forecast was revealed and scored.
+    event ForecastRevealed(
+        uint256 indexed agreementId,
+        uint256 indexed candidateId,
+        uint64 indexed targetEpoch,
+        int128[] values,
+        uint256 loss,
+        uint256 score
+    );
+    /// @notice Missed reveals were applied: worst loss each and `penalty` moved from bond to treasury.
+    event RevealsMissed(
+        uint256 indexed agreementId,
+        uint256 indexed candidateId,
+        uint32 misses,
+        uint256 penalty,
+        uint256 score
+    );
+    /// @notice A reporter reported (or corrected) its observation of an epoch's metrics.
+    event OutcomeReported(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        address indexed reporter,
+        int128[] values
+    );
+    /// @notice An epoch's outcome was fixed as the per-metric median of the reports.
+    event OutcomeFinalized(uint256 indexed agreementId, uint64 indexed epoch, int128[] values);
+    /// @notice An epoch's outcome is void (quorum not reached); nothing is scored for it.
+    event OutcomeVoided(uint256 indexed agreementId, uint64 indexed epoch, uint8 reports);
+    /// @notice The executor of an epoch was fixed (0 = none); `fallbackCandidate` is next in the ranking.
+    event ExecutorSelected(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 executor,
+        uint256 fallbackCandidate
+    );
+    /// @notice Tokens were deposited into an agreement's treasury.
+    event TreasuryDeposited(uint256 indexed agreementId, address indexed token, address from, uint256 amount);
+
+    // ─────────────────────────────────────────── errors ──────────────────────────────────────────
+
+    /// @notice A creation parameter is invalid; `parameter` names it (DESIGN §4 names).
+    error AgreementParameterInvalid(string parameter);
+    /// @notice No agreement with this id.
+    error AgreementUnknown(uint256 agreementId);
+    /// @notice The agreement's first epoch has not started.
+    error AgreementNotStarted(uint256 agreementId, uint64 genesis);
+    /// @notice Only the agreement's arbiter may do this.
+    error CallerNotArbiter(address caller);
+    /// @notice The input is empty or larger than `maxInputBytes`.
+    error InputSizeInvalid(uint256 size, uint256 maxInputBytes);
+    /// @notice The epoch already holds `maxInputsPerEpoch` inputs.
+    error InputLimitReached(uint64 epoch, uint32 maxInputsPerEpoch);
+    /// @notice The agreement's inputs are allow-listed and the sender is not on the list.
+    error InputSenderNotAllowed(address sender);
+    /// @notice No candidate with this id in the agreement.
+    error CandidateUnknown(uint256 candidateId);
+    /// @notice Only the candidate's operator may do this.
+    error CallerNotOperator(uint256 candidateId, address caller);
+    /// @notice Only the candidate's owner may do this.
+    error CallerNotOwner(uint256 candidateId, address caller);
+    /// @notice The candidate has requested exit (or withdrawn) and may not do this.
+    error CandidateExiting(uint256 candidateId);
+    /// @notice The candidate's exit delay has not passed (or exit was never requested).
+    error CandidateExitNotReady(uint256 candidateId, uint64 exitAt);
+    /// @notice The bond amount is zero, too large, or the transfer delivered nothing.
+    error BondAmountInvalid(uint256 amount);
+    /// @notice The agreement already has the maximum number of candidates.
+    error CandidateLimitReached(uint256 agreementId);
+    /// @notice A zero address was given where an account is required.
+    error ZeroAddress();
+    /// @notice Zero commitments are rejected.
+    error CommitmentZero();
+    /// @notice The target epoch is not `currentEpoch + horizon`, so its commit window is not open.
+    error CommitWindowClosed(uint64 targetEpoch, uint64 currentEpoch);
+    /// @notice The reveal window of the target epoch is not open now.
+    error RevealWindowClosed(uint64 targetEpoch, uint64 opensAt, uint64 closesAt);
+    /// @notice There is no unrevealed commitment of this candidate for the target (never committed,
+    /// already revealed, or already counted as missed).
+    error ForecastNotPending(uint256 candidateId, uint64 targetEpoch);
+    /// @notice The revealed values and salt do not hash to the stored commitment.
+    error ForecastMismatch(uint256 candidateId, uint64 targetEpoch);
+    /// @notice The number of values differs from the agreement's number of metrics.
+    error ValuesLengthInvalid(uint256 length, uint256 metrics);
+    /// @notice The caller is not in the agreement's reporter set.
+    error ReporterUnknown(address caller);
+    /// @notice The report window of the epoch is not open now.
+    error ReportWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
+    /// @notice The outcome of the epoch cannot be fixed before its report window ends.
+    error OutcomeNotReady(uint64 epoch, uint64 readyAt);
+    /// @notice The epoch's outcome is void: nothing to reveal or score.
+    error OutcomeIsVoid(uint64 epoch);
+    /// @notice The executor of the epoch can only be fixed in [end(e), end(e) + reportWindow + revealWindow).
+    error SelectionWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
+
+    // ───────────────────────────────────────── agreements ────────────────────────────────────────
+
+    /// @notice Create an agreement; its text is emitted once and only its keccak256 stored.
+    /// @param params The agreement's parameters; `genesis` 0 means "now".
+    /// @param text The agreement in natural language.
+    /// @return agreementId The new agreement's id (from 1).
+    function createAgreement(AgreementParams calldata params, string calldata text)
+        external
+        returns (uint256 agreementId);
+
+    /// @notice Replace the reporter set and quorum (arbiter only). Applies to reports from now on.
+    /// @param agreementId The agreement.
+    /// @param reporters The new reporter set (1–32 distinct non-zero addresses).
+    /// @param quorum Reports needed for a final outcome (1..reporters.length).
+    function setReporters(uint256 agreementId, address[] calldata reporters, uint8 quorum) external;
+
+    /// @notice Submit an input for the current epoch; extends the epoch's hash chain.
+    /// @param agreementId The agreement.
+    /// @param data The input bytes (untrusted; models see them as data, never as instructions).
+    /// @return epoch The epoch the input belongs to.
+    /// @return inputsHash The epoch's hash chain after this input.
+    function submitInput(uint256 agreementId, bytes calldata data)
+        external
+        returns (uint64 epoch, bytes32 inputsHash);
+
+    /// @notice Fund an agreement's treasury (balance-difference accounting).
+    /// @param agreementId The agreement.
+    /// @param token The ERC-20 token.
+    /// @param amount The amount to pull from the caller.
+    /// @return received What the hub actually received.
+    function deposit(uint256 agreementId, address token, uint256 amount) external returns (uint256 received);
+
+    // ───────────────────────────────────────── candidates ────────────────────────────────────────
+
+    /// @notice Register a candidate model with a bond pulled from the caller (who becomes its owner).
+    /// @param agreementId The agreement.
+    /// @param specHash keccak256 of the candidate's canonical JSON model spec.
+    /// @param bond The bond amount to pull in the agreement's bond token.
+    /// @param operator The key that commits, reveals and executes for the candidate.
+    /// @return candidateId The candidate's id within the agreement (from 1).
+    function registerCandidate(uint256 agreementId, bytes32 specHash, uint256 bond, address operator)
+        external
+        returns (uint256 candidateId);
+
+    /// @notice Same as registerCandidate, with an EIP-2612 permit so one transaction suffices.
+    /// @param agreementId The agreement.
+    /// @param specHash keccak256 of the model spec.
+    /// @param bond The bond amount.
+    /// @param operator The operator key.
+    /// @param deadline Permit deadline.
+    /// @param v Permit signature v.
+    /// @param r Permit signature r.
+    /// @param s Permit signature s.
+    /// @return candidateId The new candidate's id.
+    function registerCandidateWithPermit(
+        uint256 agreementId,
+        bytes32 specHash,
+        uint256 bond,
+        address operator,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 candidateId);
+
+    /// @notice Add to a candidate's bond (anyone may pay).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param amount The amount to pull from the caller.
+    function topUp(uint256 agreementId, uint256 candidateId, uint256 amount) external;
+
+    /// @notice Rotate the operator key (owner only). Pending reveals stay valid: the operator is not
+    /// part of the commitment.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param operator The new operator.
+    function setOperator(uint256 agreementId, uint256 candidateId, address operator) external;
+
+    /// @notice Start leaving (owner only): ineligible and no new commits from now; bond withdrawable
+    /// after `exitDelay`, which outlasts every pending reveal so a skipped reveal is still penalised.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    function requestExit(uint256 agreementId, uint256 candidateId) external;
+
+    /// @notice Pay the remaining bond, after missed-reveal penalties, to the owner.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return amount The amount paid.
+    function withdraw(uint256 agreementId, uint256 candidateId) external returns (uint256 amount);
+
+    /// @notice Apply a candidate's missed reveals whose deadlines have passed (anyone may call).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return misses How many misses were applied now.
+    function poke(uint256 agreementId, uint256 candidateId) external returns (uint256 misses);
+
+    // ───────────────────────────────────────── forecasts ─────────────────────────────────────────
+
+    /// @notice Commit (or, before the deadline, replace) a forecast for `targetEpoch`, which must be
+    /// the current epoch plus the horizon. Operator only.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The epoch whose outcome is forecast.
+    /// @param commitment See `forecastCommitment`.
+    function commitForecast(uint256 agreementId, uint256 candidateId, uint64 targetEpoch, bytes32 commitment)
+        external;
+
+    /// @notice Reveal a committed forecast in the target's reveal window; scores it against the final
+    /// outcome and updates the candidate's EWMA score. Operator only.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The target epoch.
+    /// @param values One value per metric.
+    /// @param salt The 32-byte salt used in the commitment.
+    /// @return loss The epoch loss (WAD).
+    function revealForecast(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch,
+        int128[] calldata values,
+        bytes32 salt
+    ) external returns (uint256 loss);
+
+    /// @notice The normative commitment: keccak256(abi.encode(FORECAST_TAG, chainid, hub, agreementId,
+    /// candidateId, targetEpoch, values, salt)).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The target epoch.
+    /// @param values One value per metric.
+    /// @param salt A 32-byte random salt.
+    /// @return The commitment hash.
+    function forecastCommitment(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch,
+        int128[] calldata values,
+        bytes32 salt
+    ) external view returns (bytes32);
+
+    // ───────────────────────────────────────── outcomes ──────────────────────────────────────────
+
+    /// @notice Report the observed metrics of `epoch` in its report window; a second report by the
+    /// same reporter replaces the first.
+    /// @param agreementId The agreement.
+    /// @param epoch The observed epoch.
+    /// @param values One value per metric.
+    function reportOutcome(uint256 agreementId, uint64 epoch, int128[] calldata values) external;
+
+    /// @notice Fix an epoch's outcome after its report window: median of the reports, or void below
+    /// quorum. Anyone may call; the first reveal also does it.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return status Final or Void.
+    function finalizeOutcome(uint256 agreementId, uint64 epoch) external returns (OutcomeStatus status);
+
+    // ───────────────────────────────────────── selection ─────────────────────────────────────────
+
+    /// @notice Fix the executor of `epoch` from the effective scores at its end (anyone may call, in
+    /// [end(e), end(e) + reportWindow + revealWindow); the first reveal for target `epoch` does it too).
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return executor The executor's candidate id (0 if none).
+    /// @return fallbackCandidate The next eligible candidate in the ranking (0 if none).
+    function selectExecutor(uint256 agreementId, uint64 epoch)
+        external
+        returns (uint256 executor, uint256 fallbackCandidate);
+
+    // ─────────────────────────────────────────── views ───────────────────────────────────────────
+
+    /// @notice The epoch containing timestamp `t` (reverts before genesis).
+    /// @param agreementId The agreement.
+    /// @param t A timestamp.
+    /// @return The epoch index.
+    function epochAt(uint256 agreementId, uint256 t) external view returns (uint64);
+
+    /// @notice The agreement's parameters and text hash.
+    /// @param agreementId The agreement.
+    /// @return params The parameters as created (reporters: current set).
+    /// @return textHash keccak256 of the text.
+    /// @return candidateCount Number of registered candidates.
+    function agreement(uint256 agreementId)
+        external
+        view
+        returns (AgreementParams memory params, bytes32 textHash, uint256 candidateCount);
+
+    /// @notice A candidate's state with missed reveals up to now applied (what `poke` would write).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return The candidate.
+    function candidate(uint256 agreementId, uint256 candidateId) external view returns (CandidateView memory);
+
+    /// @notice The stored commitment slot for a candidate's target (it may hold an older target's hash).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The target epoch.
+    /// @return commitment The slot's content.
+    /// @return pending True if a commitment for exactly this target awaits its reveal.
+    function forecastSlot(uint256 agreementId, uint256 candidateId, uint64 targetEpoch)
+        external
+        view
+        returns (bytes32 commitment, bool pending);
+
+    /// @notice An epoch's input hash chain and count.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return inputsHash The chain head (zero when no input).
+    /// @return count Number of inputs.
+    function epochInputs(uint256 agreementId, uint64 epoch) external view returns (bytes32 inputsHash, uint32 count);
+
+    /// @notice An epoch's outcome.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return status Pending, Final or Void (Pending until someone fixes it).
+    /// @return values The medians when Final.
+    /// @return reports Number of reporters who reported.
+    function outcome(uint256 agreementId, uint64 epoch)
+        external
+        view
+        returns (OutcomeStatus status, int128[] memory values, uint8 reports);
+
+    /// @notice The executor of an epoch: the fixed one if fixed, otherwise what fixing now would give.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return executor Candidate id or 0.
+    /// @return fallbackCandidate Next in the ranking or 0.
+    /// @return isFixed Whether the choice is stored on-chain.
+    function executorOf(uint256 agreementId, uint64 epoch)
+        external
+        view
+        returns (uint256 executor, uint256 fallbackCandidate, bool isFixed);
+
+    /// @notice Eligible candidates ordered by effective score at the end of `epoch` (best first, ties
+    /// by lower id), and their scores. Valid while the epoch's selection window is open.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return ids Candidate ids.
+    /// @return scores Their effective scores (WAD).
+    function ranking(uint256 agreementId, uint64 epoch)
+        external
+        view
+        returns (uint256[] memory ids, uint256[] memory scores);
+
+    /// @notice An agreement's treasury balance of a token.
+    /// @param agreementId The agreement.
+    /// @param token The token.
+    /// @return The balance held for the agreement.
+    function treasuryBalance(uint256 agreementId, address token) external view returns (uint256);
+}
