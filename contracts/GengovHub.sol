@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { Candidates } from "./hub/Candidates.sol";
-import { Forecasts } from "./hub/Forecasts.sol";
-import { Inputs } from "./hub/Inputs.sol";
+import {Candidates} from "./hub/Candidates.sol";
+import {Forecasts} from "./hub/Forecasts.sol";
+import {Inputs} from "./hub/Inputs.sol";
 
 /// @title GengovHub
 /// @notice The singleton hub: every agreement, candidate, forecast, outcome and executor selection.

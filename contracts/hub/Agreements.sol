@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-import { HubStorage } from "./HubStorage.sol";
+import {HubStorage} from "./HubStorage.sol";
 
 /// @title Agreements
 /// @notice Creation and validation of agreements (DESIGN §4), the arbiter's reporter-set change,
@@ -14,10 +14,10 @@ abstract contract Agreements is HubStorage {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IGengovHub
-    function createAgreement(AgreementParams calldata p, string calldata text)
-        external
-        returns (uint256 agreementId)
-    {
+    function createAgreement(
+        AgreementParams calldata p,
+        string calldata text
+    ) external returns (uint256 agreementId) {
         if (bytes(text).length == 0) revert AgreementParameterInvalid("text");
         _validateClock(p);
         _validateEconomics(p);
@@ -82,11 +82,9 @@ abstract contract Agreements is HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    function agreement(uint256 agreementId)
-        external
-        view
-        returns (AgreementParams memory p, bytes32 textHash, uint256 candidateCount)
-    {
+    function agreement(
+        uint256 agreementId
+    ) external view returns (AgreementParams memory p, bytes32 textHash, uint256 candidateCount) {
         Agreement storage a = _agreement(agreementId);
         p.genesis = a.genesis;
         p.epochLength = a.epochLength;
@@ -99,7 +97,7 @@ abstract contract Agreements is HubStorage {
         p.metrics = new Metric[](a.metricCount);
         for (uint256 i = 0; i < a.metricCount; ++i) {
             MetricConfig storage m = _metrics[agreementId][i];
-            p.metrics[i] = Metric({ name: m.name, decimals: m.decimals, lossKind: m.lossKind, scale: m.scale });
+            p.metrics[i] = Metric({name: m.name, decimals: m.decimals, lossKind: m.lossKind, scale: m.scale});
         }
         p.reporters = a.reporters;
         p.quorum = a.quorum;
@@ -164,7 +162,8 @@ abstract contract Agreements is HubStorage {
     }
 
     function _validateEconomics(AgreementParams calldata p) private view {
-        if (p.metrics.length == 0 || p.metrics.length > _MAX_METRICS) revert AgreementParameterInvalid("metrics");
+        if (p.metrics.length == 0 || p.metrics.length > _MAX_METRICS)
+            revert AgreementParameterInvalid("metrics");
         if (p.arbiter == address(0)) revert AgreementParameterInvalid("arbiter");
         if (p.bondToken.code.length == 0) revert AgreementParameterInvalid("bondToken");
         if (p.minBond == 0 || p.minBond > type(uint96).max) revert AgreementParameterInvalid("minBond");
@@ -177,8 +176,10 @@ abstract contract Agreements is HubStorage {
             if (p.eta == 0 || p.eta > 1000 * _WAD) revert AgreementParameterInvalid("eta");
             if (p.randomness.code.length == 0) revert AgreementParameterInvalid("randomness");
         }
-        if (p.capTokens.length != p.maxOutflowPerEpoch.length) revert AgreementParameterInvalid("maxOutflowPerEpoch");
-        if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536) revert AgreementParameterInvalid("maxInputBytes");
+        if (p.capTokens.length != p.maxOutflowPerEpoch.length)
+            revert AgreementParameterInvalid("maxOutflowPerEpoch");
+        if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536)
+            revert AgreementParameterInvalid("maxInputBytes");
         if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > 10_000) {
             revert AgreementParameterInvalid("maxInputsPerEpoch");
         }
@@ -201,10 +202,14 @@ abstract contract Agreements is HubStorage {
         a.metricCount = uint8(metrics.length);
     }
 
-    function _storeReporters(uint256 agreementId, Agreement storage a, address[] calldata reporters, uint8 quorum)
-        private
-    {
-        if (reporters.length == 0 || reporters.length > _MAX_REPORTERS) revert AgreementParameterInvalid("reporters");
+    function _storeReporters(
+        uint256 agreementId,
+        Agreement storage a,
+        address[] calldata reporters,
+        uint8 quorum
+    ) private {
+        if (reporters.length == 0 || reporters.length > _MAX_REPORTERS)
+            revert AgreementParameterInvalid("reporters");
         for (uint256 i = 0; i < reporters.length; ++i) {
             address r = reporters[i];
             if (r == address(0) || _isReporter[agreementId][r]) revert AgreementParameterInvalid("reporters");
@@ -215,7 +220,11 @@ abstract contract Agreements is HubStorage {
         a.quorum = quorum;
     }
 
-    function _storeCapsAndAllowlist(uint256 agreementId, Agreement storage a, AgreementParams calldata p) private {
+    function _storeCapsAndAllowlist(
+        uint256 agreementId,
+        Agreement storage a,
+        AgreementParams calldata p
+    ) private {
         for (uint256 i = 0; i < p.capTokens.length; ++i) {
             address token = p.capTokens[i];
             if (token == address(0) || _outflowCap[agreementId][token] != 0 || p.maxOutflowPerEpoch[i] == 0) {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-import { Agreements } from "./Agreements.sol";
+import {Agreements} from "./Agreements.sol";
 
 /// @title Candidates
 /// @notice Bonded candidate models: registration (with optional EIP-2612 permit), top-ups, operator
@@ -15,10 +15,12 @@ abstract contract Candidates is Agreements {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IGengovHub
-    function registerCandidate(uint256 agreementId, bytes32 specHash, uint256 bond, address operator)
-        external
-        returns (uint256)
-    {
+    function registerCandidate(
+        uint256 agreementId,
+        bytes32 specHash,
+        uint256 bond,
+        address operator
+    ) external returns (uint256) {
         return _register(agreementId, specHash, bond, operator);
     }
 
@@ -82,7 +84,8 @@ abstract contract Candidates is Agreements {
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
         Score memory s = _loadSettled(agreementId, candidateId, a);
-        if (s.status != _EXITING || block.timestamp < c.exitAt) revert CandidateExitNotReady(candidateId, c.exitAt);
+        if (s.status != _EXITING || block.timestamp < c.exitAt)
+            revert CandidateExitNotReady(candidateId, c.exitAt);
         amount = s.bond;
         s.bond = 0;
         s.status = _WITHDRAWN;
@@ -101,7 +104,10 @@ abstract contract Candidates is Agreements {
     }
 
     /// @inheritdoc IGengovHub
-    function candidate(uint256 agreementId, uint256 candidateId) external view returns (CandidateView memory v) {
+    function candidate(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (CandidateView memory v) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         Score memory s = _scores[agreementId][candidateId];
@@ -120,10 +126,12 @@ abstract contract Candidates is Agreements {
         v.eligible = _isEligible(a, s);
     }
 
-    function _register(uint256 agreementId, bytes32 specHash, uint256 bond, address operator)
-        private
-        returns (uint256 candidateId)
-    {
+    function _register(
+        uint256 agreementId,
+        bytes32 specHash,
+        uint256 bond,
+        address operator
+    ) private returns (uint256 candidateId) {
         Agreement storage a = _agreement(agreementId);
         if (operator == address(0)) revert ZeroAddress();
         if (a.candidateCount >= _MAX_CANDIDATES) revert CandidateLimitReached(agreementId);

@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { ForecastCommitment } from "../libraries/ForecastCommitment.sol";
-import { LossMath } from "../libraries/LossMath.sol";
-import { Outcomes } from "./Outcomes.sol";
-import { Selection } from "./Selection.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {ForecastCommitment} from "../libraries/ForecastCommitment.sol";
+import {LossMath} from "../libraries/LossMath.sol";
+import {Outcomes} from "./Outcomes.sol";
+import {Selection} from "./Selection.sol";
 
 /// @title Forecasts
 /// @notice Commit–reveal forecasts: commit for target `current + horizon`; reveal after the target's
 /// outcome is final, which scores the forecast and updates the EWMA score.
 abstract contract Forecasts is Outcomes, Selection {
     /// @inheritdoc IGengovHub
-    function commitForecast(uint256 agreementId, uint256 candidateId, uint64 targetEpoch, bytes32 commitment)
-        external
-    {
+    function commitForecast(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch,
+        bytes32 commitment
+    ) external {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.operator) revert CallerNotOperator(candidateId, msg.sender);
@@ -61,7 +64,7 @@ abstract contract Forecasts is Outcomes, Selection {
             _commitments[agreementId][candidateId][targetEpoch % _RING]
         ) revert ForecastMismatch(candidateId, targetEpoch);
         if (_fixOutcome(agreementId, a, targetEpoch) == OutcomeStatus.Void) revert OutcomeIsVoid(targetEpoch);
-        loss = _epochLoss(agreementId, a, targetEpoch, values);
+        loss = _epochLoss(agreementId, targetEpoch, values);
         s.score = uint64(LossMath.ewma(s.score, loss, a.alpha, s.scoredCount == 0));
         ++s.scoredCount;
         _rebase(s, s.pendingMask & ~(uint256(1) << offset));
@@ -81,11 +84,11 @@ abstract contract Forecasts is Outcomes, Selection {
     }
 
     /// @inheritdoc IGengovHub
-    function forecastSlot(uint256 agreementId, uint256 candidateId, uint64 targetEpoch)
-        external
-        view
-        returns (bytes32 commitment, bool pending)
-    {
+    function forecastSlot(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch
+    ) external view returns (bytes32 commitment, bool pending) {
         Score memory s = _scores[agreementId][candidateId];
         commitment = _commitments[agreementId][candidateId][targetEpoch % _RING];
         pending =
@@ -103,11 +106,11 @@ abstract contract Forecasts is Outcomes, Selection {
     }
 
     /// @dev Mean over metrics of the clipped normalised error against the final outcome.
-    function _epochLoss(uint256 agreementId, Agreement storage a, uint64 epoch, int128[] calldata values)
-        private
-        view
-        returns (uint256)
-    {
+    function _epochLoss(
+        uint256 agreementId,
+        uint64 epoch,
+        int128[] calldata values
+    ) private view returns (uint256) {
         uint256 k = values.length;
         uint256 sum = 0;
         int128[8] storage o = _outcomes[agreementId][epoch];

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { LossMath } from "../libraries/LossMath.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {LossMath} from "../libraries/LossMath.sol";
 
 /// @title HubStorage
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
@@ -115,7 +115,8 @@ abstract contract HubStorage is IGengovHub {
     mapping(uint256 agreementId => mapping(uint256 candidateId => bytes32[16])) internal _commitments;
 
     mapping(uint256 agreementId => mapping(uint64 epoch => Epoch)) internal _epochs;
-    mapping(uint256 agreementId => mapping(uint64 epoch => mapping(uint256 index => int128[8]))) internal _reports;
+    mapping(uint256 agreementId => mapping(uint64 epoch => mapping(uint256 index => int128[8])))
+        internal _reports;
     mapping(uint256 agreementId => mapping(uint64 epoch => mapping(address reporter => uint256 indexPlusOne)))
         internal _reportIndex;
     mapping(uint256 agreementId => mapping(uint64 epoch => int128[8])) internal _outcomes;
@@ -127,11 +128,11 @@ abstract contract HubStorage is IGengovHub {
         if (a.epochLength == 0) revert AgreementUnknown(agreementId);
     }
 
-    function _candidateOf(uint256 agreementId, uint256 candidateId, Agreement storage a)
-        internal
-        view
-        returns (Candidate storage c)
-    {
+    function _candidateOf(
+        uint256 agreementId,
+        uint256 candidateId,
+        Agreement storage a
+    ) internal view returns (Candidate storage c) {
         if (candidateId == 0 || candidateId > a.candidateCount) revert CandidateUnknown(candidateId);
         c = _candidates[agreementId][candidateId];
     }
@@ -165,11 +166,12 @@ abstract contract HubStorage is IGengovHub {
     /// @dev Applies, in memory, every pending forecast whose reveal deadline is at or before `asOf`:
     /// void targets are dropped, the others count as worst-loss misses (closed form) and cost
     /// `missPenalty` each from the bond. Returns the number of misses and the bond penalty.
-    function _applyMissed(uint256 agreementId, Agreement storage a, Score memory s, uint256 asOf)
-        internal
-        view
-        returns (uint32 misses, uint256 penalty)
-    {
+    function _applyMissed(
+        uint256 agreementId,
+        Agreement storage a,
+        Score memory s,
+        uint256 asOf
+    ) internal view returns (uint32 misses, uint256 penalty) {
         uint256 mask = s.pendingMask;
         if (mask == 0) return (0, 0);
         for (uint256 i = 0; i < _RING; ++i) {
@@ -205,10 +207,11 @@ abstract contract HubStorage is IGengovHub {
 
     /// @dev Loads a candidate's hot slot, applies missed reveals up to now, books the penalty into
     /// the treasury and records the misses. The caller writes the returned slot back.
-    function _loadSettled(uint256 agreementId, uint256 candidateId, Agreement storage a)
-        internal
-        returns (Score memory s)
-    {
+    function _loadSettled(
+        uint256 agreementId,
+        uint256 candidateId,
+        Agreement storage a
+    ) internal returns (Score memory s) {
         s = _scores[agreementId][candidateId];
         (uint32 misses, uint256 penalty) = _applyMissed(agreementId, a, s, block.timestamp);
         if (misses != 0) {

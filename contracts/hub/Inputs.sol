@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { HubStorage } from "./HubStorage.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {HubStorage} from "./HubStorage.sol";
 
 /// @title Inputs
 /// @notice Participants' inputs: size and per-epoch caps, open or allow-listed, and the per-epoch
 /// hash chain inputsHash[e] = keccak256(prev ‖ sender ‖ data) that an executor must bind.
 abstract contract Inputs is HubStorage {
     /// @inheritdoc IGengovHub
-    function submitInput(uint256 agreementId, bytes calldata data)
-        external
-        returns (uint64 epoch, bytes32 inputsHash)
-    {
+    function submitInput(
+        uint256 agreementId,
+        bytes calldata data
+    ) external returns (uint64 epoch, bytes32 inputsHash) {
         Agreement storage a = _agreement(agreementId);
         epoch = _epochAt(agreementId, a, block.timestamp);
-        if (!a.openInputs && !_inputAllowed[agreementId][msg.sender]) revert InputSenderNotAllowed(msg.sender);
-        if (data.length == 0 || data.length > a.maxInputBytes) revert InputSizeInvalid(data.length, a.maxInputBytes);
+        if (!a.openInputs && !_inputAllowed[agreementId][msg.sender])
+            revert InputSenderNotAllowed(msg.sender);
+        if (data.length == 0 || data.length > a.maxInputBytes)
+            revert InputSizeInvalid(data.length, a.maxInputBytes);
         Epoch storage ep = _epochs[agreementId][epoch];
         uint32 index = ep.inputCount;
         if (index >= a.maxInputsPerEpoch) revert InputLimitReached(epoch, a.maxInputsPerEpoch);

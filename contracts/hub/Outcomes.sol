@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { Median } from "../libraries/Median.sol";
-import { HubStorage } from "./HubStorage.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {Median} from "../libraries/Median.sol";
+import {HubStorage} from "./HubStorage.sol";
 
 /// @title Outcomes
 /// @notice Reporters report each epoch's metrics in its report window; afterwards the outcome is the
@@ -37,11 +37,10 @@ abstract contract Outcomes is HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    function outcome(uint256 agreementId, uint64 epoch)
-        external
-        view
-        returns (OutcomeStatus status, int128[] memory values, uint8 reports)
-    {
+    function outcome(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (OutcomeStatus status, int128[] memory values, uint8 reports) {
         Agreement storage a = _agreement(agreementId);
         Epoch storage ep = _epochs[agreementId][epoch];
         status = ep.outcomeStatus;
@@ -54,7 +53,11 @@ abstract contract Outcomes is HubStorage {
     }
 
     /// @dev Fixes the outcome once the report window has ended; idempotent.
-    function _fixOutcome(uint256 agreementId, Agreement storage a, uint64 epoch) internal returns (OutcomeStatus) {
+    function _fixOutcome(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) internal returns (OutcomeStatus) {
         Epoch storage ep = _epochs[agreementId][epoch];
         OutcomeStatus status = ep.outcomeStatus;
         if (status != OutcomeStatus.Pending) return status;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IGengovHub } from "../interfaces/IGengovHub.sol";
-import { IRandomnessSource } from "../interfaces/IRandomnessSource.sol";
-import { LossMath } from "../libraries/LossMath.sol";
-import { HubStorage } from "./HubStorage.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
+import {LossMath} from "../libraries/LossMath.sol";
+import {HubStorage} from "./HubStorage.sol";
 
 /// @title Selection
 /// @notice Fixes each epoch's executor from effective scores at the epoch's end (DESIGN §5): Leader
@@ -18,11 +18,10 @@ abstract contract Selection is HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    function executorOf(uint256 agreementId, uint64 epoch)
-        external
-        view
-        returns (uint256 executor, uint256 fallbackCandidate, bool isFixed)
-    {
+    function executorOf(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256 executor, uint256 fallbackCandidate, bool isFixed) {
         Agreement storage a = _agreement(agreementId);
         Epoch storage ep = _epochs[agreementId][epoch];
         if (ep.selected) return (ep.executor, ep.fallbackExecutor, true);
@@ -32,11 +31,10 @@ abstract contract Selection is HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    function ranking(uint256 agreementId, uint64 epoch)
-        external
-        view
-        returns (uint256[] memory ids, uint256[] memory scores)
-    {
+    function ranking(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory ids, uint256[] memory scores) {
         Agreement storage a = _agreement(agreementId);
         uint256 n = a.candidateCount;
         uint256 asOf = _epochEnd(a, epoch);
@@ -63,10 +61,11 @@ abstract contract Selection is HubStorage {
     }
 
     /// @dev Fixes the executor of `epoch` if not yet fixed; only inside its selection window.
-    function _ensureSelected(uint256 agreementId, Agreement storage a, uint64 epoch)
-        internal
-        returns (Epoch storage ep)
-    {
+    function _ensureSelected(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) internal returns (Epoch storage ep) {
         ep = _epochs[agreementId][epoch];
         if (ep.selected) return ep;
         (uint256 opens, uint256 closes) = _selectionWindow(a, epoch);
@@ -89,11 +88,12 @@ abstract contract Selection is HubStorage {
     }
 
     /// @dev Effective eligibility and score at `asOf` (missed reveals with deadlines ≤ asOf applied).
-    function _effective(uint256 agreementId, Agreement storage a, uint256 candidateId, uint256 asOf)
-        internal
-        view
-        returns (bool eligible, uint256 score)
-    {
+    function _effective(
+        uint256 agreementId,
+        Agreement storage a,
+        uint256 candidateId,
+        uint256 asOf
+    ) internal view returns (bool eligible, uint256 score) {
         Score memory s = _scores[agreementId][candidateId];
         _applyMissed(agreementId, a, s, asOf);
         return (_isEligible(a, s), s.score);
@@ -109,11 +109,11 @@ abstract contract Selection is HubStorage {
         uint256 count;
     }
 
-    function _computeSelection(uint256 agreementId, Agreement storage a, uint64 epoch)
-        internal
-        view
-        returns (uint256 executor, uint256 fallbackCandidate)
-    {
+    function _computeSelection(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) internal view returns (uint256 executor, uint256 fallbackCandidate) {
         uint256 n = a.candidateCount;
         uint256 asOf = _epochEnd(a, epoch);
         bool weighted = a.selection == Selection.Weighted;

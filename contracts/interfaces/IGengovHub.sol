@@ -84,6 +84,11 @@ interface IGengovHub {
     // ─────────────────────────────────────────── events ──────────────────────────────────────────
 
     /// @notice An agreement was created; the full text is emitted once here and only its hash stored.
+    /// @param agreementId The agreement.
+    /// @param creator Who created it.
+    /// @param textHash keccak256 of the text.
+    /// @param text The full agreement text.
+    /// @param params The creation parameters.
     event AgreementCreated(
         uint256 indexed agreementId,
         address indexed creator,
@@ -92,8 +97,17 @@ interface IGengovHub {
         AgreementParams params
     );
     /// @notice The arbiter replaced the reporter set and quorum.
+    /// @param agreementId The agreement.
+    /// @param reporters The new reporter set.
+    /// @param quorum The new quorum.
     event ReportersChanged(uint256 indexed agreementId, address[] reporters, uint8 quorum);
     /// @notice A participant submitted an input; `inputsHash` is the epoch's hash chain after it.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param sender Who submitted it.
+    /// @param index Position of the input in its epoch.
+    /// @param data The input bytes.
+    /// @param inputsHash The epoch's hash chain after this input.
     event InputSubmitted(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -103,6 +117,12 @@ interface IGengovHub {
         bytes32 inputsHash
     );
     /// @notice A candidate was registered with a bond.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param owner Who owns the bond.
+    /// @param operator The operator key.
+    /// @param specHash keccak256 of the model spec.
+    /// @param bond The bond after the change.
     event CandidateRegistered(
         uint256 indexed agreementId,
         uint256 indexed candidateId,
@@ -112,14 +132,37 @@ interface IGengovHub {
         uint256 bond
     );
     /// @notice A candidate's bond grew.
-    event BondToppedUp(uint256 indexed agreementId, uint256 indexed candidateId, uint256 amount, uint256 bond);
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param amount The amount moved.
+    /// @param bond The bond after the change.
+    event BondToppedUp(
+        uint256 indexed agreementId,
+        uint256 indexed candidateId,
+        uint256 amount,
+        uint256 bond
+    );
     /// @notice A candidate's operator key was rotated.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param operator The operator key.
     event OperatorChanged(uint256 indexed agreementId, uint256 indexed candidateId, address operator);
     /// @notice A candidate asked to leave; it is ineligible from now and may withdraw at `exitAt`.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param exitAt When the bond becomes withdrawable.
     event ExitRequested(uint256 indexed agreementId, uint256 indexed candidateId, uint64 exitAt);
     /// @notice A candidate's remaining bond was paid back to its owner.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param to The recipient.
+    /// @param amount The amount moved.
     event BondWithdrawn(uint256 indexed agreementId, uint256 indexed candidateId, address to, uint256 amount);
     /// @notice A forecast commitment was stored (or replaced before the deadline).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The forecast target epoch.
+    /// @param commitment The commitment hash.
     event ForecastCommitted(
         uint256 indexed agreementId,
         uint256 indexed candidateId,
@@ -127,6 +170,12 @@ interface IGengovHub {
         bytes32 commitment
     );
     /// @notice A forecast was revealed and scored.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The forecast target epoch.
+    /// @param values One value per metric.
+    /// @param loss The epoch loss (WAD).
+    /// @param score The new score (WAD).
     event ForecastRevealed(
         uint256 indexed agreementId,
         uint256 indexed candidateId,
@@ -136,6 +185,11 @@ interface IGengovHub {
         uint256 score
     );
     /// @notice Missed reveals were applied: worst loss each and `penalty` moved from bond to treasury.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param misses Number of misses applied.
+    /// @param penalty Bond moved to the treasury.
+    /// @param score The new score (WAD).
     event RevealsMissed(
         uint256 indexed agreementId,
         uint256 indexed candidateId,
@@ -144,6 +198,10 @@ interface IGengovHub {
         uint256 score
     );
     /// @notice A reporter reported (or corrected) its observation of an epoch's metrics.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param reporter The reporter.
+    /// @param values One value per metric.
     event OutcomeReported(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -151,10 +209,20 @@ interface IGengovHub {
         int128[] values
     );
     /// @notice An epoch's outcome was fixed as the per-metric median of the reports.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param values One value per metric.
     event OutcomeFinalized(uint256 indexed agreementId, uint64 indexed epoch, int128[] values);
     /// @notice An epoch's outcome is void (quorum not reached); nothing is scored for it.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param reports Number of reports received.
     event OutcomeVoided(uint256 indexed agreementId, uint64 indexed epoch, uint8 reports);
     /// @notice The executor of an epoch was fixed (0 = none); `fallbackCandidate` is next in the ranking.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param executor The executor (0 = none).
+    /// @param fallbackCandidate Next eligible in the ranking (0 = none).
     event ExecutorSelected(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -162,6 +230,10 @@ interface IGengovHub {
         uint256 fallbackCandidate
     );
     /// @notice Tokens were deposited into an agreement's treasury.
+    /// @param agreementId The agreement.
+    /// @param token The token.
+    /// @param from The payer.
+    /// @param amount The amount moved.
     event TreasuryDeposited(uint256 indexed agreementId, address indexed token, address from, uint256 amount);
 
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
@@ -226,9 +298,10 @@ interface IGengovHub {
     /// @param params The agreement's parameters; `genesis` 0 means "now".
     /// @param text The agreement in natural language.
     /// @return agreementId The new agreement's id (from 1).
-    function createAgreement(AgreementParams calldata params, string calldata text)
-        external
-        returns (uint256 agreementId);
+    function createAgreement(
+        AgreementParams calldata params,
+        string calldata text
+    ) external returns (uint256 agreementId);
 
     /// @notice Replace the reporter set and quorum (arbiter only). Applies to reports from now on.
     /// @param agreementId The agreement.
@@ -241,9 +314,10 @@ interface IGengovHub {
     /// @param data The input bytes (untrusted; models see them as data, never as instructions).
     /// @return epoch The epoch the input belongs to.
     /// @return inputsHash The epoch's hash chain after this input.
-    function submitInput(uint256 agreementId, bytes calldata data)
-        external
-        returns (uint64 epoch, bytes32 inputsHash);
+    function submitInput(
+        uint256 agreementId,
+        bytes calldata data
+    ) external returns (uint64 epoch, bytes32 inputsHash);
 
     /// @notice Fund an agreement's treasury (balance-difference accounting).
     /// @param agreementId The agreement.
@@ -260,9 +334,12 @@ interface IGengovHub {
     /// @param bond The bond amount to pull in the agreement's bond token.
     /// @param operator The key that commits, reveals and executes for the candidate.
     /// @return candidateId The candidate's id within the agreement (from 1).
-    function registerCandidate(uint256 agreementId, bytes32 specHash, uint256 bond, address operator)
-        external
-        returns (uint256 candidateId);
+    function registerCandidate(
+        uint256 agreementId,
+        bytes32 specHash,
+        uint256 bond,
+        address operator
+    ) external returns (uint256 candidateId);
 
     /// @notice Same as registerCandidate, with an EIP-2612 permit so one transaction suffices.
     /// @param agreementId The agreement.
@@ -324,8 +401,12 @@ interface IGengovHub {
     /// @param candidateId The candidate.
     /// @param targetEpoch The epoch whose outcome is forecast.
     /// @param commitment See `forecastCommitment`.
-    function commitForecast(uint256 agreementId, uint256 candidateId, uint64 targetEpoch, bytes32 commitment)
-        external;
+    function commitForecast(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch,
+        bytes32 commitment
+    ) external;
 
     /// @notice Reveal a committed forecast in the target's reveal window; scores it against the final
     /// outcome and updates the candidate's EWMA score. Operator only.
@@ -383,9 +464,10 @@ interface IGengovHub {
     /// @param epoch The epoch.
     /// @return executor The executor's candidate id (0 if none).
     /// @return fallbackCandidate The next eligible candidate in the ranking (0 if none).
-    function selectExecutor(uint256 agreementId, uint64 epoch)
-        external
-        returns (uint256 executor, uint256 fallbackCandidate);
+    function selectExecutor(
+        uint256 agreementId,
+        uint64 epoch
+    ) external returns (uint256 executor, uint256 fallbackCandidate);
 
     // ─────────────────────────────────────────── views ───────────────────────────────────────────
 
@@ -400,10 +482,9 @@ interface IGengovHub {
     /// @return params The parameters as created (reporters: current set).
     /// @return textHash keccak256 of the text.
     /// @return candidateCount Number of registered candidates.
-    function agreement(uint256 agreementId)
-        external
-        view
-        returns (AgreementParams memory params, bytes32 textHash, uint256 candidateCount);
+    function agreement(
+        uint256 agreementId
+    ) external view returns (AgreementParams memory params, bytes32 textHash, uint256 candidateCount);
 
     /// @notice A candidate's state with missed reveals up to now applied (what `poke` would write).
     /// @param agreementId The agreement.
@@ -417,17 +498,21 @@ interface IGengovHub {
     /// @param targetEpoch The target epoch.
     /// @return commitment The slot's content.
     /// @return pending True if a commitment for exactly this target awaits its reveal.
-    function forecastSlot(uint256 agreementId, uint256 candidateId, uint64 targetEpoch)
-        external
-        view
-        returns (bytes32 commitment, bool pending);
+    function forecastSlot(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch
+    ) external view returns (bytes32 commitment, bool pending);
 
     /// @notice An epoch's input hash chain and count.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
     /// @return inputsHash The chain head (zero when no input).
     /// @return count Number of inputs.
-    function epochInputs(uint256 agreementId, uint64 epoch) external view returns (bytes32 inputsHash, uint32 count);
+    function epochInputs(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (bytes32 inputsHash, uint32 count);
 
     /// @notice An epoch's outcome.
     /// @param agreementId The agreement.
@@ -435,10 +520,10 @@ interface IGengovHub {
     /// @return status Pending, Final or Void (Pending until someone fixes it).
     /// @return values The medians when Final.
     /// @return reports Number of reporters who reported.
-    function outcome(uint256 agreementId, uint64 epoch)
-        external
-        view
-        returns (OutcomeStatus status, int128[] memory values, uint8 reports);
+    function outcome(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (OutcomeStatus status, int128[] memory values, uint8 reports);
 
     /// @notice The executor of an epoch: the fixed one if fixed, otherwise what fixing now would give.
     /// @param agreementId The agreement.
@@ -446,10 +531,10 @@ interface IGengovHub {
     /// @return executor Candidate id or 0.
     /// @return fallbackCandidate Next in the ranking or 0.
     /// @return isFixed Whether the choice is stored on-chain.
-    function executorOf(uint256 agreementId, uint64 epoch)
-        external
-        view
-        returns (uint256 executor, uint256 fallbackCandidate, bool isFixed);
+    function executorOf(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256 executor, uint256 fallbackCandidate, bool isFixed);
 
     /// @notice Eligible candidates ordered by effective score at the end of `epoch` (best first, ties
     /// by lower id), and their scores. Valid while the epoch's selection window is open.
@@ -457,10 +542,10 @@ interface IGengovHub {
     /// @param epoch The epoch.
     /// @return ids Candidate ids.
     /// @return scores Their effective scores (WAD).
-    function ranking(uint256 agreementId, uint64 epoch)
-        external
-        view
-        returns (uint256[] memory ids, uint256[] memory scores);
+    function ranking(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory ids, uint256[] memory scores);
 
     /// @notice An agreement's treasury balance of a token.
     /// @param agreementId The agreement.

@@ -25,7 +25,16 @@ library ForecastCommitment {
     ) internal view returns (bytes32) {
         return
             keccak256(
-                abi.encode(TAG, block.chainid, address(this), agreementId, candidateId, targetEpoch, values, salt)
+                abi.encode(
+                    TAG,
+                    block.chainid,
+                    address(this),
+                    agreementId,
+                    candidateId,
+                    targetEpoch,
+                    values,
+                    salt
+                )
             );
     }
 }

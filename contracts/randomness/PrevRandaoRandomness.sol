@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import { IRandomnessSource } from "../interfaces/IRandomnessSource.sol";
+import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 
 /// @title PrevRandaoRandomness
 /// @notice Default randomness: the beacon chain's RANDAO mix of the block in which the executor is
@@ -13,6 +13,7 @@ import { IRandomnessSource } from "../interfaces/IRandomnessSource.sol";
 contract PrevRandaoRandomness is IRandomnessSource {
     /// @inheritdoc IRandomnessSource
     function randomWord(uint256 agreementId, uint64 epoch) external view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.prevrandao, block.chainid, msg.sender, agreementId, epoch)));
+        return
+            uint256(keccak256(abi.encode(block.prevrandao, block.chainid, msg.sender, agreementId, epoch)));
     }
 }
