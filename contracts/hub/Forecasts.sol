@@ -55,10 +55,10 @@ abstract contract Forecasts is Outcomes, Selection {
         // changes one.
         _ensureSelected(agreementId, a, targetEpoch);
         Score memory s = _loadSettled(agreementId, candidateId, a);
-        uint256 offset = targetEpoch - s.pendingBase; // pendingBase ≤ any pending target
-        if (targetEpoch < s.pendingBase || offset >= _RING || s.pendingMask & (1 << offset) == 0) {
+        if (targetEpoch < s.pendingBase) revert ForecastNotPending(candidateId, targetEpoch);
+        uint256 offset = targetEpoch - s.pendingBase;
+        if (offset >= _RING || s.pendingMask & (1 << offset) == 0)
             revert ForecastNotPending(candidateId, targetEpoch);
-        }
         if (
             ForecastCommitment.hash(agreementId, candidateId, targetEpoch, values, salt) !=
             _commitments[agreementId][candidateId][targetEpoch % _RING]
