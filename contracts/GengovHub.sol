@@ -2,10 +2,13 @@
 pragma solidity 0.8.37;
 
 import {Candidates} from "./hub/Candidates.sol";
+import {ExecutionHooks} from "./hub/ExecutionHooks.sol";
 import {Forecasts} from "./hub/Forecasts.sol";
 import {Inputs} from "./hub/Inputs.sol";
 
 /// @title GengovHub
 /// @notice The singleton hub: every agreement, candidate, forecast, outcome and executor selection.
-/// Each concern lives in its own module under `hub/`; the external surface is `IGengovHub`.
-contract GengovHub is Candidates, Inputs, Forecasts {}
+/// Each concern lives in its own module under `hub/`; the external surface is `IGengovHub`. The hub
+/// creates its execution contract (`execution()`), which runs transitions and may move bonds and
+/// treasury funds only through the hooks in `ExecutionHooks`.
+contract GengovHub is Candidates, Inputs, Forecasts, ExecutionHooks {}

@@ -18,7 +18,7 @@ abstract contract Agreements is HubStorage {
         AgreementParams calldata p,
         string calldata text
     ) external returns (uint256 agreementId) {
-        if (bytes(text).length == 0) revert AgreementParameterInvalid("text");
+        if (bytes(text).length == 0) revert AgreementParameterInvalid(Parameter.text);
         _validateClock(p);
         _validateEconomics(p);
         agreementId = ++_agreementCount;
@@ -51,7 +51,7 @@ abstract contract Agreements is HubStorage {
         _storeMetrics(agreementId, a, p.metrics);
         _storeReporters(agreementId, a, p.reporters, p.quorum);
         _storeCapsAndAllowlist(agreementId, a, p);
-        emit AgreementCreated(agreementId, msg.sender, a.textHash, text, p);
+        emit AgreementCreated(agreementId, msg.sender, a.textHash, msg.data[4:]);
     }
 
     /// @inheritdoc IGengovHub
@@ -142,55 +142,58 @@ abstract contract Agreements is HubStorage {
     }
 
     function _validateClock(AgreementParams calldata p) private view {
-        if (p.epochLength == 0) revert AgreementParameterInvalid("epochLength");
-        if (p.genesis != 0 && p.genesis < block.timestamp) revert AgreementParameterInvalid("genesis");
-        if (p.horizon == 0 || p.horizon > _MAX_HORIZON) revert AgreementParameterInvalid("horizon");
-        if (p.reportWindow == 0) revert AgreementParameterInvalid("reportWindow");
+        if (p.epochLength == 0) revert AgreementParameterInvalid(Parameter.epochLength);
+        if (p.genesis != 0 && p.genesis < block.timestamp)
+            revert AgreementParameterInvalid(Parameter.genesis);
+        if (p.horizon == 0 || p.horizon > _MAX_HORIZON) revert AgreementParameterInvalid(Parameter.horizon);
+        if (p.reportWindow == 0) revert AgreementParameterInvalid(Parameter.reportWindow);
         if (p.revealWindow == 0 || uint256(p.reportWindow) + p.revealWindow > p.epochLength) {
-            revert AgreementParameterInvalid("revealWindow");
+            revert AgreementParameterInvalid(Parameter.revealWindow);
         }
-        if (p.executionWindow == 0) revert AgreementParameterInvalid("executionWindow");
-        if (p.challengePeriod == 0) revert AgreementParameterInvalid("challengePeriod");
+        if (p.executionWindow == 0) revert AgreementParameterInvalid(Parameter.executionWindow);
+        if (p.challengePeriod == 0) revert AgreementParameterInvalid(Parameter.challengePeriod);
         if (
             p.rulingPeriod == 0 ||
             2 * uint256(p.executionWindow) + p.challengePeriod + p.rulingPeriod > p.epochLength
-        ) revert AgreementParameterInvalid("rulingPeriod");
+        ) revert AgreementParameterInvalid(Parameter.rulingPeriod);
         // A forecast committed at the latest moment stays unrevealed for at most (h + 1)·L + rw + rv;
         // exiting must outlast it so that skipping a reveal is still penalised.
         uint256 longest = (uint256(p.horizon) + 1) * p.epochLength + p.reportWindow + p.revealWindow;
-        if (p.exitDelay < longest) revert AgreementParameterInvalid("exitDelay");
+        if (p.exitDelay < longest) revert AgreementParameterInvalid(Parameter.exitDelay);
     }
 
     function _validateEconomics(AgreementParams calldata p) private view {
         if (p.metrics.length == 0 || p.metrics.length > _MAX_METRICS)
-            revert AgreementParameterInvalid("metrics");
-        if (p.arbiter == address(0)) revert AgreementParameterInvalid("arbiter");
-        if (p.bondToken.code.length == 0) revert AgreementParameterInvalid("bondToken");
-        if (p.minBond == 0 || p.minBond > type(uint96).max) revert AgreementParameterInvalid("minBond");
-        if (p.missPenalty > p.minBond) revert AgreementParameterInvalid("missPenalty");
-        if (p.rejectPenalty > p.minBond) revert AgreementParameterInvalid("rejectPenalty");
-        if (p.challengeBond == 0) revert AgreementParameterInvalid("challengeBond");
-        if (p.alpha == 0 || p.alpha > _WAD) revert AgreementParameterInvalid("alpha");
-        if (p.margin > _WAD) revert AgreementParameterInvalid("margin");
+            revert AgreementParameterInvalid(Parameter.metrics);
+        if (p.arbiter == address(0)) revert AgreementParameterInvalid(Parameter.arbiter);
+        if (p.bondToken.code.length == 0) revert AgreementParameterInvalid(Parameter.bondToken);
+        if (p.minBond == 0 || p.minBond > type(uint96).max)
+            revert AgreementParameterInvalid(Parameter.minBond);
+        if (p.missPenalty > p.minBond) revert AgreementParameterInvalid(Parameter.missPenalty);
+        if (p.rejectPenalty > p.minBond) revert AgreementParameterInvalid(Parameter.rejectPenalty);
+        if (p.challengeBond == 0) revert AgreementParameterInvalid(Parameter.challengeBond);
+        if (p.alpha == 0 || p.alpha > _WAD) revert AgreementParameterInvalid(Parameter.alpha);
+        if (p.margin > _WAD) revert AgreementParameterInvalid(Parameter.margin);
         if (p.selection == Selection.Weighted) {
-            if (p.eta == 0 || p.eta > 1000 * _WAD) revert AgreementParameterInvalid("eta");
-            if (p.randomness.code.length == 0) revert AgreementParameterInvalid("randomness");
+            if (p.eta == 0 || p.eta > 1000 * _WAD) revert AgreementParameterInvalid(Parameter.eta);
+            if (p.randomness.code.length == 0) revert AgreementParameterInvalid(Parameter.randomness);
         }
         if (p.capTokens.length != p.maxOutflowPerEpoch.length)
-            revert AgreementParameterInvalid("maxOutflowPerEpoch");
+            revert AgreementParameterInvalid(Parameter.maxOutflowPerEpoch);
         if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536)
-            revert AgreementParameterInvalid("maxInputBytes");
+            revert AgreementParameterInvalid(Parameter.maxInputBytes);
         if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > 10_000) {
-            revert AgreementParameterInvalid("maxInputsPerEpoch");
+            revert AgreementParameterInvalid(Parameter.maxInputsPerEpoch);
         }
-        if (!p.openInputs && p.inputAllowlist.length == 0) revert AgreementParameterInvalid("inputAllowlist");
+        if (!p.openInputs && p.inputAllowlist.length == 0)
+            revert AgreementParameterInvalid(Parameter.inputAllowlist);
     }
 
     function _storeMetrics(uint256 agreementId, Agreement storage a, Metric[] calldata metrics) private {
         for (uint256 i = 0; i < metrics.length; ++i) {
             Metric calldata m = metrics[i];
             if (m.scale == 0 || m.lossKind > 1 || m.decimals > 18 || bytes(m.name).length == 0) {
-                revert AgreementParameterInvalid("metrics");
+                revert AgreementParameterInvalid(Parameter.metrics);
             }
             _metrics[agreementId][i] = MetricConfig({
                 scale: m.scale,
@@ -209,14 +212,15 @@ abstract contract Agreements is HubStorage {
         uint8 quorum
     ) private {
         if (reporters.length == 0 || reporters.length > _MAX_REPORTERS)
-            revert AgreementParameterInvalid("reporters");
+            revert AgreementParameterInvalid(Parameter.reporters);
         for (uint256 i = 0; i < reporters.length; ++i) {
             address r = reporters[i];
-            if (r == address(0) || _isReporter[agreementId][r]) revert AgreementParameterInvalid("reporters");
+            if (r == address(0) || _isReporter[agreementId][r])
+                revert AgreementParameterInvalid(Parameter.reporters);
             _isReporter[agreementId][r] = true;
             a.reporters.push(r);
         }
-        if (quorum == 0 || quorum > reporters.length) revert AgreementParameterInvalid("quorum");
+        if (quorum == 0 || quorum > reporters.length) revert AgreementParameterInvalid(Parameter.quorum);
         a.quorum = quorum;
     }
 
@@ -228,13 +232,13 @@ abstract contract Agreements is HubStorage {
         for (uint256 i = 0; i < p.capTokens.length; ++i) {
             address token = p.capTokens[i];
             if (token == address(0) || _outflowCap[agreementId][token] != 0 || p.maxOutflowPerEpoch[i] == 0) {
-                revert AgreementParameterInvalid("capTokens");
+                revert AgreementParameterInvalid(Parameter.capTokens);
             }
             _outflowCap[agreementId][token] = p.maxOutflowPerEpoch[i];
             a.capTokens.push(token);
         }
         for (uint256 i = 0; i < p.inputAllowlist.length; ++i) {
-            if (p.inputAllowlist[i] == address(0)) revert AgreementParameterInvalid("inputAllowlist");
+            if (p.inputAllowlist[i] == address(0)) revert AgreementParameterInvalid(Parameter.inputAllowlist);
             _inputAllowed[agreementId][p.inputAllowlist[i]] = true;
         }
     }

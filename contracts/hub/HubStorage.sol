@@ -59,8 +59,11 @@ abstract contract HubStorage is IGengovHub {
         uint32 maxInputsPerEpoch;
         uint32 candidateCount;
         uint32 lastExecutor;
+        uint32 lastInputEpoch;
+        bool anyInput;
         // slot 7+
         bytes32 textHash;
+        bytes32 inputsHead;
         address[] reporters;
         address[] capTokens;
     }
@@ -100,6 +103,9 @@ abstract contract HubStorage is IGengovHub {
         bool selected;
         uint32 executor;
         uint32 fallbackExecutor;
+        // Link to the previous epoch that had inputs, so the chain head at any epoch end is O(1) to find.
+        uint32 prevInputEpoch;
+        bool hasPrevInput;
     }
 
     uint256 internal _agreementCount;
@@ -185,11 +191,16 @@ abstract contract HubStorage is IGengovHub {
         if (misses == 0) return (0, 0);
         s.score = uint64(LossMath.applyMisses(s.score, a.alpha, misses, s.scoredCount == 0));
         s.scoredCount += misses;
-        penalty = uint256(a.missPenalty) * misses;
-        if (penalty > s.bond) penalty = s.bond;
-        // penalty ≤ bond, so the subtraction cannot underflow.
+        penalty = _takeFromBond(s, uint256(a.missPenalty) * misses);
+    }
+
+    /// @dev The one place a penalty leaves a bond (missed reveals, rejected transitions): at most the
+    /// whole bond is taken. Returns what was taken.
+    function _takeFromBond(Score memory s, uint256 amount) internal pure returns (uint256 taken) {
+        taken = amount < s.bond ? amount : s.bond;
+        // taken ≤ bond, so the subtraction cannot underflow.
         unchecked {
-            s.bond -= uint96(penalty);
+            s.bond -= uint96(taken);
         }
     }
 

@@ -21,6 +21,38 @@ interface IGengovHub {
         Void
     }
 
+    /// @notice Names of agreement parameters, used by `AgreementParameterInvalid`.
+    enum Parameter {
+        text,
+        epochLength,
+        genesis,
+        horizon,
+        reportWindow,
+        revealWindow,
+        executionWindow,
+        challengePeriod,
+        rulingPeriod,
+        exitDelay,
+        metrics,
+        arbiter,
+        bondToken,
+        minBond,
+        missPenalty,
+        rejectPenalty,
+        challengeBond,
+        alpha,
+        margin,
+        eta,
+        randomness,
+        maxOutflowPerEpoch,
+        maxInputBytes,
+        maxInputsPerEpoch,
+        inputAllowlist,
+        reporters,
+        quorum,
+        capTokens
+    }
+
     /// @notice A metric reporters observe and candidates forecast.
     /// @dev `lossKind`: 0 = Absolute, 1 = Squared (see LossMath).
     struct Metric {
@@ -81,33 +113,46 @@ interface IGengovHub {
         bool eligible;
     }
 
+    /// @notice The agreement parameters the execution contract needs, read in one call.
+    struct ExecutionParams {
+        uint64 genesis;
+        uint32 epochLength;
+        uint32 executionWindow;
+        uint32 challengePeriod;
+        uint32 rulingPeriod;
+        address arbiter;
+        address bondToken;
+        uint128 rejectPenalty;
+        uint128 challengeBond;
+    }
+
     // ─────────────────────────────────────────── events ──────────────────────────────────────────
 
-    /// @notice An agreement was created; the full text is emitted once here and only its hash stored.
+    /// @notice An agreement was created. `creation` is the ABI encoding of `(params, text)` exactly as
+    /// passed to createAgreement (decode it with that function's inputs): the full text is emitted
+    /// once here and only its hash is stored.
     /// @param agreementId The agreement.
     /// @param creator Who created it.
     /// @param textHash keccak256 of the text.
-    /// @param text The full agreement text.
-    /// @param params The creation parameters.
+    /// @param creation abi.encode(params, text).
     event AgreementCreated(
         uint256 indexed agreementId,
         address indexed creator,
         bytes32 indexed textHash,
-        string text,
-        AgreementParams params
+        bytes creation
     );
     /// @notice The arbiter replaced the reporter set and quorum.
     /// @param agreementId The agreement.
     /// @param reporters The new reporter set.
     /// @param quorum The new quorum.
     event ReportersChanged(uint256 indexed agreementId, address[] reporters, uint8 quorum);
-    /// @notice A participant submitted an input; `inputsHash` is the epoch's hash chain after it.
+    /// @notice A participant submitted an input; `inputsHash` is the agreement's chain head after it.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
     /// @param sender Who submitted it.
     /// @param index Position of the input in its epoch.
     /// @param data The input bytes.
-    /// @param inputsHash The epoch's hash chain after this input.
+    /// @param inputsHash The agreement's input chain head after this input.
     event InputSubmitted(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -236,10 +281,32 @@ interface IGengovHub {
     /// @param amount The amount moved.
     event TreasuryDeposited(uint256 indexed agreementId, address indexed token, address from, uint256 amount);
 
+    /// @notice A rejected transition's penalty was taken from the executor's bond.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param taken The amount taken from the bond.
+    /// @param toTreasury The part kept in the agreement's treasury (the rest went to the challenger).
+    event BondSlashed(
+        uint256 indexed agreementId,
+        uint256 indexed candidateId,
+        uint256 taken,
+        uint256 toTreasury
+    );
+    /// @notice Treasury tokens moved to the execution contract to pay a finalized transition's actions.
+    /// @param agreementId The agreement.
+    /// @param token The token.
+    /// @param amount The amount moved.
+    event TreasuryReleased(uint256 indexed agreementId, address indexed token, uint256 amount);
+
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
 
-    /// @notice A creation parameter is invalid; `parameter` names it (DESIGN §4 names).
-    error AgreementParameterInvalid(string parameter);
+    /// @notice Only the hub's execution contract may call this hook.
+    error CallerNotExecution(address caller);
+    /// @notice The agreement's treasury holds less of `token` than asked.
+    error TreasuryInsufficient(address token, uint256 available, uint256 amount);
+    /// @notice A creation parameter is invalid; `parameter` names it (the `Parameter` enum uses the
+    /// DESIGN §4 names; clients decode it with the enum's member names).
+    error AgreementParameterInvalid(Parameter parameter);
     /// @notice No agreement with this id.
     error AgreementUnknown(uint256 agreementId);
     /// @notice The agreement's first epoch has not started.
@@ -309,11 +376,11 @@ interface IGengovHub {
     /// @param quorum Reports needed for a final outcome (1..reporters.length).
     function setReporters(uint256 agreementId, address[] calldata reporters, uint8 quorum) external;
 
-    /// @notice Submit an input for the current epoch; extends the epoch's hash chain.
+    /// @notice Submit an input for the current epoch; extends the agreement's input hash chain.
     /// @param agreementId The agreement.
     /// @param data The input bytes (untrusted; models see them as data, never as instructions).
     /// @return epoch The epoch the input belongs to.
-    /// @return inputsHash The epoch's hash chain after this input.
+    /// @return inputsHash The chain head after this input.
     function submitInput(
         uint256 agreementId,
         bytes calldata data
@@ -504,10 +571,17 @@ interface IGengovHub {
         uint64 targetEpoch
     ) external view returns (bytes32 commitment, bool pending);
 
-    /// @notice An epoch's input hash chain and count.
+    /// @notice The agreement's input chain head at the end of `epoch` (zero before the first input):
+    /// what a transition for `epoch` must bind as `inputsHash`.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
-    /// @return inputsHash The chain head (zero when no input).
+    /// @return The chain head after the last input submitted in or before `epoch`.
+    function inputsHeadAt(uint256 agreementId, uint64 epoch) external view returns (bytes32);
+
+    /// @notice An epoch's inputs: the chain head after its last input, and how many it had.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @return inputsHash The chain head after this epoch's last input (zero when it had none).
     /// @return count Number of inputs.
     function epochInputs(
         uint256 agreementId,
@@ -552,4 +626,53 @@ interface IGengovHub {
     /// @param token The token.
     /// @return The balance held for the agreement.
     function treasuryBalance(uint256 agreementId, address token) external view returns (uint256);
+
+    // ───────────────────────────────────── execution hooks ─────────────────────────────────────
+
+    /// @notice Take up to `amount` from a candidate's bond for a rejected transition: half (rounded
+    /// down) is sent to the execution contract for the challenger, the rest stays in the agreement's
+    /// treasury. Execution contract only.
+    /// @param agreementId The agreement.
+    /// @param candidateId The penalised candidate.
+    /// @param amount The penalty.
+    /// @return taken What was taken (capped at the bond).
+    /// @return toChallenger The part sent to the execution contract for the challenger.
+    function slashBond(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint256 amount
+    ) external returns (uint256 taken, uint256 toChallenger);
+
+    /// @notice Move treasury tokens to the execution contract to pay a finalized transition's actions.
+    /// Execution contract only.
+    /// @param agreementId The agreement.
+    /// @param token The token.
+    /// @param amount The amount.
+    function releaseTreasury(uint256 agreementId, address token, uint256 amount) external;
+
+    /// @notice Count a finalized transition for its executor. Execution contract only.
+    /// @param agreementId The agreement.
+    /// @param candidateId The executor.
+    function recordExecution(uint256 agreementId, uint256 candidateId) external;
+
+    /// @notice A candidate's operator and spec hash (cheap read for the execution contract).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return operator The operator key.
+    /// @return specHash keccak256 of the model spec.
+    function candidateOperator(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (address operator, bytes32 specHash);
+
+    /// @notice The parameters the execution contract needs.
+    /// @param agreementId The agreement.
+    /// @return The execution parameters.
+    function executionParams(uint256 agreementId) external view returns (ExecutionParams memory);
+
+    /// @notice The per-epoch outflow cap of a treasury token (0: the token may not be paid out).
+    /// @param agreementId The agreement.
+    /// @param token The token.
+    /// @return The cap per epoch.
+    function outflowCap(uint256 agreementId, address token) external view returns (uint256);
 }

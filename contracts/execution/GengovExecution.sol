@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+
+/// @title GengovExecution
+/// @notice Optimistic transitions for the hub that created it. One live proposal per agreement at a
+/// time (epoch e's transition settles before e + 1's executor must propose, DESIGN §3), kept in slots
+/// that are overwritten every epoch; state, actions and manifest stay in calldata and events, and
+/// finalization re-checks them against one stored commitment.
+contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 internal constant _MAX_STATE_BYTES = 24_576;
+    uint256 internal constant _MAX_MANIFEST_BYTES = 49_152;
+    uint256 internal constant _MAX_SPEC_BYTES = 8_192;
+    uint256 internal constant _MAX_ACTIONS = 16;
+
+    /// @dev Agreement parameters copied from the hub on first use (they never change).
+    struct Params {
+        uint64 genesis;
+        uint32 epochLength;
+        uint32 executionWindow;
+        uint32 challengePeriod;
+        uint32 rulingPeriod;
+        bool cached;
+        address arbiter;
+        address bondToken;
+        uint128 rejectPenalty;
+        uint128 challengeBond;
+    }
+
+    /// @dev The agreement's current proposal; reused every epoch.
+    struct Live {
+        bytes32 commitment;
+        uint64 epoch;
+        uint40 proposedAt;
+        uint32 candidateId;
+        Status status;
+        address challenger;
+        uint96 challengeBond;
+    }
+
+    /// @inheritdoc IGengovExecution
+    IGengovHub public immutable hub;
+
+    mapping(uint256 agreementId => Params) private _params;
+    mapping(uint256 agreementId => Live) private _live;
+    mapping(uint256 agreementId => bytes32) private _stateHash;
+    mapping(uint256 agreementId => mapping(uint64 epoch => mapping(address token => uint256))) private _spent;
+    mapping(address account => mapping(address token => uint256)) private _owed;
+
+    constructor(IGengovHub hub_) {
+        hub = hub_;
+    }
+
+    /// @inheritdoc IGengovExecution
+    function proposeTransition(
+        uint256 agreementId,
+        uint64 epoch,
+        bytes32 prevStateHash,
+        bytes32 inputsHash,
+        bytes calldata newState,
+        Action[] calldata actions,
+        bytes calldata manifest,
+        bytes calldata spec
+    ) external nonReentrant returns (bytes32 newStateHash) {
+        Params storage p = _paramsOf(agreementId);
+        Live storage live = _live[agreementId];
+        uint256 candidateId = _proposer(agreementId, p, live, epoch);
+        {
+            (address operator, bytes32 specHash) = hub.candidateOperator(agreementId, candidateId);
+            if (msg.sender != operator) revert CallerNotProposer(candidateId, msg.sender);
+            bytes32 givenSpec = keccak256(spec);
+            if (givenSpec != specHash) revert SpecHashMismatch(givenSpec, specHash);
+        }
+        if (prevStateHash != _stateHash[agreementId])
+            revert StateHashStale(prevStateHash, _stateHash[agreementId]);
+        {
+            bytes32 expected = hub.inputsHeadAt(agreementId, epoch);
+            if (inputsHash != expected) revert InputsHashMismatch(inputsHash, expected);
+        }
+        _checkSize("newState", newState.length, _MAX_STATE_BYTES);
+        _checkSize("manifest", manifest.length, _MAX_MANIFEST_BYTES);
+        _checkSize("spec", spec.length, _MAX_SPEC_BYTES);
+        _checkActions(agreementId, epoch, actions, true);
+
+        newStateHash = keccak256(newState);
+        bytes32 manifestHash = keccak256(manifest);
+        live.commitment = _commitment(newStateHash, manifestHash, actions);
+        live.epoch = epoch;
+        live.proposedAt = uint40(block.timestamp);
+        live.candidateId = uint32(candidateId);
+        live.status = Status.Proposed;
+        if (live.challenger != address(0)) {
+            live.challenger = address(0);
+            live.challengeBond = 0;
+        }
+        emit TransitionProposed(
+            agreementId,
+            epoch,
+            candidateId,
+            prevStateHash,
+            inputsHash,
+            newStateHash,
+            manifestHash,
+            newState,
+            actions,
+            manifest,
+            spec
+        );
+    }
+
+    /// @inheritdoc IGengovExecution
+    function challenge(uint256 agreementId, uint64 epoch) external nonReentrant {
+        Params storage p = _paramsOf(agreementId);
+        Live storage live = _liveAt(agreementId, epoch, Status.Proposed);
+        uint256 endsAt = uint256(live.proposedAt) + p.challengePeriod;
+        if (block.timestamp >= endsAt) revert ChallengePeriodOver(epoch, uint64(endsAt));
+        live.status = Status.Challenged;
+        live.challenger = msg.sender;
+        IERC20 token = IERC20(p.bondToken);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), p.challengeBond);
+        uint256 received = token.balanceOf(address(this)) - before;
+        live.challengeBond = uint96(received);
+        emit TransitionChallenged(agreementId, epoch, msg.sender, received);
+    }
+
+    /// @inheritdoc IGengovExecution
+    function rule(uint256 agreementId, uint64 epoch, bool upheld) external nonReentrant {
+        Params storage p = _paramsOf(agreementId);
+        if (msg.sender != p.arbiter) revert IGengovHub.CallerNotArbiter(msg.sender);
+        Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
+        uint256 deadline = _rulingDeadline(p, live);
+        if (block.timestamp >= deadline) revert RulingDeadline(epoch, uint64(deadline));
+        address challenger = live.challenger;
+        uint256 bond = live.challengeBond;
+        uint256 penalty = 0;
+        if (upheld) {
+            // A failed challenge (a self-challenge included) forfeits the bond to the treasury.
+            live.status = Status.Upheld;
+            IERC20(p.bondToken).forceApprove(address(hub), bond);
+            if (bond != 0) hub.deposit(agreementId, p.bondToken, bond);
+        } else {
+            live.status = Status.Rejected;
+            uint256 reward;
+            (penalty, reward) = hub.slashBond(agreementId, live.candidateId, p.rejectPenalty);
+            _owed[challenger][p.bondToken] += bond + reward;
+        }
+        emit TransitionRuled(agreementId, epoch, upheld, penalty);
+    }
+
+    /// @inheritdoc IGengovExecution
+    function expireChallenge(uint256 agreementId, uint64 epoch) external nonReentrant {
+        Params storage p = _paramsOf(agreementId);
+        Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
+        uint256 deadline = _rulingDeadline(p, live);
+        if (block.timestamp < deadline) revert RulingDeadline(epoch, uint64(deadline));
+        live.status = Status.Expired;
+        _owed[live.challenger][p.bondToken] += live.challengeBond;
+        emit TransitionExpired(agreementId, epoch);
+    }
+
+    /// @inheritdoc IGengovExecution
+    function finalize(
+        uint256 agreementId,
+        uint64 epoch,
+        bytes32 newStateHash,
+        bytes32 manifestHash,
+        Action[] calldata actions
+    ) external nonReentrant {
+        Params storage p = _paramsOf(agreementId);
+        Live storage live = _live[agreementId];
+        Status status = live.status;
+        if (live.epoch != epoch || (status != Status.Proposed && status != Status.Upheld)) {
+            revert TransitionStatusInvalid(epoch, status);
+        }
+        if (status == Status.Proposed) {
+            uint256 endsAt = uint256(live.proposedAt) + p.challengePeriod;
+            if (block.timestamp < endsAt) revert ChallengePeriodActive(epoch, uint64(endsAt));
+        }
+        if (_commitment(newStateHash, manifestHash, actions) != live.commitment)
+            revert ProposalDataMismatch(epoch);
+        live.status = Status.Finalized;
+        _stateHash[agreementId] = newStateHash;
+        _checkActions(agreementId, epoch, actions, false);
+        for (uint256 i = 0; i < actions.length; ++i) {
+            Action calldata act = actions[i];
+            _spent[agreementId][epoch][act.token] += act.amount;
+            _owed[act.to][act.token] += act.amount;
+            hub.releaseTreasury(agreementId, act.token, act.amount);
+            emit PaymentCredited(agreementId, act.token, act.to, act.amount);
+        }
+        uint256 candidateId = live.candidateId;
+        hub.recordExecution(agreementId, candidateId);
+        emit TransitionFinalized(agreementId, epoch, candidateId, newStateHash);
+    }
+
+    /// @inheritdoc IGengovExecution
+    function withdrawPayment(address token) external nonReentrant returns (uint256 amount) {
+        amount = _owed[msg.sender][token];
+        if (amount == 0) revert NothingOwed(msg.sender, token);
+        _owed[msg.sender][token] = 0;
+        IERC20(token).safeTransfer(msg.sender, amount);
+        emit PaymentWithdrawn(msg.sender, token, amount);
+    }
+
+    // ─────────────────────────────────────────── views ───────────────────────────────────────────
+
+    /// @inheritdoc IGengovExecution
+    function stateHash(uint256 agreementId) external view returns (bytes32) {
+        return _stateHash[agreementId];
+    }
+
+    /// @inheritdoc IGengovExecution
+    function proposal(uint256 agreementId) external view returns (ProposalView memory v) {
+        Live storage live = _live[agreementId];
+        v.epoch = live.epoch;
+        v.proposedAt = live.proposedAt;
+        v.candidateId = live.candidateId;
+        v.status = live.status;
+        v.challenger = live.challenger;
+        v.challengeBond = live.challengeBond;
+        v.commitment = live.commitment;
+    }
+
+    /// @inheritdoc IGengovExecution
+    function owed(address account, address token) external view returns (uint256) {
+        return _owed[account][token];
+    }
+
+    /// @inheritdoc IGengovExecution
+    function spent(uint256 agreementId, uint64 epoch, address token) external view returns (uint256) {
+        return _spent[agreementId][epoch][token];
+    }
+
+    // ───────────────────────────────────────── internals ─────────────────────────────────────────
+
+    function _paramsOf(uint256 agreementId) private returns (Params storage p) {
+        p = _params[agreementId];
+        if (p.cached) return p;
+        IGengovHub.ExecutionParams memory e = hub.executionParams(agreementId);
+        p.genesis = e.genesis;
+        p.epochLength = e.epochLength;
+        p.executionWindow = e.executionWindow;
+        p.challengePeriod = e.challengePeriod;
+        p.rulingPeriod = e.rulingPeriod;
+        p.cached = true;
+        p.arbiter = e.arbiter;
+        p.bondToken = e.bondToken;
+        p.rejectPenalty = e.rejectPenalty;
+        p.challengeBond = e.challengeBond;
+    }
+
+    /// @dev Who may propose for `epoch` now: the executor in the first window (if the epoch has no
+    /// proposal yet), the fallback in the second (if the executor's proposal is absent or failed).
+    function _proposer(
+        uint256 agreementId,
+        Params storage p,
+        Live storage live,
+        uint64 epoch
+    ) private returns (uint256) {
+        Status status = live.status;
+        bool sameEpoch = live.epoch == epoch && status != Status.None;
+        if (
+            !sameEpoch &&
+            (status == Status.Proposed || status == Status.Challenged || status == Status.Upheld)
+        ) {
+            revert TransitionPending(live.epoch, status);
+        }
+        uint256 opens = uint256(p.genesis) + (uint256(epoch) + 1) * p.epochLength;
+        uint256 second = opens + p.executionWindow;
+        uint256 closes = second + p.executionWindow;
+        if (block.timestamp < opens || block.timestamp >= closes) {
+            revert ProposalWindowClosed(epoch, uint64(opens), uint64(closes));
+        }
+        (uint256 executor, uint256 fallbackCandidate) = hub.selectExecutor(agreementId, epoch);
+        if (block.timestamp < second) {
+            if (sameEpoch) revert TransitionAlreadyProposed(epoch, status);
+            if (executor == 0) revert NoExecutor(epoch);
+            return executor;
+        }
+        if (sameEpoch && (status != Status.Rejected && status != Status.Expired)) {
+            revert TransitionAlreadyProposed(epoch, status);
+        }
+        if (sameEpoch && live.candidateId == fallbackCandidate)
+            revert TransitionAlreadyProposed(epoch, status);
+        if (fallbackCandidate == 0) revert NoExecutor(epoch);
+        return fallbackCandidate;
+    }
+
+    function _liveAt(
+        uint256 agreementId,
+        uint64 epoch,
+        Status needed
+    ) private view returns (Live storage live) {
+        live = _live[agreementId];
+        if (live.epoch != epoch || live.status != needed) revert TransitionStatusInvalid(epoch, live.status);
+    }
+
+    function _rulingDeadline(Params storage p, Live storage live) private view returns (uint256) {
+        return uint256(live.proposedAt) + p.challengePeriod + p.rulingPeriod;
+    }
+
+    function _checkSize(string memory what, uint256 size, uint256 max) private pure {
+        if (size == 0 || size > max) revert TransitionDataInvalid(what, size, max);
+    }
+
+    /// @dev Validates actions and per-token totals against the epoch's remaining cap and, when
+    /// proposing, against the treasury, so an over-cap or unfunded proposal is rejected up front.
+    function _checkActions(
+        uint256 agreementId,
+        uint64 epoch,
+        Action[] calldata actions,
+        bool proposing
+    ) private view {
+        uint256 n = actions.length;
+        if (n > _MAX_ACTIONS) revert ActionInvalid(n);
+        for (uint256 i = 0; i < n; ++i) {
+            Action calldata act = actions[i];
+            if (act.token == address(0) || act.to == address(0) || act.amount == 0) revert ActionInvalid(i);
+            // Total per token: only the first action of each token does the check.
+            bool seen = false;
+            uint256 total = act.amount;
+            for (uint256 j = 0; j < n; ++j) {
+                if (actions[j].token != act.token || j == i) continue;
+                if (j < i) {
+                    seen = true;
+                    break;
+                }
+                total += actions[j].amount;
+            }
+            if (seen) continue;
+            uint256 cap = hub.outflowCap(agreementId, act.token);
+            uint256 used = _spent[agreementId][epoch][act.token];
+            uint256 remaining = cap > used ? cap - used : 0;
+            if (total > remaining) revert OutflowCapExceeded(act.token, total, remaining);
+            if (proposing) {
+                uint256 available = hub.treasuryBalance(agreementId, act.token);
+                if (total > available) revert TreasuryShort(act.token, total, available);
+            }
+        }
+    }
+
+    function _commitment(
+        bytes32 newStateHash,
+        bytes32 manifestHash,
+        Action[] calldata actions
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(newStateHash, manifestHash, keccak256(abi.encode(actions))));
+    }
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import {GengovExecution} from "../execution/GengovExecution.sol";
+import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {HubStorage} from "./HubStorage.sol";
+
+/// @title ExecutionHooks
+/// @notice The narrow door between the hub (bonds, treasury, scores) and its execution contract
+/// (proposals, challenges, payments). The hub creates the execution contract in its constructor, so
+/// the pairing is fixed and nobody else can call these hooks.
+abstract contract ExecutionHooks is HubStorage {
+    using SafeERC20 for IERC20;
+
+    /// @notice The execution contract created with and bound to this hub.
+    IGengovExecution public immutable execution;
+
+    constructor() {
+        execution = new GengovExecution(IGengovHub(address(this)));
+    }
+
+    modifier onlyExecution() {
+        if (msg.sender != address(execution)) revert CallerNotExecution(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IGengovHub
+    function slashBond(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint256 amount
+    ) external onlyExecution returns (uint256 taken, uint256 toChallenger) {
+        Agreement storage a = _agreement(agreementId);
+        _candidateOf(agreementId, candidateId, a);
+        Score memory s = _loadSettled(agreementId, candidateId, a);
+        taken = _takeFromBond(s, amount);
+        _scores[agreementId][candidateId] = s;
+        toChallenger = taken / 2;
+        _treasury[agreementId][a.bondToken] += taken - toChallenger;
+        emit BondSlashed(agreementId, candidateId, taken, taken - toChallenger);
+        if (toChallenger != 0) IERC20(a.bondToken).safeTransfer(msg.sender, toChallenger);
+    }
+
+    /// @inheritdoc IGengovHub
+    function releaseTreasury(uint256 agreementId, address token, uint256 amount) external onlyExecution {
+        uint256 available = _treasury[agreementId][token];
+        if (amount > available) revert TreasuryInsufficient(token, available, amount);
+        // amount ≤ available was just checked.
+        unchecked {
+            _treasury[agreementId][token] = available - amount;
+        }
+        emit TreasuryReleased(agreementId, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IGengovHub
+    function recordExecution(uint256 agreementId, uint256 candidateId) external onlyExecution {
+        ++_candidates[agreementId][candidateId].executions;
+    }
+
+    /// @inheritdoc IGengovHub
+    function candidateOperator(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (address operator, bytes32 specHash) {
+        Candidate storage c = _candidateOf(agreementId, candidateId, _agreement(agreementId));
+        return (c.operator, c.specHash);
+    }
+
+    /// @inheritdoc IGengovHub
+    function executionParams(uint256 agreementId) external view returns (ExecutionParams memory p) {
+        Agreement storage a = _agreement(agreementId);
+        p.genesis = a.genesis;
+        p.epochLength = a.epochLength;
+        p.executionWindow = a.executionWindow;
+        p.challengePeriod = a.challengePeriod;
+        p.rulingPeriod = a.rulingPeriod;
+        p.arbiter = a.arbiter;
+        p.bondToken = a.bondToken;
+        p.rejectPenalty = a.rejectPenalty;
+        p.challengeBond = a.challengeBond;
+    }
+
+    /// @inheritdoc IGengovHub
+    function outflowCap(uint256 agreementId, address token) external view returns (uint256) {
+        return _outflowCap[agreementId][token];
+    }
+}

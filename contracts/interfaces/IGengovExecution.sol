@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "./IGengovHub.sol";
+
+/// @title IGengovExecution
+/// @notice Optimistic state transitions of gengov agreements (DESIGN §3 steps 6–8, §6): the selected
+/// executor (or the fallback in a second window) proposes the new state, treasury actions and a
+/// manifest; anyone may challenge with a bond during the challenge period; the arbiter rules;
+/// unchallenged or upheld transitions are finalized by anyone; payments are pulled by recipients.
+interface IGengovExecution {
+    /// @notice Lifecycle of an agreement's current proposal.
+    enum Status {
+        None,
+        Proposed,
+        Challenged,
+        Upheld,
+        Rejected,
+        Expired,
+        Finalized
+    }
+
+    /// @notice v1 treasury action: pay `amount` of `token` from the agreement's treasury to `to`.
+    struct Action {
+        address token;
+        address to;
+        uint256 amount;
+    }
+
+    /// @notice The agreement's current (latest) proposal.
+    struct ProposalView {
+        uint64 epoch;
+        uint64 proposedAt;
+        uint256 candidateId;
+        Status status;
+        address challenger;
+        uint256 challengeBond;
+        bytes32 commitment;
+    }
+
+    /// @notice A transition was proposed; state, actions, manifest and spec are here in full.
+    /// @param agreementId The agreement.
+    /// @param epoch The executed epoch.
+    /// @param candidateId The proposing candidate.
+    /// @param prevStateHash The state hash it builds on.
+    /// @param inputsHash The input chain head it binds.
+    /// @param newStateHash keccak256 of the new state.
+    /// @param manifestHash keccak256 of the manifest.
+    /// @param newState The new state (JSON).
+    /// @param actions The treasury actions.
+    /// @param manifest The manifest (canonical JSON).
+    /// @param spec The candidate's model spec bytes (hash = its specHash).
+    event TransitionProposed(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 indexed candidateId,
+        bytes32 prevStateHash,
+        bytes32 inputsHash,
+        bytes32 newStateHash,
+        bytes32 manifestHash,
+        bytes newState,
+        Action[] actions,
+        bytes manifest,
+        bytes spec
+    );
+    /// @notice A proposal was challenged.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param challenger The challenger.
+    /// @param bond The challenge bond received.
+    event TransitionChallenged(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        address indexed challenger,
+        uint256 bond
+    );
+    /// @notice The arbiter ruled on a challenge.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param upheld True: the transition stands; false: rejected.
+    /// @param penalty Taken from the executor's bond (rejected only).
+    event TransitionRuled(uint256 indexed agreementId, uint64 indexed epoch, bool upheld, uint256 penalty);
+    /// @notice The arbiter did not rule in time: the transition is rejected without penalty.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    event TransitionExpired(uint256 indexed agreementId, uint64 indexed epoch);
+    /// @notice A transition was finalized: state hash updated and actions credited.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param candidateId The executor.
+    /// @param stateHash The new state hash.
+    event TransitionFinalized(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 indexed candidateId,
+        bytes32 stateHash
+    );
+    /// @notice A payment was credited to a recipient, to be withdrawn by it.
+    /// @param agreementId The agreement.
+    /// @param token The token.
+    /// @param to The recipient.
+    /// @param amount The amount.
+    event PaymentCredited(
+        uint256 indexed agreementId,
+        address indexed token,
+        address indexed to,
+        uint256 amount
+    );
+    /// @notice A recipient withdrew what it was owed.
+    /// @param account The recipient.
+    /// @param token The token.
+    /// @param amount The amount.
+    event PaymentWithdrawn(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice Only the hub that created this contract may call this.
+    error CallerNotHub(address caller);
+    /// @notice Outside both proposal windows of the epoch.
+    error ProposalWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
+    /// @notice The epoch has no executor (or no fallback in the second window).
+    error NoExecutor(uint64 epoch);
+    /// @notice The caller is not the operator of the candidate allowed to propose now.
+    error CallerNotProposer(uint256 candidateId, address caller);
+    /// @notice Another transition is still open; it must be finalized, rejected or expired first.
+    error TransitionPending(uint64 epoch, Status status);
+    /// @notice This epoch already has a proposal that may not be replaced now.
+    error TransitionAlreadyProposed(uint64 epoch, Status status);
+    /// @notice `prevStateHash` is not the current state hash.
+    error StateHashStale(bytes32 given, bytes32 current);
+    /// @notice `inputsHash` is not the input chain head at the end of the epoch.
+    error InputsHashMismatch(bytes32 given, bytes32 expected);
+    /// @notice keccak256 of the given spec is not the candidate's specHash.
+    error SpecHashMismatch(bytes32 given, bytes32 specHash);
+    /// @notice The state, manifest or spec is empty or too large; `what` names it.
+    error TransitionDataInvalid(string what, uint256 size, uint256 max);
+    /// @notice An action is malformed (zero token, recipient or amount) or there are too many.
+    error ActionInvalid(uint256 index);
+    /// @notice Actions would pay more of `token` this epoch than its cap allows.
+    error OutflowCapExceeded(address token, uint256 amount, uint256 remaining);
+    /// @notice The treasury lacks the tokens the actions pay.
+    error TreasuryShort(address token, uint256 amount, uint256 available);
+    /// @notice The agreement's current proposal is not for this epoch or not in the needed status.
+    error TransitionStatusInvalid(uint64 epoch, Status status);
+    /// @notice The challenge period of the proposal has ended.
+    error ChallengePeriodOver(uint64 epoch, uint64 endedAt);
+    /// @notice The proposal cannot be finalized yet.
+    error ChallengePeriodActive(uint64 epoch, uint64 endsAt);
+    /// @notice The arbiter's ruling deadline has passed (or not yet, for expiry).
+    error RulingDeadline(uint64 epoch, uint64 deadline);
+    /// @notice The given state hash, manifest hash or actions differ from the proposal.
+    error ProposalDataMismatch(uint64 epoch);
+    /// @notice Nothing is owed to the caller in this token.
+    error NothingOwed(address account, address token);
+
+    /// @notice The hub this contract executes for.
+    /// @return The hub.
+    function hub() external view returns (IGengovHub);
+
+    /// @notice Propose epoch `epoch`'s transition: the selected executor in [end(e), end(e) + W), or
+    /// the fallback in [end(e) + W, end(e) + 2W) if the executor did not propose or was rejected.
+    /// @param agreementId The agreement.
+    /// @param epoch The executed epoch (its inputs are closed).
+    /// @param prevStateHash Must equal the current state hash.
+    /// @param inputsHash Must equal hub.inputsHeadAt(agreementId, epoch).
+    /// @param newState The new state document (JSON bytes, size-capped).
+    /// @param actions Treasury actions (each token within its per-epoch cap).
+    /// @param manifest The manifest (canonical JSON, size-capped; embeds `spec` byte for byte).
+    /// @param spec The model spec bytes; keccak256(spec) must equal the candidate's specHash.
+    /// @return newStateHash keccak256 of the new state.
+    function proposeTransition(
+        uint256 agreementId,
+        uint64 epoch,
+        bytes32 prevStateHash,
+        bytes32 inputsHash,
+        bytes calldata newState,
+        Action[] calldata actions,
+        bytes calldata manifest,
+        bytes calldata spec
+    ) external returns (bytes32 newStateHash);
+
+    /// @notice Challenge the current proposal during its challenge period, posting the agreement's
+    /// challengeBond in its bond token (one challenge per proposal).
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch of the proposal.
+    function challenge(uint256 agreementId, uint64 epoch) external;
+
+    /// @notice Arbiter's ruling before proposedAt + challengePeriod + rulingPeriod. Upheld: the
+    /// challenger's bond goes to the treasury and the transition may be finalized. Rejected: the
+    /// executor loses rejectPenalty (half to the challenger, rest to the treasury), the challenger's
+    /// bond is returned, state unchanged, inputs roll over.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch of the proposal.
+    /// @param upheld The ruling.
+    function rule(uint256 agreementId, uint64 epoch, bool upheld) external;
+
+    /// @notice After the ruling deadline with no ruling, reject the transition without penalty and
+    /// return the challenger's bond (liveness against an absent arbiter). Anyone may call.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch of the proposal.
+    function expireChallenge(uint256 agreementId, uint64 epoch) external;
+
+    /// @notice Finalize an unchallenged proposal after its challenge period, or an upheld one: the
+    /// state hash is updated and the actions' payments credited. Exactly once. Anyone may call.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch of the proposal.
+    /// @param newStateHash keccak256 of the proposed state.
+    /// @param manifestHash keccak256 of the proposed manifest.
+    /// @param actions The proposed actions, as proposed.
+    function finalize(
+        uint256 agreementId,
+        uint64 epoch,
+        bytes32 newStateHash,
+        bytes32 manifestHash,
+        Action[] calldata actions
+    ) external;
+
+    /// @notice Withdraw everything owed to the caller in `token` (payments, returned bonds, rewards).
+    /// @param token The token.
+    /// @return amount The amount paid.
+    function withdrawPayment(address token) external returns (uint256 amount);
+
+    /// @notice The agreement's current state hash (zero before the first transition).
+    /// @param agreementId The agreement.
+    /// @return The state hash.
+    function stateHash(uint256 agreementId) external view returns (bytes32);
+
+    /// @notice The agreement's current proposal.
+    /// @param agreementId The agreement.
+    /// @return The proposal.
+    function proposal(uint256 agreementId) external view returns (ProposalView memory);
+
+    /// @notice What `account` may withdraw in `token`.
+    /// @param account The account.
+    /// @param token The token.
+    /// @return The amount owed.
+    function owed(address account, address token) external view returns (uint256);
+
+    /// @notice Amount of `token` paid out for `epoch`'s transition so far.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param token The token.
+    /// @return The amount.
+    function spent(uint256 agreementId, uint64 epoch, address token) external view returns (uint256);
+}
