@@ -1,0 +1,102 @@
+/**
+ * What the node asks of a model, whatever runs it (an OpenAI-compatible endpoint, a simulation).
+ * Models only return data; the node validates it (schema, allow-list, caps) before anything is sent.
+ */
+
+/** The canonical model spec; keccak256 of its canonical JSON is the candidate's on-chain specHash. */
+export type ModelSpec = {
+  /** Format version of the spec. */
+  version: 1;
+  /** "openai" = any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp); "simulated" = offline. */
+  provider: "openai" | "simulated";
+  /** Model id at the provider (e.g. "gpt-4o-mini"), or the simulation's name. */
+  model: string;
+  /** Digest of the weights where known (open models), else null. */
+  weightsDigest: string | null;
+  /** System prompt prepended to every request. */
+  systemPrompt: string;
+  /** Decoding parameters. */
+  temperature: number;
+  seed: number;
+  maxOutputTokens: number;
+  /** Simulations only: documented, deterministic forecasting behaviour. */
+  simulation?: {
+    /** 0 = pure noise around a naive guess, 1 = near-perfect forecasts (when a truth peek is given). */
+    skill: number;
+    /** "adversarial": forecasts badly and, as executor, tries out-of-policy actions. */
+    profile: "honest" | "adversarial";
+  };
+};
+
+export type MetricInfo = { name: string; decimals: number; scale: bigint };
+
+/** One past epoch as the prompt sees it. */
+export type EpochRecord = { epoch: bigint; outcome: bigint[] | null };
+
+export type ForecastRequest = {
+  agreementId: bigint;
+  agreementText: string;
+  metrics: MetricInfo[];
+  targetEpoch: bigint;
+  /** Recent outcomes, oldest first (null = void). */
+  history: EpochRecord[];
+};
+
+export type ModelUsage = { promptTokens: number; completionTokens: number; totalTokens: number };
+
+/** What every model call returns besides its payload, for the manifest. */
+export type ModelCallRecord = {
+  /** Prompt template id, e.g. "forecast/v1". */
+  templateId: string;
+  /** keccak256 of the rendered prompt (canonical JSON of the messages). */
+  promptHash: `0x${string}`;
+  /** The raw text the model returned. */
+  raw: string;
+  usage: ModelUsage | null;
+  /** Provider fingerprint (OpenAI system_fingerprint) where given. */
+  fingerprint: string | null;
+  /** Wall-clock latency of the call in milliseconds (metrics only, never in the manifest). */
+  latencyMs: number;
+};
+
+export type ForecastResult = ModelCallRecord & {
+  /** One integer per metric, already scaled by the metric's decimals. */
+  values: bigint[];
+  rationale: string;
+};
+
+/** An input as the executor sees it: untrusted data. */
+export type InputRecord = { epoch: bigint; index: number; sender: `0x${string}`; data: string };
+
+/** A token the treasury may pay in, with what remains of this epoch's cap and the treasury balance. */
+export type AllowedToken = { token: `0x${string}`; symbol: string; remaining: bigint; balance: bigint };
+
+export type ExecuteRequest = {
+  agreementId: bigint;
+  epoch: bigint;
+  agreementText: string;
+  /** The current state document (parsed JSON), {} before the first transition. */
+  state: unknown;
+  /** Every input since the last finalized transition, in chain order. */
+  inputs: InputRecord[];
+  metrics: MetricInfo[];
+  history: EpochRecord[];
+  /** Candidate scores (WAD) the prompt may cite. */
+  scores: { candidateId: bigint; score: bigint }[];
+  allowedTokens: AllowedToken[];
+};
+
+export type ProposedAction = { token: `0x${string}`; to: `0x${string}`; amount: bigint };
+
+export type ExecuteResult = ModelCallRecord & {
+  /** The new state document (JSON value). */
+  newState: unknown;
+  actions: ProposedAction[];
+  rationale: string;
+};
+
+export interface Model {
+  readonly spec: ModelSpec;
+  forecast(request: ForecastRequest): Promise<ForecastResult>;
+  execute(request: ExecuteRequest): Promise<ExecuteResult>;
+}
