@@ -1,0 +1,452 @@
+/**
+ * The node's durable local store: one SQLite file per node (node:sqlite), WAL journal with
+ * synchronous=FULL so a committed write survives a crash or power loss, and numbered migrations.
+ * Everything that must survive a crash is written here before the transaction that depends on it
+ * is broadcast: forecast values and salts, every transaction attempt, proposals and manifests.
+ */
+import { DatabaseSync } from "node:sqlite";
+
+import type { Hex } from "viem";
+
+const MIGRATIONS: string[] = [
+  // 1: initial schema
+  `CREATE TABLE forecasts (
+     agreement_id TEXT NOT NULL, candidate_id TEXT NOT NULL, target_epoch TEXT NOT NULL,
+     chain_id INTEGER NOT NULL, hub TEXT NOT NULL,
+     values_json TEXT NOT NULL, salt TEXT NOT NULL, commitment TEXT NOT NULL,
+     status TEXT NOT NULL, rationale TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     PRIMARY KEY (chain_id, hub, agreement_id, candidate_id, target_epoch));
+   CREATE TABLE tx_attempts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, job_key TEXT NOT NULL, account TEXT NOT NULL,
+     nonce INTEGER NOT NULL, hash TEXT NOT NULL, raw TEXT NOT NULL, max_fee TEXT NOT NULL,
+     max_priority_fee TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX tx_attempts_job ON tx_attempts (job_key);
+   CREATE INDEX tx_attempts_nonce ON tx_attempts (account, nonce);
+   CREATE TABLE nonces (account TEXT PRIMARY KEY, next_nonce INTEGER NOT NULL);
+   CREATE TABLE proposals (
+     agreement_id TEXT NOT NULL, epoch TEXT NOT NULL, candidate_id TEXT NOT NULL,
+     chain_id INTEGER NOT NULL, hub TEXT NOT NULL,
+     new_state TEXT NOT NULL, actions_json TEXT NOT NULL, manifest TEXT NOT NULL, spec TEXT NOT NULL,
+     status TEXT NOT NULL, created_at INTEGER NOT NULL,
+     PRIMARY KEY (chain_id, hub, agreement_id, epoch, candidate_id));
+   CREATE TABLE logs (
+     chain_id INTEGER NOT NULL, block_number INTEGER NOT NULL, block_hash TEXT NOT NULL,
+     log_index INTEGER NOT NULL, address TEXT NOT NULL, event TEXT NOT NULL, args_json TEXT NOT NULL,
+     PRIMARY KEY (chain_id, block_number, log_index));
+   CREATE TABLE scanned_blocks (chain_id INTEGER NOT NULL, block_number INTEGER NOT NULL,
+     block_hash TEXT NOT NULL, PRIMARY KEY (chain_id, block_number));
+   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export type ForecastStatus = "persisted" | "committed" | "revealed" | "void" | "missed";
+
+export type ForecastRow = {
+  agreementId: bigint;
+  candidateId: bigint;
+  targetEpoch: bigint;
+  values: bigint[];
+  salt: Hex;
+  commitment: Hex;
+  status: ForecastStatus;
+  rationale: string | null;
+};
+
+export type TxAttemptRow = {
+  id: number;
+  jobKey: string;
+  account: Hex;
+  nonce: number;
+  hash: Hex;
+  raw: Hex;
+  maxFee: bigint;
+  maxPriorityFee: bigint;
+  status: "sent" | "mined" | "failed" | "replaced";
+};
+
+export type ProposalRow = {
+  agreementId: bigint;
+  epoch: bigint;
+  candidateId: bigint;
+  newState: string;
+  actionsJson: string;
+  manifest: string;
+  spec: string;
+  status: "built" | "sent" | "proposed" | "abandoned";
+};
+
+export type StoredLog = {
+  blockNumber: bigint;
+  blockHash: Hex;
+  logIndex: number;
+  address: Hex;
+  event: string;
+  args: Record<string, unknown>;
+};
+
+const bigintReplacer = (_: string, v: unknown) => (typeof v === "bigint" ? { $bigint: v.toString() } : v);
+const bigintReviver = (_: string, v: unknown) =>
+  v && typeof v === "object" && "$bigint" in (v as object) ? BigInt((v as { $bigint: string }).$bigint) : v;
+
+export class Store {
+  readonly db: DatabaseSync;
+
+  constructor(
+    readonly path: string,
+    readonly scope: { chainId: number; hub: Hex },
+  ) {
+    this.db = new DatabaseSync(path);
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+    this.migrate();
+  }
+
+  /** Applies pending migrations; the schema version lives in PRAGMA user_version. */
+  private migrate() {
+    const { user_version: version } = this.db.prepare("PRAGMA user_version").get() as {
+      user_version: number;
+    };
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.exec("BEGIN");
+      try {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.exec(`PRAGMA user_version = ${v + 1}`);
+        this.db.exec("COMMIT");
+      } catch (error) {
+        this.db.exec("ROLLBACK");
+        throw error;
+      }
+    }
+  }
+
+  get schemaVersion(): number {
+    return (this.db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  // ─────────────────────────────── forecasts (salts live here) ───────────────────────────────
+
+  /** Durably records a forecast and its salt. Must return before the commit transaction is sent. */
+  insertForecast(row: Omit<ForecastRow, "status"> & { status?: ForecastStatus }) {
+    const now = Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO forecasts (agreement_id, candidate_id, target_epoch, chain_id, hub, values_json, salt,
+           commitment, status, rationale, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.agreementId.toString(),
+        row.candidateId.toString(),
+        row.targetEpoch.toString(),
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        JSON.stringify(row.values.map(String)),
+        row.salt,
+        row.commitment,
+        row.status ?? "persisted",
+        row.rationale,
+        now,
+        now,
+      );
+  }
+
+  getForecast(agreementId: bigint, candidateId: bigint, targetEpoch: bigint): ForecastRow | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM forecasts WHERE chain_id = ? AND hub = ? AND agreement_id = ? AND candidate_id = ? AND target_epoch = ?`,
+      )
+      .get(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        candidateId.toString(),
+        targetEpoch.toString(),
+      ) as Record<string, string> | undefined;
+    return r ? this.toForecast(r) : undefined;
+  }
+
+  /** Forecasts of a candidate not yet revealed or closed, oldest target first. */
+  openForecasts(agreementId: bigint, candidateId: bigint): ForecastRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM forecasts WHERE chain_id = ? AND hub = ? AND agreement_id = ? AND candidate_id = ?
+           AND status IN ('persisted', 'committed') ORDER BY CAST(target_epoch AS INTEGER)`,
+      )
+      .all(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        candidateId.toString(),
+      ) as Record<string, string>[];
+    return rows.map((r) => this.toForecast(r));
+  }
+
+  setForecastStatus(agreementId: bigint, candidateId: bigint, targetEpoch: bigint, status: ForecastStatus) {
+    this.db
+      .prepare(
+        `UPDATE forecasts SET status = ?, updated_at = ? WHERE chain_id = ? AND hub = ? AND agreement_id = ?
+           AND candidate_id = ? AND target_epoch = ?`,
+      )
+      .run(
+        status,
+        Date.now(),
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        candidateId.toString(),
+        targetEpoch.toString(),
+      );
+  }
+
+  private toForecast(r: Record<string, string>): ForecastRow {
+    return {
+      agreementId: BigInt(r.agreement_id),
+      candidateId: BigInt(r.candidate_id),
+      targetEpoch: BigInt(r.target_epoch),
+      values: (JSON.parse(r.values_json) as string[]).map(BigInt),
+      salt: r.salt as Hex,
+      commitment: r.commitment as Hex,
+      status: r.status as ForecastStatus,
+      rationale: r.rationale ?? null,
+    };
+  }
+
+  // ──────────────────────────────────── transactions ────────────────────────────────────
+
+  /** The next nonce this node will use for `account` (persisted so restarts never reuse one). */
+  nextNonce(account: Hex): number | undefined {
+    const r = this.db
+      .prepare("SELECT next_nonce FROM nonces WHERE account = ?")
+      .get(account.toLowerCase()) as { next_nonce: number } | undefined;
+    return r?.next_nonce;
+  }
+
+  setNextNonce(account: Hex, nonce: number) {
+    this.db
+      .prepare(
+        "INSERT INTO nonces (account, next_nonce) VALUES (?, ?) ON CONFLICT(account) DO UPDATE SET next_nonce = excluded.next_nonce",
+      )
+      .run(account.toLowerCase(), nonce);
+  }
+
+  /** Records a signed transaction before it is broadcast. */
+  insertAttempt(a: Omit<TxAttemptRow, "id" | "status">): number {
+    const r = this.db
+      .prepare(
+        `INSERT INTO tx_attempts (job_key, account, nonce, hash, raw, max_fee, max_priority_fee, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'sent', ?)`,
+      )
+      .run(
+        a.jobKey,
+        a.account.toLowerCase(),
+        a.nonce,
+        a.hash,
+        a.raw,
+        a.maxFee.toString(),
+        a.maxPriorityFee.toString(),
+        Date.now(),
+      );
+    return Number(r.lastInsertRowid);
+  }
+
+  attemptsForJob(jobKey: string): TxAttemptRow[] {
+    return (
+      this.db.prepare("SELECT * FROM tx_attempts WHERE job_key = ? ORDER BY id").all(jobKey) as Record<
+        string,
+        string | number
+      >[]
+    ).map((r) => this.toAttempt(r));
+  }
+
+  /** Attempts still waiting for a receipt, grouped by the caller. */
+  pendingAttempts(): TxAttemptRow[] {
+    return (
+      this.db.prepare("SELECT * FROM tx_attempts WHERE status = 'sent' ORDER BY id").all() as Record<
+        string,
+        string | number
+      >[]
+    ).map((r) => this.toAttempt(r));
+  }
+
+  setAttemptStatus(id: number, status: TxAttemptRow["status"]) {
+    this.db.prepare("UPDATE tx_attempts SET status = ? WHERE id = ?").run(status, id);
+  }
+
+  /** Marks every other attempt with the same account and nonce as replaced. */
+  markNonceSiblingsReplaced(account: Hex, nonce: number, keepId: number) {
+    this.db
+      .prepare(
+        "UPDATE tx_attempts SET status = 'replaced' WHERE account = ? AND nonce = ? AND id != ? AND status = 'sent'",
+      )
+      .run(account.toLowerCase(), nonce, keepId);
+  }
+
+  private toAttempt(r: Record<string, string | number>): TxAttemptRow {
+    return {
+      id: Number(r.id),
+      jobKey: String(r.job_key),
+      account: r.account as Hex,
+      nonce: Number(r.nonce),
+      hash: r.hash as Hex,
+      raw: r.raw as Hex,
+      maxFee: BigInt(r.max_fee),
+      maxPriorityFee: BigInt(r.max_priority_fee),
+      status: r.status as TxAttemptRow["status"],
+    };
+  }
+
+  // ───────────────────────────────────── proposals ─────────────────────────────────────
+
+  upsertProposal(p: ProposalRow) {
+    this.db
+      .prepare(
+        `INSERT INTO proposals (agreement_id, epoch, candidate_id, chain_id, hub, new_state, actions_json, manifest, spec, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(chain_id, hub, agreement_id, epoch, candidate_id) DO UPDATE SET status = excluded.status`,
+      )
+      .run(
+        p.agreementId.toString(),
+        p.epoch.toString(),
+        p.candidateId.toString(),
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        p.newState,
+        p.actionsJson,
+        p.manifest,
+        p.spec,
+        p.status,
+        Date.now(),
+      );
+  }
+
+  getProposal(agreementId: bigint, epoch: bigint, candidateId: bigint): ProposalRow | undefined {
+    const r = this.db
+      .prepare(
+        "SELECT * FROM proposals WHERE chain_id = ? AND hub = ? AND agreement_id = ? AND epoch = ? AND candidate_id = ?",
+      )
+      .get(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        epoch.toString(),
+        candidateId.toString(),
+      ) as Record<string, string> | undefined;
+    if (!r) return undefined;
+    return {
+      agreementId: BigInt(r.agreement_id),
+      epoch: BigInt(r.epoch),
+      candidateId: BigInt(r.candidate_id),
+      newState: r.new_state,
+      actionsJson: r.actions_json,
+      manifest: r.manifest,
+      spec: r.spec,
+      status: r.status as ProposalRow["status"],
+    };
+  }
+
+  // ──────────────────────────────── logs and the scan cursor ────────────────────────────────
+
+  /** Stores the logs of a scanned range and the hash of its last block, atomically. */
+  recordScan(logs: StoredLog[], last: { number: bigint; hash: Hex }) {
+    this.db.exec("BEGIN");
+    try {
+      const insert = this.db.prepare(
+        `INSERT OR REPLACE INTO logs (chain_id, block_number, block_hash, log_index, address, event, args_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const l of logs) {
+        insert.run(
+          this.scope.chainId,
+          Number(l.blockNumber),
+          l.blockHash,
+          l.logIndex,
+          l.address.toLowerCase(),
+          l.event,
+          JSON.stringify(l.args, bigintReplacer),
+        );
+      }
+      this.db
+        .prepare(
+          "INSERT OR REPLACE INTO scanned_blocks (chain_id, block_number, block_hash) VALUES (?, ?, ?)",
+        )
+        .run(this.scope.chainId, Number(last.number), last.hash);
+      this.setKv(`cursor:${this.scope.chainId}`, last.number.toString());
+      this.db.exec("COMMIT");
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** The last scanned block (the cursor), or undefined before the first scan. */
+  cursor(): { number: bigint; hash: Hex } | undefined {
+    const n = this.getKv(`cursor:${this.scope.chainId}`);
+    if (n === undefined) return undefined;
+    const r = this.db
+      .prepare("SELECT block_hash FROM scanned_blocks WHERE chain_id = ? AND block_number = ?")
+      .get(this.scope.chainId, Number(n)) as { block_hash: Hex } | undefined;
+    return r ? { number: BigInt(n), hash: r.block_hash } : undefined;
+  }
+
+  /** Scanned checkpoints at or below `number`, newest first (used to find a common ancestor). */
+  checkpointsBelow(number: bigint): { number: bigint; hash: Hex }[] {
+    return (
+      this.db
+        .prepare(
+          "SELECT block_number, block_hash FROM scanned_blocks WHERE chain_id = ? AND block_number <= ? ORDER BY block_number DESC LIMIT 64",
+        )
+        .all(this.scope.chainId, Number(number)) as { block_number: number; block_hash: Hex }[]
+    ).map((r) => ({ number: BigInt(r.block_number), hash: r.block_hash }));
+  }
+
+  /** Forgets everything above `number` (a reorg replaced it) and moves the cursor there. */
+  rewindTo(number: bigint) {
+    this.db.exec("BEGIN");
+    try {
+      this.db
+        .prepare("DELETE FROM logs WHERE chain_id = ? AND block_number > ?")
+        .run(this.scope.chainId, Number(number));
+      this.db
+        .prepare("DELETE FROM scanned_blocks WHERE chain_id = ? AND block_number > ?")
+        .run(this.scope.chainId, Number(number));
+      if (number < 0n) this.db.prepare("DELETE FROM kv WHERE key = ?").run(`cursor:${this.scope.chainId}`);
+      else this.setKv(`cursor:${this.scope.chainId}`, number.toString());
+      this.db.exec("COMMIT");
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  logs(event: string, filter: (args: Record<string, unknown>) => boolean = () => true): StoredLog[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM logs WHERE chain_id = ? AND event = ? ORDER BY block_number, log_index")
+        .all(this.scope.chainId, event) as Record<string, string | number>[]
+    )
+      .map((r) => ({
+        blockNumber: BigInt(r.block_number),
+        blockHash: r.block_hash as Hex,
+        logIndex: Number(r.log_index),
+        address: r.address as Hex,
+        event: String(r.event),
+        args: JSON.parse(String(r.args_json), bigintReviver) as Record<string, unknown>,
+      }))
+      .filter((l) => filter(l.args));
+  }
+
+  getKv(key: string): string | undefined {
+    const r = this.db.prepare("SELECT value FROM kv WHERE key = ?").get(key) as { value: string } | undefined;
+    return r?.value;
+  }
+
+  setKv(key: string, value: string) {
+    this.db
+      .prepare(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
+  }
+}
