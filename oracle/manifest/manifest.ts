@@ -4,13 +4,10 @@
  * spec is embedded as a JSON value; canonical JSON is recursive, so the canonical bytes of
  * `manifest.spec` are exactly the spec bytes whose hash is the candidate's on-chain specHash.
  */
-import canonicalizeModule from "canonicalize";
 import { keccak256, stringToBytes, toHex, type Hex } from "viem";
 
+import { canonicalJson } from "../models/canonicalJson.js";
 import type { ModelSpec, ProposedAction } from "../models/types.js";
-
-// The package is CommonJS whose module.exports is the function; its typings describe an ES default.
-const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
 export const MANIFEST_VERSION = 1;
 export const NODE_VERSION = "gengov-node/0.1.0";
@@ -37,13 +34,6 @@ export type Manifest = {
   node: string;
 };
 
-/** Canonical JSON text of any JSON value (throws on values JSON cannot carry). */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new Error("value has no canonical JSON form");
-  return text;
-}
-
 export const hashText = (text: string): Hex => keccak256(stringToBytes(text));
 
 /** The parsed output the manifest commits to: new state and actions with amounts as strings. */
@@ -51,10 +41,6 @@ export function outputHash(newState: unknown, actions: ProposedAction[]): Hex {
   return hashText(
     canonicalJson({ newState, actions: actions.map((a) => ({ ...a, amount: a.amount.toString() })) }),
   );
-}
-
-export function specBytes(spec: ModelSpec): Hex {
-  return toHex(stringToBytes(canonicalJson(spec)));
 }
 
 export function buildManifest(m: Manifest): { text: string; bytes: Hex; hash: Hex } {

@@ -1,0 +1,74 @@
+/**
+ * Permissionless upkeep the node does when it is due and nobody else has: fix the executor of the
+ * epoch that just ended, finalize a transition whose challenge period is over (or that was upheld),
+ * and expire a challenge the arbiter left unruled. Each step re-reads the chain first; losing a race
+ * to another keeper is an expected outcome, logged as a warning.
+ */
+import type { Hex } from "viem";
+
+import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { epochAt, epochEnd, selectionCloses } from "../node/clock.js";
+import type { AgreementRuntime, NodeContext } from "../node/context.js";
+import { executionRead, hubRead } from "../node/context.js";
+
+export type KeepAgreementParameters = { ctx: NodeContext; agreement: AgreementRuntime; now: bigint };
+export type KeepAgreementReturnType = { selected?: bigint; finalized?: bigint; expired?: bigint };
+
+export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgreementReturnType> {
+  const { ctx, agreement, now } = p;
+  const id = agreement.id;
+  const c = agreement.clock;
+  const done: KeepAgreementReturnType = {};
+  const e = epochAt(c, now) - 1n;
+  if (e >= 0n && now >= epochEnd(c, e) && now < selectionCloses(c, e)) {
+    const [, , fixed] = (await hubRead(ctx, "executorOf", [id, e])) as [bigint, bigint, boolean];
+    if (!fixed) {
+      await ctx.sender.send({
+        jobKey: `select:${id}:${e}`,
+        address: ctx.hub,
+        abi: gengovHubAbi,
+        functionName: "selectExecutor",
+        args: [id, e],
+      });
+      done.selected = e;
+    }
+  }
+  const live = (await executionRead(ctx, "proposal", [id])) as {
+    epoch: bigint;
+    proposedAt: bigint;
+    status: number;
+  };
+  const PROPOSED = 1;
+  const CHALLENGED = 2;
+  const UPHELD = 3;
+  if ((live.status === PROPOSED && now >= live.proposedAt + c.challengePeriod) || live.status === UPHELD) {
+    const proposed = ctx.store
+      .logs("TransitionProposed", (a) => a.agreementId === id && a.epoch === live.epoch)
+      .at(-1);
+    if (proposed) {
+      const a = proposed.args as {
+        newStateHash: Hex;
+        manifestHash: Hex;
+        actions: readonly { token: Hex; to: Hex; amount: bigint }[];
+      };
+      await ctx.sender.send({
+        jobKey: `finalize:${id}:${live.epoch}:${live.proposedAt}`,
+        address: ctx.execution,
+        abi: gengovExecutionAbi,
+        functionName: "finalize",
+        args: [id, live.epoch, a.newStateHash, a.manifestHash, a.actions],
+      });
+      done.finalized = live.epoch;
+    }
+  } else if (live.status === CHALLENGED && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
+    await ctx.sender.send({
+      jobKey: `expire:${id}:${live.epoch}:${live.proposedAt}`,
+      address: ctx.execution,
+      abi: gengovExecutionAbi,
+      functionName: "expireChallenge",
+      args: [id, live.epoch],
+    });
+    done.expired = live.epoch;
+  }
+  return done;
+}

@@ -1,0 +1,248 @@
+/**
+ * Propose epoch `epoch`'s transition when this node's candidate is its executor (first window) or
+ * fallback (second window). Renders the prompt from the agreement text, the last finalized state and
+ * every input since then (untrusted, datamarked by the template), asks the model, checks the answer
+ * against the allow-list and caps, builds the manifest, stores everything, then sends. After a crash
+ * the stored proposal is sent as is; the model is not asked again.
+ */
+import { hexToString, keccak256, stringToHex, type Hex } from "viem";
+
+import { erc20Abi, gengovExecutionAbi } from "../chain/abis.js";
+import { BaseError } from "../errors/BaseError.js";
+import { MANIFEST_VERSION, NODE_VERSION, buildManifest, outputHash } from "../manifest/manifest.js";
+import { canonicalJson } from "../models/canonicalJson.js";
+import type { AllowedToken, ExecuteRequest, InputRecord, ProposedAction } from "../models/types.js";
+import { assertValidExecution } from "../models/validateExecution.js";
+import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
+import { executionRead, hubRead } from "../node/context.js";
+import { crashPoint } from "../node/crashPoints.js";
+import { recentHistory } from "./history.js";
+
+export type ProposeTransitionParameters = {
+  ctx: NodeContext;
+  candidate: CandidateRuntime;
+  agreement: AgreementRuntime;
+  epoch: bigint;
+  /** Model attempts before abstaining. */
+  attempts?: number;
+};
+
+export type ProposeTransitionReturnType = { status: "proposed" | "already" | "abstained"; txHash?: Hex };
+
+/** Status enum of IGengovExecution. */
+export const ProposalStatus = [
+  "None",
+  "Proposed",
+  "Challenged",
+  "Upheld",
+  "Rejected",
+  "Expired",
+  "Finalized",
+] as const;
+
+/** The last finalized state document and its epoch, from the execution contract's events. */
+export function finalizedState(
+  ctx: NodeContext,
+  agreementId: bigint,
+): { state: unknown; bytes: Hex | null; epoch: bigint | null } {
+  const finalized = ctx.store.logs("TransitionFinalized", (a) => a.agreementId === agreementId);
+  if (finalized.length === 0) return { state: {}, bytes: null, epoch: null };
+  const last = finalized[finalized.length - 1].args;
+  const proposed = ctx.store
+    .logs(
+      "TransitionProposed",
+      (a) => a.agreementId === agreementId && a.epoch === last.epoch && a.newStateHash === last.stateHash,
+    )
+    .at(-1);
+  if (!proposed) throw new BaseError(`state of epoch ${last.epoch} not scanned yet`, { expected: true });
+  const bytes = proposed.args.newState as Hex;
+  return { state: JSON.parse(hexToString(bytes)), bytes, epoch: last.epoch as bigint };
+}
+
+/** Inputs after `afterEpoch` up to and including `epoch`, in chain order, and the chain head they end at. */
+export function inputsBetween(
+  ctx: NodeContext,
+  agreementId: bigint,
+  afterEpoch: bigint | null,
+  epoch: bigint,
+): { inputs: InputRecord[]; head: Hex } {
+  const all = ctx.store.logs(
+    "InputSubmitted",
+    (a) => a.agreementId === agreementId && (a.epoch as bigint) <= epoch,
+  );
+  const inputs = all
+    .filter((l) => afterEpoch === null || (l.args.epoch as bigint) > afterEpoch)
+    .map((l) => ({
+      epoch: l.args.epoch as bigint,
+      index: Number(l.args.index),
+      sender: l.args.sender as Hex,
+      data: hexToString(l.args.data as Hex),
+    }));
+  const head = (all.at(-1)?.args.inputsHash as Hex | undefined) ?? `0x${"0".repeat(64)}`;
+  return { inputs, head: head as Hex };
+}
+
+export async function proposeTransition(
+  p: ProposeTransitionParameters,
+): Promise<ProposeTransitionReturnType> {
+  const { ctx, candidate, agreement, epoch } = p;
+  const { agreementId, candidateId } = candidate;
+  const log = ctx.log.child({ at: "proposeTransition", agreementId, candidateId, epoch });
+  const jobKey = `propose:${agreementId}:${epoch}:${candidateId}`;
+  const live = (await executionRead(ctx, "proposal", [agreementId])) as {
+    epoch: bigint;
+    candidateId: bigint;
+    status: number;
+  };
+  if (
+    live.epoch === epoch &&
+    live.candidateId === candidateId &&
+    live.status !== 0 &&
+    ctx.sender.pending(jobKey).length === 0
+  ) {
+    return { status: "already" };
+  }
+
+  let stored = ctx.store.getProposal(agreementId, epoch, candidateId);
+  if (!stored) {
+    const built = await build(p);
+    if (!built) return { status: "abstained" };
+    ctx.store.upsertProposal({ agreementId, epoch, candidateId, ...built, status: "built" });
+    stored = ctx.store.getProposal(agreementId, epoch, candidateId)!;
+  }
+  crashPoint("midProposal");
+  const manifest = JSON.parse(stored.manifest) as { prevStateHash: Hex; inputsHash: Hex };
+  const actions = (JSON.parse(stored.actionsJson) as { token: Hex; to: Hex; amount: string }[]).map((a) => ({
+    ...a,
+    amount: BigInt(a.amount),
+  }));
+  const receipt = await ctx.sender.send({
+    jobKey,
+    address: ctx.execution,
+    abi: gengovExecutionAbi,
+    functionName: "proposeTransition",
+    args: [
+      agreementId,
+      epoch,
+      manifest.prevStateHash,
+      manifest.inputsHash,
+      stringToHex(stored.newState),
+      actions,
+      stringToHex(stored.manifest),
+      stringToHex(stored.spec),
+    ],
+  });
+  ctx.store.upsertProposal({ ...stored, status: "proposed" });
+  log.info({ at: "proposeTransition", msg: "proposed", tx: receipt.transactionHash });
+  return { status: "proposed", txHash: receipt.transactionHash };
+}
+
+async function build(p: ProposeTransitionParameters) {
+  const { ctx, candidate, agreement, epoch } = p;
+  const { agreementId, candidateId } = candidate;
+  const log = ctx.log.child({ at: "proposeTransition", agreementId, candidateId, epoch });
+  const prev = finalizedState(ctx, agreementId);
+  const prevStateHash = (await executionRead(ctx, "stateHash", [agreementId])) as Hex;
+  const expectedPrev = prev.bytes ? keccak256(prev.bytes) : (`0x${"0".repeat(64)}` as Hex);
+  if (prevStateHash !== expectedPrev)
+    throw new BaseError("finalized state not scanned yet", { expected: true });
+  const { inputs, head } = inputsBetween(ctx, agreementId, prev.epoch, epoch);
+  const inputsHash = (await hubRead(ctx, "inputsHeadAt", [agreementId, epoch])) as Hex;
+  if (head !== inputsHash)
+    throw new BaseError("inputs not all scanned yet (waiting for confirmations)", { expected: true });
+
+  const [, , candidateCount] = (await hubRead(ctx, "agreement", [agreementId])) as [unknown, Hex, bigint];
+  const scores = await Promise.all(
+    Array.from({ length: Number(candidateCount) }, (_, i) => BigInt(i + 1)).map(async (id) => ({
+      candidateId: id,
+      score: ((await hubRead(ctx, "candidate", [agreementId, id])) as { score: bigint }).score,
+    })),
+  );
+  const history = await recentHistory(ctx, agreementId, epoch - 1n);
+  const allowedTokens: AllowedToken[] = await Promise.all(
+    agreement.capTokens.map(async (token) => {
+      const [cap, spent, balance, symbol] = await Promise.all([
+        hubRead(ctx, "outflowCap", [agreementId, token]) as Promise<bigint>,
+        executionRead(ctx, "spent", [agreementId, epoch, token]) as Promise<bigint>,
+        hubRead(ctx, "treasuryBalance", [agreementId, token]) as Promise<bigint>,
+        ctx.client
+          .readContract({ address: token, abi: erc20Abi, functionName: "symbol" })
+          .catch(() => "TOKEN") as Promise<string>,
+      ]);
+      return { token, symbol, remaining: cap > spent ? cap - spent : 0n, balance };
+    }),
+  );
+  const request: ExecuteRequest = {
+    agreementId,
+    epoch,
+    agreementText: agreement.text,
+    state: prev.state,
+    inputs,
+    metrics: agreement.metrics,
+    history,
+    scores,
+    allowedTokens,
+  };
+  let result;
+  for (let attempt = 1; attempt <= (p.attempts ?? 2); attempt++) {
+    try {
+      const r = await candidate.model.execute(request);
+      ctx.metrics.model(r.latencyMs, r.usage?.totalTokens ?? 0);
+      assertValidExecution(r, request);
+      result = r;
+      break;
+    } catch (error) {
+      log.warn({
+        at: "proposeTransition",
+        msg: `model answer rejected (attempt ${attempt}): ${(error as Error).message.split("\n")[0]}`,
+      });
+    }
+  }
+  if (!result) {
+    log.warn({ at: "proposeTransition", msg: "abstaining: no acceptable model answer" });
+    return undefined;
+  }
+  const actions: ProposedAction[] = result.actions;
+  const spec = candidate.spec;
+  const manifest = buildManifest({
+    version: MANIFEST_VERSION,
+    chainId: ctx.chainId,
+    hub: ctx.hub,
+    execution: ctx.execution,
+    agreementId: agreementId.toString(),
+    epoch: epoch.toString(),
+    candidateId: candidateId.toString(),
+    textHash: agreement.textHash,
+    prevStateHash,
+    inputsHash,
+    inputs: {
+      count: inputs.length,
+      fromEpoch: prev.epoch === null ? "0" : (prev.epoch + 1n).toString(),
+      toEpoch: epoch.toString(),
+    },
+    outcomes: history.map((h) => ({
+      epoch: h.epoch.toString(),
+      values: h.outcome ? h.outcome.map(String) : null,
+    })),
+    scores: scores.map((s) => ({ candidateId: s.candidateId.toString(), score: s.score.toString() })),
+    spec,
+    specHash: candidate.specHash,
+    prompt: { templateId: result.templateId, promptHash: result.promptHash },
+    decoding: { temperature: spec.temperature, seed: spec.seed, maxOutputTokens: spec.maxOutputTokens },
+    response: {
+      raw: result.raw,
+      outputHash: outputHash(result.newState, actions),
+      usage: result.usage,
+      fingerprint: result.fingerprint,
+    },
+    node: NODE_VERSION,
+  });
+  return {
+    newState: canonicalJson(result.newState),
+    actionsJson: JSON.stringify(
+      actions.map((a) => ({ token: a.token, to: a.to, amount: a.amount.toString() })),
+    ),
+    manifest: manifest.text,
+    spec: hexToString(candidate.specBytes),
+  };
+}

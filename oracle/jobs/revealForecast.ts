@@ -1,0 +1,59 @@
+/**
+ * Reveal a stored forecast in its target's reveal window — after a crash too, since values and salt
+ * come from the store, never from the model again. Void outcomes need no reveal.
+ */
+import type { Hex } from "viem";
+
+import { gengovHubAbi } from "../chain/abis.js";
+import { TxRevertedError } from "../chain/txSender.js";
+import type { ForecastRow } from "../store/Store.js";
+import type { CandidateRuntime, NodeContext } from "../node/context.js";
+import { hubRead } from "../node/context.js";
+
+export type RevealForecastParameters = {
+  ctx: NodeContext;
+  candidate: CandidateRuntime;
+  forecast: ForecastRow;
+};
+export type RevealForecastReturnType = {
+  status: "revealed" | "already" | "void" | "not-committed";
+  txHash?: Hex;
+};
+
+export async function revealForecast(p: RevealForecastParameters): Promise<RevealForecastReturnType> {
+  const { ctx, candidate, forecast } = p;
+  const { agreementId, candidateId } = candidate;
+  const t = forecast.targetEpoch;
+  const log = ctx.log.child({ at: "revealForecast", agreementId, candidateId, targetEpoch: t });
+  const jobKey = `reveal:${agreementId}:${candidateId}:${t}`;
+  if (ctx.sender.pending(jobKey).length === 0) {
+    const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [agreementId, candidateId, t])) as [
+      Hex,
+      boolean,
+    ];
+    if (!pending) {
+      const status = onChain === forecast.commitment ? "revealed" : "missed";
+      ctx.store.setForecastStatus(agreementId, candidateId, t, status);
+      return { status: onChain === forecast.commitment ? "already" : "not-committed" };
+    }
+  }
+  try {
+    const receipt = await ctx.sender.send({
+      jobKey,
+      address: ctx.hub,
+      abi: gengovHubAbi,
+      functionName: "revealForecast",
+      args: [agreementId, candidateId, t, forecast.values, forecast.salt],
+    });
+    ctx.store.setForecastStatus(agreementId, candidateId, t, "revealed");
+    log.info({ at: "revealForecast", msg: "revealed", tx: receipt.transactionHash });
+    return { status: "revealed", txHash: receipt.transactionHash };
+  } catch (error) {
+    if (error instanceof TxRevertedError && error.errorName === "OutcomeIsVoid") {
+      ctx.store.setForecastStatus(agreementId, candidateId, t, "void");
+      log.info({ at: "revealForecast", msg: "outcome is void: nothing to reveal" });
+      return { status: "void" };
+    }
+    throw error;
+  }
+}

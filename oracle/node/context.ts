@@ -1,0 +1,125 @@
+/**
+ * What every job gets: clients, the transaction sender, the store, logs and metrics, the contract
+ * addresses, and cached, immutable facts about agreements and the candidates this node operates.
+ */
+import { decodeAbiParameters, getAbiItem, type Hex, type PublicClient } from "viem";
+
+import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import type { TxSender } from "../chain/txSender.js";
+import type { CandidateConfig } from "../config/schema.js";
+import { BaseError } from "../errors/BaseError.js";
+import type { MetricInfo, Model, ModelSpec } from "../models/types.js";
+import type { Store } from "../store/Store.js";
+import type { Clock } from "./clock.js";
+import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
+
+export type AgreementRuntime = {
+  id: bigint;
+  clock: Clock;
+  textHash: Hex;
+  text: string;
+  metrics: MetricInfo[];
+  capTokens: readonly Hex[];
+  bondToken: Hex;
+};
+
+export type CandidateRuntime = {
+  config: CandidateConfig;
+  agreementId: bigint;
+  candidateId: bigint;
+  spec: ModelSpec;
+  specBytes: Hex;
+  specHash: Hex;
+  model: Model;
+};
+
+export type NodeContext = {
+  client: PublicClient;
+  sender: TxSender;
+  store: Store;
+  log: Logger;
+  metrics: Metrics;
+  chainId: number;
+  hub: Hex;
+  execution: Hex;
+  agreement(id: bigint): Promise<AgreementRuntime>;
+  /** Latest block timestamp: "now" in chain time. */
+  now(): Promise<bigint>;
+};
+
+export const hubRead = <F extends string>(ctx: NodeContext, functionName: F, args: readonly unknown[]) =>
+  ctx.client.readContract({
+    address: ctx.hub,
+    abi: gengovHubAbi,
+    functionName: functionName as never,
+    args: args as never,
+  }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const executionRead = <F extends string>(
+  ctx: NodeContext,
+  functionName: F,
+  args: readonly unknown[],
+) =>
+  ctx.client.readContract({
+    address: ctx.execution,
+    abi: gengovExecutionAbi,
+    functionName: functionName as never,
+    args: args as never,
+  }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const createAgreementInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
+
+/** Reads an agreement's immutable facts; the text comes from its creation event in the store. */
+export async function loadAgreement(
+  client: PublicClient,
+  store: Store,
+  hub: Hex,
+  id: bigint,
+): Promise<AgreementRuntime> {
+  const [params, textHash] = (await client.readContract({
+    address: hub,
+    abi: gengovHubAbi,
+    functionName: "agreement",
+    args: [id],
+  })) as readonly [
+    {
+      genesis: bigint;
+      epochLength: number;
+      horizon: number;
+      reportWindow: number;
+      revealWindow: number;
+      executionWindow: number;
+      challengePeriod: number;
+      rulingPeriod: number;
+      metrics: readonly { name: string; decimals: number; scale: bigint }[];
+      capTokens: readonly Hex[];
+      bondToken: Hex;
+    },
+    Hex,
+    bigint,
+  ];
+  const created = store.logs("AgreementCreated", (a) => a.agreementId === id);
+  if (created.length === 0) {
+    throw new BaseError(`agreement ${id}: creation event not scanned yet`, { expected: true });
+  }
+  const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation as Hex);
+  return {
+    id,
+    clock: {
+      genesis: params.genesis,
+      epochLength: BigInt(params.epochLength),
+      horizon: BigInt(params.horizon),
+      reportWindow: BigInt(params.reportWindow),
+      revealWindow: BigInt(params.revealWindow),
+      executionWindow: BigInt(params.executionWindow),
+      challengePeriod: BigInt(params.challengePeriod),
+      rulingPeriod: BigInt(params.rulingPeriod),
+    },
+    textHash,
+    text: text as string,
+    metrics: params.metrics.map((m) => ({ name: m.name, decimals: m.decimals, scale: m.scale })),
+    capTokens: params.capTokens,
+    bondToken: params.bondToken,
+  };
+}
