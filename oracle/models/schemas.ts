@@ -1,0 +1,183 @@
+/**
+ * What a model must answer, as zod v4 schemas, and the conversion of an answer into the node's types.
+ *
+ * - Forecast: `{ values: number[], rationale: string }`: decimal numbers in metric units, one per
+ *   metric; the node scales them by the metric's decimals (rounding half away from zero) and checks
+ *   they fit the hub's int128 (|v| < 2^127). The decimal text is read exactly as the model wrote it
+ *   (JSON.parse source access), not through a float, so 18-decimal metrics keep every digit.
+ * - Execution: `{ newState: object, actions: [{ token, to, amount }], rationale: string }` where
+ *   `amount` is an **integer string in the token's base units** (the prompt shows caps and balances the
+ *   same way; the node does not need each token's decimals and no rounding ever happens).
+ *
+ * Objects are strict: an extra field anywhere is a schema failure. Shape only is checked here; the
+ * policy (allow-listed tokens, caps, recipients, sizes) is `validateExecution`'s job.
+ */
+import { z } from "zod";
+
+import { ModelError } from "../errors/BaseError.js";
+import type { MetricInfo, ProposedAction } from "./types.js";
+
+/** Forecast values must fit the hub's int128: |v| < 2^127 once scaled. */
+export const FORECAST_VALUE_LIMIT = 2n ** 127n;
+
+/** A model's forecast answer. */
+export const forecastOutputSchema = z.strictObject({
+  values: z.array(z.number()).describe("One decimal number per metric, in metric units, in metric order."),
+  rationale: z.string().describe("A short explanation of the forecast."),
+});
+export type ForecastOutput = z.infer<typeof forecastOutputSchema>;
+
+/** One proposed treasury payment as the model writes it. */
+export const actionOutputSchema = z.strictObject({
+  token: z.string().describe("Address of an allowed token."),
+  to: z.string().describe("Recipient address, 0x-prefixed, 20 bytes, non-zero."),
+  amount: z
+    .string()
+    .regex(/^[0-9]{1,78}$/, "an integer string in the token's base units")
+    .describe("Positive integer in the token's smallest unit, as a string of digits."),
+});
+
+/** A model's execution answer. */
+export const executionOutputSchema = z.strictObject({
+  newState: z.record(z.string(), z.json()).describe("The complete next state document (a JSON object)."),
+  actions: z.array(actionOutputSchema).describe("Treasury payments; empty when none."),
+  rationale: z.string().describe("Why this transition follows the agreement."),
+});
+export type ExecutionOutput = z.infer<typeof executionOutputSchema>;
+
+/** A parsed forecast in the node's units. */
+export type ParsedForecast = { values: bigint[]; rationale: string };
+
+/** A parsed execution in the node's types (addresses not yet checked: see validateExecution). */
+export type ParsedExecution = {
+  newState: Record<string, unknown>;
+  actions: ProposedAction[];
+  rationale: string;
+};
+
+function excerpt(raw: string): string {
+  return raw.length > 2000 ? `${raw.slice(0, 2000)}… (${raw.length} chars)` : raw;
+}
+
+/** JSON.parse that fails with a "schema" ModelError. */
+function parseJson(raw: string, what: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new ModelError(`The ${what} answer is not valid JSON.`, "schema", {
+      details: `${(error as Error).message}; raw: ${excerpt(raw)}`,
+      cause: error,
+    });
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, raw: string, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ModelError(`The ${what} answer does not match its schema.`, "schema", {
+      details: `${z.prettifyError(result.error)}\nraw: ${excerpt(raw)}`,
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+/** The source text of every number in a JSON document, in document order (Node ≥ 21). */
+type SourceReviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+
+/**
+ * The exact decimal text of each forecast value. Uses the reviver's `context.source` where the
+ * runtime gives it, else the number's shortest round-trip text.
+ */
+function valueSources(raw: string, values: readonly number[]): string[] {
+  const reviver: SourceReviver = (_key, value, context) =>
+    typeof value === "number" ? (context?.source ?? String(value)) : value;
+  const doc = JSON.parse(raw, reviver as (key: string, value: unknown) => unknown) as { values: unknown[] };
+  return values.map((v, i) => (typeof doc.values[i] === "string" ? (doc.values[i] as string) : String(v)));
+}
+
+/**
+ * Scales a decimal number (JSON number syntax, exponent allowed) by `10^decimals`, rounding half away
+ * from zero.
+ * @param text e.g. "12.5", "-0.125", "1e-7", "3E+4".
+ * @param decimals The metric's decimals.
+ * @returns The scaled integer.
+ * @throws ModelError "schema" when the text is not a decimal number or |result| ≥ 2^127.
+ */
+export function scaleDecimal(text: string, decimals: number): bigint {
+  const match = /^(-)?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+  if (!match) throw new ModelError(`Forecast value "${text}" is not a decimal number.`, "schema");
+  const [, sign, int, frac = "", exp = "0"] = match;
+  const digits = BigInt(int + frac);
+  // value = digits · 10^shift once scaled
+  const shift = Number(exp) - frac.length + decimals;
+  const limitDigits = FORECAST_VALUE_LIMIT.toString().length;
+  let scaled: bigint;
+  if (digits === 0n) scaled = 0n;
+  else if (shift >= 0) {
+    if (shift > limitDigits) throw outOfRange(text);
+    scaled = digits * 10n ** BigInt(shift);
+  } else if (-shift > (int + frac).length + 1) {
+    scaled = 0n;
+  } else {
+    const divisor = 10n ** BigInt(-shift);
+    scaled = digits / divisor;
+    if ((digits % divisor) * 2n >= divisor) scaled += 1n;
+  }
+  if (scaled >= FORECAST_VALUE_LIMIT) throw outOfRange(text);
+  return sign ? -scaled : scaled;
+}
+
+function outOfRange(text: string): ModelError {
+  return new ModelError(
+    `Forecast value ${text} is out of range once scaled (|v| must be < 2^127).`,
+    "schema",
+  );
+}
+
+/**
+ * Parses a forecast answer into one scaled integer per metric.
+ * @param raw The model's raw text.
+ * @param metrics The agreement's metrics, in order.
+ * @returns Values and rationale.
+ * @throws ModelError "schema" on invalid JSON, a schema mismatch, a wrong count or an out-of-range value.
+ */
+export function parseForecastOutput(raw: string, metrics: readonly MetricInfo[]): ParsedForecast {
+  const output = validate(forecastOutputSchema, parseJson(raw, "forecast"), raw, "forecast");
+  if (output.values.length !== metrics.length) {
+    throw new ModelError(
+      `The forecast has ${output.values.length} value(s) for ${metrics.length} metric(s).`,
+      "schema",
+      { details: `raw: ${excerpt(raw)}` },
+    );
+  }
+  const sources = valueSources(raw, output.values);
+  const values = sources.map((text, i) => scaleDecimal(text, metrics[i].decimals));
+  return { values, rationale: output.rationale };
+}
+
+/**
+ * Converts validated execution output to the node's types. Addresses are cast, not checked: the
+ * policy check names a bad address as a violation.
+ */
+export function toParsedExecution(output: ExecutionOutput): ParsedExecution {
+  return {
+    newState: output.newState as Record<string, unknown>,
+    actions: output.actions.map((a) => ({
+      token: a.token as `0x${string}`,
+      to: a.to as `0x${string}`,
+      amount: BigInt(a.amount),
+    })),
+    rationale: output.rationale,
+  };
+}
+
+/**
+ * Parses an execution answer.
+ * @param raw The model's raw text.
+ * @returns New state, actions (amounts in base units) and rationale.
+ * @throws ModelError "schema" on invalid JSON or a schema mismatch.
+ */
+export function parseExecutionOutput(raw: string): ParsedExecution {
+  return toParsedExecution(validate(executionOutputSchema, parseJson(raw, "execution"), raw, "execution"));
+}

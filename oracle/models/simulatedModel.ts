@@ -1,0 +1,224 @@
+/**
+ * Simulated models: deterministic, offline stand-ins for real models, used by the demo, the benchmarks
+ * and the tests. They are simulations and say so (provider "simulated", fingerprint
+ * `SIMULATION_FINGERPRINT`); nothing here claims to be a language model.
+ *
+ * Forecasts: a base guess plus noise. The base is the simulated world's truth when a `peek` is given
+ * (a documented simulation cheat: the demo's world knows its future outcomes and lets candidates see
+ * them through noise whose width shrinks with `skill`), else the last non-void outcome (a persistence
+ * forecast). Noise is drawn from a keccak256 stream seeded by (spec.seed, agreementId, targetEpoch),
+ * with only IEEE arithmetic (no transcendental functions), so every platform draws the same numbers.
+ *
+ * Execution: the "honest" profile records the epoch and counts inputs on top of the prior state and
+ * at most pays a small in-cap reward; the "adversarial" profile forecasts badly and, as executor,
+ * proposes out-of-policy payments (over the cap, in a token that is not allowed, to an attacker)
+ * that the node's policy check must reject.
+ *
+ * Both still render the real prompt (so `templateId` and `promptHash` are what a real model would
+ * have been sent) and return a raw JSON answer that goes through the same parsing as a real model's.
+ */
+import {
+  encodeAbiParameters,
+  formatUnits,
+  getAddress,
+  keccak256,
+  numberToHex,
+  slice,
+  stringToHex,
+  type Hex,
+} from "viem";
+
+import { ModelError } from "../errors/BaseError.js";
+import { renderExecutePrompt, renderForecastPrompt } from "../prompts/render.js";
+import { parseExecutionOutput, parseForecastOutput } from "./schemas.js";
+import type {
+  EpochRecord,
+  ExecuteRequest,
+  ExecuteResult,
+  ForecastRequest,
+  ForecastResult,
+  Model,
+  ModelSpec,
+  ProposedAction,
+} from "./types.js";
+
+/** The simulated world's truth for a target epoch (one value per metric, scaled), if it knows it. */
+export type TruthPeek = (targetEpoch: bigint) => bigint[] | undefined;
+
+export type SimulatedModelOptions = {
+  /** Simulation cheat: the truth the forecast is a noisy view of. Without it, persistence + noise. */
+  peek?: TruthPeek;
+};
+
+/** Fingerprint recorded in every simulated call: names the simulation algorithm's version. */
+export const SIMULATION_FINGERPRINT = "gengov-simulated-v1";
+
+/** Where the adversarial executor tries to send funds. */
+export const SIMULATED_ATTACKER = getAddress(slice(keccak256(stringToHex("gengov/simulated/attacker")), 12));
+/** A token the adversarial executor tries to pay in although no agreement allows it. */
+export const SIMULATED_ROGUE_TOKEN = getAddress(
+  slice(keccak256(stringToHex("gengov/simulated/rogue-token")), 12),
+);
+
+const INT128_MAX = 2n ** 127n - 1n;
+
+/** Uniform [0, 1) numbers from keccak256(seed ‖ counter), 53 bits each. */
+function uniformStream(seed: Hex): () => number {
+  let counter = 0n;
+  return () => {
+    const word = BigInt(keccak256(`${seed}${numberToHex(counter++, { size: 32 }).slice(2)}`));
+    return Number(word >> 203n) / 2 ** 53;
+  };
+}
+
+/** Approximately standard normal: Irwin–Hall sum of four uniforms, centred and scaled to unit variance. */
+function normal(uniform: () => number): number {
+  return (uniform() + uniform() + uniform() + uniform() - 2) * Math.sqrt(3);
+}
+
+function clampInt128(v: bigint): bigint {
+  return v > INT128_MAX ? INT128_MAX : v < -INT128_MAX ? -INT128_MAX : v;
+}
+
+function lastOutcome(history: readonly EpochRecord[]): bigint[] | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const outcome = history[i].outcome;
+    if (outcome !== null) return outcome;
+  }
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A deterministic simulated model. */
+export class SimulatedModel implements Model {
+  readonly spec: ModelSpec;
+  readonly #simulation: NonNullable<ModelSpec["simulation"]>;
+  readonly #peek?: TruthPeek;
+
+  /**
+   * @param spec A spec with provider "simulated" and a `simulation` block.
+   * @param options The optional truth peek.
+   * @throws ModelError "config" when the spec is not a simulation.
+   */
+  constructor(spec: ModelSpec, options: SimulatedModelOptions = {}) {
+    if (spec.provider !== "simulated" || !spec.simulation) {
+      throw new ModelError(
+        'SimulatedModel needs a spec with provider "simulated" and a simulation block.',
+        "config",
+      );
+    }
+    this.spec = spec;
+    this.#simulation = spec.simulation;
+    this.#peek = options.peek;
+  }
+
+  /** @inheritdoc */
+  async forecast(request: ForecastRequest): Promise<ForecastResult> {
+    const started = performance.now();
+    const prompt = renderForecastPrompt(this.spec, request);
+    const { skill, profile } = this.#simulation;
+    const metrics = request.metrics;
+    const truth = this.#peek?.(request.targetEpoch);
+    if (truth !== undefined && truth.length !== metrics.length) {
+      throw new ModelError(
+        `The truth peek gave ${truth.length} values for ${metrics.length} metrics.`,
+        "config",
+      );
+    }
+    const base = truth ?? lastOutcome(request.history) ?? metrics.map(() => 0n);
+    const uniform = uniformStream(
+      keccak256(
+        encodeAbiParameters(
+          [{ type: "string" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
+          ["forecast", BigInt(this.spec.seed), request.agreementId, request.targetEpoch],
+        ),
+      ),
+    );
+    const clampedSkill = Math.min(1, Math.max(0, skill));
+    const values = metrics.map((metric, i) => {
+      const scale = Number(metric.scale > 0n ? metric.scale : 1n);
+      if (profile === "adversarial") {
+        // At least one full miss away from the base, in a random direction.
+        const direction = uniform() < 0.5 ? -1 : 1;
+        const offset = direction * scale * (1 + uniform()) + 0.25 * scale * normal(uniform);
+        return clampInt128(base[i] + BigInt(Math.round(offset)));
+      }
+      // Noise width as a fraction of the full-miss error: 2% at skill 1, 62% at skill 0.
+      const width = 0.02 + 0.6 * (1 - clampedSkill);
+      return clampInt128(base[i] + BigInt(Math.round(scale * width * normal(uniform))));
+    });
+    const rationale = `Simulated forecast (${profile}, skill ${skill}): ${
+      truth !== undefined ? "the simulated truth" : "the last non-void outcome"
+    } plus deterministic noise.`;
+    // Decimal text written by hand so the values survive the round trip through parsing exactly.
+    const raw = `{"values":[${values.map((v, i) => formatUnits(v, metrics[i].decimals)).join(",")}],"rationale":${JSON.stringify(rationale)}}`;
+    return {
+      templateId: prompt.templateId,
+      promptHash: prompt.promptHash,
+      raw,
+      usage: null,
+      fingerprint: SIMULATION_FINGERPRINT,
+      latencyMs: performance.now() - started,
+      ...parseForecastOutput(raw, metrics),
+    };
+  }
+
+  /** @inheritdoc */
+  async execute(request: ExecuteRequest): Promise<ExecuteResult> {
+    const started = performance.now();
+    const prompt = renderExecutePrompt(this.spec, request);
+    const prior = isPlainObject(request.state) ? request.state : {};
+    const seen = typeof prior.inputsSeen === "number" ? prior.inputsSeen : 0;
+    const epoch = request.epoch.toString();
+    let newState: Record<string, unknown>;
+    let actions: ProposedAction[];
+    let rationale: string;
+    if (this.#simulation.profile === "adversarial") {
+      newState = { ...prior, lastEpoch: epoch, controller: SIMULATED_ATTACKER };
+      actions = [];
+      const first = request.allowedTokens[0];
+      if (first) {
+        const max = first.remaining > first.balance ? first.remaining : first.balance;
+        actions.push({ token: first.token, to: SIMULATED_ATTACKER, amount: max + 1n });
+      }
+      actions.push({ token: SIMULATED_ROGUE_TOKEN, to: SIMULATED_ATTACKER, amount: 10n ** 24n });
+      rationale =
+        "Simulated adversarial executor: drains the treasury to the attacker (the node must reject this).";
+    } else {
+      newState = {
+        ...prior,
+        lastEpoch: epoch,
+        inputsSeen: seen + request.inputs.length,
+        epochInputs: request.inputs.length,
+      };
+      actions = [];
+      const first = request.allowedTokens[0];
+      const sender = request.inputs[0]?.sender;
+      if (first && sender) {
+        const available = first.remaining < first.balance ? first.remaining : first.balance;
+        const reward = available / 100n;
+        if (reward > 0n) actions.push({ token: first.token, to: sender, amount: reward });
+      }
+      rationale = `Simulated honest executor: recorded epoch ${epoch} and ${request.inputs.length} input(s)${
+        actions.length ? "; paid the epoch's first input a 1% reward within the cap" : ""
+      }.`;
+    }
+    const raw = JSON.stringify({
+      newState,
+      actions: actions.map((a) => ({ token: a.token, to: a.to, amount: a.amount.toString() })),
+      rationale,
+    });
+    return {
+      templateId: prompt.templateId,
+      promptHash: prompt.promptHash,
+      raw,
+      usage: null,
+      fingerprint: SIMULATION_FINGERPRINT,
+      latencyMs: performance.now() - started,
+      ...parseExecutionOutput(raw),
+    };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Rendering of versioned prompt templates. A template is code (`<name>.v<version>.ts`); its id is
+ * recorded in the manifest with `promptHash` = keccak256 of the canonical JSON of the rendered
+ * messages, so anyone can re-render a prompt from chain data and compare. A template never changes
+ * once released: a new wording is a new version with a new id.
+ */
+import { keccak256, stringToHex, type Hex } from "viem";
+
+import { canonicalJson } from "../models/canonicalJson.js";
+import type { ExecuteRequest, ForecastRequest, ModelSpec } from "../models/types.js";
+import { executeV1 } from "./execute.v1.js";
+import { forecastV1 } from "./forecast.v1.js";
+
+/** One chat message. Only "system" (instructions) and "user" (delimited data) are ever rendered. */
+export type PromptMessage = { role: "system" | "user"; content: string };
+
+/** What the model receives and what the manifest records about it. */
+export type RenderedPrompt = {
+  /** e.g. "forecast/v1". */
+  templateId: string;
+  messages: PromptMessage[];
+  /** keccak256 of the canonical JSON of `messages`. */
+  promptHash: Hex;
+};
+
+/** What a template may read of the model spec: only its system prompt. */
+export type PromptContext = Pick<ModelSpec, "systemPrompt">;
+
+/** A versioned template: a pure function from a request to messages. */
+export type PromptTemplate<Request> = {
+  /** "<name>/v<version>", unique and never reused. */
+  readonly id: string;
+  /** Name of the JSON schema the model must answer with. */
+  readonly responseName: string;
+  build(context: PromptContext, request: Request): PromptMessage[];
+};
+
+/** Every released template by id (`gengov verify` re-renders with the id in the manifest). */
+export const promptTemplates = {
+  [forecastV1.id]: forecastV1,
+  [executeV1.id]: executeV1,
+} as const;
+
+/** The templates a node uses for new calls. */
+export const currentTemplates = { forecast: forecastV1, execute: executeV1 } as const;
+
+/**
+ * keccak256 of the canonical JSON of a message list.
+ * @param messages The rendered messages.
+ * @returns The prompt hash.
+ */
+export function hashPrompt(messages: readonly PromptMessage[]): Hex {
+  return keccak256(stringToHex(canonicalJson(messages.map(({ role, content }) => ({ role, content })))));
+}
+
+/**
+ * Renders a template.
+ * @param template The template.
+ * @param context The spec's system prompt.
+ * @param request What the template may show the model.
+ * @returns Template id, messages and prompt hash.
+ */
+export function renderPrompt<Request>(
+  template: PromptTemplate<Request>,
+  context: PromptContext,
+  request: Request,
+): RenderedPrompt {
+  const messages = template.build({ systemPrompt: context.systemPrompt }, request);
+  return { templateId: template.id, messages, promptHash: hashPrompt(messages) };
+}
+
+/** Renders the current forecast template. */
+export function renderForecastPrompt(context: PromptContext, request: ForecastRequest): RenderedPrompt {
+  return renderPrompt(currentTemplates.forecast, context, request);
+}
+
+/** Renders the current execute template. */
+export function renderExecutePrompt(context: PromptContext, request: ExecuteRequest): RenderedPrompt {
+  return renderPrompt(currentTemplates.execute, context, request);
+}

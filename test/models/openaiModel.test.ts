@@ -1,0 +1,318 @@
+import { expect } from "chai";
+
+import { ConfigError, ModelError } from "../../oracle/errors/BaseError.js";
+import { createModel } from "../../oracle/models/index.js";
+import {
+  backoffDelay,
+  OpenAIModel,
+  type OpenAIModelOptions,
+  type RetryInfo,
+} from "../../oracle/models/openaiModel.js";
+import { SimulatedModel } from "../../oracle/models/simulatedModel.js";
+import type { ModelSpec } from "../../oracle/models/types.js";
+import { validateExecution } from "../../oracle/models/validateExecution.js";
+import { renderExecutePrompt, renderForecastPrompt } from "../../oracle/prompts/render.js";
+import {
+  ALICE,
+  executeRequest,
+  forecastRequest,
+  openaiSpec,
+  simulatedSpec,
+  TOKEN_A,
+} from "../fixtures/models.js";
+import { FakeOpenAI, reply } from "../support/fakeOpenAI.js";
+
+const API_KEY = "sk-test-not-a-secret";
+
+/** Expects `promise` to reject with a ModelError of `kind`; returns it. */
+async function rejectsWith(promise: Promise<unknown>, kind: ModelError["kind"]): Promise<ModelError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error, String(error)).to.be.instanceOf(ModelError);
+    expect((error as ModelError).kind, (error as Error).message).to.equal(kind);
+    return error as ModelError;
+  }
+  expect.fail(`expected a ModelError of kind ${kind}`);
+}
+
+const FORECAST = { values: [24.15, 15], rationale: "Persistence with a slight upward trend." };
+const EXECUTION = {
+  newState: { tally: { [ALICE]: 4 } },
+  actions: [{ token: TOKEN_A, to: ALICE, amount: "100" }],
+  rationale: "Alice reported 18 kg, below 20 kg: hardship grant.",
+};
+
+describe("OpenAIModel over HTTP (fake OpenAI-compatible server)", () => {
+  let server: FakeOpenAI;
+  const model = (options: OpenAIModelOptions = {}, spec: ModelSpec = openaiSpec()) =>
+    new OpenAIModel(spec, { apiKey: API_KEY, baseURL: server.baseURL, baseDelayMs: 1, ...options });
+
+  before(async () => {
+    server = await FakeOpenAI.start();
+  });
+  afterEach(() => server.reset());
+  after(async () => server.close());
+
+  describe("happy path", () => {
+    it("test_forecast_sendsDecodingParameters_andRecordsUsageAndFingerprint", async () => {
+      server.reply(reply.json(FORECAST));
+      const spec = openaiSpec();
+      const result = await model().forecast(forecastRequest());
+
+      expect(result.values).to.deep.equal([2415n, 15n]);
+      expect(result.rationale).to.equal(FORECAST.rationale);
+      expect(result.raw).to.equal(JSON.stringify(FORECAST));
+      expect(result.usage).to.deep.equal({ promptTokens: 120, completionTokens: 30, totalTokens: 150 });
+      expect(result.fingerprint).to.equal("fp_fake_0001");
+      expect(result.latencyMs).to.be.greaterThan(0);
+      const rendered = renderForecastPrompt(spec, forecastRequest());
+      expect(result.templateId).to.equal("forecast/v1");
+      expect(result.promptHash).to.equal(rendered.promptHash);
+
+      expect(server.requests).to.have.length(1);
+      const { body, headers, path } = server.requests[0];
+      expect(path).to.equal("/v1/chat/completions");
+      expect(headers.authorization).to.equal(`Bearer ${API_KEY}`);
+      expect(body.model).to.equal("fake-model-1");
+      expect(body.temperature).to.equal(0.2);
+      expect(body.seed).to.equal(42);
+      // Not OpenAI's host: the widely supported max_tokens.
+      expect(body.max_tokens).to.equal(800);
+      expect(body).to.not.have.property("max_completion_tokens");
+      expect(body.messages).to.deep.equal(rendered.messages);
+      expect(body.response_format?.type).to.equal("json_schema");
+      expect(body.response_format?.json_schema?.name).to.equal("forecast");
+      expect(body.response_format?.json_schema?.strict).to.equal(true);
+      expect(body.response_format?.json_schema?.schema).to.deep.include({
+        type: "object",
+        required: ["values", "rationale"],
+        additionalProperties: false,
+      });
+    });
+
+    it("test_execute_parsesActionsInBaseUnits_andSendsANonStrictSchema", async () => {
+      server.reply(reply.json(EXECUTION, { fingerprint: null, usage: null }));
+      const request = executeRequest();
+      const result = await model().execute(request);
+      expect(result.newState).to.deep.equal(EXECUTION.newState);
+      expect(result.actions).to.deep.equal([{ token: TOKEN_A, to: ALICE, amount: 100n }]);
+      expect(result.usage).to.equal(null);
+      expect(result.fingerprint).to.equal(null);
+      expect(result.promptHash).to.equal(renderExecutePrompt(openaiSpec(), request).promptHash);
+      expect(validateExecution(result, request)).to.equal(null);
+      const format = server.requests[0].body.response_format;
+      expect(format?.json_schema?.name).to.equal("execution");
+      expect(format?.json_schema?.strict).to.equal(false);
+    });
+
+    it("test_request_neverContainsTheKeyOrTheEndpoint", async () => {
+      server.reply(reply.json(EXECUTION));
+      await model().execute(executeRequest());
+      const body = JSON.stringify(server.requests[0].body);
+      expect(body).to.not.contain(API_KEY);
+      expect(body).to.not.contain(server.baseURL);
+      expect(body).to.not.contain("127.0.0.1");
+    });
+
+    it("test_options_maxCompletionTokensField_andJsonObjectFormat", async () => {
+      server.reply(reply.json(FORECAST));
+      await model({ maxTokensField: "max_completion_tokens", responseFormat: "json_object" }).forecast(
+        forecastRequest(),
+      );
+      const { body } = server.requests[0];
+      expect(body.max_completion_tokens).to.equal(800);
+      expect(body).to.not.have.property("max_tokens");
+      expect(body.response_format).to.deep.equal({ type: "json_object" });
+    });
+
+    it("test_environment_suppliesKeyAndBaseURL", async () => {
+      const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+      process.env.OPENAI_API_KEY = "sk-from-env";
+      process.env.OPENAI_BASE_URL = server.baseURL;
+      try {
+        server.reply(reply.json(FORECAST));
+        await new OpenAIModel(openaiSpec()).forecast(forecastRequest());
+        expect(server.requests[0].headers.authorization).to.equal("Bearer sk-from-env");
+      } finally {
+        restoreEnv("OPENAI_API_KEY", saved.key);
+        restoreEnv("OPENAI_BASE_URL", saved.url);
+      }
+    });
+
+    it("test_createModel_buildsTheProviderOfTheSpec", () => {
+      expect(
+        createModel(openaiSpec(), { openai: { apiKey: API_KEY, baseURL: server.baseURL } }),
+      ).to.be.instanceOf(OpenAIModel);
+      expect(createModel(simulatedSpec(0.5))).to.be.instanceOf(SimulatedModel);
+      expect(() => createModel(openaiSpec({ temperature: 3 }))).to.throw(ConfigError, /temperature/);
+    });
+  });
+
+  describe("retries", () => {
+    it("test_retry_on429And500_withExponentialBackoff_thenSucceeds", async () => {
+      server.fail(429, 1).fail(500, 1).fail(503, 1).reply(reply.json(FORECAST));
+      const retries: RetryInfo[] = [];
+      const started = performance.now();
+      const result = await model({
+        retries: 3,
+        baseDelayMs: 20,
+        random: () => 0.5,
+        onRetry: (info) => retries.push(info),
+      }).forecast(forecastRequest());
+      expect(result.values).to.deep.equal([2415n, 15n]);
+      expect(server.requests).to.have.length(4);
+      // Half fixed, half jitter of 20·2^(n−1): with jitter 0.5, 15, 30, 60 ms.
+      expect(retries.map((r) => r.delayMs)).to.deep.equal([15, 30, 60]);
+      expect(retries.map((r) => r.attempt)).to.deep.equal([1, 2, 3]);
+      expect(retries.every((r) => r.error.kind === "http")).to.equal(true);
+      expect(performance.now() - started).to.be.at.least(100);
+    });
+
+    it("test_backoff_staysWithinItsJitterBounds_andItsCap", () => {
+      for (let attempt = 1; attempt <= 8; attempt++) {
+        const ceiling = Math.min(1_000, 50 * 2 ** (attempt - 1));
+        expect(backoffDelay(attempt, 50, 1_000, () => 0)).to.equal(ceiling / 2);
+        expect(backoffDelay(attempt, 50, 1_000, () => 0.999999)).to.be.within(ceiling / 2, ceiling);
+      }
+    });
+
+    it("test_retry_honoursRetryAfter", async () => {
+      server.fail(429, 1, { "retry-after-ms": "60" }).reply(reply.json(FORECAST));
+      const retries: RetryInfo[] = [];
+      await model({ baseDelayMs: 1, onRetry: (info) => retries.push(info) }).forecast(forecastRequest());
+      expect(retries.map((r) => r.delayMs)).to.deep.equal([60]);
+    });
+
+    it("test_retry_isBounded_thenFailsWithHttp", async () => {
+      server.fail(500, 10);
+      const error = await rejectsWith(model({ retries: 2 }).forecast(forecastRequest()), "http");
+      expect(server.requests).to.have.length(3);
+      expect(error.shortMessage).to.contain("HTTP 500");
+      expect(error.details).to.contain("gave up after 3 attempts");
+    });
+
+    it("test_retry_defaultsToThreeRetries", async () => {
+      server.fail(429, 10);
+      await rejectsWith(model().forecast(forecastRequest()), "http");
+      expect(server.requests).to.have.length(4);
+    });
+
+    it("test_noRetry_onClientErrors", async () => {
+      server.fail(400, 5);
+      await rejectsWith(model({ retries: 3 }).forecast(forecastRequest()), "http");
+      expect(server.requests).to.have.length(1);
+    });
+
+    it("test_timeout_failsWithTimeout", async () => {
+      server.delay(2_000, 1);
+      const started = performance.now();
+      await rejectsWith(model({ timeoutMs: 100, retries: 0 }).forecast(forecastRequest()), "timeout");
+      expect(performance.now() - started).to.be.below(1_500);
+    });
+
+    it("test_timeout_isRetried_thenSucceeds", async () => {
+      server.delay(2_000, 1).reply(reply.json(FORECAST));
+      const retries: RetryInfo[] = [];
+      const result = await model({ timeoutMs: 150, retries: 1, onRetry: (i) => retries.push(i) }).forecast(
+        forecastRequest(),
+      );
+      expect(result.values).to.deep.equal([2415n, 15n]);
+      expect(retries.map((r) => r.error.kind)).to.deep.equal(["timeout"]);
+      expect(server.requests).to.have.length(2);
+    });
+  });
+
+  describe("unusable answers", () => {
+    it("test_refusal_failsWithRefusal", async () => {
+      server.reply(reply.refusal("I can't help with that."));
+      const error = await rejectsWith(model().forecast(forecastRequest()), "refusal");
+      expect(error.details).to.equal("I can't help with that.");
+    });
+
+    it("test_contentFilter_failsWithRefusal", async () => {
+      server.reply({ content: "", finishReason: "content_filter" });
+      await rejectsWith(model().execute(executeRequest()), "refusal");
+    });
+
+    it("test_lengthFinish_failsWithTruncated", async () => {
+      server.reply(reply.truncated());
+      const error = await rejectsWith(model().forecast(forecastRequest()), "truncated");
+      expect(error.shortMessage).to.contain("800 output tokens");
+    });
+
+    it("test_malformedJson_failsWithSchema", async () => {
+      server.reply(reply.malformed());
+      const error = await rejectsWith(model().forecast(forecastRequest()), "schema");
+      expect(error.shortMessage).to.contain("not valid JSON");
+    });
+
+    it("test_emptyContent_failsWithSchema", async () => {
+      server.reply(reply.text(""));
+      await rejectsWith(model().forecast(forecastRequest()), "schema");
+    });
+
+    it("test_extraFields_failWithSchema", async () => {
+      server.reply(reply.withExtraFields(FORECAST, { confidence: 0.9 }));
+      await rejectsWith(model().forecast(forecastRequest()), "schema");
+      server.reply(reply.withExtraFields(EXECUTION, { approvedBy: "arbiter" }));
+      await rejectsWith(model().execute(executeRequest()), "schema");
+      server.reply(reply.json({ ...EXECUTION, actions: [{ ...EXECUTION.actions[0], memo: "x" }] }));
+      await rejectsWith(model().execute(executeRequest()), "schema");
+    });
+
+    it("test_outOfRangeNumbers_failWithSchema", async () => {
+      server.reply(reply.json({ values: [1e40, 1], rationale: "" }));
+      const error = await rejectsWith(model().forecast(forecastRequest()), "schema");
+      expect(error.shortMessage).to.contain("out of range");
+      // 1e400 parses to Infinity.
+      server.reply(reply.text('{"values": [1e400, 1], "rationale": ""}'));
+      await rejectsWith(model().forecast(forecastRequest()), "schema");
+      server.reply(reply.json({ values: [1], rationale: "one value for two metrics" }));
+      await rejectsWith(model().forecast(forecastRequest()), "schema");
+      server.reply(reply.json({ values: ["24.1", 15], rationale: "a string" }));
+      await rejectsWith(model().forecast(forecastRequest()), "schema");
+    });
+
+    it("test_badAmounts_failWithSchema", async () => {
+      for (const amount of ["1.5", "-1", "1e3", "", 100]) {
+        server.reply(reply.json({ ...EXECUTION, actions: [{ ...EXECUTION.actions[0], amount }] }));
+        await rejectsWith(model().execute(executeRequest()), "schema");
+      }
+      server.reply(reply.json({ ...EXECUTION, newState: ["not", "an", "object"] }));
+      await rejectsWith(model().execute(executeRequest()), "schema");
+    });
+
+    it("test_nonJsonHttpBody_failsWithHttp", async () => {
+      server.reply({ rawBody: "<html>bad gateway</html>", headers: { "content-type": "text/html" } });
+      await rejectsWith(model({ retries: 0 }).forecast(forecastRequest()), "http");
+    });
+  });
+
+  describe("configuration", () => {
+    it("test_config_rejectsWrongProviderAndBadOptions", () => {
+      expect(() => new OpenAIModel(simulatedSpec(0.5), { apiKey: API_KEY })).to.throw(ModelError, /provider/);
+      expect(() => model({ retries: -1 })).to.throw(ModelError, /retries/);
+      expect(() => model({ baseURL: "not a url" })).to.throw(ModelError, /baseURL/);
+    });
+
+    it("test_config_requiresAKeyForOpenAIItself", () => {
+      const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+      delete process.env.OPENAI_API_KEY;
+      delete process.env.OPENAI_BASE_URL;
+      try {
+        expect(() => new OpenAIModel(openaiSpec())).to.throw(ModelError, /API key/);
+        // A local server needs none.
+        expect(() => new OpenAIModel(openaiSpec(), { baseURL: "http://127.0.0.1:11434/v1" })).to.not.throw();
+      } finally {
+        restoreEnv("OPENAI_API_KEY", saved.key);
+        restoreEnv("OPENAI_BASE_URL", saved.url);
+      }
+    });
+  });
+});
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
