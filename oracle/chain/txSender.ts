@@ -19,6 +19,7 @@ import {
 } from "viem";
 
 import { BaseError } from "../errors/BaseError.js";
+import { describeRevert } from "./revert.js";
 import type { Logger } from "../node/logger.js";
 import type { Store, TxAttemptRow } from "../store/Store.js";
 
@@ -268,9 +269,7 @@ export function asRevert(error: unknown, context: string): TxRevertedError | unk
     if (reverted) {
       const name = reverted.data?.errorName;
       const args = reverted.data?.args;
-      const rendered = name
-        ? `${name}(${(args ?? []).map(String).join(", ")})`
-        : (reverted.reason ?? "unknown reason");
+      const rendered = name ? describeRevert(name, args) : (reverted.reason ?? "unknown reason");
       return new TxRevertedError(name, args, `${context}: ${rendered}`, { cause: error });
     }
   }

@@ -225,6 +225,12 @@ async function build(p: ProposeTransitionParameters) {
       values: h.outcome ? h.outcome.map(String) : null,
     })),
     scores: scores.map((s) => ({ candidateId: s.candidateId.toString(), score: s.score.toString() })),
+    allowedTokens: allowedTokens.map((t) => ({
+      token: t.token,
+      symbol: t.symbol,
+      remaining: t.remaining.toString(),
+      balance: t.balance.toString(),
+    })),
     spec,
     specHash: candidate.specHash,
     prompt: { templateId: result.templateId, promptHash: result.promptHash },

@@ -26,6 +26,8 @@ export type Manifest = {
   inputs: { count: number; fromEpoch: string; toEpoch: string };
   outcomes: { epoch: string; values: string[] | null }[];
   scores: { candidateId: string; score: string }[];
+  /** Treasury tokens the prompt offered, with remaining cap and balance at proposal time. */
+  allowedTokens: { token: Hex; symbol: string; remaining: string; balance: string }[];
   spec: ModelSpec;
   specHash: Hex;
   prompt: { templateId: string; promptHash: Hex };

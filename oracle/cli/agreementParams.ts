@@ -1,0 +1,113 @@
+/**
+ * The agreement parameters file (`gengov agreement create --params <file>`): JSON with the DESIGN §4
+ * names; big numbers as decimal strings or numbers, selection as "Leader" or "Weighted".
+ */
+import { isAddress, zeroAddress, type Hex } from "viem";
+import { z } from "zod";
+
+import { formatIssues } from "../config/schema.js";
+import { UsageError } from "./runtime.js";
+
+const big = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "a decimal integer")])
+  .transform((v) => BigInt(v));
+const u32 = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
+const addr = z
+  .string()
+  .refine((s) => isAddress(s, { strict: false }), { message: "not an address" })
+  .transform((s) => s as Hex);
+
+export const agreementParamsFileSchema = z
+  .object({
+    genesis: big.default(0n),
+    epochLength: u32,
+    horizon: z.number().int().min(1).max(255),
+    reportWindow: u32,
+    revealWindow: u32,
+    executionWindow: u32,
+    challengePeriod: u32,
+    rulingPeriod: u32,
+    metrics: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            decimals: z.number().int().min(0).max(18),
+            lossKind: z.enum(["Absolute", "Squared"]),
+            scale: big,
+          })
+          .strict(),
+      )
+      .min(1),
+    reporters: z.array(addr).min(1),
+    quorum: z.number().int().min(1).max(255),
+    arbiter: addr,
+    bondToken: addr,
+    minBond: big,
+    missPenalty: big,
+    rejectPenalty: big,
+    challengeBond: big,
+    exitDelay: u32,
+    alpha: big,
+    minScored: z.number().int().min(0).max(65_535),
+    selection: z.enum(["Leader", "Weighted"]),
+    margin: big.default(0n),
+    eta: big.default(0n),
+    randomness: addr.default(zeroAddress),
+    treasuryCaps: z.array(z.object({ token: addr, maxOutflowPerEpoch: big }).strict()).default([]),
+    openInputs: z.boolean().default(true),
+    inputAllowlist: z.array(addr).default([]),
+    maxInputBytes: u32,
+    maxInputsPerEpoch: u32,
+  })
+  .strict();
+
+export type AgreementParamsFile = z.input<typeof agreementParamsFileSchema>;
+
+/** Validates the file's JSON and returns the tuple the contract takes. */
+export function toContractParams(raw: unknown, source = "params") {
+  const r = agreementParamsFileSchema.safeParse(raw);
+  if (!r.success) throw new UsageError(`invalid agreement parameters:\n${formatIssues(r.error, source)}`);
+  const p = r.data;
+  return {
+    genesis: p.genesis,
+    epochLength: p.epochLength,
+    horizon: p.horizon,
+    reportWindow: p.reportWindow,
+    revealWindow: p.revealWindow,
+    executionWindow: p.executionWindow,
+    challengePeriod: p.challengePeriod,
+    rulingPeriod: p.rulingPeriod,
+    metrics: p.metrics.map((m) => ({
+      name: m.name,
+      decimals: m.decimals,
+      lossKind: m.lossKind === "Absolute" ? 0 : 1,
+      scale: m.scale,
+    })),
+    reporters: p.reporters,
+    quorum: p.quorum,
+    arbiter: p.arbiter,
+    bondToken: p.bondToken,
+    minBond: p.minBond,
+    missPenalty: p.missPenalty,
+    rejectPenalty: p.rejectPenalty,
+    challengeBond: p.challengeBond,
+    exitDelay: p.exitDelay,
+    alpha: p.alpha,
+    minScored: p.minScored,
+    selection: p.selection === "Leader" ? 0 : 1,
+    margin: p.margin,
+    eta: p.eta,
+    randomness: p.randomness,
+    capTokens: p.treasuryCaps.map((c) => c.token),
+    maxOutflowPerEpoch: p.treasuryCaps.map((c) => c.maxOutflowPerEpoch),
+    openInputs: p.openInputs,
+    inputAllowlist: p.inputAllowlist,
+    maxInputBytes: p.maxInputBytes,
+    maxInputsPerEpoch: p.maxInputsPerEpoch,
+  };
+}

@@ -1,0 +1,313 @@
+/** `gengov transition show|challenge|rule|finalize`, `gengov payment withdraw`, `gengov status`, `gengov verify`. */
+import type { Command } from "commander";
+import { erc20Abi, hexToString, type Hex } from "viem";
+
+import { gengovExecutionAbi, gengovHubAbi } from "../../chain/abis.js";
+import { TRANSITION_STATUS } from "../../chain/revert.js";
+import { createModel } from "../../models/index.js";
+import {
+  epochAt,
+  epochEnd,
+  executorWindow,
+  fallbackWindow,
+  revealCloses,
+  revealOpens,
+  type Clock,
+} from "../../node/clock.js";
+import { verifyTransitions } from "../../verify/verifyTransitions.js";
+import { parseId, table, UsageError, type Runtime } from "../runtime.js";
+import { showCandidate } from "./candidate.js";
+
+type Rt = (cmd: Command) => Promise<Runtime>;
+
+type Proposed = {
+  epoch: bigint;
+  candidateId: bigint;
+  newStateHash: Hex;
+  manifestHash: Hex;
+  newState: Hex;
+  actions: readonly { token: Hex; to: Hex; amount: bigint }[];
+};
+
+async function proposalsOf(r: Runtime, id: bigint, epoch?: bigint): Promise<Proposed[]> {
+  const logs = await r.client.getContractEvents({
+    address: r.execution,
+    abi: gengovExecutionAbi,
+    eventName: "TransitionProposed",
+    args: { agreementId: id },
+    fromBlock: 0n,
+  });
+  return logs
+    .map((l) => l.args as unknown as Proposed)
+    .filter((p) => epoch === undefined || p.epoch === epoch);
+}
+
+async function liveProposal(r: Runtime, id: bigint) {
+  return (await r.client.readContract({
+    address: r.execution,
+    abi: gengovExecutionAbi,
+    functionName: "proposal",
+    args: [id],
+  })) as {
+    epoch: bigint;
+    proposedAt: bigint;
+    candidateId: bigint;
+    status: number;
+    challenger: Hex;
+    challengeBond: bigint;
+  };
+}
+
+export async function clockOf(r: Runtime, id: bigint): Promise<Clock> {
+  const result = await r.client.readContract({
+    address: r.hub,
+    abi: gengovHubAbi,
+    functionName: "agreement",
+    args: [id],
+  });
+  const p = result[0];
+  return {
+    genesis: BigInt(p.genesis),
+    epochLength: BigInt(p.epochLength),
+    horizon: BigInt(p.horizon),
+    reportWindow: BigInt(p.reportWindow),
+    revealWindow: BigInt(p.revealWindow),
+    executionWindow: BigInt(p.executionWindow),
+    challengePeriod: BigInt(p.challengePeriod),
+    rulingPeriod: BigInt(p.rulingPeriod),
+  };
+}
+
+export function registerTransitionCommands(program: Command, rt: Rt) {
+  const transition = program.command("transition").description("proposed state transitions");
+  transition
+    .command("show <agreementId>")
+    .description("the current proposal and the history of proposals")
+    .option("--epoch <n>", "only this epoch")
+    .action(async (idArg: string, o: { epoch?: string }, cmd: Command) => {
+      const r = await rt(cmd);
+      const id = parseId("agreementId", idArg);
+      const live = await liveProposal(r, id);
+      const all = await proposalsOf(r, id, o.epoch ? parseId("--epoch", o.epoch) : undefined);
+      const stateHash = (await r.client.readContract({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "stateHash",
+        args: [id],
+      })) as Hex;
+      r.print(
+        [
+          `current: epoch ${live.epoch} candidate ${live.candidateId} ${TRANSITION_STATUS[live.status]}; state ${stateHash}`,
+          table(
+            ["epoch", "candidate", "stateHash", "actions", "state"],
+            all.map((p) => [
+              p.epoch,
+              p.candidateId,
+              p.newStateHash.slice(0, 18) + "…",
+              p.actions.length,
+              hexToString(p.newState).slice(0, 60),
+            ]),
+          ),
+        ].join("\n"),
+        {
+          current: { ...live, status: TRANSITION_STATUS[live.status] },
+          stateHash,
+          proposals: all.map((p) => ({ ...p, newState: hexToString(p.newState) })),
+        },
+      );
+    });
+  transition
+    .command("challenge <agreementId> <epoch>")
+    .description("challenge the current proposal (posts the challenge bond; approves the execution contract)")
+    .action(async (idArg: string, epochArg: string, _o: unknown, cmd: Command) => {
+      const r = await rt(cmd);
+      const id = parseId("agreementId", idArg);
+      const [p] = (await r.client.readContract({
+        address: r.hub,
+        abi: gengovHubAbi,
+        functionName: "agreement",
+        args: [id],
+      })) as readonly [{ bondToken: Hex; challengeBond: bigint }, Hex, bigint];
+      await r.send({
+        address: p.bondToken,
+        abi: erc20Abi,
+        functionName: "approve",
+        args: [r.execution, p.challengeBond],
+      });
+      const receipt = await r.send({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "challenge",
+        args: [id, parseId("epoch", epochArg)],
+      });
+      r.print(`challenged epoch ${epochArg}`, { tx: receipt.transactionHash });
+    });
+  transition
+    .command("rule <agreementId> <epoch> <ruling>")
+    .description("arbiter: rule 'uphold' or 'reject' on a challenged proposal")
+    .action(async (idArg: string, epochArg: string, ruling: string, _o: unknown, cmd: Command) => {
+      if (ruling !== "uphold" && ruling !== "reject")
+        throw new UsageError(`ruling: expected "uphold" or "reject", got "${ruling}"`);
+      const r = await rt(cmd);
+      const receipt = await r.send({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "rule",
+        args: [parseId("agreementId", idArg), parseId("epoch", epochArg), ruling === "uphold"],
+      });
+      r.print(`ruled ${ruling}`, { tx: receipt.transactionHash });
+    });
+  transition
+    .command("finalize <agreementId> <epoch>")
+    .description("finalize a proposal after its challenge period (anyone)")
+    .action(async (idArg: string, epochArg: string, _o: unknown, cmd: Command) => {
+      const r = await rt(cmd);
+      const id = parseId("agreementId", idArg);
+      const epoch = parseId("epoch", epochArg);
+      const live = await liveProposal(r, id);
+      const p = (await proposalsOf(r, id, epoch)).filter((x) => x.candidateId === live.candidateId).at(-1);
+      if (!p || live.epoch !== epoch)
+        throw new UsageError(`no current proposal for epoch ${epoch} of agreement ${id}`);
+      const receipt = await r.send({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "finalize",
+        args: [id, epoch, p.newStateHash, p.manifestHash, p.actions],
+      });
+      r.print(`finalized epoch ${epoch}`, { tx: receipt.transactionHash });
+    });
+
+  program
+    .command("payment")
+    .description("pull payments")
+    .command("withdraw <token>")
+    .description("withdraw what the execution contract owes you in a token")
+    .action(async (token: string, _o: unknown, cmd: Command) => {
+      const r = await rt(cmd);
+      const receipt = await r.send({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "withdrawPayment",
+        args: [token],
+      });
+      r.print(`withdrawn (${receipt.transactionHash})`, { tx: receipt.transactionHash });
+    });
+
+  program
+    .command("status <agreementId>")
+    .description("epoch and phase with time left, candidates, executor, last transition")
+    .action(async (idArg: string, _o: unknown, cmd: Command) => {
+      const r = await rt(cmd);
+      const id = parseId("agreementId", idArg);
+      const c = await clockOf(r, id);
+      const now = (await r.client.getBlock()).timestamp;
+      const e = epochAt(c, now);
+      const phases: { name: string; opens: bigint; closes: bigint }[] = [];
+      if (e >= 1n) {
+        const prev = e - 1n;
+        phases.push({
+          name: `report window of epoch ${prev}`,
+          opens: epochEnd(c, prev),
+          closes: epochEnd(c, prev) + c.reportWindow,
+        });
+        phases.push({
+          name: `reveal window of target ${prev}`,
+          opens: revealOpens(c, prev),
+          closes: revealCloses(c, prev),
+        });
+        phases.push({ name: `execution window of epoch ${prev}`, ...executorWindow(c, prev) });
+        phases.push({ name: `fallback window of epoch ${prev}`, ...fallbackWindow(c, prev) });
+      }
+      const active = phases
+        .filter((p) => now >= p.opens && now < p.closes)
+        .map((p) => ({ phase: p.name, secondsLeft: p.closes - now }));
+      const [, , count] = (await r.client.readContract({
+        address: r.hub,
+        abi: gengovHubAbi,
+        functionName: "agreement",
+        args: [id],
+      })) as readonly [unknown, Hex, bigint];
+      const candidates = await Promise.all(
+        Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1)).map(async (cid) => ({
+          candidateId: cid,
+          ...(await showCandidate(r, id, cid)),
+        })),
+      );
+      const executor =
+        e >= 1n
+          ? ((await r.client.readContract({
+              address: r.hub,
+              abi: gengovHubAbi,
+              functionName: "executorOf",
+              args: [id, e - 1n],
+            })) as readonly [bigint, bigint, boolean])
+          : [0n, 0n, false];
+      const live = await liveProposal(r, id);
+      const machine = {
+        agreementId: id,
+        now,
+        epoch: e,
+        secondsLeftInEpoch: e >= 0n ? epochEnd(c, e) - now : c.genesis - now,
+        phases: active,
+        executor: { epoch: e - 1n, executor: executor[0], fallback: executor[1], fixed: executor[2] },
+        lastTransition: { ...live, status: TRANSITION_STATUS[live.status] },
+        pendingChallenge:
+          live.status === 2 ? { challenger: live.challenger, bond: live.challengeBond } : null,
+        candidates,
+      };
+      r.print(
+        [
+          `agreement ${id}: epoch ${e} (${machine.secondsLeftInEpoch}s left)`,
+          ...active.map((p) => `  ${p.phase}: ${p.secondsLeft}s left`),
+          `executor of epoch ${e - 1n}: ${executor[0] || "none"} (fallback ${executor[1] || "none"}${executor[2] ? ", fixed" : ""})`,
+          `last transition: epoch ${live.epoch} by ${live.candidateId}, ${TRANSITION_STATUS[live.status]}`,
+          table(
+            ["id", "score", "scored", "eligible", "bond", "executions", "misses"],
+            candidates.map((k) => [
+              k.candidateId,
+              (Number(k.score) / 1e18).toFixed(4),
+              k.scoredCount,
+              k.eligible,
+              k.bond,
+              k.executions,
+              k.misses,
+            ]),
+          ),
+        ].join("\n"),
+        machine,
+      );
+    });
+
+  program
+    .command("verify <agreementId>")
+    .description("recompute every manifest hash from chain data; --rerun asks the model again")
+    .option("--epoch <n>", "only this epoch")
+    .option("--rerun", "re-ask the model of each manifest and diff the result")
+    .action(async (idArg: string, o: { epoch?: string; rerun?: boolean }, cmd: Command) => {
+      const r = await rt(cmd);
+      const reports = await verifyTransitions({
+        client: r.client,
+        hub: r.hub,
+        execution: r.execution,
+        agreementId: parseId("agreementId", idArg),
+        epoch: o.epoch ? parseId("--epoch", o.epoch) : undefined,
+        rerun: o.rerun ? (spec) => createModel(spec) : undefined,
+      });
+      const human = reports
+        .map((t) =>
+          [
+            `epoch ${t.epoch} candidate ${t.candidateId}: ${t.pass ? "PASS" : "FAIL"}${t.finalized ? " (finalized)" : ""}`,
+            ...t.checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"} ${c.name}${c.detail ? `  ${c.detail}` : ""}`),
+            ...(t.rerun
+              ? [
+                  `  rerun: ${t.rerun.same ? "same output" : "differs"}`,
+                  ...t.rerun.diff.map((d) => `    ${d}`),
+                ]
+              : []),
+          ].join("\n"),
+        )
+        .join("\n");
+      r.print(human || "no transitions", reports);
+      if (reports.some((t) => !t.pass)) process.exitCode = 1;
+    });
+}

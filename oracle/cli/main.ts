@@ -1,0 +1,115 @@
+/**
+ * The `gengov` command line. Every command takes --rpc, --hub (default: the Ignition deployment of
+ * the connected chain), a key (--keystore with its password from an env var or a prompt, or an
+ * explicit --private-key-env), and --json for machine output. Bad usage prints one line and exits 2;
+ * a revert prints the decoded custom error and exits 1.
+ */
+import { Command, CommanderError } from "commander";
+
+import { TxRevertedError } from "../chain/txSender.js";
+import { loadNodeConfig } from "../config/schema.js";
+import { BaseError, ConfigError } from "../errors/BaseError.js";
+import { createModel } from "../models/index.js";
+import { GengovNode } from "../node/GengovNode.js";
+import { createLogger } from "../node/logger.js";
+import { registerAgreementCommands } from "./commands/agreement.js";
+import { registerCandidateCommands } from "./commands/candidate.js";
+import { registerTransitionCommands } from "./commands/transition.js";
+import { runtime, UsageError, type GlobalOptions, type RuntimeOverrides } from "./runtime.js";
+
+export function buildProgram(overrides: RuntimeOverrides = {}): Command {
+  const program = new Command("gengov")
+    .description("language-model contracts on EVM chains")
+    .option("--rpc <url>", "JSON-RPC endpoint", process.env.GENGOV_RPC ?? "http://127.0.0.1:8545")
+    .option("--hub <address>", "GengovHub address (default: Ignition deployment of the connected chain)")
+    .option("--keystore <file>", "encrypted JSON keystore to sign with")
+    .option(
+      "--password-env <var>",
+      "env var with the keystore password (else prompted)",
+      "GENGOV_KEYSTORE_PASSWORD",
+    )
+    .option("--private-key-env <var>", "env var with a raw private key (explicit opt-in)")
+    .option("--json", "machine-readable output")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => undefined })
+    .showHelpAfterError(false);
+  const rt = (cmd: Command) => runtime(cmd.optsWithGlobals() as GlobalOptions, overrides);
+  registerAgreementCommands(program, rt);
+  registerCandidateCommands(program, rt);
+  registerTransitionCommands(program, rt);
+  program
+    .command("node")
+    .description("run an oracle node for the candidates in a config file")
+    .requiredOption("--config <file>", "node config JSON")
+    .action(async (o: { config: string }) => {
+      const config = loadNodeConfig(o.config);
+      const log = createLogger(config.logLevel);
+      const node = await GengovNode.create(config, {
+        logger: log,
+        createModel: (spec, candidate) =>
+          createModel(spec, {
+            openai: {
+              apiKey: process.env[candidate.provider.apiKeyEnv],
+              baseURL: candidate.provider.baseURL,
+              timeoutMs: candidate.provider.timeoutMs,
+              retries: candidate.provider.maxRetries,
+            },
+          }),
+      });
+      const shutdown = (signal: string) => {
+        log.info({ at: "node", msg: `${signal}: finishing the current job, then stopping` });
+        void node.stop();
+      };
+      process.once("SIGINT", () => shutdown("SIGINT"));
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      log.info({ at: "node", msg: "started", hub: node.ctx.hub, candidates: node.candidates.length });
+      await node.start();
+      log.info({ at: "node", msg: "stopped" });
+    });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], overrides: RuntimeOverrides = {}): Promise<number> {
+  const program = buildProgram(overrides);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    return report(error);
+  }
+}
+
+function report(error: unknown): number {
+  const line = (s: string) => process.stderr.write(`gengov: ${s}\n`);
+  if (error instanceof CommanderError) {
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.exitCode === 0
+    )
+      return 0;
+    line(error.message.replace(/^error: /, ""));
+    return 2;
+  }
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    line(error.shortMessage);
+    return 2;
+  }
+  if (error instanceof TxRevertedError) {
+    line(`reverted: ${error.shortMessage}`);
+    return 1;
+  }
+  if (error instanceof BaseError) {
+    line(error.shortMessage);
+    return 1;
+  }
+  line((error as Error).message?.split("\n")[0] ?? String(error));
+  return 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.env.GENGOV_CLI_MAIN === "1") {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
