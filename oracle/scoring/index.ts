@@ -1,0 +1,20 @@
+/**
+ * gengov scoring twin: the TypeScript twin of the hub's scoring and selection code.
+ *
+ *   lossMath.ts        contracts/libraries/LossMath.sol (+ Forecasts._epochLoss)
+ *   median.ts          contracts/libraries/Median.sol
+ *   effectiveScore.ts  HubStorage._applyMissed / _rebase / _isEligible (lazy missed reveals)
+ *   selection.ts       Selection._computeSelection / _draw / ranking
+ *   evmMath.ts         Solidity 0.8 checked integer semantics and panic codes
+ *
+ * The oracle node must agree with the contract bit for bit (DESIGN §5): every function here repeats
+ * its Solidity namesake's integer recipe (order of operations, rounding, early exits) with bigint,
+ * and throws `EvmPanicError` where the contract reverts with a panic. Changing either side without
+ * the other breaks `test/scoring.differential.test.ts`, which compares them on randomised inputs and
+ * against a live hub.
+ */
+export * from "./effectiveScore.js";
+export * from "./evmMath.js";
+export * from "./lossMath.js";
+export * from "./median.js";
+export * from "./selection.js";

@@ -1,0 +1,38 @@
+/**
+ * Gas benchmark of the hub's user-facing paths (see scripts/gas/measureGas.ts for what each key
+ * measures). Prints a table with the issue's targets and pass/fail, or, with `--json`, one JSON
+ * object `{ key: gasUsed }` and nothing else on stdout.
+ *
+ *   npm run bench:gas                      table
+ *   npm run bench:gas -- --json            JSON (npm prints its own "> …" banner first; add
+ *                                          `--silent` to npm, or run `npx tsx scripts/bench-gas.ts
+ *                                          --json`, for a stream that is only the JSON)
+ *   BENCH_GAS_JSON=1 npx hardhat run scripts/bench-gas.ts
+ *
+ * Why tsx and not `hardhat run`: Hardhat 3's `run` task rejects arguments it does not know
+ * (`hardhat run scripts/bench-gas.ts --json` fails with HHE504), so `--json` could not reach the
+ * script. Importing "hardhat" builds the same runtime environment; the script compiles first, quietly.
+ * Under `hardhat run`, set BENCH_GAS_JSON=1 instead (that task also prints a blank line after compiling).
+ *
+ * Regenerate the baseline with `npm run --silent bench:gas -- --json > bench/gas-baseline.json`.
+ */
+import hre from "hardhat";
+import { BaseError } from "viem";
+
+import { formatGasTable } from "./gas/gasTable.js";
+import { GAS_KEYS, measureGas } from "./gas/measureGas.js";
+
+const json = process.argv.includes("--json") || process.env.BENCH_GAS_JSON === "1";
+
+try {
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  const m = await measureGas(await hre.network.create());
+  const ordered = Object.fromEntries(GAS_KEYS.map((k) => [k, m.gas[k]]));
+  console.log(json ? JSON.stringify(ordered, null, 2) : formatGasTable(m));
+} catch (e) {
+  // viem's errors carry the whole ABI; the short message and details say what failed.
+  console.error(
+    `bench:gas failed: ${e instanceof BaseError ? `${e.shortMessage}\n${e.details}` : String(e)}`,
+  );
+  process.exitCode = 1;
+}

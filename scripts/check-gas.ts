@@ -1,0 +1,40 @@
+/**
+ * Re-runs the gas benchmark and compares it with the committed baseline (bench/gas-baseline.json):
+ * exits 1, printing the differences, if any key moved by more than 1 % or a key was added or removed.
+ * After an intended change, regenerate the baseline (`npm run --silent bench:gas -- --json >
+ * bench/gas-baseline.json`) and explain the change in the commit.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import hre from "hardhat";
+import { BaseError } from "viem";
+
+import { compareGas } from "./gas/gasTable.js";
+import { measureGas } from "./gas/measureGas.js";
+
+const TOLERANCE = 0.01;
+const baselinePath = join(dirname(fileURLToPath(import.meta.url)), "..", "bench", "gas-baseline.json");
+
+try {
+  const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as Record<string, number>;
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  const { gas } = await measureGas(await hre.network.create());
+  const { failed, text } = compareGas(baseline, gas, TOLERANCE);
+  console.log(text);
+  if (failed.length > 0) {
+    console.log(
+      `\ngas check failed: ${failed.join(", ")} moved by more than ${TOLERANCE * 100}% from bench/gas-baseline.json, or exist on one side only`,
+    );
+    process.exitCode = 1;
+  } else {
+    console.log(`\ngas check passed: every key within ${TOLERANCE * 100}% of bench/gas-baseline.json`);
+  }
+} catch (e) {
+  // viem's errors carry the whole ABI; the short message and details say what failed.
+  console.error(
+    `bench:gas:check failed: ${e instanceof BaseError ? `${e.shortMessage}\n${e.details}` : String(e)}`,
+  );
+  process.exitCode = 1;
+}

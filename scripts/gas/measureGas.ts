@@ -1,0 +1,251 @@
+/**
+ * Whole-transaction gas (receipt `gasUsed`: 21,000 intrinsic + calldata + execution) of the hub's
+ * user-facing paths, measured on a fresh in-process chain in a realistic steady state. Deterministic:
+ * the same contracts give the same numbers, so `scripts/check-gas.ts` can compare against a baseline.
+ *
+ * One hub, agreements sharing one clock (horizon 1, epoch 3600 s, report and reveal windows 600 s):
+ * - agreements with 4, 1 and 8 metrics run one forecasting candidate through 17 full epochs (commit,
+ *   an input, three reports, selectExecutor, finalizeOutcome, reveal), so ring slots get reused;
+ * - agreements with 10, 100 and 1000 candidates (minScored 1): every candidate commits for target 1,
+ *   reveals it, and commits for target 3; epoch 2 gets an input; then `selectExecutor(2)` scans N
+ *   eligible candidates, each with one pending forecast, which is what a steady-state selection reads.
+ */
+import type { Hex } from "viem";
+import { keccak256, toHex } from "viem";
+
+import { clock, commitmentOf, deployHub, WAD, type Connection } from "../../test/fixtures/hub.js";
+
+/** Every key the benchmark reports, in table order. */
+export const GAS_KEYS = [
+  "register",
+  "commit.first",
+  "commit.steady",
+  "report.k4",
+  "reveal.k1",
+  "reveal.k4",
+  "reveal.k8",
+  "selection.n10",
+  "selection.n100",
+  "selection.n1000",
+] as const;
+export type GasKey = (typeof GAS_KEYS)[number];
+
+/** Receipt gasUsed per key. */
+export type GasReport = Record<GasKey, number>;
+
+/** What `measureGas` returns: gasUsed per key, and the part of it that is 21,000 + calldata. */
+export type GasMeasurement = {
+  gas: GasReport;
+  /** 21,000 + 4 per zero and 16 per non-zero calldata byte: the cost before any execution. */
+  intrinsic: GasReport;
+};
+
+/** What each key measures. */
+export const GAS_NOTES: Record<GasKey, string> = {
+  register: "registerCandidate, not the agreement's first (hub already holds bond tokens)",
+  "commit.first": "a candidate's first commit, into a never-used ring slot",
+  "commit.steady": "commit for target 18, overwriting ring slot 2 (target 2); one other pending",
+  "report.k4": "first of three reports of an epoch (that had an input)",
+  "reveal.k1": "reveal, 1 metric; selection and outcome already fixed",
+  "reveal.k4": "reveal, 4 metrics; selection and outcome already fixed",
+  "reveal.k8": "reveal, 8 metrics (the hub's cap; 16 metrics cannot be configured)",
+  "selection.n10": "selectExecutor (Leader) scanning 10 eligible candidates, one pending forecast each",
+  "selection.n100": "selectExecutor (Leader) scanning 100 eligible candidates",
+  "selection.n1000": "selectExecutor (Leader) scanning 1000 eligible candidates",
+};
+
+/** Targets from the issue (whole-transaction gas); keys without a target are informational. */
+export const GAS_TARGETS: Partial<Record<GasKey, number>> = {
+  "commit.steady": 28_000,
+  "commit.first": 45_000,
+  "reveal.k1": 32_000,
+  "reveal.k4": 42_000,
+  "selection.n10": 40_000,
+  "selection.n100": 180_000,
+  "selection.n1000": 1_600_000,
+};
+
+/** The hub caps metrics per agreement at 8 (`HubStorage._MAX_METRICS`), so `reveal.k16` cannot exist. */
+export const MAX_METRICS = 8;
+
+const STEADY_EPOCH = 17n; // commit for target 18 reuses ring slot 2; measured reveal is target 17
+const SELECTION_SIZES = [10, 100, 1000] as const;
+
+function metricsOf(k: number) {
+  return Array.from({ length: k }, (_, i) => ({
+    name: `metric${i}`,
+    decimals: 2,
+    lossKind: i % 2,
+    scale: 1000n + 1000n * BigInt(i),
+  }));
+}
+
+/** The outcome every reporter observes for `epoch` (reporter r adds r to make the median real). */
+function truth(k: number, epoch: bigint, reporter: number): bigint[] {
+  return Array.from(
+    { length: k },
+    (_, i) => 1000n + 100n * BigInt(i) + (epoch % 7n) * 10n + BigInt(reporter),
+  );
+}
+
+/** A forecast close to the truth; `skill` spreads candidates' losses so scores differ. */
+function forecast(k: number, epoch: bigint, skill: number): bigint[] {
+  return truth(k, epoch, 0).map((v, i) => v + BigInt(((skill * 37 + i * 11) % 200) - 100));
+}
+
+/**
+ * Measures every key on a fresh chain.
+ * @param conn A connection from `network.create()`.
+ * @returns gasUsed per key, and its intrinsic part.
+ */
+export async function measureGas(conn: Connection): Promise<GasMeasurement> {
+  const publicClient = await conn.viem.getPublicClient();
+  const latest = await publicClient.getBlock();
+  const genesis = latest.timestamp + 3600n;
+  const f = await deployHub(conn, { genesis, metrics: metricsOf(4) });
+  const { hub, wallets, networkHelpers } = f;
+  const t = clock(f);
+  const chainId = await publicClient.getChainId();
+  const [, ...reporterWallets] = wallets.slice(0, 4);
+  const op = wallets[4];
+  const participant = wallets[5];
+  const gas: Partial<GasReport> = {};
+
+  const intrinsic: Partial<GasReport> = {};
+  const measure = async (key: GasKey, hash: Hex) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const { input } = await publicClient.getTransaction({ hash });
+    const bytes = Buffer.from(input.slice(2), "hex");
+    const zeros = bytes.filter((b) => b === 0).length;
+    gas[key] = Number(receipt.gasUsed);
+    intrinsic[key] = 21_000 + 4 * zeros + 16 * (bytes.length - zeros);
+  };
+  let agreementCount = 1n; // the fixture created agreement 1
+  const createAgreement = async (overrides: Record<string, unknown>) => {
+    await hub.write.createAgreement([{ ...f.params, ...overrides }, "gas benchmark agreement"]);
+    return ++agreementCount;
+  };
+
+  const register = (agreementId: bigint, i: number) =>
+    hub.write.registerCandidate(
+      [agreementId, keccak256(toHex(`spec-${i}`)), 100n * WAD, op.account.address],
+      {
+        account: op.account,
+      },
+    );
+  const salt = (agreementId: bigint, candidateId: bigint, target: bigint) =>
+    keccak256(toHex(`salt-${agreementId}-${candidateId}-${target}`));
+  const commit = (agreementId: bigint, candidateId: bigint, target: bigint, values: bigint[]) =>
+    hub.write.commitForecast(
+      [
+        agreementId,
+        candidateId,
+        target,
+        commitmentOf({
+          chainId,
+          hub: hub.address,
+          agreementId,
+          candidateId,
+          targetEpoch: target,
+          values,
+          salt: salt(agreementId, candidateId, target),
+        }),
+      ],
+      { account: op.account },
+    );
+  const reveal = (agreementId: bigint, candidateId: bigint, target: bigint, values: bigint[]) =>
+    hub.write.revealForecast(
+      [agreementId, candidateId, target, values, salt(agreementId, candidateId, target)],
+      {
+        account: op.account,
+      },
+    );
+  const reportAll = async (agreementId: bigint, k: number, epoch: bigint) => {
+    const hashes: Hex[] = [];
+    for (const [r, w] of reporterWallets.entries()) {
+      hashes.push(
+        await hub.write.reportOutcome([agreementId, epoch, truth(k, epoch, r)], { account: w.account }),
+      );
+    }
+    return hashes;
+  };
+
+  // Agreements: 1 (4 metrics, from the fixture), then 1 and 8 metrics, then the selection sizes.
+  const steady = [
+    { id: 1n, k: 4 },
+    { id: await createAgreement({ metrics: metricsOf(1) }), k: 1 },
+    { id: await createAgreement({ metrics: metricsOf(MAX_METRICS) }), k: MAX_METRICS },
+  ];
+  const selection: { id: bigint; n: number }[] = [];
+  for (const n of SELECTION_SIZES) {
+    selection.push({ id: await createAgreement({ metrics: metricsOf(2), minScored: 1 }), n });
+  }
+  await networkHelpers.time.increaseTo(genesis);
+
+  // Epoch 0: registrations and first commits (target 1).
+  for (const a of steady) await register(a.id, 0);
+  await measure("register", await register(1n, 1));
+  for (const a of steady) {
+    const hash = await commit(a.id, 1n, 1n, forecast(a.k, 1n, 0));
+    if (a.id === 1n) await measure("commit.first", hash);
+  }
+  for (const a of selection) {
+    for (let i = 0; i < a.n; i++) await register(a.id, i);
+    for (let i = 0; i < a.n; i++) await commit(a.id, BigInt(i + 1), 1n, forecast(2, 1n, i));
+  }
+
+  for (let e = 1n; e <= STEADY_EPOCH; e++) {
+    // In epoch e (from e = 2 on, the reveal window of e − 1 is already in it): commit for target e + 1.
+    if (e === 1n) await networkHelpers.time.increaseTo(t.start(1n));
+    for (const a of steady) {
+      const hash = await commit(a.id, 1n, e + 1n, forecast(a.k, e + 1n, 0));
+      if (a.id === 1n && e === STEADY_EPOCH) await measure("commit.steady", hash);
+    }
+    if (e === 2n) {
+      for (const a of selection) {
+        for (let i = 0; i < a.n; i++) await commit(a.id, BigInt(i + 1), 3n, forecast(2, 3n, i));
+      }
+    }
+    // A live epoch has inputs, which create its record; reports and the selection then update it.
+    for (const a of [...steady, ...(e === 2n ? selection : [])]) {
+      await hub.write.submitInput([a.id, toHex(`input ${e}`)], { account: participant.account });
+    }
+
+    // end(e): reports, then the selection of e is fixed.
+    await networkHelpers.time.increaseTo(t.end(e));
+    for (const a of steady) {
+      const [first] = await reportAll(a.id, a.k, e);
+      if (a.id === 1n && e === STEADY_EPOCH) await measure("report.k4", first);
+    }
+    if (e === 1n) for (const a of selection) await reportAll(a.id, 2, e);
+    if (e === 2n) {
+      for (const a of selection) {
+        // Every candidate must be eligible, so the loop scans N of them (`ranking` would say so too,
+        // but it insertion-sorts in memory, O(N²), and runs out of gas in eth_call for N = 1000).
+        const ids = Array.from({ length: a.n }, (_, i) => BigInt(i + 1));
+        const views = await Promise.all(ids.map((id) => hub.read.candidate([a.id, id])));
+        const eligible = views.filter((v) => v.eligible).length;
+        if (eligible !== a.n) throw new Error(`selection.n${a.n}: only ${eligible} candidates are eligible`);
+        await measure(`selection.n${a.n}` as GasKey, await hub.write.selectExecutor([a.id, e]));
+      }
+    }
+    for (const a of steady) await hub.write.selectExecutor([a.id, e]);
+
+    // Reveal window of e: the outcome is finalized first, so the measured reveal only scores.
+    await networkHelpers.time.increaseTo(t.revealOpens(e));
+    for (const a of steady) await hub.write.finalizeOutcome([a.id, e]);
+    for (const a of steady) {
+      const hash = await reveal(a.id, 1n, e, forecast(a.k, e, 0));
+      if (e === STEADY_EPOCH) await measure(`reveal.k${a.k}` as GasKey, hash);
+    }
+    if (e === 1n) {
+      for (const a of selection) {
+        for (let i = 0; i < a.n; i++) await reveal(a.id, BigInt(i + 1), 1n, forecast(2, 1n, i));
+      }
+    }
+  }
+
+  const missing = GAS_KEYS.filter((k) => gas[k] === undefined);
+  if (missing.length > 0) throw new Error(`gas benchmark did not measure ${missing.join(", ")}`);
+  return { gas: gas as GasReport, intrinsic: intrinsic as GasReport };
+}
