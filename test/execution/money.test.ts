@@ -1,0 +1,284 @@
+/**
+ * Treasury actions of transitions: per-epoch per-token caps and treasury cover checked at proposal,
+ * payments credited at finalization and pulled by recipients (a blocked recipient cannot stall the
+ * agreement), and balance-difference accounting of fee-on-transfer deposits.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { getAddress, zeroAddress, type Address } from "viem";
+
+import {
+  addAgreement,
+  CAP,
+  deadlines,
+  deployExecution,
+  finalizeTx,
+  fund,
+  PAYEES,
+  prepareTransition,
+  propose,
+  registerCandidates,
+  sendProposal,
+  warpTo,
+  windows,
+  WAD,
+  type Action,
+  type Candidate,
+  type ExecFixture,
+  type Transition,
+} from "../fixtures/execution.js";
+import type { Connection } from "../fixtures/hub.js";
+
+async function funded(conn: Connection) {
+  const x = await deployExecution(conn);
+  const [c1, c2] = await registerCandidates(x, 2);
+  await fund(x, x.treasuryToken.address, 5_000n * WAD);
+  await warpTo(x, windows(x, 0n).opens);
+  return { x, c1, c2 };
+}
+
+/** Waits out the challenge period of the live proposal and finalizes it. */
+async function settle(x: ExecFixture, p: Transition) {
+  const live = await x.execution.read.proposal([x.agreementId]);
+  await warpTo(x, deadlines(x, live.proposedAt).challengeEnds);
+  return finalizeTx(x, p);
+}
+
+describe("execution: treasury caps and cover", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(funded);
+  const pay = (x: ExecFixture, amount: bigint, payee = 0, token?: Address): Action => ({
+    token: token ?? x.treasuryToken.address,
+    to: x.wallets[PAYEES[payee]].account.address,
+    amount,
+  });
+
+  it("an action at the epoch's cap is accepted; one wei over is OutflowCapExceeded", async () => {
+    const { x, c1 } = await load();
+    const T = x.treasuryToken.address;
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { actions: [pay(x, CAP + 1n)] })),
+      x.execution,
+      "OutflowCapExceeded",
+      [getAddress(T), CAP + 1n, CAP],
+    );
+    await propose(x, c1, 0n, { actions: [pay(x, CAP)] });
+  });
+
+  it("two actions of the same token are summed against the cap, whatever lies between them", async () => {
+    const { x } = await load();
+    const a = await addAgreement(x, {
+      capTokens: [x.treasuryToken.address, x.token.address],
+      maxOutflowPerEpoch: [CAP, 10n * WAD],
+    });
+    const [c] = await registerCandidates(a, 1, { first: 9 });
+    await fund(a, x.treasuryToken.address, 5_000n * WAD);
+    await fund(a, x.token.address, 100n * WAD);
+    await warpTo(a, windows(a, 0n).opens);
+    const T = getAddress(x.treasuryToken.address);
+    const over = [pay(a, 600n * WAD, 0), pay(a, 5n * WAD, 1, x.token.address), pay(a, 400n * WAD + 1n, 2)];
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(a, await prepareTransition(a, c, 0n, { actions: over })),
+      x.execution,
+      "OutflowCapExceeded",
+      [T, CAP + 1n, CAP],
+    );
+    const bondOver = [
+      pay(a, 1n, 0),
+      pay(a, 6n * WAD, 1, x.token.address),
+      pay(a, 4n * WAD + 1n, 2, x.token.address),
+    ];
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(a, await prepareTransition(a, c, 0n, { actions: bondOver })),
+      x.execution,
+      "OutflowCapExceeded",
+      [getAddress(x.token.address), 10n * WAD + 1n, 10n * WAD],
+    );
+    const exact = [pay(a, 600n * WAD, 0), pay(a, 10n * WAD, 1, x.token.address), pay(a, 400n * WAD, 2)];
+    const p = await propose(a, c, 0n, { actions: exact });
+    await settle(a, p);
+    expect(await x.execution.read.spent([a.agreementId, 0n, T])).to.equal(CAP);
+    expect(await x.execution.read.spent([a.agreementId, 0n, x.token.address])).to.equal(10n * WAD);
+  });
+
+  it("a token without a cap cannot be paid out, even when the treasury holds it", async () => {
+    const { x, c1 } = await load();
+    await fund(x, x.token.address, 50n * WAD);
+    expect(await x.hub.read.outflowCap([x.agreementId, x.token.address])).to.equal(0n);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { actions: [pay(x, 1n, 0, x.token.address)] })),
+      x.execution,
+      "OutflowCapExceeded",
+      [getAddress(x.token.address), 1n, 0n],
+    );
+  });
+
+  it("a proposal the treasury cannot fund is rejected (TreasuryShort), also when split over actions", async () => {
+    const { x } = await load();
+    const a = await addAgreement(x);
+    const [c] = await registerCandidates(a, 1, { first: 9 });
+    await fund(a, x.treasuryToken.address, 500n * WAD);
+    await warpTo(a, windows(a, 0n).opens);
+    const T = getAddress(x.treasuryToken.address);
+    for (const actions of [[pay(a, 500n * WAD + 1n)], [pay(a, 300n * WAD, 0), pay(a, 200n * WAD + 1n, 1)]]) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        sendProposal(a, await prepareTransition(a, c, 0n, { actions })),
+        x.execution,
+        "TreasuryShort",
+        [T, 500n * WAD + 1n, 500n * WAD],
+      );
+    }
+    await propose(a, c, 0n, { actions: [pay(a, 300n * WAD, 0), pay(a, 200n * WAD, 1)] });
+  });
+
+  it("malformed actions and more than 16 are ActionInvalid", async () => {
+    const { x, c1 } = await load();
+    const good = pay(x, 1n);
+    const cases: [Action[], bigint][] = [
+      [[good, { ...good, amount: 0n }], 1n],
+      [[{ ...good, to: zeroAddress }], 0n],
+      [[good, good, { ...good, token: zeroAddress }], 2n],
+      [Array.from({ length: 17 }, () => good), 17n],
+    ];
+    for (const [actions, index] of cases) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        sendProposal(x, await prepareTransition(x, c1, 0n, { actions })),
+        x.execution,
+        "ActionInvalid",
+        [index],
+      );
+    }
+    await propose(x, c1, 0n, { actions: Array.from({ length: 16 }, () => good) });
+  });
+
+  it("the cap is per epoch: a full cap in epoch 0 leaves a full cap for epoch 1", async () => {
+    const { x, c1 } = await load();
+    const p0 = await propose(x, c1, 0n, { actions: [pay(x, CAP)] });
+    await settle(x, p0);
+    await warpTo(x, windows(x, 1n).opens);
+    const p1 = await propose(x, c1, 1n, { actions: [pay(x, CAP, 1)] });
+    await settle(x, p1);
+    const T = x.treasuryToken.address;
+    expect(await x.execution.read.spent([x.agreementId, 0n, T])).to.equal(CAP);
+    expect(await x.execution.read.spent([x.agreementId, 1n, T])).to.equal(CAP);
+    expect(await x.hub.read.treasuryBalance([x.agreementId, T])).to.equal(3_000n * WAD);
+  });
+});
+
+describe("execution: payments are credited, then pulled", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(funded);
+
+  async function paid(x: ExecFixture, c: Candidate) {
+    const [a, b] = PAYEES.map((i) => x.wallets[i].account.address);
+    const T = x.treasuryToken.address;
+    const actions = [
+      { token: T, to: a, amount: 100n * WAD },
+      { token: T, to: b, amount: 250n * WAD },
+      { token: T, to: a, amount: 50n * WAD },
+    ];
+    const p = await propose(x, c, 0n, { actions });
+    return { p, a, b, T };
+  }
+
+  it("finalize moves the total from the hub treasury to the execution contract and credits each payee", async () => {
+    const { x, c1 } = await load();
+    const { p, a, b, T } = await paid(x, c1);
+    const hubBefore = await x.treasuryToken.read.balanceOf([x.hub.address]);
+    const hash = await settle(x, p);
+    await x.viem.assertions.emitWithArgs(hash, x.hub, "TreasuryReleased", [
+      x.agreementId,
+      getAddress(T),
+      100n * WAD,
+    ]);
+    await x.viem.assertions.emitWithArgs(hash, x.execution, "PaymentCredited", [
+      x.agreementId,
+      getAddress(T),
+      getAddress(b),
+      250n * WAD,
+    ]);
+    expect(await x.treasuryToken.read.balanceOf([x.hub.address])).to.equal(hubBefore - 400n * WAD);
+    expect(await x.treasuryToken.read.balanceOf([x.execution.address])).to.equal(400n * WAD);
+    expect(await x.hub.read.treasuryBalance([x.agreementId, T])).to.equal(4_600n * WAD);
+    expect(await x.execution.read.owed([a, T])).to.equal(150n * WAD);
+    expect(await x.execution.read.owed([b, T])).to.equal(250n * WAD);
+    expect(await x.execution.read.spent([x.agreementId, 0n, T])).to.equal(400n * WAD);
+    // Nothing moved to the payees yet: they pull.
+    const before = await x.treasuryToken.read.balanceOf([a]);
+    const payeeA = x.wallets[PAYEES[0]];
+    await x.viem.assertions.emitWithArgs(
+      x.execution.write.withdrawPayment([T], { account: payeeA.account }),
+      x.execution,
+      "PaymentWithdrawn",
+      [getAddress(a), getAddress(T), 150n * WAD],
+    );
+    expect(await x.treasuryToken.read.balanceOf([a])).to.equal(before + 150n * WAD);
+    expect(await x.execution.read.owed([a, T])).to.equal(0n);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      x.execution.write.withdrawPayment([T], { account: payeeA.account }),
+      x.execution,
+      "NothingOwed",
+      [getAddress(a), getAddress(T)],
+    );
+  });
+
+  it("a recipient the token blocks cannot block finalization; the others withdraw", async () => {
+    const { x, c1 } = await load();
+    const { p, a, b, T } = await paid(x, c1);
+    await x.treasuryToken.write.setBlocked([a, true]);
+    await settle(x, p);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      x.execution.write.withdrawPayment([T], { account: x.wallets[PAYEES[0]].account }),
+      x.treasuryToken,
+      "MockTransferBlocked",
+      [getAddress(x.execution.address), getAddress(a)],
+    );
+    expect(await x.execution.read.owed([a, T])).to.equal(150n * WAD);
+    const before = await x.treasuryToken.read.balanceOf([b]);
+    await x.execution.write.withdrawPayment([T], { account: x.wallets[PAYEES[1]].account });
+    expect(await x.treasuryToken.read.balanceOf([b])).to.equal(before + 250n * WAD);
+    // Unblocked later, the payment is still there.
+    await x.treasuryToken.write.setBlocked([a, false]);
+    await x.execution.write.withdrawPayment([T], { account: x.wallets[PAYEES[0]].account });
+    expect(await x.treasuryToken.read.balanceOf([x.execution.address])).to.equal(0n);
+  });
+
+  it("a fee-on-transfer deposit is booked at the amount received", async () => {
+    const { x } = await load();
+    const T = x.treasuryToken.address;
+    await x.treasuryToken.write.setFeeBps([250n]); // 2.5 %
+    const booked = await x.hub.read.treasuryBalance([x.agreementId, T]);
+    const hubBefore = await x.treasuryToken.read.balanceOf([x.hub.address]);
+    await x.viem.assertions.emitWithArgs(
+      x.hub.write.deposit([x.agreementId, T, 1_000n * WAD]),
+      x.hub,
+      "TreasuryDeposited",
+      [x.agreementId, getAddress(T), getAddress(x.wallets[0].account.address), 975n * WAD],
+    );
+    expect(await x.hub.read.treasuryBalance([x.agreementId, T])).to.equal(booked + 975n * WAD);
+    expect(await x.treasuryToken.read.balanceOf([x.hub.address])).to.equal(hubBefore + 975n * WAD);
+  });
+
+  // BUG: releaseTreasury sends `amount` to the execution contract, which credits the full `amount`
+  // to the payee; with a fee-on-transfer token it received less, so the contract owes more than it
+  // holds and the last payee to withdraw is stuck (ERC20InsufficientBalance). The rejected-challenge
+  // reward (slashBond → execution) has the same flaw for a fee-on-transfer bond token.
+  // Fix: measure the balance difference around hub.releaseTreasury / hub.slashBond and credit what
+  // arrived (or have the hub credit recipients directly).
+  it.skip("BUG: fee-on-transfer payouts leave the execution contract insolvent", async () => {
+    const { x, c1 } = await load();
+    const { p, a, b, T } = await paid(x, c1);
+    await x.treasuryToken.write.setFeeBps([100n]); // 1 %
+    await settle(x, p);
+    const held = await x.treasuryToken.read.balanceOf([x.execution.address]);
+    const owed = (await x.execution.read.owed([a, T])) + (await x.execution.read.owed([b, T]));
+    expect(held).to.equal(owed);
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * Who pays for a challenge: a rejected transition costs the executor `rejectPenalty` (capped at its
+ * bond; half rounded down to the challenger with its bond back, the rest to the treasury), an upheld
+ * one costs the challenger its bond, an expired one costs nobody. Challenging yourself never pays.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { getAddress, type Address } from "viem";
+
+import {
+  addAgreement,
+  challengeTx,
+  CHALLENGER,
+  clock,
+  commitmentOf,
+  deadlines,
+  deployExecution,
+  finalizeTx,
+  propose,
+  registerCandidates,
+  ruleTx,
+  seeded,
+  Status,
+  truthOf,
+  warpTo,
+  windows,
+  WAD,
+  type Candidate,
+  type ExecFixture,
+} from "../fixtures/execution.js";
+import type { Connection } from "../fixtures/hub.js";
+
+const ODD_PENALTY = 50n * WAD + 1n;
+
+/** Executor 1 (bond 150) proposed epoch 0 and the challenger challenged it. */
+async function challenged(conn: Connection) {
+  const x = await deployExecution(conn, { rejectPenalty: ODD_PENALTY });
+  const [c1, c2] = await registerCandidates(x, 2, { bond: 150n * WAD });
+  await warpTo(x, windows(x, 0n).opens);
+  const p = await propose(x, c1, 0n);
+  await challengeTx(x, 0n);
+  return { x, c1, c2, p };
+}
+
+async function balances(x: ExecFixture, who: Address) {
+  return {
+    hub: await x.token.read.balanceOf([x.hub.address]),
+    execution: await x.token.read.balanceOf([x.execution.address]),
+    who: await x.token.read.balanceOf([who]),
+    treasury: await x.hub.read.treasuryBalance([x.agreementId, x.token.address]),
+  };
+}
+
+describe("execution: slashing and challenge bonds", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(challenged);
+
+  it("the challenge bond moves from the challenger to the execution contract", async () => {
+    const { x } = await load();
+    const live = await x.execution.read.proposal([x.agreementId]);
+    expect(live.status).to.equal(Status.Challenged);
+    expect(await x.token.read.balanceOf([x.execution.address])).to.equal(x.params.challengeBond);
+  });
+
+  it("rejected: the executor loses rejectPenalty; half rounded down + the bond owed to the challenger; rest to the treasury", async () => {
+    const { x, c1 } = await load();
+    const challenger = x.wallets[CHALLENGER].account.address;
+    const half = ODD_PENALTY / 2n;
+    const before = await balances(x, challenger);
+    const hash = await ruleTx(x, 0n, false);
+    await x.viem.assertions.emitWithArgs(hash, x.hub, "BondSlashed", [
+      x.agreementId,
+      c1.id,
+      ODD_PENALTY,
+      ODD_PENALTY - half,
+    ]);
+    await x.viem.assertions.emitWithArgs(hash, x.execution, "TransitionRuled", [
+      x.agreementId,
+      0n,
+      false,
+      ODD_PENALTY,
+    ]);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(150n * WAD - ODD_PENALTY);
+    const after = await balances(x, challenger);
+    expect(after.treasury - before.treasury).to.equal(ODD_PENALTY - half);
+    expect(before.hub - after.hub).to.equal(half);
+    expect(after.execution - before.execution).to.equal(half);
+    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(
+      x.params.challengeBond + half,
+    );
+    await x.execution.write.withdrawPayment([x.token.address], { account: x.wallets[CHALLENGER].account });
+    expect((await balances(x, challenger)).who - before.who).to.equal(x.params.challengeBond + half);
+    expect(await x.token.read.balanceOf([x.execution.address])).to.equal(0n);
+  });
+
+  it("upheld: the challenger's bond goes to the treasury and the executor keeps its bond", async () => {
+    const { x, c1, p } = await load();
+    const challenger = x.wallets[CHALLENGER].account.address;
+    const before = await balances(x, challenger);
+    const hash = await ruleTx(x, 0n, true);
+    await x.viem.assertions.emitWithArgs(hash, x.execution, "TransitionRuled", [x.agreementId, 0n, true, 0n]);
+    await x.viem.assertions.emitWithArgs(hash, x.hub, "TreasuryDeposited", [
+      x.agreementId,
+      getAddress(x.token.address),
+      getAddress(x.execution.address),
+      x.params.challengeBond,
+    ]);
+    const after = await balances(x, challenger);
+    expect(after.treasury - before.treasury).to.equal(x.params.challengeBond);
+    expect(after.execution).to.equal(0n);
+    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(0n);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(150n * WAD);
+    await finalizeTx(x, p);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
+  });
+
+  it("expired: nobody is penalised; the challenger's bond is owed back", async () => {
+    const { x, c1 } = await load();
+    const live = await x.execution.read.proposal([x.agreementId]);
+    await warpTo(x, deadlines(x, live.proposedAt).rulingDeadline);
+    await x.execution.write.expireChallenge([x.agreementId, 0n]);
+    const challenger = x.wallets[CHALLENGER].account.address;
+    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(x.params.challengeBond);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(150n * WAD);
+    expect(await x.hub.read.treasuryBalance([x.agreementId, x.token.address])).to.equal(0n);
+  });
+
+  it("the penalty is capped at the bond left after lazily applied missed reveals", async () => {
+    // rejectPenalty = minBond = bond; a reveal missed after the selection leaves 90 when the ruling lands.
+    const { x } = await load();
+    const a = await addAgreement(x, { rejectPenalty: 100n * WAD, missPenalty: 10n * WAD });
+    const [c1] = await registerCandidates(a, 2, { first: 9 });
+    const t = clock(a);
+    const salt = `0x${"11".repeat(32)}` as const;
+    const values = truthOf(1n);
+    const commitment = commitmentOf({
+      chainId: await a.publicClient.getChainId(),
+      hub: a.hub.address,
+      agreementId: a.agreementId,
+      candidateId: c1.id,
+      targetEpoch: 1n,
+      values,
+      salt,
+    });
+    await a.hub.write.commitForecast([a.agreementId, c1.id, 1n, commitment], { account: c1.op.account });
+    await warpTo(a, t.end(1n));
+    for (const r of [1, 2, 3]) {
+      await a.hub.write.reportOutcome([a.agreementId, 1n, values], { account: a.wallets[r].account });
+    }
+    // Selected at end(1) with its pending reveal not yet due: still eligible, still executor.
+    await propose(a, c1, 1n);
+    await challengeTx(a, 1n);
+    await warpTo(a, t.revealCloses(1n)); // the reveal deadline of target 1 has now passed
+    expect((await a.hub.read.candidate([a.agreementId, c1.id])).bond).to.equal(90n * WAD);
+    const hash = await ruleTx(a, 1n, false);
+    await x.viem.assertions.emitWithArgs(hash, a.hub, "RevealsMissed", [
+      a.agreementId,
+      c1.id,
+      1,
+      10n * WAD,
+      WAD,
+    ]);
+    await x.viem.assertions.emitWithArgs(hash, a.hub, "BondSlashed", [
+      a.agreementId,
+      c1.id,
+      90n * WAD,
+      45n * WAD,
+    ]);
+    await x.viem.assertions.emitWithArgs(hash, a.execution, "TransitionRuled", [
+      a.agreementId,
+      1n,
+      false,
+      90n * WAD,
+    ]);
+    expect((await a.hub.read.candidate([a.agreementId, c1.id])).bond).to.equal(0n);
+    expect(await a.hub.read.treasuryBalance([a.agreementId, x.token.address])).to.equal(55n * WAD);
+    const challenger = x.wallets[CHALLENGER].account.address;
+    expect(await a.execution.read.owed([challenger, x.token.address])).to.equal(
+      a.params.challengeBond + 45n * WAD,
+    );
+  });
+});
+
+describe("execution: challenging your own proposal never pays", () => {
+  it("fuzz: over random bonds, challenge bonds and penalties, a self-challenger ends with less", async () => {
+    const conn = await network.create();
+    const x = await deployExecution(conn);
+    const rnd = seeded(0x5e1f);
+    const wealth = async (a: ExecFixture, c: Candidate) => {
+      const op = c.op.account.address;
+      return (
+        (await a.token.read.balanceOf([op])) +
+        (await a.execution.read.owed([op, a.token.address])) +
+        (await a.hub.read.candidate([a.agreementId, c.id])).bond
+      );
+    };
+    for (let i = 0; i < 8; i++) {
+      const minBond = rnd.big(1n, 1_000n * WAD);
+      const rejectPenalty = rnd.big(1n, minBond);
+      const challengeBond = rnd.big(1n, 500n * WAD);
+      const bond = rnd.big(minBond, 5n * minBond);
+      const upheld = i % 2 === 0;
+      const a = await addAgreement(x, { minBond, rejectPenalty, missPenalty: 0n, challengeBond });
+      const [c] = await registerCandidates(a, 1, { first: 4 + (i % 4), bond });
+      const before = await wealth(a, c);
+      await warpTo(a, windows(a, 0n).opens);
+      await propose(a, c, 0n);
+      await challengeTx(a, 0n, c.op);
+      await ruleTx(a, 0n, upheld);
+      const owed = await a.execution.read.owed([c.op.account.address, a.token.address]);
+      if (owed > 0n) await a.execution.write.withdrawPayment([a.token.address], { account: c.op.account });
+      const loss = before - (await wealth(a, c));
+      const expected = upheld ? challengeBond : rejectPenalty - rejectPenalty / 2n;
+      expect(
+        loss,
+        `case ${i}: bond ${bond}, challengeBond ${challengeBond}, penalty ${rejectPenalty}`,
+      ).to.equal(expected);
+      expect(loss > 0n).to.equal(true);
+    }
+  });
+
+  it("with rejectPenalty 0 a rejected self-challenge is free, never a gain", async () => {
+    const conn = await network.create();
+    const x = await deployExecution(conn, { rejectPenalty: 0n });
+    const [c] = await registerCandidates(x, 1);
+    const op = c.op.account.address;
+    const before = await x.token.read.balanceOf([op]);
+    await warpTo(x, windows(x, 0n).opens);
+    await propose(x, c, 0n);
+    await challengeTx(x, 0n, c.op);
+    await ruleTx(x, 0n, false);
+    await x.execution.write.withdrawPayment([x.token.address], { account: c.op.account });
+    expect(await x.token.read.balanceOf([op])).to.equal(before);
+    expect((await x.hub.read.candidate([x.agreementId, c.id])).bond).to.equal(x.params.minBond);
+  });
+});

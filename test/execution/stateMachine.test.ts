@@ -1,0 +1,717 @@
+/**
+ * Execution state machine (DESIGN §3 steps 6–8): who may propose when, what a proposal must bind,
+ * and the challenge → ruling → finalize/expire transitions, each time edge at t−1, t and t+1.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { encodePacked, getAddress, keccak256, stringToHex, toHex, zeroHash, type Hex } from "viem";
+
+import {
+  addAgreement,
+  at,
+  challengeTx,
+  clock,
+  deadlines,
+  deployExecution,
+  finalizeTx,
+  fund,
+  OUTSIDER,
+  CHALLENGER,
+  prepareTransition,
+  propose,
+  registerCandidates,
+  ruleTx,
+  sendProposal,
+  Status,
+  warpTo,
+  windows,
+  WAD,
+  type Candidate,
+  type ExecFixture,
+} from "../fixtures/execution.js";
+import type { Connection } from "../fixtures/hub.js";
+
+/** Two candidates with minScored 0: executor of every epoch is 1, fallback 2 (equal scores). */
+async function twoCandidates(conn: Connection) {
+  const x = await deployExecution(conn);
+  const [c1, c2] = await registerCandidates(x, 2);
+  await fund(x, x.treasuryToken.address, 5_000n * WAD);
+  return { x, c1, c2 };
+}
+
+describe("execution: who may propose, and when", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(twoCandidates);
+
+  const closed = async (x: ExecFixture, c: Candidate, e: bigint, t: bigint) => {
+    const w = windows(x, e);
+    await at(x, t);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c, e)),
+      x.execution,
+      "ProposalWindowClosed",
+      [e, w.opens, w.closes],
+    );
+  };
+
+  it("rejects the executor's proposal at end(e) − 1 (the epoch's inputs are still open)", async () => {
+    const { x, c1 } = await load();
+    await closed(x, c1, 0n, windows(x, 0n).opens - 1n);
+  });
+
+  for (const offset of [0n, 1n]) {
+    it(`accepts the executor's proposal at end(e) + ${offset} and emits the full transition`, async () => {
+      const { x, c1 } = await load();
+      const p = await prepareTransition(x, c1, 0n);
+      await at(x, windows(x, 0n).opens + offset);
+      await x.viem.assertions.emitWithArgs(sendProposal(x, p), x.execution, "TransitionProposed", [
+        x.agreementId,
+        0n,
+        c1.id,
+        zeroHash,
+        zeroHash,
+        p.newStateHash,
+        p.manifestHash,
+        p.newState,
+        [],
+        p.manifest,
+        c1.spec,
+      ]);
+      const live = await x.execution.read.proposal([x.agreementId]);
+      expect(live.status).to.equal(Status.Proposed);
+      expect(live.candidateId).to.equal(c1.id);
+      expect(live.proposedAt).to.equal(windows(x, 0n).opens + offset);
+    });
+  }
+
+  it("the executor may propose until end(e) + W − 1; from end(e) + W only the fallback may", async () => {
+    const { x, c1, c2 } = await load();
+    const w = windows(x, 0n);
+    const snap = await x.networkHelpers.takeSnapshot();
+    await at(x, w.second - 1n);
+    await sendProposal(x, await prepareTransition(x, c1, 0n));
+    await snap.restore();
+    await at(x, w.second);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n)),
+      x.execution,
+      "CallerNotProposer",
+      [c2.id, c1.op.account.address],
+    );
+  });
+
+  it("the fallback may not propose in the first window", async () => {
+    const { x, c1, c2 } = await load();
+    for (const t of [windows(x, 0n).opens, windows(x, 0n).second - 1n]) {
+      await at(x, t);
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        sendProposal(x, await prepareTransition(x, c2, 0n)),
+        x.execution,
+        "CallerNotProposer",
+        [c1.id, c2.op.account.address],
+      );
+    }
+  });
+
+  for (const offset of [0n, 1n]) {
+    it(`the fallback proposes at end(e) + W + ${offset} when the executor did not`, async () => {
+      const { x, c2 } = await load();
+      await at(x, windows(x, 0n).second + offset);
+      await propose(x, c2, 0n);
+      expect((await x.execution.read.proposal([x.agreementId])).candidateId).to.equal(c2.id);
+    });
+  }
+
+  it("the second window closes at end(e) + 2W: fallback accepted at −1, rejected at 0 and +1", async () => {
+    const { x, c2 } = await load();
+    const w = windows(x, 0n);
+    const snap = await x.networkHelpers.takeSnapshot();
+    await at(x, w.closes - 1n);
+    await propose(x, c2, 0n);
+    await snap.restore();
+    await closed(x, c2, 0n, w.closes);
+    await snap.restore();
+    await closed(x, c2, 0n, w.closes + 1n);
+  });
+
+  it("nobody but the proposer's operator may propose (CallerNotProposer)", async () => {
+    const { x, c1 } = await load();
+    await at(x, windows(x, 0n).opens);
+    const outsider = x.wallets[OUTSIDER];
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n), outsider),
+      x.execution,
+      "CallerNotProposer",
+      [c1.id, outsider.account.address],
+    );
+  });
+
+  it("a rotated operator key proposes; the old key no longer can", async () => {
+    const { x, c1 } = await load();
+    const newOp = x.wallets[OUTSIDER];
+    await x.hub.write.setOperator([x.agreementId, c1.id, newOp.account.address], { account: c1.op.account });
+    await at(x, windows(x, 0n).opens);
+    const p = await prepareTransition(x, c1, 0n);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, p),
+      x.execution,
+      "CallerNotProposer",
+      [c1.id, c1.op.account.address],
+    );
+    await sendProposal(x, p, newOp);
+  });
+
+  it("an epoch without an eligible candidate has no executor (NoExecutor)", async () => {
+    const { x, c1 } = await load();
+    const empty = await addAgreement(x);
+    await warpTo(empty, windows(empty, 0n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(empty, await prepareTransition(empty, c1, 0n)),
+      x.execution,
+      "NoExecutor",
+      [0n],
+    );
+  });
+
+  // BUG: proposeTransition fixes the executor through hub.selectExecutor, which only works inside the
+  // selection window [end(e), end(e) + reportWindow + revealWindow). Agreement validation allows
+  // 2·executionWindow > reportWindow + revealWindow, and then a proposal made inside its own
+  // execution window reverts with SelectionWindowClosed unless someone happened to fix the selection
+  // earlier (a reveal for target e or an explicit selectExecutor call).
+  // Fix: require 2·executionWindow ≤ reportWindow + revealWindow in Agreements._validateClock
+  // (AgreementParameterInvalid(executionWindow)), or let the execution contract read a selection
+  // fixed lazily from scores as of end(e).
+  it.skip("BUG: a proposal inside a long execution window reverts when nobody fixed the selection", async () => {
+    const { x } = await load();
+    const a = await addAgreement(x, {
+      reportWindow: 300,
+      revealWindow: 300,
+      executionWindow: 1000,
+      challengePeriod: 900,
+      rulingPeriod: 600,
+    });
+    const [c] = await registerCandidates(a, 1, { first: 9 });
+    // end(0) + 600: the selection window has closed, the executor's window is open until end(0) + 1000.
+    await at(a, windows(a, 0n).opens + 600n);
+    await sendProposal(a, await prepareTransition(a, c, 0n));
+    expect((await a.execution.read.proposal([a.agreementId])).status).to.equal(Status.Proposed);
+  });
+
+  it("with one candidate there is no fallback: the second window has no proposer", async () => {
+    const { x } = await load();
+    const solo = await addAgreement(x);
+    const [only] = await registerCandidates(solo, 1, { first: 9 });
+    await warpTo(solo, windows(solo, 0n).second);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(solo, await prepareTransition(solo, only, 0n)),
+      x.execution,
+      "NoExecutor",
+      [0n],
+    );
+  });
+});
+
+describe("execution: what a proposal must bind", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(twoCandidates);
+
+  it("rejects a prevStateHash that is not the current state (StateHashStale)", async () => {
+    const { x, c1 } = await load();
+    await warpTo(x, windows(x, 0n).opens);
+    const bogus = keccak256(stringToHex("not the state"));
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { prevStateHash: bogus })),
+      x.execution,
+      "StateHashStale",
+      [bogus, zeroHash],
+    );
+  });
+
+  it("after a finalized transition, a proposal built on the old state is stale", async () => {
+    const { x, c1 } = await load();
+    await warpTo(x, windows(x, 0n).opens);
+    const p0 = await propose(x, c1, 0n);
+    await warpTo(x, deadlines(x, BigInt(await x.networkHelpers.time.latest())).challengeEnds);
+    await finalizeTx(x, p0);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p0.newStateHash);
+    await warpTo(x, windows(x, 1n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 1n, { prevStateHash: zeroHash })),
+      x.execution,
+      "StateHashStale",
+      [zeroHash, p0.newStateHash],
+    );
+    // Built on the new state it goes through.
+    const p1 = await propose(x, c1, 1n);
+    expect(p1.prevStateHash).to.equal(p0.newStateHash);
+  });
+
+  it("rejects an inputsHash read before a later input of the epoch (InputsHashMismatch)", async () => {
+    const { x, c1 } = await load();
+    const alice = x.wallets[CHALLENGER];
+    const dataA = stringToHex("report: 12 boats out");
+    await x.hub.write.submitInput([x.agreementId, dataA], { account: alice.account });
+    const headA = keccak256(
+      encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, dataA]),
+    );
+    expect(await x.hub.read.inputsHeadAt([x.agreementId, 0n])).to.equal(headA);
+    // The node read headA; another input lands before the epoch closes, at end(0) − 1.
+    const dataB = stringToHex("proposal: close the bay");
+    await at(x, clock(x).end(0n) - 1n);
+    await x.hub.write.submitInput([x.agreementId, dataB], { account: alice.account });
+    const headB = keccak256(
+      encodePacked(["bytes32", "address", "bytes"], [headA, alice.account.address, dataB]),
+    );
+    await warpTo(x, windows(x, 0n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { inputsHash: headA })),
+      x.execution,
+      "InputsHashMismatch",
+      [headA, headB],
+    );
+    const p = await propose(x, c1, 0n);
+    expect(p.inputsHash).to.equal(headB);
+  });
+
+  it("an input at end(e) belongs to e + 1: binding it in e's transition is rejected", async () => {
+    const { x, c1 } = await load();
+    const alice = x.wallets[CHALLENGER];
+    const data = stringToHex("late input");
+    await at(x, clock(x).end(0n));
+    await x.hub.write.submitInput([x.agreementId, data], { account: alice.account });
+    const late = keccak256(
+      encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, data]),
+    );
+    expect((await x.hub.read.epochInputs([x.agreementId, 1n]))[1]).to.equal(1);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { inputsHash: late })),
+      x.execution,
+      "InputsHashMismatch",
+      [late, zeroHash],
+    );
+  });
+
+  it("inputs roll over: epoch 1's transition must bind epoch 0's unexecuted inputs too", async () => {
+    const { x, c1 } = await load();
+    const alice = x.wallets[CHALLENGER];
+    const data0 = stringToHex("epoch-0 input");
+    await x.hub.write.submitInput([x.agreementId, data0], { account: alice.account });
+    const head0 = keccak256(
+      encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, data0]),
+    );
+    // Nobody executes epoch 0; epoch 1 has its own input.
+    await warpTo(x, clock(x).start(1n) + 5n);
+    const data1 = stringToHex("epoch-1 input");
+    await x.hub.write.submitInput([x.agreementId, data1], { account: alice.account });
+    const head1 = keccak256(
+      encodePacked(["bytes32", "address", "bytes"], [head0, alice.account.address, data1]),
+    );
+    // Omitting epoch 0's input: a chain that starts from zero at epoch 1.
+    const omitted = keccak256(
+      encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, data1]),
+    );
+    await warpTo(x, windows(x, 1n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 1n, { inputsHash: omitted })),
+      x.execution,
+      "InputsHashMismatch",
+      [omitted, head1],
+    );
+    expect((await propose(x, c1, 1n)).inputsHash).to.equal(head1);
+  });
+
+  it("rejects a spec whose hash is not the candidate's specHash (SpecHashMismatch)", async () => {
+    const { x, c1, c2 } = await load();
+    await warpTo(x, windows(x, 0n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { spec: c2.spec })),
+      x.execution,
+      "SpecHashMismatch",
+      [c2.specHash, c1.specHash],
+    );
+  });
+
+  it("state and manifest: empty and one byte over the cap rejected, exactly at the cap accepted", async () => {
+    const { x, c1 } = await load();
+    await warpTo(x, windows(x, 0n).opens);
+    const bytes = (n: number): Hex => toHex(new Uint8Array(n).fill(0x7b));
+    const cases: [string, { newState?: Hex; manifest?: Hex }, number, number][] = [
+      ["newState", { newState: "0x" }, 0, 24_576],
+      ["newState", { newState: bytes(24_577) }, 24_577, 24_576],
+      ["manifest", { manifest: "0x" }, 0, 49_152],
+      ["manifest", { manifest: bytes(49_153) }, 49_153, 49_152],
+    ];
+    for (const [what, opts, size, max] of cases) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        sendProposal(x, await prepareTransition(x, c1, 0n, opts)),
+        x.execution,
+        "TransitionDataInvalid",
+        [what, BigInt(size), BigInt(max)],
+      );
+    }
+    await propose(x, c1, 0n, { newState: bytes(24_576), manifest: bytes(49_152) });
+  });
+
+  it("spec: empty or over 8192 bytes is rejected even when it matches the specHash", async () => {
+    const { x } = await load();
+    const a = await addAgreement(x);
+    const big = toHex(new Uint8Array(8_193).fill(0x20));
+    const ops = [x.wallets[9], x.wallets[10]];
+    const cands: Candidate[] = [];
+    for (const [i, spec] of [big, "0x" as Hex].entries()) {
+      const specHash = keccak256(spec);
+      await a.hub.write.registerCandidate(
+        [a.agreementId, specHash, a.params.minBond, ops[i].account.address],
+        {
+          account: ops[i].account,
+        },
+      );
+      cands.push({ id: BigInt(i + 1), op: ops[i], spec, specHash });
+    }
+    await warpTo(a, windows(a, 0n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(a, await prepareTransition(a, cands[0], 0n)),
+      x.execution,
+      "TransitionDataInvalid",
+      ["spec", 8_193n, 8_192n],
+    );
+    await warpTo(a, windows(a, 0n).second);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(a, await prepareTransition(a, cands[1], 0n)),
+      x.execution,
+      "TransitionDataInvalid",
+      ["spec", 0n, 8_192n],
+    );
+  });
+
+  it("one proposal per proposer and epoch (TransitionAlreadyProposed)", async () => {
+    const { x, c1, c2 } = await load();
+    await warpTo(x, windows(x, 0n).opens);
+    await propose(x, c1, 0n);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { state: { again: true } })),
+      x.execution,
+      "TransitionAlreadyProposed",
+      [0n, Status.Proposed],
+    );
+    // The fallback cannot replace a live proposal in the second window either.
+    await warpTo(x, windows(x, 0n).second);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "TransitionAlreadyProposed",
+      [0n, Status.Proposed],
+    );
+  });
+
+  it("an unsettled transition blocks the next epoch's proposal (TransitionPending)", async () => {
+    const { x, c1 } = await load();
+    await warpTo(x, windows(x, 0n).opens);
+    const p0 = await propose(x, c1, 0n);
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, true);
+    await warpTo(x, windows(x, 1n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 1n)),
+      x.execution,
+      "TransitionPending",
+      [0n, Status.Upheld],
+    );
+    await finalizeTx(x, p0);
+    await propose(x, c1, 1n);
+  });
+});
+
+describe("execution: challenge, ruling, expiry and finalization", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+
+  /** Executor 1 proposed epoch 0 at end(0) + 10. */
+  async function proposed(c: Connection) {
+    const base = await twoCandidates(c);
+    const proposedAt = windows(base.x, 0n).opens + 10n;
+    await at(base.x, proposedAt);
+    const p = await propose(base.x, base.c1, 0n);
+    return { ...base, p, proposedAt, ...deadlines(base.x, proposedAt) };
+  }
+  const load = () => conn.networkHelpers.loadFixture(proposed);
+
+  it("finalize: ChallengePeriodActive at endsAt − 1; succeeds at endsAt", async () => {
+    const { x, p, c1, challengeEnds } = await load();
+    await at(x, challengeEnds - 1n);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      finalizeTx(x, p),
+      x.execution,
+      "ChallengePeriodActive",
+      [0n, challengeEnds],
+    );
+    await at(x, challengeEnds);
+    await x.viem.assertions.emitWithArgs(finalizeTx(x, p), x.execution, "TransitionFinalized", [
+      x.agreementId,
+      0n,
+      c1.id,
+      p.newStateHash,
+    ]);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
+    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Finalized);
+  });
+
+  it("finalize at endsAt + 1 succeeds, and never twice (TransitionStatusInvalid)", async () => {
+    const { x, p, challengeEnds } = await load();
+    await at(x, challengeEnds + 1n);
+    await finalizeTx(x, p);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      finalizeTx(x, p),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Finalized],
+    );
+  });
+
+  it("finalize must repeat the proposal's state, manifest and actions (ProposalDataMismatch)", async () => {
+    const { x, p, challengeEnds } = await load();
+    await warpTo(x, challengeEnds);
+    const other = keccak256(stringToHex("other"));
+    for (const bad of [
+      { ...p, newStateHash: other },
+      { ...p, manifestHash: other },
+      { ...p, actions: [{ token: x.treasuryToken.address, to: x.wallets[13].account.address, amount: 1n }] },
+    ]) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        finalizeTx(x, bad),
+        x.execution,
+        "ProposalDataMismatch",
+        [0n],
+      );
+    }
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      finalizeTx(x, { ...p, epoch: 1n }),
+      x.execution,
+      "TransitionStatusInvalid",
+      [1n, Status.Proposed],
+    );
+  });
+
+  it("challenge: accepted at endsAt − 1 with the exact bond; ChallengePeriodOver at endsAt and + 1", async () => {
+    const { x, challengeEnds } = await load();
+    const challenger = x.wallets[CHALLENGER];
+    const snap = await x.networkHelpers.takeSnapshot();
+    for (const t of [challengeEnds, challengeEnds + 1n]) {
+      await at(x, t);
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        challengeTx(x, 0n),
+        x.execution,
+        "ChallengePeriodOver",
+        [0n, challengeEnds],
+      );
+    }
+    await snap.restore();
+    await at(x, challengeEnds - 1n);
+    await x.viem.assertions.emitWithArgs(challengeTx(x, 0n), x.execution, "TransitionChallenged", [
+      x.agreementId,
+      0n,
+      challenger.account.address,
+      x.params.challengeBond,
+    ]);
+    const live = await x.execution.read.proposal([x.agreementId]);
+    expect(live.status).to.equal(Status.Challenged);
+    expect(live.challenger).to.equal(getAddress(challenger.account.address));
+    expect(live.challengeBond).to.equal(x.params.challengeBond);
+    // One challenge per proposal, and a challenged proposal cannot be finalized.
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, x.wallets[OUTSIDER]),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Challenged],
+    );
+  });
+
+  it("challenge of another epoch or of nothing is TransitionStatusInvalid", async () => {
+    const { x } = await load();
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 1n),
+      x.execution,
+      "TransitionStatusInvalid",
+      [1n, Status.Proposed],
+    );
+    const fresh = await addAgreement(x);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(fresh, 0n),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.None],
+    );
+  });
+
+  it("a challenged transition cannot be finalized", async () => {
+    const { x, p, challengeEnds } = await load();
+    await challengeTx(x, 0n);
+    await warpTo(x, challengeEnds);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      finalizeTx(x, p),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Challenged],
+    );
+  });
+
+  it("only the arbiter rules (CallerNotArbiter), and only on a challenged proposal", async () => {
+    const { x } = await load();
+    const outsider = x.wallets[OUTSIDER];
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      ruleTx(x, 0n, true),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Proposed],
+    );
+    await challengeTx(x, 0n);
+    for (const upheld of [true, false]) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        ruleTx(x, 0n, upheld, outsider),
+        x.execution,
+        "CallerNotArbiter",
+        [outsider.account.address],
+      );
+    }
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      ruleTx(x, 0n, true, x.wallets[CHALLENGER]),
+      x.execution,
+      "CallerNotArbiter",
+      [x.wallets[CHALLENGER].account.address],
+    );
+  });
+
+  for (const upheld of [true, false]) {
+    it(`ruling (${upheld ? "uphold" : "reject"}): accepted at deadline − 1, RulingDeadline at deadline and + 1`, async () => {
+      const { x, rulingDeadline } = await load();
+      await challengeTx(x, 0n);
+      const snap = await x.networkHelpers.takeSnapshot();
+      for (const t of [rulingDeadline, rulingDeadline + 1n]) {
+        await at(x, t);
+        await x.viem.assertions.revertWithCustomErrorWithArgs(
+          ruleTx(x, 0n, upheld),
+          x.execution,
+          "RulingDeadline",
+          [0n, rulingDeadline],
+        );
+      }
+      await snap.restore();
+      await at(x, rulingDeadline - 1n);
+      await x.viem.assertions.emitWithArgs(ruleTx(x, 0n, upheld), x.execution, "TransitionRuled", [
+        x.agreementId,
+        0n,
+        upheld,
+        upheld ? 0n : x.params.rejectPenalty,
+      ]);
+      expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(
+        upheld ? Status.Upheld : Status.Rejected,
+      );
+      // A second ruling is impossible.
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        ruleTx(x, 0n, !upheld),
+        x.execution,
+        "TransitionStatusInvalid",
+        [0n, upheld ? Status.Upheld : Status.Rejected],
+      );
+    });
+  }
+
+  it("an upheld transition is finalized at once, without waiting for the challenge period", async () => {
+    const { x, p, c1 } = await load();
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, true);
+    await finalizeTx(x, p);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
+  });
+
+  it("a rejected transition leaves the state unchanged and cannot be finalized", async () => {
+    const { x, p } = await load();
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, false);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      finalizeTx(x, p),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Rejected],
+    );
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(zeroHash);
+  });
+
+  it("expireChallenge: RulingDeadline at deadline − 1; at the deadline the challenger's bond is owed back", async () => {
+    const { x, rulingDeadline } = await load();
+    const challenger = x.wallets[CHALLENGER].account.address;
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      x.execution.write.expireChallenge([x.agreementId, 0n]),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Proposed],
+    );
+    await challengeTx(x, 0n);
+    await at(x, rulingDeadline - 1n);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      x.execution.write.expireChallenge([x.agreementId, 0n]),
+      x.execution,
+      "RulingDeadline",
+      [0n, rulingDeadline],
+    );
+    await at(x, rulingDeadline);
+    await x.viem.assertions.emitWithArgs(
+      x.execution.write.expireChallenge([x.agreementId, 0n], { account: x.wallets[OUTSIDER].account }),
+      x.execution,
+      "TransitionExpired",
+      [x.agreementId, 0n],
+    );
+    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Expired);
+    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(x.params.challengeBond);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      x.execution.write.expireChallenge([x.agreementId, 0n]),
+      x.execution,
+      "TransitionStatusInvalid",
+      [0n, Status.Expired],
+    );
+  });
+
+  it("expireChallenge at the deadline + 1 also works; no penalty is taken", async () => {
+    const { x, c1, rulingDeadline } = await load();
+    await challengeTx(x, 0n);
+    await at(x, rulingDeadline + 1n);
+    await x.execution.write.expireChallenge([x.agreementId, 0n]);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(x.params.minBond);
+  });
+
+  it("after a rejection in the first window: the executor may not retry; the fallback waits for the second", async () => {
+    const { x, c1, c2 } = await load();
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, false);
+    const w = windows(x, 0n);
+    for (const c of [c1, c2]) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        sendProposal(x, await prepareTransition(x, c, 0n, { state: { retry: true } })),
+        x.execution,
+        "TransitionAlreadyProposed",
+        [0n, Status.Rejected],
+      );
+    }
+    await at(x, w.second);
+    const p2 = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    // The fallback's proposal rejected too: nobody else may propose this epoch.
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, false);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n, { state: { third: true } })),
+      x.execution,
+      "TransitionAlreadyProposed",
+      [0n, Status.Rejected],
+    );
+    expect(p2.prevStateHash).to.equal(zeroHash);
+  });
+});
