@@ -149,9 +149,11 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             if (bond != 0) hub.deposit(agreementId, p.bondToken, bond);
         } else {
             live.status = Status.Rejected;
-            uint256 reward;
-            (penalty, reward) = hub.slashBond(agreementId, live.candidateId, p.rejectPenalty);
-            _owed[challenger][p.bondToken] += bond + reward;
+            // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
+            IERC20 token = IERC20(p.bondToken);
+            uint256 before = token.balanceOf(address(this));
+            (penalty, ) = hub.slashBond(agreementId, live.candidateId, p.rejectPenalty);
+            _owed[challenger][p.bondToken] += bond + (token.balanceOf(address(this)) - before);
         }
         emit TransitionRuled(agreementId, epoch, upheld, penalty);
     }
@@ -193,9 +195,12 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         for (uint256 i = 0; i < actions.length; ++i) {
             Action calldata act = actions[i];
             _spent[agreementId][epoch][act.token] += act.amount;
-            _owed[act.to][act.token] += act.amount;
+            // The cap counts what left the treasury; the payee is owed what actually arrived here.
+            uint256 before = IERC20(act.token).balanceOf(address(this));
             hub.releaseTreasury(agreementId, act.token, act.amount);
-            emit PaymentCredited(agreementId, act.token, act.to, act.amount);
+            uint256 received = IERC20(act.token).balanceOf(address(this)) - before;
+            _owed[act.to][act.token] += received;
+            emit PaymentCredited(agreementId, act.token, act.to, received);
         }
         uint256 candidateId = live.candidateId;
         hub.recordExecution(agreementId, candidateId);

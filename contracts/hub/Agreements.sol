@@ -66,7 +66,11 @@ abstract contract Agreements is HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    function deposit(uint256 agreementId, address token, uint256 amount) external returns (uint256 received) {
+    function deposit(
+        uint256 agreementId,
+        address token,
+        uint256 amount
+    ) external nonReentrant returns (uint256 received) {
         _agreement(agreementId);
         if (token == address(0)) revert ZeroAddress();
         received = _pull(IERC20(token), amount);
@@ -150,7 +154,13 @@ abstract contract Agreements is HubStorage {
         if (p.revealWindow == 0 || uint256(p.reportWindow) + p.revealWindow > p.epochLength) {
             revert AgreementParameterInvalid(Parameter.revealWindow);
         }
-        if (p.executionWindow == 0) revert AgreementParameterInvalid(Parameter.executionWindow);
+        // Both proposal windows must end by the time epoch e's selection can no longer be fixed.
+        if (
+            p.executionWindow == 0 ||
+            2 * uint256(p.executionWindow) > uint256(p.reportWindow) + p.revealWindow
+        ) {
+            revert AgreementParameterInvalid(Parameter.executionWindow);
+        }
         if (p.challengePeriod == 0) revert AgreementParameterInvalid(Parameter.challengePeriod);
         if (
             p.rulingPeriod == 0 ||

@@ -20,7 +20,7 @@ abstract contract Candidates is Agreements {
         bytes32 specHash,
         uint256 bond,
         address operator
-    ) external returns (uint256) {
+    ) external nonReentrant returns (uint256) {
         return _register(agreementId, specHash, bond, operator);
     }
 
@@ -34,7 +34,7 @@ abstract contract Candidates is Agreements {
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external returns (uint256) {
+    ) external nonReentrant returns (uint256) {
         address token = _agreement(agreementId).bondToken;
         // A front-runner may have used the permit already; the transfer below still decides.
         try IERC20Permit(token).permit(msg.sender, address(this), bond, deadline, v, r, s) {} catch {}
@@ -42,7 +42,7 @@ abstract contract Candidates is Agreements {
     }
 
     /// @inheritdoc IGengovHub
-    function topUp(uint256 agreementId, uint256 candidateId, uint256 amount) external {
+    function topUp(uint256 agreementId, uint256 candidateId, uint256 amount) external nonReentrant {
         Agreement storage a = _agreement(agreementId);
         _candidateOf(agreementId, candidateId, a);
         Score memory s = _loadSettled(agreementId, candidateId, a);
@@ -79,7 +79,10 @@ abstract contract Candidates is Agreements {
     }
 
     /// @inheritdoc IGengovHub
-    function withdraw(uint256 agreementId, uint256 candidateId) external returns (uint256 amount) {
+    function withdraw(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external nonReentrant returns (uint256 amount) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);

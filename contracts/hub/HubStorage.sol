@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 
@@ -8,7 +10,7 @@ import {LossMath} from "../libraries/LossMath.sol";
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
 /// reveals. Layout is packed so the selection loop reads one slot per candidate and a steady-state
 /// commit overwrites a reused slot.
-abstract contract HubStorage is IGengovHub {
+abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     uint256 internal constant _WAD = 1e18;
     uint256 internal constant _MAX_METRICS = 8;
     uint256 internal constant _MAX_REPORTERS = 32;

@@ -266,13 +266,9 @@ describe("execution: payments are credited, then pulled", () => {
     expect(await x.treasuryToken.read.balanceOf([x.hub.address])).to.equal(hubBefore + 975n * WAD);
   });
 
-  // BUG: releaseTreasury sends `amount` to the execution contract, which credits the full `amount`
-  // to the payee; with a fee-on-transfer token it received less, so the contract owes more than it
-  // holds and the last payee to withdraw is stuck (ERC20InsufficientBalance). The rejected-challenge
-  // reward (slashBond → execution) has the same flaw for a fee-on-transfer bond token.
-  // Fix: measure the balance difference around hub.releaseTreasury / hub.slashBond and credit what
-  // arrived (or have the hub credit recipients directly).
-  it.skip("BUG: fee-on-transfer payouts leave the execution contract insolvent", async () => {
+  // Regression: the execution contract credits what actually arrived from the hub, so with a
+  // fee-on-transfer token it never owes more than it holds.
+  it("fee-on-transfer payouts: the execution contract owes exactly what it holds", async () => {
     const { x, c1 } = await load();
     const { p, a, b, T } = await paid(x, c1);
     await x.treasuryToken.write.setFeeBps([100n]); // 1 %

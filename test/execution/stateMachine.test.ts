@@ -176,28 +176,23 @@ describe("execution: who may propose, and when", () => {
     );
   });
 
-  // BUG: proposeTransition fixes the executor through hub.selectExecutor, which only works inside the
-  // selection window [end(e), end(e) + reportWindow + revealWindow). Agreement validation allows
-  // 2·executionWindow > reportWindow + revealWindow, and then a proposal made inside its own
-  // execution window reverts with SelectionWindowClosed unless someone happened to fix the selection
-  // earlier (a reveal for target e or an explicit selectExecutor call).
-  // Fix: require 2·executionWindow ≤ reportWindow + revealWindow in Agreements._validateClock
-  // (AgreementParameterInvalid(executionWindow)), or let the execution contract read a selection
-  // fixed lazily from scores as of end(e).
-  it.skip("BUG: a proposal inside a long execution window reverts when nobody fixed the selection", async () => {
+  // Regression: both proposal windows must close by the time the epoch's selection can no longer be
+  // fixed, so creation rejects 2·executionWindow > reportWindow + revealWindow (otherwise a proposal
+  // inside its own window could revert with SelectionWindowClosed).
+  it("rejects an execution window longer than the selection window allows", async () => {
     const { x } = await load();
-    const a = await addAgreement(x, {
-      reportWindow: 300,
-      revealWindow: 300,
-      executionWindow: 1000,
-      challengePeriod: 900,
-      rulingPeriod: 600,
-    });
-    const [c] = await registerCandidates(a, 1, { first: 9 });
-    // end(0) + 600: the selection window has closed, the executor's window is open until end(0) + 1000.
-    await at(a, windows(a, 0n).opens + 600n);
-    await sendProposal(a, await prepareTransition(a, c, 0n));
-    expect((await a.execution.read.proposal([a.agreementId])).status).to.equal(Status.Proposed);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      addAgreement(x, {
+        reportWindow: 300,
+        revealWindow: 300,
+        executionWindow: 301,
+        challengePeriod: 900,
+        rulingPeriod: 600,
+      }),
+      x.hub,
+      "AgreementParameterInvalid",
+      [6],
+    );
   });
 
   it("with one candidate there is no fallback: the second window has no proposer", async () => {
