@@ -13,7 +13,7 @@
  */
 import { ModelError } from "../errors/BaseError.js";
 import { OpenAIModel, type OpenAIModelOptions } from "./openaiModel.js";
-import { SimulatedModel, type TruthPeek } from "./simulatedModel.js";
+import { SimulatedModel, type ExecutionPolicy, type TruthPeek } from "./simulatedModel.js";
 import { parseModelSpec } from "./spec.js";
 import type { Model, ModelSpec } from "./types.js";
 
@@ -22,6 +22,8 @@ export type CreateModelOptions = {
   openai?: OpenAIModelOptions;
   /** Simulation cheat for provider "simulated": the simulated world's truth (see simulatedModel.ts). */
   peek?: TruthPeek;
+  /** Domain behaviour of an honest simulated executor (see simulatedModel.ts). */
+  policy?: ExecutionPolicy;
 };
 
 /**
@@ -37,7 +39,7 @@ export function createModel(spec: ModelSpec, options: CreateModelOptions = {}): 
     case "openai":
       return new OpenAIModel(valid, options.openai);
     case "simulated":
-      return new SimulatedModel(valid, { peek: options.peek });
+      return new SimulatedModel(valid, { peek: options.peek, policy: options.policy });
     default:
       throw new ModelError(`Unknown model provider "${(valid as ModelSpec).provider}".`, "config");
   }

@@ -45,9 +45,20 @@ import type {
 /** The simulated world's truth for a target epoch (one value per metric, scaled), if it knows it. */
 export type TruthPeek = (targetEpoch: bigint) => bigint[] | undefined;
 
+/**
+ * What an honest simulated executor decides for a domain (the demo's fishery allocates catch rights,
+ * the vouching example tallies vouches): the new state and any actions, from the request alone.
+ */
+export type ExecutionPolicy = (request: ExecuteRequest) => {
+  newState: Record<string, unknown>;
+  actions: ProposedAction[];
+};
+
 export type SimulatedModelOptions = {
   /** Simulation cheat: the truth the forecast is a noisy view of. Without it, persistence + noise. */
   peek?: TruthPeek;
+  /** Domain behaviour of the honest executor; without it, the generic bookkeeping below. */
+  policy?: ExecutionPolicy;
 };
 
 /** Fingerprint recorded in every simulated call: names the simulation algorithm's version. */
@@ -97,6 +108,7 @@ export class SimulatedModel implements Model {
   readonly spec: ModelSpec;
   readonly #simulation: NonNullable<ModelSpec["simulation"]>;
   readonly #peek?: TruthPeek;
+  readonly #policy?: ExecutionPolicy;
 
   /**
    * @param spec A spec with provider "simulated" and a `simulation` block.
@@ -113,6 +125,7 @@ export class SimulatedModel implements Model {
     this.spec = spec;
     this.#simulation = spec.simulation;
     this.#peek = options.peek;
+    this.#policy = options.policy;
   }
 
   /** @inheritdoc */
@@ -187,6 +200,9 @@ export class SimulatedModel implements Model {
       actions.push({ token: SIMULATED_ROGUE_TOKEN, to: SIMULATED_ATTACKER, amount: 10n ** 24n });
       rationale =
         "Simulated adversarial executor: drains the treasury to the attacker (the node must reject this).";
+    } else if (this.#policy) {
+      ({ newState, actions } = this.#policy(request));
+      rationale = `Simulated honest executor applying the agreement's policy for epoch ${epoch}.`;
     } else {
       newState = {
         ...prior,

@@ -1,0 +1,137 @@
+/**
+ * A self-contained HTML report of a demo run: inline SVG charts of scores over epochs, outcomes vs
+ * every forecast per metric, who executed each epoch, and the state over time. No scripts, no
+ * external assets. The chart data is also embedded as JSON (for tests and other tools).
+ */
+import type { DemoResult } from "./runDemo.js";
+
+const COLORS = ["#1b6ca8", "#2a9d8f", "#e9c46a", "#d62828", "#6a4c93", "#8d99ae"];
+const W = 640;
+const H = 220;
+const PAD = 36;
+
+const esc = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+type Series = { name: string; color: string; points: [number, number][]; dots?: boolean };
+
+function lineChart(title: string, series: Series[], yLabel: string): string {
+  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
+  const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((y) => Number.isFinite(y));
+  if (!xs.length || !ys.length) return `<h3>${esc(title)}</h3><p>no data</p>`;
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
+  const sx = (x: number) => PAD + ((x - x0) / Math.max(1, x1 - x0)) * (W - 2 * PAD);
+  const sy = (y: number) => H - PAD - ((y - y0) / (y1 - y0)) * (H - 2 * PAD);
+  const paths = series
+    .map((s) => {
+      const pts = s.points.filter((p) => Number.isFinite(p[1]));
+      const d = pts.map((p, i) => `${i ? "L" : "M"}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(" ");
+      const dots = s.dots
+        ? pts
+            .map(
+              (p) =>
+                `<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`,
+            )
+            .join("")
+        : "";
+      return `${s.dots ? "" : `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`}${dots}`;
+    })
+    .join("");
+  const legend = series
+    .map(
+      (s, i) => `<text x="${PAD + i * 130}" y="14" fill="${s.color}" font-size="11">■ ${esc(s.name)}</text>`,
+    )
+    .join("");
+  const axes = `<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#999"/><line x1="${PAD}" y1="${PAD}" x2="${PAD}" y2="${H - PAD}" stroke="#999"/>
+<text x="${PAD}" y="${H - 8}" font-size="10">epoch ${x0}</text><text x="${W - PAD - 40}" y="${H - 8}" font-size="10">epoch ${x1}</text>
+<text x="2" y="${PAD - 4}" font-size="10">${esc(yLabel)} ${y1.toPrecision(4)}</text><text x="2" y="${H - PAD}" font-size="10">${y0.toPrecision(4)}</text>`;
+  return `<h3>${esc(title)}</h3><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">${legend}${axes}${paths}</svg>`;
+}
+
+function executorStrip(r: DemoResult): string {
+  const cell = Math.max(14, Math.floor((W - 2 * PAD) / Math.max(1, r.epochs.length)));
+  const color = (id: bigint) => (id === 0n ? "#ddd" : COLORS[(Number(id) - 1) % COLORS.length]);
+  const rects = r.epochs
+    .map(
+      (e, i) =>
+        `<rect x="${PAD + i * cell}" y="20" width="${cell - 2}" height="24" fill="${color(e.executor)}"><title>epoch ${e.epoch}: ${esc(r.candidates.find((c) => c.id === e.executor)?.name ?? "none")}</title></rect><text x="${PAD + i * cell + 2}" y="58" font-size="9">${e.epoch}</text>`,
+    )
+    .join("");
+  const legend = r.candidates
+    .map(
+      (c, i) =>
+        `<text x="${PAD + i * 130}" y="12" fill="${color(c.id)}" font-size="11">■ ${esc(c.name)}</text>`,
+    )
+    .join("");
+  return `<h3>Who executed each epoch</h3><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="66">${legend}${rects}</svg>`;
+}
+
+export function renderReport(r: DemoResult): string {
+  const scoreSeries: Series[] = r.candidates.map((c, i) => ({
+    name: c.name,
+    color: COLORS[i % COLORS.length],
+    points: r.epochs.map((e) => [Number(e.epoch), e.scores[c.name]] as [number, number]),
+  }));
+  const metricCharts = r.metrics
+    .map((m, k) => {
+      const scale = 10 ** m.decimals;
+      const series: Series[] = [
+        {
+          name: "outcome",
+          color: "#000",
+          points: r.epochs.map((e) => [Number(e.epoch), Number(e.outcome[k]) / scale] as [number, number]),
+        },
+        ...r.candidates.map((c, i) => ({
+          name: c.name,
+          color: COLORS[i % COLORS.length],
+          dots: true,
+          points: r.epochs
+            .filter((e) => e.forecasts[c.name])
+            .map((e) => [Number(e.epoch), Number(e.forecasts[c.name]![k]) / scale] as [number, number]),
+        })),
+      ];
+      return lineChart(`${m.name}: outcome vs forecasts`, series, m.name);
+    })
+    .join("");
+  const stateLabels = [
+    ...new Set(
+      r.epochs.flatMap((e) =>
+        Object.keys(e.state ?? {}).filter((k) => typeof (e.state ?? {})[k] === "number" && k !== "epoch"),
+      ),
+    ),
+  ];
+  const stateChart = lineChart(
+    "State over time (finalized)",
+    stateLabels.map((label, i) => ({
+      name: label,
+      color: COLORS[i % COLORS.length],
+      points: r.epochs.map(
+        (e) => [Number(e.epoch), Number((e.state ?? {})[label] ?? NaN)] as [number, number],
+      ),
+    })),
+    "value",
+  );
+  const board = r.leaderboard
+    .map(
+      (l) =>
+        `<tr><td>${esc(l.name)}</td><td>${l.score.toFixed(4)}</td><td>${l.scored}</td><td>${l.executions}</td><td>${l.misses}</td><td>${(Number(l.bond) / 1e18).toFixed(2)}</td></tr>`,
+    )
+    .join("");
+  const verified = r.verification.filter((v) => v.pass).length;
+  const data = JSON.stringify(r, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gengov demo — ${esc(r.example)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:720px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{padding:2px 10px;border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>
+<h1>gengov demo: ${esc(r.example)}</h1>
+<p>${r.epochs.length} epochs, ${r.candidates.length} candidates (${r.candidates.map((c) => `${esc(c.name)}: ${esc(c.kind)}`).join("; ")}).
+${verified}/${r.verification.length} transitions verified from chain data. ${r.injectionsSubmitted} prompt-injection inputs submitted; ${r.adversaryActionsOnChain} proposals by the adversary reached the chain.</p>
+<h2>Leaderboard</h2><table><tr><th>candidate</th><th>score (lower is better)</th><th>scored epochs</th><th>executions</th><th>missed reveals</th><th>bond</th></tr>${board}</table>
+${lineChart("Scores over epochs (EWMA of loss, lower is better)", scoreSeries, "score")}
+${metricCharts}
+${executorStrip(r)}
+${stateChart}
+<script type="application/json" id="demo-data">${data.replace(/</g, "\\u003c")}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,64 @@
+/**
+ * The demo in short mode: both examples run end to end on the in-process chain, every transition
+ * verifies, the adversary never gets a proposal on chain, and the report carries the charts' data.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { EIP1193Provider } from "viem";
+
+import { renderReport } from "../oracle/demo/report.js";
+import { runDemo, type DemoResult } from "../oracle/demo/runDemo.js";
+
+async function shortDemo(example: "fisheries" | "vouching", epochs: number): Promise<DemoResult> {
+  const conn = await network.create();
+  return runDemo(
+    {
+      provider: conn.provider as unknown as EIP1193Provider,
+      viem: conn.viem,
+      ignition: conn.ignition,
+      setTime: (t) => conn.networkHelpers.time.increaseTo(t),
+      latest: async () => BigInt(await conn.networkHelpers.time.latest()),
+    },
+    { example, epochs, root: process.cwd(), log: () => undefined },
+  );
+}
+
+describe("demo (short mode)", function () {
+  this.timeout(300_000);
+
+  it("fisheries: transitions verify, the adversary never executes, the report holds every chart's data", async () => {
+    const r = await shortDemo("fisheries", 7);
+    expect(r.epochs).to.have.length(7);
+    expect(r.verification.length).to.be.greaterThan(0);
+    for (const v of r.verification)
+      expect(v.pass, JSON.stringify(v.checks.filter((c) => !c.ok))).to.equal(true);
+    expect(r.adversaryActionsOnChain).to.equal(0);
+    expect(r.injectionsSubmitted).to.equal(7);
+    const mallory = r.leaderboard.find((l) => l.name === "mallory")!;
+    expect(r.leaderboard[r.leaderboard.length - 1].name).to.equal("mallory");
+    expect(mallory.executions).to.equal(0);
+    const html = renderReport(r);
+    const data = JSON.parse(
+      /<script type="application\/json" id="demo-data">([\s\S]*?)<\/script>/.exec(html)![1],
+    );
+    expect(data.epochs).to.have.length(7);
+    expect(Object.keys(data.epochs[6].forecasts)).to.deep.equal([
+      "keen-eye",
+      "steady-hand",
+      "rough-guess",
+      "mallory",
+    ]);
+    expect(data.epochs[6].scores["keen-eye"]).to.be.a("number");
+    expect(data.epochs.some((e: { executor: string }) => e.executor !== "0")).to.equal(true);
+    expect(data.epochs[6].state.totalQuota).to.be.a("number");
+    // One SVG per chart: scores, two metrics, executors, state.
+    expect(html.match(/<svg /g)).to.have.length(5);
+  });
+
+  it("vouching (Weighted selection) runs end to end and verifies", async () => {
+    const r = await shortDemo("vouching", 5);
+    expect(r.verification.length).to.be.greaterThan(0);
+    expect(r.verification.every((v) => v.pass)).to.equal(true);
+    expect(r.adversaryActionsOnChain).to.equal(0);
+  });
+});
