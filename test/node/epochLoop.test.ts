@@ -12,6 +12,7 @@ import { network } from "hardhat";
 import { keccak256, stringToHex, type EIP1193Provider } from "viem";
 
 import type { ExecuteRequest, ForecastRequest, Model, ModelSpec } from "../../oracle/models/types.js";
+import type { GengovNode } from "../../oracle/node/GengovNode.js";
 import { clock, deployHub, WAD } from "../fixtures/hub.js";
 import { makeNode, registerWithSpec, testSpec } from "../fixtures/node.js";
 
@@ -48,7 +49,7 @@ describe("node: full epoch loop with two candidates", () => {
     const truth = (e: bigint) => [1000n + e * 10n, 5000n + e * 7n];
     const dir = mkdtempSync(join(tmpdir(), "gengov-node-"));
     const specs = [testSpec("sharp"), testSpec("blunt")];
-    const nodes = [];
+    const nodes: GengovNode[] = [];
     for (const [i, spec] of specs.entries()) {
       const candidateId = await registerWithSpec(f, 4 + i, spec);
       const specPath = join(dir, `spec-${i}.json`);
