@@ -4,8 +4,14 @@
  * explicit --private-key-env), and --json for machine output. Bad usage prints one line and exits 2;
  * a revert prints the decoded custom error and exits 1.
  */
-import { Command, CommanderError } from "commander";
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
+import { Command, CommanderError } from "commander";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+import { encryptKey } from "../chain/keys.js";
 import { TxRevertedError } from "../chain/txSender.js";
 import { loadNodeConfig } from "../config/schema.js";
 import { BaseError, ConfigError } from "../errors/BaseError.js";
@@ -65,6 +71,42 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
       log.info({ at: "node", msg: "started", hub: node.ctx.hub, candidates: node.candidates.length });
       await node.start();
       log.info({ at: "node", msg: "stopped" });
+    });
+  program
+    .command("key")
+    .description("operator keys")
+    .command("new")
+    .description("create a new key as an encrypted JSON keystore (password from --password-env)")
+    .requiredOption("--out <file>", "where to write the keystore (refuses to overwrite)")
+    .action(async (o: { out: string }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as GlobalOptions;
+      const password = process.env[opts.passwordEnv];
+      if (!password) throw new UsageError(`key new: set ${opts.passwordEnv} to the keystore password`);
+      if (existsSync(o.out)) throw new UsageError(`key new: ${o.out} exists; refusing to overwrite a key`);
+      const privateKey = generatePrivateKey();
+      writeFileSync(o.out, await encryptKey(privateKey, password), { mode: 0o600 });
+      const address = privateKeyToAccount(privateKey).address;
+      process.stdout.write(
+        opts.json ? JSON.stringify({ address, keystore: o.out }) + "\n" : `${address} -> ${o.out}\n`,
+      );
+    });
+  program
+    .command("demo")
+    .description("run the end-to-end demo on an embedded chain (same as npm run demo)")
+    .option("--example <name>", "fisheries or vouching", "fisheries")
+    .option("--epochs <n>", "number of epochs", "16")
+    .action((o: { example: string; epochs: string }) => {
+      const root = fileURLToPath(new URL("../..", import.meta.url));
+      const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
+      const r = spawnSync(
+        process.execPath,
+        [tsx, "scripts/demo.ts", "--example", o.example, "--epochs", o.epochs],
+        {
+          cwd: root,
+          stdio: "inherit",
+        },
+      );
+      process.exitCode = r.status ?? 1;
     });
   return program;
 }
