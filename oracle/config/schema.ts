@@ -231,7 +231,10 @@ export function describeOptions(): { option: string; description: string; defaul
       rows.push({ option: path, description, default: "(required)" });
       return walk(def.element, `${path}[]`);
     }
-    if (def.type === "pipe" && def.in) return walk(def.in, path);
+    if (def.type === "pipe") {
+      rows.push({ option: path, description, default: "(required)" });
+      return;
+    }
     rows.push({ option: path, description, default: def.type === "optional" ? "(unset)" : "(required)" });
   };
   walk(nodeConfigSchema, "");
