@@ -23,6 +23,7 @@ interface Vm {
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
     function targetContract(address newTargetedContract) external;
+    function skip(bool skipTest) external;
 }
 
 /// @notice Base for Solidity tests: the cheatcode handle and small assertion helpers that revert

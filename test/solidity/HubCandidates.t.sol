@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {HubBase} from "./HubBase.sol";
+
+/// @notice Bonded candidates: registration (plain, EIP-2612 permit, fee-on-transfer), top-ups, operator
+/// rotation, exit and withdrawal with its time edges, and the permissionless poke.
+contract HubCandidatesTest is HubBase {
+    bytes32 private constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+
+    // ───────────────────────────────────────── register ──────────────────────────────────────────
+
+    function test_registerCandidate_pullsBondAndEmits() public {
+        bytes32 spec = keccak256("spec-1");
+        vm.expectEmit();
+        emit IGengovHub.CandidateRegistered(aid, 1, owner1, op1, spec, 150e18);
+        vm.prank(owner1);
+        uint256 cid = hub.registerCandidate(aid, spec, 150e18, op1);
+        assertEq(cid, 1, "first id");
+        assertEq(token.balanceOf(address(hub)), 150e18, "pulled");
+
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertEq(v.owner, owner1, "owner");
+        assertEq(v.operator, op1, "operator");
+        assertEq(v.specHash, spec, "spec");
+        assertEq(v.bond, 150e18, "bond");
+        assertEq(v.score, WAD, "starts at the worst score");
+        assertEq(uint256(v.scoredCount), 0, "scored");
+        assertEq(uint256(v.misses), 0, "misses");
+        assertEq(uint256(v.executions), 0, "executions");
+        assertEq(uint256(v.exitAt), 0, "exitAt");
+        assertFalse(v.exiting, "exiting");
+        assertFalse(v.withdrawn, "withdrawn");
+        assertFalse(v.eligible, "burn-in not done");
+
+        assertEq(_register(owner2, op2, MIN_BOND), 2, "second id");
+        (, , uint256 count) = hub.agreement(aid);
+        assertEq(count, 2, "count");
+    }
+
+    function test_registerCandidate_idsArePerAgreement() public {
+        _register(owner1, op1, MIN_BOND);
+        _use(_defaultParams());
+        assertEq(_register(owner1, op1, MIN_BOND), 1, "ids restart per agreement");
+    }
+
+    function test_registerCandidate_revertsOnZeroOperator() public {
+        vm.expectRevert(IGengovHub.ZeroAddress.selector);
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), MIN_BOND, address(0));
+    }
+
+    function test_registerCandidate_revertsOnZeroBond() public {
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, 0));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), 0, op1);
+    }
+
+    function test_registerCandidate_revertsOnBondAboveUint96() public {
+        uint256 big = uint256(type(uint96).max) + 1;
+        token.mint(owner1, big);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, big));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), big, op1);
+    }
+
+    function test_registerCandidate_revertsAtCandidateLimit() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.minBond = 1;
+        p.missPenalty = 0;
+        p.rejectPenalty = 0;
+        _use(p);
+        for (uint256 i = 0; i < 1024; ++i) hub.registerCandidate(aid, bytes32(0), 1, op1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateLimitReached.selector, aid));
+        hub.registerCandidate(aid, bytes32(0), 1, op1);
+    }
+
+    function test_registerCandidate_feeOnTransferBooksReceived() public {
+        token.setFeeBps(100);
+        vm.expectEmit();
+        emit IGengovHub.CandidateRegistered(aid, 1, owner1, op1, keccak256("s"), 99e18);
+        vm.prank(owner1);
+        uint256 cid = hub.registerCandidate(aid, keccak256("s"), 100e18, op1);
+        assertEq(_view(cid).bond, 99e18, "bond = received");
+        assertEq(token.balanceOf(address(hub)), 99e18, "held");
+    }
+
+    function test_registerCandidate_revertsWhenNothingArrives() public {
+        token.setFeeBps(10_000);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, 100e18));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), 100e18, op1);
+    }
+
+    // ────────────────────────────────────────── permit ───────────────────────────────────────────
+
+    function _permitSig(
+        uint256 pk,
+        uint256 value,
+        uint256 deadline
+    ) internal view returns (uint8 v, bytes32 r, bytes32 s) {
+        address owner = vm.addr(pk);
+        bytes32 structHash = keccak256(
+            abi.encode(PERMIT_TYPEHASH, owner, address(hub), value, token.nonces(owner), deadline)
+        );
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
+        (v, r, s) = vm.sign(pk, digest);
+    }
+
+    function test_registerCandidateWithPermit_needsNoPriorApproval() public {
+        uint256 pk = 0xA11CE;
+        address signer = vm.addr(pk);
+        token.mint(signer, 500e18);
+        uint256 deadline = now_ + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, 120e18, deadline);
+
+        vm.expectEmit();
+        emit IGengovHub.CandidateRegistered(aid, 1, signer, op1, keccak256("p"), 120e18);
+        vm.prank(signer);
+        uint256 cid = hub.registerCandidateWithPermit(aid, keccak256("p"), 120e18, op1, deadline, v, r, s);
+        assertEq(cid, 1, "id");
+        assertEq(_view(cid).owner, signer, "owner");
+        assertEq(_view(cid).bond, 120e18, "bond");
+        assertEq(token.balanceOf(signer), 380e18, "paid");
+        assertEq(token.nonces(signer), 1, "permit used");
+        assertEq(token.allowance(signer, address(hub)), 0, "allowance consumed");
+    }
+
+    function test_registerCandidateWithPermit_frontRunPermitStillRegisters() public {
+        uint256 pk = 0xB0B;
+        address signer = vm.addr(pk);
+        token.mint(signer, 500e18);
+        uint256 deadline = now_ + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, 120e18, deadline);
+        // Someone copies the permit from the mempool and submits it first.
+        vm.prank(stranger);
+        token.permit(signer, address(hub), 120e18, deadline, v, r, s);
+        vm.prank(signer);
+        uint256 cid = hub.registerCandidateWithPermit(aid, keccak256("p"), 120e18, op1, deadline, v, r, s);
+        assertEq(_view(cid).bond, 120e18, "registered anyway");
+    }
+
+    function test_registerCandidateWithPermit_invalidPermitWithoutAllowanceReverts() public {
+        uint256 pk = 0xC0FFEE;
+        address signer = vm.addr(pk);
+        token.mint(signer, 500e18);
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, 120e18, now_ + 1 hours);
+        // Signed for 120e18 but used for 130e18: the permit fails and nothing is approved.
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(hub), 0, 130e18)
+        );
+        vm.prank(signer);
+        hub.registerCandidateWithPermit(aid, keccak256("p"), 130e18, op1, now_ + 1 hours, v, r, s);
+    }
+
+    // ─────────────────────────────────────────── topUp ───────────────────────────────────────────
+
+    function test_topUp_anyonePaysAndEmits() public {
+        uint256 cid = _register(owner1, op1, 50e18);
+        vm.expectEmit();
+        emit IGengovHub.BondToppedUp(aid, cid, 60e18, 110e18);
+        vm.prank(stranger);
+        hub.topUp(aid, cid, 60e18);
+        assertEq(_view(cid).bond, 110e18, "bond");
+        assertEq(token.balanceOf(address(hub)), 110e18, "held");
+    }
+
+    function test_topUp_feeOnTransferBooksReceived() public {
+        uint256 cid = _register(owner1, op1, 100e18);
+        token.setFeeBps(1000);
+        vm.expectEmit();
+        emit IGengovHub.BondToppedUp(aid, cid, 9e18, 109e18);
+        vm.prank(owner1);
+        hub.topUp(aid, cid, 10e18);
+        assertEq(token.balanceOf(address(hub)), 109e18, "held = booked");
+    }
+
+    function test_topUp_reverts() public {
+        uint256 cid = _register(owner1, op1, 100e18);
+        vm.startPrank(owner1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 0));
+        hub.topUp(aid, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 2));
+        hub.topUp(aid, 2, 1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, 0));
+        hub.topUp(aid, cid, 0);
+        uint256 big = uint256(type(uint96).max);
+        token.mint(owner1, big);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, big));
+        hub.topUp(aid, cid, big);
+        hub.requestExit(aid, cid);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
+        hub.topUp(aid, cid, 1);
+        vm.stopPrank();
+    }
+
+    // ───────────────────────────────────────── operator ──────────────────────────────────────────
+
+    function test_setOperator_ownerOnlyAndEmits() public {
+        uint256 cid = _register(owner1, op1, MIN_BOND);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOwner.selector, cid, op1));
+        vm.prank(op1);
+        hub.setOperator(aid, cid, op2);
+        vm.expectRevert(IGengovHub.ZeroAddress.selector);
+        vm.prank(owner1);
+        hub.setOperator(aid, cid, address(0));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 9));
+        vm.prank(owner1);
+        hub.setOperator(aid, 9, op2);
+
+        vm.expectEmit();
+        emit IGengovHub.OperatorChanged(aid, cid, op2);
+        vm.prank(owner1);
+        hub.setOperator(aid, cid, op2);
+        assertEq(_view(cid).operator, op2, "operator");
+
+        bytes32 c = _commitment(cid, 1, _vals(1, 2));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOperator.selector, cid, op1));
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, c);
+        vm.prank(op2);
+        hub.commitForecast(aid, cid, 1, c);
+    }
+
+    // ─────────────────────────────────────────── exit ────────────────────────────────────────────
+
+    function test_requestExit_ownerOnlyEmitsAndBlocksNewWork() public {
+        uint256 cid = _register(owner1, op1, MIN_BOND);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOwner.selector, cid, stranger));
+        vm.prank(stranger);
+        hub.requestExit(aid, cid);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 2));
+        vm.prank(owner1);
+        hub.requestExit(aid, 2);
+
+        _warp(now_ + 123);
+        uint64 exitAt = uint64(now_ + 3 * L);
+        vm.expectEmit();
+        emit IGengovHub.ExitRequested(aid, cid, exitAt);
+        vm.prank(owner1);
+        hub.requestExit(aid, cid);
+
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertTrue(v.exiting, "exiting");
+        assertFalse(v.eligible, "ineligible");
+        assertEq(uint256(v.exitAt), exitAt, "exitAt");
+
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
+        vm.prank(owner1);
+        hub.requestExit(aid, cid);
+        bytes32 c = _commitment(cid, 1, _vals(1, 2));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, c);
+    }
+
+    function test_withdraw_timeEdges() public {
+        uint256 cid = _register(owner1, op1, 130e18);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExitNotReady.selector, cid, 0));
+        vm.prank(owner1);
+        hub.withdraw(aid, cid);
+
+        vm.prank(owner1);
+        hub.requestExit(aid, cid);
+        uint64 exitAt = uint64(now_ + 3 * L);
+
+        _warp(exitAt - 1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExitNotReady.selector, cid, exitAt));
+        vm.prank(owner1);
+        hub.withdraw(aid, cid);
+
+        uint256 snap = vm.snapshotState();
+        _warp(exitAt + 1);
+        vm.prank(owner1);
+        assertEq(hub.withdraw(aid, cid), 130e18, "withdraw at exitAt + 1");
+        vm.revertToState(snap);
+
+        _warp(exitAt);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOwner.selector, cid, op1));
+        vm.prank(op1);
+        hub.withdraw(aid, cid);
+
+        uint256 before = token.balanceOf(owner1);
+        vm.expectEmit();
+        emit IGengovHub.BondWithdrawn(aid, cid, owner1, 130e18);
+        vm.prank(owner1);
+        assertEq(hub.withdraw(aid, cid), 130e18, "withdraw at exitAt");
+        assertEq(token.balanceOf(owner1) - before, 130e18, "paid to owner");
+        assertEq(token.balanceOf(address(hub)), 0, "hub empty");
+
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertTrue(v.withdrawn, "withdrawn");
+        assertFalse(v.exiting, "no longer exiting");
+        assertEq(v.bond, 0, "bond");
+
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExitNotReady.selector, cid, exitAt));
+        vm.prank(owner1);
+        hub.withdraw(aid, cid);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
+        vm.prank(owner1);
+        hub.requestExit(aid, cid);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
+        vm.prank(owner1);
+        hub.topUp(aid, cid, 1);
+    }
+
+    // ─────────────────────────────────────────── poke ────────────────────────────────────────────
+
+    function test_poke_nothingPendingIsANoOp() public {
+        uint256 cid = _register(owner1, op1, MIN_BOND);
+        _warp(now_ + 10 * L);
+        assertEq(hub.poke(aid, cid), 0, "no misses");
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 2));
+        hub.poke(aid, 2);
+    }
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
+import {HubBase} from "./HubBase.sol";
+
+/// @notice Commit–reveal forecasts: commit window and overwrite, reveal window, exact loss and EWMA
+/// scores, every reveal error, the pending ring up to the maximum horizon, and missed reveals applied
+/// lazily (closed form, penalty, void targets dropped) by poke, commit, topUp, requestExit and reveal.
+contract HubForecastsTest is HubBase {
+    uint256 internal cid;
+
+    function setUp() public override {
+        super.setUp();
+        cid = _register(owner1, op1, 200e18);
+    }
+
+    // ─────────────────────────────────────────── commit ──────────────────────────────────────────
+
+    function test_commit_storesAndEmits() public {
+        bytes32 c = _commitment(cid, 1, _vals(1100, 4000));
+        vm.expectEmit();
+        emit IGengovHub.ForecastCommitted(aid, cid, 1, c);
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, c);
+        (bytes32 stored, bool pending) = hub.forecastSlot(aid, cid, 1);
+        assertEq(stored, c, "stored");
+        assertTrue(pending, "pending");
+        (, pending) = hub.forecastSlot(aid, cid, 2);
+        assertFalse(pending, "other target not pending");
+    }
+
+    function test_commit_recommitOverwritesBeforeDeadline() public {
+        bytes32 c1 = _commitment(cid, 1, _vals(1, 1));
+        bytes32 c2 = _commitment(cid, 1, _vals(2, 2));
+        vm.startPrank(op1);
+        hub.commitForecast(aid, cid, 1, c1);
+        _warp(_end(0) - 1);
+        vm.expectEmit();
+        emit IGengovHub.ForecastCommitted(aid, cid, 1, c2);
+        hub.commitForecast(aid, cid, 1, c2);
+        vm.stopPrank();
+        (bytes32 stored, ) = hub.forecastSlot(aid, cid, 1);
+        assertEq(stored, c2, "overwritten");
+
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 1));
+        _warp(_revealOpens(1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, cid, 1));
+        _reveal(op1, cid, 1, _vals(1, 1));
+        _reveal(op1, cid, 1, _vals(2, 2));
+        assertEq(uint256(_view(cid).scoredCount), 1, "scored once");
+    }
+
+    function test_commit_deadlineEdges() public {
+        bytes32 c = _commitment(cid, 1, _vals(1, 1));
+        _warp(_end(0) - 1);
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, c);
+        _warp(_end(0));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CommitWindowClosed.selector, 1, 1));
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, c);
+        _warp(_end(0) + 1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CommitWindowClosed.selector, 1, 1));
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, c);
+        // The next target opened at end(0).
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 2, _commitment(cid, 2, _vals(1, 1)));
+    }
+
+    function test_commit_onlyCurrentPlusHorizon() public {
+        vm.startPrank(op1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CommitWindowClosed.selector, 0, 0));
+        hub.commitForecast(aid, cid, 0, bytes32(uint256(1)));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CommitWindowClosed.selector, 2, 0));
+        hub.commitForecast(aid, cid, 2, bytes32(uint256(1)));
+        vm.stopPrank();
+
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.horizon = 3;
+        p.exitDelay = 4 * L + RW + RV;
+        _use(p);
+        uint256 c3 = _register(owner1, op1, MIN_BOND);
+        vm.startPrank(op1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CommitWindowClosed.selector, 1, 0));
+        hub.commitForecast(aid, c3, 1, bytes32(uint256(1)));
+        hub.commitForecast(aid, c3, 3, bytes32(uint256(1)));
+        vm.stopPrank();
+    }
+
+    function test_commit_reverts() public {
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOperator.selector, cid, owner1));
+        vm.prank(owner1);
+        hub.commitForecast(aid, cid, 1, bytes32(uint256(1)));
+        vm.expectRevert(IGengovHub.CommitmentZero.selector);
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 1, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 0));
+        vm.prank(op1);
+        hub.commitForecast(aid, 0, 1, bytes32(uint256(1)));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 2));
+        vm.prank(op1);
+        hub.commitForecast(aid, 2, 1, bytes32(uint256(1)));
+    }
+
+    function test_commit_revertsBeforeGenesis() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.genesis = uint64(now_ + 100);
+        _use(p);
+        uint256 c = _register(owner1, op1, MIN_BOND);
+        vm.expectRevert(
+            abi.encodeWithSelector(IGengovHub.AgreementNotStarted.selector, aid, uint64(now_ + 100))
+        );
+        vm.prank(op1);
+        hub.commitForecast(aid, c, 1, bytes32(uint256(1)));
+    }
+
+    function test_fuzz_forecastCommitment_matchesNormativeHash(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 t,
+        int128 a,
+        int128 b,
+        bytes32 salt
+    ) public view {
+        int128[] memory v = _vals(a, b);
+        assertEq(
+            hub.forecastCommitment(agreementId, candidateId, t, v, salt),
+            _commitmentOf(address(hub), chainId_, agreementId, candidateId, t, v, salt),
+            "commitment"
+        );
+    }
+
+    // ─────────────────────────────────────────── reveal ──────────────────────────────────────────
+
+    function _commitAndReport(int128[] memory forecast) internal {
+        _commit(op1, cid, 1, forecast);
+        _warp(_end(1));
+        _report(r1, 1, _vals(1000, 5000));
+        _report(r2, 1, _vals(1200, 5000));
+        _report(r3, 1, _vals(1000, 4000));
+    }
+
+    function test_reveal_fixesSelectionFinalizesScoresAndEmits() public {
+        int128[] memory f = _vals(1100, 4000);
+        _commitAndReport(f);
+        _warp(_revealOpens(1));
+        // medians 1000 and 5000; metric 0: |100| / 1000 = 0.1; metric 1: (1000 / 5000)² = 0.04
+        uint256 loss = (0.1e18 + 0.04e18) / 2;
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 1, 0, 0);
+        vm.expectEmit();
+        emit IGengovHub.OutcomeFinalized(aid, 1, _vals(1000, 5000));
+        vm.expectEmit();
+        emit IGengovHub.ForecastRevealed(aid, cid, 1, f, loss, loss);
+        assertEq(_reveal(op1, cid, 1, f), loss, "returned loss");
+
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertEq(v.score, loss, "first score is the loss");
+        assertEq(uint256(v.scoredCount), 1, "scored");
+        (, bool pending) = hub.forecastSlot(aid, cid, 1);
+        assertFalse(pending, "no longer pending");
+        (IGengovHub.OutcomeStatus st, int128[] memory o, uint8 n) = hub.outcome(aid, 1);
+        assertTrue(st == IGengovHub.OutcomeStatus.Final, "final");
+        assertEq(int256(o[0]), 1000, "median 0");
+        assertEq(int256(o[1]), 5000, "median 1");
+        assertEq(uint256(n), 3, "reports");
+        (, , bool isFixed) = hub.executorOf(aid, 1);
+        assertTrue(isFixed, "selection fixed by the reveal");
+    }
+
+    function test_reveal_windowEdges() public {
+        int128[] memory f = _vals(1100, 4000);
+        _commitAndReport(f);
+        uint64 opens = uint64(_revealOpens(1));
+        uint64 closes = uint64(_revealCloses(1));
+        bytes memory closed = abi.encodeWithSelector(
+            IGengovHub.RevealWindowClosed.selector,
+            1,
+            opens,
+            closes
+        );
+
+        _warp(opens - 1);
+        vm.expectRevert(closed);
+        _reveal(op1, cid, 1, f);
+
+        uint256[3] memory okTimes = [uint256(opens), opens + 1, closes - 1];
+        for (uint256 i = 0; i < 3; ++i) {
+            uint256 snap = vm.snapshotState();
+            _warp(okTimes[i]);
+            _reveal(op1, cid, 1, f);
+            vm.revertToState(snap);
+        }
+
+        _warp(closes);
+        vm.expectRevert(closed);
+        _reveal(op1, cid, 1, f);
+        _warp(closes + 1);
+        vm.expectRevert(closed);
+        _reveal(op1, cid, 1, f);
+    }
+
+    function test_reveal_reverts() public {
+        int128[] memory f = _vals(1100, 4000);
+        uint256 other = _register(owner2, op2, MIN_BOND);
+        _commitAndReport(f);
+        _warp(_revealOpens(1));
+
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOperator.selector, cid, op2));
+        _reveal(op2, cid, 1, f);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ValuesLengthInvalid.selector, 1, 2));
+        _reveal(op1, cid, 1, _vals(1100));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 3));
+        _reveal(op1, 3, 1, f);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, other, 1));
+        _reveal(op2, other, 1, f);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, cid, 1));
+        _reveal(op1, cid, 1, _vals(1100, 4001));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, cid, 1));
+        vm.prank(op1);
+        hub.revealForecast(aid, cid, 1, f, bytes32(uint256(_salt(cid, 1)) ^ 1));
+
+        _reveal(op1, cid, 1, f);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, cid, 1));
+        _reveal(op1, cid, 1, f);
+    }
+
+    function test_reveal_voidOutcomeReverts() public {
+        _commit(op1, cid, 1, _vals(1, 1));
+        _warp(_end(1));
+        _report(r1, 1, _vals(1, 1)); // 1 < quorum 2
+        _warp(_revealOpens(1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.OutcomeIsVoid.selector, 1));
+        _reveal(op1, cid, 1, _vals(1, 1));
+    }
+
+    /// @dev Regression: a target below the pending window used to underflow (Panic 0x11).
+    function test_reveal_belowPendingWindowRevertsForecastNotPending() public {
+        uint256 late = _register(owner2, op2, MIN_BOND);
+        _commit(op1, cid, 1, _vals(1, 1));
+        _warp(_end(0));
+        _commit(op1, cid, 2, _vals(2, 2));
+        _commit(op2, late, 2, _vals(2, 2)); // `late` never committed target 1
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 1));
+        _warp(_revealOpens(1));
+        _reveal(op1, cid, 1, _vals(1, 1));
+        // Target 2 is still pending, so the window now starts above target 1.
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, cid, 1));
+        _reveal(op1, cid, 1, _vals(1, 1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, late, 1));
+        _reveal(op2, late, 1, _vals(1, 1));
+    }
+
+    function test_reveal_clippedLossIsWorst() public {
+        int128[] memory f = _vals(1000 + 1000, 5000 - 5000); // |Δ| = scale on both metrics
+        _commit(op1, cid, 1, f);
+        _warp(_end(1));
+        _reportAll(1, _vals(1000, 5000));
+        _warp(_revealOpens(1));
+        assertEq(_reveal(op1, cid, 1, f), WAD, "clipped at the worst loss");
+    }
+
+    function _refMetric(int256 f, int256 o, uint256 scale, bool squared) internal pure returns (uint256) {
+        uint256 diff = f > o ? uint256(f - o) : uint256(o - f);
+        if (diff >= scale) return WAD;
+        uint256 d = (diff * WAD) / scale;
+        return squared ? (d * d) / WAD : d;
+    }
+
+    function test_fuzz_reveal_lossMatchesFormula(int128 f0, int128 f1, int128 o0, int128 o1) public {
+        // Metric 0 over a wide range (mostly clipped), metric 1 near its scale (mostly unclipped).
+        f0 = int128(_boundInt(f0, -1e30, 1e30));
+        o0 = int128(_boundInt(o0, -1e30, 1e30));
+        f1 = int128(_boundInt(f1, -1e4, 1e4));
+        o1 = int128(_boundInt(o1, -1e4, 1e4));
+        int128[] memory f = _vals(f0, f1);
+        _commit(op1, cid, 1, f);
+        _warp(_end(1));
+        _reportAll(1, _vals(o0, o1));
+        _warp(_revealOpens(1));
+        uint256 expected = (_refMetric(f0, o0, 1000, false) + _refMetric(f1, o1, 5000, true)) / 2;
+        assertEq(_reveal(op1, cid, 1, f), expected, "loss");
+        assertEq(_view(cid).score, expected, "score");
+    }
+
+    function test_reveal_ewmaUpdatesAfterFirstScore() public {
+        _use(_unitParams());
+        uint256 c = _register(owner1, op1, MIN_BOND);
+        _round(1, _one(c), _ops1(op1), _f1(0.2e18), 0);
+        assertEq(_view(c).score, 0.2e18, "first score = loss");
+        _round(3, _one(c), _ops1(op1), _f1(0.6e18), 0);
+        assertEq(_view(c).score, 0.3e18, "0.2 + (0.6 - 0.2) / 4");
+        _round(5, _one(c), _ops1(op1), _f1(-0.1e18), 0);
+        assertEq(_view(c).score, 0.25e18, "0.3 - (0.3 - 0.1) / 4");
+        assertEq(uint256(_view(c).scoredCount), 3, "scored");
+    }
+
+    /// @dev With horizon 14 the pending forecasts span 16 targets [c − 1, c + 14]: the whole ring.
+    function test_reveal_ringHoldsMaximumHorizon() public {
+        IGengovHub.AgreementParams memory p = _unitParams();
+        p.horizon = 14;
+        p.exitDelay = 15 * L + RW + RV;
+        _use(p);
+        uint256 c = _register(owner1, op1, MIN_BOND);
+        for (uint64 e = 0; e <= 20; ++e) {
+            _warp(_start(e));
+            if (e > 0) _reportAll(e - 1, _vals(int128(uint128(e - 1))));
+            _commit(op1, c, e + 14, _vals(int128(uint128(e + 14))));
+            if (e >= 15) {
+                (, bool pending) = hub.forecastSlot(aid, c, e - 1);
+                assertTrue(pending, "oldest target still pending");
+                _warp(_revealOpens(e - 1));
+                assertEq(_reveal(op1, c, e - 1, _vals(int128(uint128(e - 1)))), 0, "exact forecast");
+            }
+        }
+        assertEq(uint256(_view(c).scoredCount), 6, "targets 14..19 scored");
+        assertEq(uint256(_view(c).misses), 0, "no misses");
+        for (uint64 t = 20; t <= 34; ++t) {
+            (, bool pending) = hub.forecastSlot(aid, c, t);
+            assertTrue(pending, "later targets pending");
+        }
+    }
+
+    // ─────────────────────────────────────── missed reveals ──────────────────────────────────────
+
+    function test_poke_appliesMissOnlyFromTheDeadline() public {
+        _commit(op1, cid, 1, _vals(1, 1));
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 1));
+
+        _warp(_revealCloses(1) - 1);
+        assertEq(uint256(_view(cid).misses), 0, "not yet missed");
+        assertEq(hub.poke(aid, cid), 0, "nothing to apply at deadline - 1");
+
+        _warp(_revealCloses(1));
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertEq(uint256(v.misses), 1, "view applies the miss");
+        assertEq(v.score, WAD, "first scored epoch is the worst loss");
+        assertEq(uint256(v.scoredCount), 1, "counts as scored");
+        assertEq(v.bond, 190e18, "view bond after penalty");
+        assertEq(hub.treasuryBalance(aid, address(token)), 0, "treasury not yet credited");
+
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        assertEq(hub.poke(aid, cid), 1, "one miss");
+        assertEq(hub.treasuryBalance(aid, address(token)), MISS_PENALTY, "treasury credited");
+        assertEq(_view(cid).bond, 190e18, "stored bond");
+        assertEq(hub.poke(aid, cid), 0, "applied once");
+        (, bool pending) = hub.forecastSlot(aid, cid, 1);
+        assertFalse(pending, "slot cleared");
+
+        _warp(_revealCloses(1) + 1);
+        assertEq(hub.poke(aid, cid), 0, "deadline + 1");
+    }
+
+    function test_missedReveals_closedFormPenaltiesAndVoidTargets() public {
+        _use(_unitParams());
+        uint256 c = _register(owner1, op1, 200e18);
+        _round(1, _one(c), _ops1(op1), _f1(0.2e18), 0); // S = 0.2; the clock is in epoch 2
+        _commit(op1, c, 3, _vals(0));
+        _warp(_start(3));
+        _commit(op1, c, 4, _vals(0));
+        _warp(_start(4));
+        _reportAll(3, _vals(0));
+        _commit(op1, c, 5, _vals(0));
+        _warp(_start(5));
+        _reportAll(4, _vals(0));
+        // This commit settles target 3 (deadline end(3) + RW + RV ≤ start(5)) on the way:
+        // 1 − 0.75 · 0.8 = 0.4.
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, c, 1, MISS_PENALTY, 0.4e18);
+        _commit(op1, c, 6, _vals(0));
+        _warp(_start(6));
+        _report(r1, 5, _vals(0)); // one report < quorum: target 5 is void
+        _warp(_end(6));
+        _reportAll(6, _vals(0));
+
+        _warp(_revealCloses(6) - 1);
+        assertEq(uint256(_view(c).misses), 2, "targets 3 and 4 missed, 5 void, 6 still open");
+        _warp(_revealCloses(6));
+        IGengovHub.CandidateView memory v = _view(c);
+        assertEq(uint256(v.misses), 3, "targets 3, 4, 6 missed");
+        // 1 − (1 − 0.25)³ · (1 − 0.2) = 1 − 0.421875 · 0.8 = 0.6625
+        assertEq(v.score, 0.6625e18, "closed form");
+        assertEq(v.bond, 170e18, "three penalties, none for the void target");
+        assertEq(hub.treasuryBalance(aid, address(token)), 10e18, "only the settled miss is booked");
+        // 1 − 0.75² · (1 − 0.4) = 0.6625: the closed form composes.
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, c, 2, 20e18, 0.6625e18);
+        assertEq(hub.poke(aid, c), 2, "poke");
+        assertEq(uint256(_view(c).scoredCount), 4, "scored count");
+        assertEq(hub.treasuryBalance(aid, address(token)), 30e18, "treasury");
+    }
+
+    function test_missedReveal_penaltyCappedAtBond() public {
+        uint256 small = _register(owner2, op2, 4e18);
+        _commit(op2, small, 1, _vals(1, 1));
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 1));
+        _warp(_revealCloses(1));
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, small, 1, 4e18, WAD);
+        hub.poke(aid, small);
+        assertEq(_view(small).bond, 0, "bond emptied");
+        assertEq(hub.treasuryBalance(aid, address(token)), 4e18, "capped penalty");
+    }
+
+    /// @dev Shared start: `cid` committed target 1 and missed it (outcome final); now is epoch 3.
+    function _missTargetOne() internal {
+        _commit(op1, cid, 1, _vals(1, 1));
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 1));
+        _warp(_start(3));
+    }
+
+    function test_missedReveal_appliedLazilyByCommit() public {
+        _missTargetOne();
+        bytes32 c = _commitment(cid, 4, _vals(4, 4));
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        vm.expectEmit();
+        emit IGengovHub.ForecastCommitted(aid, cid, 4, c);
+        vm.prank(op1);
+        hub.commitForecast(aid, cid, 4, c);
+        assertEq(hub.treasuryBalance(aid, address(token)), MISS_PENALTY, "treasury");
+    }
+
+    function test_missedReveal_appliedLazilyByTopUp() public {
+        _missTargetOne();
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        vm.expectEmit();
+        emit IGengovHub.BondToppedUp(aid, cid, 5e18, 195e18);
+        vm.prank(owner1);
+        hub.topUp(aid, cid, 5e18);
+    }
+
+    function test_missedReveal_appliedLazilyByRequestExit() public {
+        _missTargetOne();
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        vm.expectEmit();
+        emit IGengovHub.ExitRequested(aid, cid, uint64(now_ + 3 * L));
+        vm.prank(owner1);
+        hub.requestExit(aid, cid);
+    }
+
+    function test_missedReveal_appliedLazilyByRevealBeforeScoring() public {
+        _commit(op1, cid, 1, _vals(1, 1));
+        _warp(_end(0));
+        _commit(op1, cid, 2, _vals(1000, 5000));
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 1));
+        _warp(_end(2));
+        _reportAll(2, _vals(1100, 5000));
+        _warp(_revealOpens(2));
+        // Miss of target 1 first (worst loss, first score), then target 2: loss 0.05 on metric 0.
+        uint256 loss = 0.05e18;
+        uint256 score = WAD - ((WAD - loss) * (WAD / 4)) / WAD;
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        vm.expectEmit();
+        emit IGengovHub.ForecastRevealed(aid, cid, 2, _vals(1000, 5000), loss, score);
+        _reveal(op1, cid, 2, _vals(1000, 5000));
+        assertEq(uint256(_view(cid).scoredCount), 2, "miss + reveal");
+    }
+
+    function test_setOperator_rotationKeepsPendingReveal() public {
+        int128[] memory f = _vals(1100, 4000);
+        _commitAndReport(f);
+        vm.prank(owner1);
+        hub.setOperator(aid, cid, op3);
+        _warp(_revealOpens(1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOperator.selector, cid, op1));
+        _reveal(op1, cid, 1, f);
+        _reveal(op3, cid, 1, f);
+        assertEq(uint256(_view(cid).scoredCount), 1, "revealed by the new key");
+    }
+}

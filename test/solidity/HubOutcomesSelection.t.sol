@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
+import {LossMath} from "../../contracts/libraries/LossMath.sol";
+import {HubBase} from "./HubBase.sol";
+
+/// @notice Outcomes (report window, corrections, median, quorum and void, finalization edges) and
+/// executor selection (window edges, Leader with ties and hysteresis, Weighted draw, effective scores,
+/// burn-in, ranking and the executorOf view).
+contract HubOutcomesSelectionTest is HubBase {
+    // ─────────────────────────────────────────── reports ─────────────────────────────────────────
+
+    function test_report_windowEdges() public {
+        uint64 opens = uint64(_end(0));
+        uint64 closes = uint64(_end(0) + RW);
+        bytes memory closed = abi.encodeWithSelector(
+            IGengovHub.ReportWindowClosed.selector,
+            0,
+            opens,
+            closes
+        );
+        _warp(opens - 1);
+        vm.expectRevert(closed);
+        _report(r1, 0, _vals(1, 1));
+        _warp(opens);
+        _report(r1, 0, _vals(1, 1));
+        _warp(opens + 1);
+        _report(r2, 0, _vals(1, 1));
+        _warp(closes - 1);
+        _report(r3, 0, _vals(1, 1));
+        _warp(closes);
+        vm.expectRevert(closed);
+        _report(r1, 0, _vals(1, 1));
+        _warp(closes + 1);
+        vm.expectRevert(closed);
+        _report(r1, 0, _vals(1, 1));
+        (, , uint8 n) = hub.outcome(aid, 0);
+        assertEq(uint256(n), 3, "three in-window reports");
+    }
+
+    function test_report_emitsAndCorrectionReplaces() public {
+        _warp(_end(0));
+        vm.expectEmit();
+        emit IGengovHub.OutcomeReported(aid, 0, r1, _vals(10, 20));
+        _report(r1, 0, _vals(10, 20));
+        _report(r2, 0, _vals(30, 40));
+        vm.expectEmit();
+        emit IGengovHub.OutcomeReported(aid, 0, r1, _vals(50, 60));
+        _report(r1, 0, _vals(50, 60)); // correction
+        (, , uint8 n) = hub.outcome(aid, 0);
+        assertEq(uint256(n), 2, "a correction is not a new report");
+        _warp(_end(0) + RW);
+        hub.finalizeOutcome(aid, 0);
+        (, int128[] memory o, ) = hub.outcome(aid, 0);
+        assertEq(int256(o[0]), 40, "(30 + 50) / 2");
+        assertEq(int256(o[1]), 50, "(40 + 60) / 2");
+    }
+
+    function test_report_reverts() public {
+        _warp(_end(0));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ReporterUnknown.selector, stranger));
+        _report(stranger, 0, _vals(1, 1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ValuesLengthInvalid.selector, 1, 2));
+        _report(r1, 0, _vals(1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ValuesLengthInvalid.selector, 0, 2));
+        _report(r1, 0, new int128[](0));
+    }
+
+    // ───────────────────────────────────────── finalization ──────────────────────────────────────
+
+    function test_finalize_readyEdgesAndIdempotence() public {
+        _warp(_end(0));
+        _reportAll(0, _vals(7, -7));
+        uint64 readyAt = uint64(_end(0) + RW);
+        _warp(readyAt - 1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.OutcomeNotReady.selector, 0, readyAt));
+        hub.finalizeOutcome(aid, 0);
+        (IGengovHub.OutcomeStatus st, , ) = hub.outcome(aid, 0);
+        assertTrue(st == IGengovHub.OutcomeStatus.Pending, "pending until fixed");
+
+        _warp(readyAt);
+        vm.expectEmit();
+        emit IGengovHub.OutcomeFinalized(aid, 0, _vals(7, -7));
+        assertTrue(hub.finalizeOutcome(aid, 0) == IGengovHub.OutcomeStatus.Final, "final");
+        _warp(readyAt + 1);
+        assertTrue(hub.finalizeOutcome(aid, 0) == IGengovHub.OutcomeStatus.Final, "idempotent");
+    }
+
+    function test_finalize_medianOddAndEvenTruncatesTowardZero() public {
+        _warp(_end(0));
+        _report(r1, 0, _vals(5, -3));
+        _report(r2, 0, _vals(-9, -2));
+        _report(r3, 0, _vals(100, 8));
+        _warp(_end(1));
+        _report(r2, 1, _vals(-3, 3));
+        _report(r3, 1, _vals(-2, 4));
+        _warp(_end(1) + RW);
+        hub.finalizeOutcome(aid, 0);
+        hub.finalizeOutcome(aid, 1);
+        (, int128[] memory odd, ) = hub.outcome(aid, 0);
+        assertEq(int256(odd[0]), 5, "median of -9, 5, 100");
+        assertEq(int256(odd[1]), -2, "median of -3, -2, 8");
+        (, int128[] memory even, ) = hub.outcome(aid, 1);
+        assertEq(int256(even[0]), -2, "(-3 + -2) / 2 = -2.5 -> -2");
+        assertEq(int256(even[1]), 3, "(3 + 4) / 2 = 3.5 -> 3");
+    }
+
+    function test_finalize_voidBelowQuorum() public {
+        _warp(_end(0));
+        _report(r1, 0, _vals(1, 1));
+        _warp(_end(1) + RW);
+        vm.expectEmit();
+        emit IGengovHub.OutcomeVoided(aid, 0, 1);
+        assertTrue(hub.finalizeOutcome(aid, 0) == IGengovHub.OutcomeStatus.Void, "void");
+        vm.expectEmit();
+        emit IGengovHub.OutcomeVoided(aid, 1, 0);
+        assertTrue(hub.finalizeOutcome(aid, 1) == IGengovHub.OutcomeStatus.Void, "void without reports");
+        (IGengovHub.OutcomeStatus st, int128[] memory o, uint8 n) = hub.outcome(aid, 0);
+        assertTrue(st == IGengovHub.OutcomeStatus.Void, "stored void");
+        assertEq(o.length, 0, "no values");
+        assertEq(uint256(n), 1, "reports");
+    }
+
+    function _sorted(int256[] memory v) internal pure returns (int256[] memory) {
+        for (uint256 i = 0; i < v.length; ++i) {
+            for (uint256 j = i + 1; j < v.length; ++j) if (v[j] < v[i]) (v[i], v[j]) = (v[j], v[i]);
+        }
+        return v;
+    }
+
+    function test_fuzz_finalize_medianMatchesReference(int128 a, int128 b, int128 c, bool three) public {
+        _warp(_end(0));
+        _report(r1, 0, _vals(a, 0));
+        _report(r2, 0, _vals(b, 0));
+        if (three) _report(r3, 0, _vals(c, 0));
+        _warp(_end(0) + RW);
+        hub.finalizeOutcome(aid, 0);
+        (, int128[] memory o, ) = hub.outcome(aid, 0);
+        int256[] memory v = new int256[](three ? 3 : 2);
+        v[0] = a;
+        v[1] = b;
+        if (three) v[2] = c;
+        v = _sorted(v);
+        int256 expected = three ? v[1] : (v[0] + v[1]) / 2;
+        assertEq(int256(o[0]), expected, "median");
+    }
+
+    // ──────────────────────────────────────── selection ──────────────────────────────────────────
+
+    function _selectionAgreement(IGengovHub.Selection selection) internal returns (uint256 c1, uint256 c2) {
+        IGengovHub.AgreementParams memory p = _unitParams();
+        p.minScored = 1;
+        p.alpha = uint64(WAD); // the score is the latest loss
+        p.margin = 0.1e18;
+        p.selection = selection;
+        _use(p);
+        c1 = _register(owner1, op1, 200e18);
+        c2 = _register(owner2, op2, 200e18);
+    }
+
+    function test_selectExecutor_windowEdges() public {
+        uint64 opens = uint64(_end(1));
+        uint64 closes = uint64(_end(1) + RW + RV);
+        bytes memory closed = abi.encodeWithSelector(
+            IGengovHub.SelectionWindowClosed.selector,
+            1,
+            opens,
+            closes
+        );
+        _warp(opens - 1);
+        vm.expectRevert(closed);
+        hub.selectExecutor(aid, 1);
+        (uint256 e, uint256 f, bool isFixed) = hub.executorOf(aid, 1);
+        assertEq(e + f, 0, "view outside the window");
+        assertFalse(isFixed, "not fixed");
+
+        uint256[3] memory okTimes = [uint256(opens), opens + 1, closes - 1];
+        for (uint256 i = 0; i < 3; ++i) {
+            uint256 snap = vm.snapshotState();
+            _warp(okTimes[i]);
+            vm.expectEmit();
+            emit IGengovHub.ExecutorSelected(aid, 1, 0, 0);
+            hub.selectExecutor(aid, 1);
+            vm.revertToState(snap);
+        }
+        _warp(closes);
+        vm.expectRevert(closed);
+        hub.selectExecutor(aid, 1);
+        _warp(closes + 1);
+        vm.expectRevert(closed);
+        hub.selectExecutor(aid, 1);
+    }
+
+    function test_selectExecutor_fixedChoiceIsStable() public {
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Leader);
+        _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.3e18, 0.1e18), 0);
+        _warp(_end(2));
+        hub.selectExecutor(aid, 2);
+        // Later state changes (c2 exits) do not move a fixed choice, even after the window.
+        vm.prank(owner2);
+        hub.requestExit(aid, c2);
+        (uint256 e, uint256 f) = hub.selectExecutor(aid, 2);
+        assertEq(e, c2, "executor");
+        assertEq(f, c1, "fallback");
+        _warp(_end(2) + RW + RV + 1);
+        (uint256 e2, , bool isFixed) = hub.executorOf(aid, 2);
+        assertEq(e2, c2, "stored");
+        assertTrue(isFixed, "fixed");
+    }
+
+    function test_selectExecutor_leaderLowestScoreTiesToLowerId() public {
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Leader);
+        uint256 c3 = _register(owner3, op3, 200e18);
+        uint256[] memory ids = new uint256[](3);
+        (ids[0], ids[1], ids[2]) = (c1, c2, c3);
+        address[] memory ops = new address[](3);
+        (ops[0], ops[1], ops[2]) = (op1, op2, op3);
+        int128[] memory fs = new int128[](3);
+        (fs[0], fs[1], fs[2]) = (0.3e18, 0.1e18, 0.1e18);
+
+        _commitRound(1, ids, ops, fs);
+        _warp(_end(1));
+        _reportAll(1, _vals(0));
+        _warp(_revealOpens(1));
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 1, 0, 0); // nobody scored yet at end(1)
+        for (uint256 i = 0; i < 3; ++i) _reveal(ops[i], ids[i], 1, _vals(fs[i]));
+
+        (uint256[] memory rid, uint256[] memory rs) = hub.ranking(aid, 2);
+        assertEq(rid.length, 3, "all eligible");
+        assertEq(rid[0], c2, "best, lower id of the tie");
+        assertEq(rid[1], c3, "tie");
+        assertEq(rid[2], c1, "worst");
+        assertEq(rs[0], 0.1e18, "score 0");
+        assertEq(rs[2], 0.3e18, "score 2");
+
+        _warp(_end(2));
+        (uint256 e, uint256 f, bool isFixed) = hub.executorOf(aid, 2);
+        assertEq(e, c2, "view executor");
+        assertEq(f, c3, "view fallback");
+        assertFalse(isFixed, "not yet fixed");
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 2, c2, c3);
+        (e, f) = hub.selectExecutor(aid, 2);
+        assertEq(e, c2, "executor");
+        assertEq(f, c3, "fallback");
+        (, , isFixed) = hub.executorOf(aid, 2);
+        assertTrue(isFixed, "fixed");
+    }
+
+    /// @dev c1 becomes incumbent at epoch 2 (0.3 vs 0.5); then round 3 sets the scores to (x, y) and
+    /// epoch 4's choice is returned.
+    function _hysteresisRun(int128 x, int128 y) internal returns (uint256 e, uint256 f) {
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Leader);
+        _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.3e18, 0.5e18), 0);
+        _commitRound(3, _two(c1, c2), _ops2(op1, op2), _f2(x, y));
+        _warp(_end(2));
+        (e, ) = hub.selectExecutor(aid, 2);
+        assertEq(e, c1, "incumbent");
+        _settleRound(3, _two(c1, c2), _ops2(op1, op2), _f2(x, y), 0);
+        _warp(_end(4));
+        (e, f) = hub.selectExecutor(aid, 4);
+    }
+
+    function test_selectExecutor_hysteresisMarginEdges() public {
+        uint256 snap = vm.snapshotState();
+        (uint256 e, uint256 f) = _hysteresisRun(0.5e18, 0.4e18); // rival better by exactly the margin
+        assertEq(e, 1, "incumbent keeps the seat");
+        assertEq(f, 2, "best rival is the fallback");
+        vm.revertToState(snap);
+        (e, f) = _hysteresisRun(0.5e18, 0.4e18 - 1); // better by more than the margin
+        assertEq(e, 2, "rival takes over");
+        assertEq(f, 1, "incumbent is the fallback");
+    }
+
+    function test_fuzz_selectExecutor_incumbentKeepsSeatUnlessBeatenByMoreThanMargin(
+        uint64 x,
+        uint64 y
+    ) public {
+        x = uint64(bound(x, 0, 0.99e18));
+        y = uint64(bound(y, 0, 0.99e18));
+        (uint256 e, uint256 f) = _hysteresisRun(int128(uint128(x)), int128(uint128(y)));
+        uint256 expected = uint256(y) + 0.1e18 < x ? 2 : 1;
+        assertEq(e, expected, "executor");
+        assertEq(f, 3 - expected, "fallback");
+    }
+
+    function test_selectExecutor_usesEffectiveScoresWithoutPoke() public {
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Leader);
+        _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.1e18, 0.3e18), 0);
+        _commitRound(3, _two(c1, c2), _ops2(op1, op2), _f2(0.1e18, 0.3e18));
+        _warp(_end(2));
+        (uint256 e, ) = hub.selectExecutor(aid, 2);
+        assertEq(e, c1, "c1 leads");
+        _warp(_end(3));
+        _reportAll(3, _vals(0));
+        _warp(_revealOpens(3));
+        _reveal(op2, c2, 3, _vals(0.3e18)); // c1 stays silent
+        _warp(_end(4));
+        (, bool pending) = hub.forecastSlot(aid, c1, 3);
+        assertTrue(pending, "nobody poked c1");
+        (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, 4);
+        assertEq(ids[0], c2, "c2 first");
+        assertEq(scores[1], WAD, "c1's miss counts as the worst loss");
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 4, c2, c1);
+        hub.selectExecutor(aid, 4);
+    }
+
+    function test_selectExecutor_revealFixesSelectionFromPreRevealScores() public {
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Leader);
+        _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.1e18, 0.3e18), 0);
+        _commitRound(3, _two(c1, c2), _ops2(op1, op2), _f2(0.9e18, 0));
+        _warp(_end(3));
+        _reportAll(3, _vals(0));
+        _warp(_revealOpens(3));
+        // c2's reveal would make it the leader, but epoch 3's executor is fixed from scores at end(3).
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 3, c1, c2);
+        _reveal(op2, c2, 3, _vals(0));
+        _reveal(op1, c1, 3, _vals(0.9e18));
+        (uint256 e, uint256 f, bool isFixed) = hub.executorOf(aid, 3);
+        assertEq(e, c1, "executor from pre-reveal scores");
+        assertEq(f, c2, "fallback");
+        assertTrue(isFixed, "fixed");
+        _warp(_end(4));
+        (e, ) = hub.selectExecutor(aid, 4);
+        assertEq(e, c2, "new scores apply to the next epoch");
+    }
+
+    function test_selectExecutor_burnInNeedsMinScored() public {
+        uint256 c1 = _register(owner1, op1, 200e18); // default agreement: minScored 2
+        _commit(op1, c1, 1, _vals(1000, 5000));
+        _warp(_end(0) + 1);
+        _commit(op1, c1, 2, _vals(1000, 5000));
+        _warp(_end(1));
+        _reportAll(1, _vals(1000, 5000));
+        _warp(_revealOpens(1));
+        _reveal(op1, c1, 1, _vals(1000, 5000));
+        assertFalse(_view(c1).eligible, "one scored epoch");
+        _warp(_end(2));
+        (uint256 e, ) = hub.selectExecutor(aid, 2);
+        assertEq(e, 0, "nobody eligible");
+        _reportAll(2, _vals(1000, 5000));
+        _warp(_revealOpens(2));
+        _reveal(op1, c1, 2, _vals(1000, 5000));
+        assertTrue(_view(c1).eligible, "two scored epochs");
+        _warp(_end(3));
+        (e, ) = hub.selectExecutor(aid, 3);
+        assertEq(e, c1, "eligible after burn-in");
+    }
+
+    function test_ranking_excludesExitingAndUnderBonded() public {
+        IGengovHub.AgreementParams memory p = _unitParams();
+        p.minScored = 0;
+        _use(p);
+        uint256 c1 = _register(owner1, op1, MIN_BOND);
+        uint256 c2 = _register(owner2, op2, MIN_BOND - 1);
+        uint256 c3 = _register(owner3, op3, MIN_BOND);
+        vm.prank(owner3);
+        hub.requestExit(aid, c3);
+        (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, 0);
+        assertEq(ids.length, 1, "only c1");
+        assertEq(ids[0], c1, "c1");
+        assertEq(scores[0], WAD, "unscored candidates sit at the worst score");
+        vm.prank(owner2);
+        hub.topUp(aid, c2, 1);
+        (ids, ) = hub.ranking(aid, 0);
+        assertEq(ids.length, 2, "c2 reaches minBond");
+        assertEq(ids[1], c2, "tie at the worst score, by id");
+    }
+
+    // ───────────────────────────────────────── weighted ──────────────────────────────────────────
+
+    function test_weighted_drawWalksIdOrderByWeight() public {
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Weighted);
+        _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.3e18, 0.1e18), 0);
+        // w1 = e^(−5 · (0.3 − 0.1)) = e^−1, w2 = e^0 = 1; the walk goes c1 then c2.
+        uint256 w1 = LossMath.expNegWad(1e18);
+        uint256 w2 = WAD;
+        _warp(_end(2));
+        uint256[5] memory words = [w1 - 1, w1, w1 + w2 - 1, w1 + w2, 7 * (w1 + w2) + w1 - 1];
+        uint256[5] memory picks = [c1, c2, c2, c1, c1];
+        for (uint256 i = 0; i < words.length; ++i) {
+            rng.setWord(2, words[i]);
+            (uint256 e, uint256 f, ) = hub.executorOf(aid, 2);
+            assertEq(e, picks[i], "pick");
+            assertEq(f, picks[i] == c2 ? c1 : c2, "fallback is the best other");
+        }
+        rng.setWord(2, w1 - 1);
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 2, c1, c2);
+        hub.selectExecutor(aid, 2);
+        rng.setWord(2, w1);
+        (uint256 fixedPick, , ) = hub.executorOf(aid, 2);
+        assertEq(fixedPick, c1, "a fixed draw does not change with the word");
+    }
+
+    function test_fuzz_weighted_pickFollowsTheWeights(uint256 word, uint64 s1, uint64 s2) public {
+        s1 = uint64(bound(s1, 0, 0.99e18));
+        s2 = uint64(bound(s2, 0, 0.99e18));
+        (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Weighted);
+        _round(1, _two(c1, c2), _ops2(op1, op2), _f2(int128(uint128(s1)), int128(uint128(s2))), 0);
+        uint256 sMin = s1 < s2 ? s1 : s2;
+        uint256 w1 = LossMath.expNegWad((5e18 * (s1 - sMin)) / WAD);
+        uint256 w2 = LossMath.expNegWad((5e18 * (s2 - sMin)) / WAD);
+        rng.setWord(2, word);
+        _warp(_end(2));
+        (uint256 e, uint256 f) = hub.selectExecutor(aid, 2);
+        uint256 expected = word % (w1 + w2) < w1 ? c1 : c2;
+        uint256 best = s2 < s1 ? c2 : c1;
+        assertEq(e, expected, "draw");
+        assertEq(f, e == best ? (best == c1 ? c2 : c1) : best, "fallback");
+    }
+
+    function test_weighted_noEligibleMeansNoExecutor() public {
+        _selectionAgreement(IGengovHub.Selection.Weighted);
+        _warp(_end(0));
+        vm.expectEmit();
+        emit IGengovHub.ExecutorSelected(aid, 0, 0, 0);
+        (uint256 e, uint256 f) = hub.selectExecutor(aid, 0);
+        assertEq(e + f, 0, "none");
+    }
+}
