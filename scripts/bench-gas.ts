@@ -20,6 +20,12 @@ import hre from "hardhat";
 import { BaseError } from "viem";
 
 import { formatGasTable } from "./gas/gasTable.js";
+import {
+  EXECUTION_GAS_KEYS,
+  EXECUTION_GAS_NOTES,
+  EXECUTION_GAS_TARGETS,
+  measureExecutionGas,
+} from "./gas/measureExecutionGas.js";
 import { GAS_KEYS, measureGas } from "./gas/measureGas.js";
 
 const json = process.argv.includes("--json") || process.env.BENCH_GAS_JSON === "1";
@@ -27,8 +33,24 @@ const json = process.argv.includes("--json") || process.env.BENCH_GAS_JSON === "
 try {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const m = await measureGas(await hre.network.create());
-  const ordered = Object.fromEntries(GAS_KEYS.map((k) => [k, m.gas[k]]));
-  console.log(json ? JSON.stringify(ordered, null, 2) : formatGasTable(m));
+  const x = await measureExecutionGas(await hre.network.create());
+  const ordered = {
+    ...Object.fromEntries(GAS_KEYS.map((k) => [k, m.gas[k]])),
+    ...Object.fromEntries(EXECUTION_GAS_KEYS.map((k) => [k, x.gas[k]])),
+  };
+  if (json) {
+    console.log(JSON.stringify(ordered, null, 2));
+  } else {
+    console.log(formatGasTable(m));
+    console.log("\nexecution paths   gasUsed   above calldata+logs   aim      what");
+    for (const k of EXECUTION_GAS_KEYS) {
+      const aim = EXECUTION_GAS_TARGETS[k];
+      const status = aim === undefined ? "" : x.overhead[k] <= aim ? "ok" : "OVER";
+      console.log(
+        `${k.padEnd(17)} ${x.gas[k].toLocaleString("en").padStart(9)} ${x.overhead[k].toLocaleString("en").padStart(12)} ${(aim?.toLocaleString("en") ?? "-").padStart(12)} ${status.padEnd(4)}  ${EXECUTION_GAS_NOTES[k]}`,
+      );
+    }
+  }
 } catch (e) {
   // viem's errors carry the whole ABI; the short message and details say what failed.
   console.error(

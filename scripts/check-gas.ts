@@ -12,6 +12,7 @@ import hre from "hardhat";
 import { BaseError } from "viem";
 
 import { compareGas } from "./gas/gasTable.js";
+import { measureExecutionGas } from "./gas/measureExecutionGas.js";
 import { measureGas } from "./gas/measureGas.js";
 
 const TOLERANCE = 0.01;
@@ -21,7 +22,8 @@ try {
   const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as Record<string, number>;
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const { gas } = await measureGas(await hre.network.create());
-  const { failed, text } = compareGas(baseline, gas, TOLERANCE);
+  const execution = await measureExecutionGas(await hre.network.create());
+  const { failed, text } = compareGas(baseline, { ...gas, ...execution.gas }, TOLERANCE);
   console.log(text);
   if (failed.length > 0) {
     console.log(

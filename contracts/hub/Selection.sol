@@ -37,12 +37,13 @@ abstract contract Selection is HubStorage {
     ) external view returns (uint256[] memory ids, uint256[] memory scores) {
         Agreement storage a = _agreement(agreementId);
         uint256 n = a.candidateCount;
-        uint256 asOf = _epochEnd(a, epoch);
+        Bar memory bar = _bar(a, epoch);
+        mapping(uint256 => Score) storage scores_ = _scores[agreementId];
         ids = new uint256[](n);
         scores = new uint256[](n);
         uint256 count = 0;
         for (uint256 id = 1; id <= n; ++id) {
-            (bool eligible, uint256 score) = _effective(agreementId, a, id, asOf);
+            (bool eligible, uint256 score) = _effective(agreementId, a, scores_, id, bar);
             if (!eligible) continue;
             // Insertion keeps (score, id) ascending; ids arrive ascending so ties stay by id.
             uint256 j = count++;
@@ -87,16 +88,31 @@ abstract contract Selection is HubStorage {
         return (opens, opens + a.reportWindow + a.revealWindow);
     }
 
-    /// @dev Effective eligibility and score at `asOf` (missed reveals with deadlines ≤ asOf applied).
+    /// @dev Loop-invariant inputs of the effective-score computation, read once per selection.
+    struct Bar {
+        uint256 minBond;
+        uint256 minScored;
+        uint256 asOf;
+        uint64 epoch;
+    }
+
+    function _bar(Agreement storage a, uint64 epoch) internal view returns (Bar memory) {
+        return Bar(a.minBond, a.minScored, _epochEnd(a, epoch), epoch);
+    }
+
+    /// @dev Effective eligibility and score at the end of `bar.epoch` (missed reveals with deadlines
+    /// at or before it applied). Only targets before the epoch can have such deadlines, since
+    /// reportWindow + revealWindow ≤ epochLength, so most candidates skip the miss computation.
     function _effective(
         uint256 agreementId,
         Agreement storage a,
+        mapping(uint256 candidateId => Score) storage scores,
         uint256 candidateId,
-        uint256 asOf
+        Bar memory bar
     ) internal view returns (bool eligible, uint256 score) {
-        Score memory s = _scores[agreementId][candidateId];
-        _applyMissed(agreementId, a, s, asOf);
-        return (_isEligible(a, s), s.score);
+        Score memory s = scores[candidateId];
+        if (s.pendingMask != 0 && s.pendingBase < bar.epoch) _applyMissed(agreementId, a, s, bar.asOf);
+        return (s.status == _ACTIVE && s.bond >= bar.minBond && s.scoredCount >= bar.minScored, s.score);
     }
 
     /// @dev Running result of the selection loop (a struct keeps the stack shallow).
@@ -115,14 +131,15 @@ abstract contract Selection is HubStorage {
         uint64 epoch
     ) internal view returns (uint256 executor, uint256 fallbackCandidate) {
         uint256 n = a.candidateCount;
-        uint256 asOf = _epochEnd(a, epoch);
+        Bar memory bar = _bar(a, epoch);
+        mapping(uint256 => Score) storage scores_ = _scores[agreementId];
         bool weighted = a.selection == Selection.Weighted;
         uint256 incumbent = a.lastExecutor;
         Tally memory t = Tally(0, type(uint256).max, 0, type(uint256).max, type(uint256).max, 0);
         uint256[] memory ids = new uint256[](weighted ? n : 0);
         uint256[] memory scores = new uint256[](weighted ? n : 0);
         for (uint256 id = 1; id <= n; ++id) {
-            (bool eligible, uint256 score) = _effective(agreementId, a, id, asOf);
+            (bool eligible, uint256 score) = _effective(agreementId, a, scores_, id, bar);
             if (!eligible) continue;
             if (score < t.bestScore) {
                 (t.second, t.secondScore) = (t.best, t.bestScore);

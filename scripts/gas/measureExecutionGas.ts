@@ -1,0 +1,106 @@
+/**
+ * Gas of the execution paths (issue: on-chain execution): a 2 KB state + 4 KB manifest + 2 actions
+ * proposal, a challenge, an upholding ruling, finalization with 2 actions and a payment withdrawal.
+ * Measured in steady state: the agreement already finalized one transition, so the contract's
+ * per-agreement slots are warm-reused rather than created.
+ */
+import { keccak256, stringToHex, type Hex } from "viem";
+
+import { canonicalJson } from "../../oracle/models/canonicalJson.js";
+import {
+  challengeTx,
+  clock,
+  deployExecution,
+  finalizeTx,
+  fund,
+  PAYEES,
+  prepareTransition,
+  registerCandidates,
+  ruleTx,
+  sendProposal,
+  warpTo,
+  WAD,
+} from "../../test/fixtures/execution.js";
+import type { Connection } from "../../test/fixtures/hub.js";
+
+export const EXECUTION_GAS_KEYS = [
+  "propose.2kb",
+  "challenge",
+  "rule",
+  "finalize.2actions",
+  "withdrawPayment",
+] as const;
+export type ExecutionGasKey = (typeof EXECUTION_GAS_KEYS)[number];
+
+export const EXECUTION_GAS_NOTES: Record<ExecutionGasKey, string> = {
+  "propose.2kb": "2 KB state + 4 KB manifest + 2 actions, second transition of the agreement",
+  challenge: "challenge of the current proposal (bond pulled)",
+  rule: "arbiter upholds (challenge bond to the treasury)",
+  "finalize.2actions": "finalize an upheld transition paying 2 actions",
+  withdrawPayment: "a payee withdraws what it is owed",
+};
+
+/** Aims from the issue: execution above the calldata and log cost. */
+export const EXECUTION_GAS_TARGETS: Partial<Record<ExecutionGasKey, number>> = {
+  "propose.2kb": 60_000,
+  "finalize.2actions": 80_000,
+};
+
+const pad = (label: string, bytes: number) => label + "x".repeat(Math.max(0, bytes - label.length));
+
+export async function measureExecutionGas(conn: Connection) {
+  const x = await deployExecution(conn);
+  const [c1] = await registerCandidates(x, 2);
+  await fund(x, x.treasuryToken.address, 100n * WAD);
+  const t = clock(x);
+  const gas: Partial<Record<ExecutionGasKey, number>> = {};
+  const overhead: Partial<Record<ExecutionGasKey, number>> = {};
+  const measure = async (key: ExecutionGasKey, hash: Hex) => {
+    const receipt = await x.publicClient.waitForTransactionReceipt({ hash });
+    const { input } = await x.publicClient.getTransaction({ hash });
+    const bytes = Buffer.from(input.slice(2), "hex");
+    const zeros = bytes.filter((b) => b === 0).length;
+    let logCost = 0;
+    for (const l of receipt.logs) logCost += 375 + 375 * l.topics.length + 8 * ((l.data.length - 2) / 2);
+    gas[key] = Number(receipt.gasUsed);
+    // What the issue's aim counts: gas above 21,000, the calldata and the logs.
+    overhead[key] = Number(receipt.gasUsed) - 21_000 - 4 * zeros - 16 * (bytes.length - zeros) - logCost;
+  };
+
+  // Epoch 0's transition: small, unchallenged, finalized — the warm-up.
+  await warpTo(x, t.end(0n));
+  const first = await prepareTransition(x, c1, 0n);
+  await sendProposal(x, first);
+  await warpTo(x, t.end(0n) + BigInt(x.params.challengePeriod) + 1n);
+  await finalizeTx(x, first);
+
+  // Epoch 1: the measured transition.
+  await warpTo(x, t.end(1n));
+  const payees = PAYEES.slice(0, 2).map((i) => x.wallets[i].account.address);
+  const state = { epoch: 1, ledger: pad("ledger:", 2048 - 40) };
+  const p = await prepareTransition(x, c1, 1n, {
+    state,
+    actions: payees.map((to) => ({ token: x.treasuryToken.address, to, amount: 3n * WAD })),
+  });
+  const manifest = stringToHex(
+    canonicalJson({
+      ...JSON.parse(Buffer.from(p.manifest.slice(2), "hex").toString()),
+      padding: pad("", 4096 - (p.manifest.length - 2) / 2 - 14),
+    }),
+  );
+  const big = { ...p, manifest, manifestHash: keccak256(manifest) };
+  await measure("propose.2kb", await sendProposal(x, big));
+  await measure("challenge", await challengeTx(x, 1n));
+  await measure("rule", await ruleTx(x, 1n, true));
+  await measure("finalize.2actions", await finalizeTx(x, big));
+  await measure(
+    "withdrawPayment",
+    await x.execution.write.withdrawPayment([x.treasuryToken.address], {
+      account: x.wallets[PAYEES[0]].account,
+    }),
+  );
+  return {
+    gas: gas as Record<ExecutionGasKey, number>,
+    overhead: overhead as Record<ExecutionGasKey, number>,
+  };
+}
