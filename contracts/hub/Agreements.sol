@@ -185,7 +185,7 @@ abstract contract Agreements is HubStorage {
         if (p.alpha == 0 || p.alpha > _WAD) revert AgreementParameterInvalid(Parameter.alpha);
         if (p.margin > _WAD) revert AgreementParameterInvalid(Parameter.margin);
         if (p.selection == Selection.Weighted) {
-            if (p.eta == 0 || p.eta > 1000 * _WAD) revert AgreementParameterInvalid(Parameter.eta);
+            if (p.eta == 0) revert AgreementParameterInvalid(Parameter.eta);
             if (p.randomness.code.length == 0) revert AgreementParameterInvalid(Parameter.randomness);
         }
         if (p.capTokens.length != p.maxOutflowPerEpoch.length)

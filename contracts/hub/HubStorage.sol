@@ -108,6 +108,9 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         // Link to the previous epoch that had inputs, so the chain head at any epoch end is O(1) to find.
         uint32 prevInputEpoch;
         bool hasPrevInput;
+        // The quorum in force at the epoch's last report: a later reporter-set change never
+        // re-decides whether an epoch is void.
+        uint8 quorum;
     }
 
     uint256 internal _agreementCount;
@@ -165,10 +168,10 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     // ───────────────────────────────────── missed reveals ─────────────────────────────────────
 
     /// @dev Whether target t's outcome is void. Only called once t's report window has ended.
-    function _isVoid(uint256 agreementId, Agreement storage a, uint64 target) internal view returns (bool) {
+    function _isVoid(uint256 agreementId, uint64 target) internal view returns (bool) {
         Epoch storage ep = _epochs[agreementId][target];
         if (ep.outcomeStatus != OutcomeStatus.Pending) return ep.outcomeStatus == OutcomeStatus.Void;
-        return ep.reportCount < a.quorum;
+        return ep.reportCount == 0 || ep.reportCount < ep.quorum;
     }
 
     /// @dev Applies, in memory, every pending forecast whose reveal deadline is at or before `asOf`:
@@ -187,7 +190,7 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
             uint64 target = uint64(s.pendingBase + i);
             if (_revealDeadline(a, target) > asOf) break; // later targets have later deadlines
             mask &= ~(1 << i);
-            if (!_isVoid(agreementId, a, target)) ++misses;
+            if (!_isVoid(agreementId, target)) ++misses;
         }
         _rebase(s, mask);
         if (misses == 0) return (0, 0);

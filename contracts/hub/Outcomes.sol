@@ -26,6 +26,7 @@ abstract contract Outcomes is HubStorage {
             index = ++ep.reportCount;
             _reportIndex[agreementId][epoch][msg.sender] = index;
         }
+        ep.quorum = a.quorum;
         int128[8] storage slot = _reports[agreementId][epoch][index - 1];
         for (uint256 i = 0; i < k; ++i) slot[i] = values[i];
         emit OutcomeReported(agreementId, epoch, msg.sender, values);
@@ -64,7 +65,7 @@ abstract contract Outcomes is HubStorage {
         uint256 readyAt = _epochEnd(a, epoch) + a.reportWindow;
         if (block.timestamp < readyAt) revert OutcomeNotReady(epoch, uint64(readyAt));
         uint256 n = ep.reportCount;
-        if (n < a.quorum) {
+        if (n == 0 || n < ep.quorum) {
             ep.outcomeStatus = OutcomeStatus.Void;
             emit OutcomeVoided(agreementId, epoch, uint8(n));
             return OutcomeStatus.Void;

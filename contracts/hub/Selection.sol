@@ -181,7 +181,7 @@ abstract contract Selection is HubStorage {
         uint256 eta = a.eta;
         uint256 total = 0;
         for (uint256 i = 0; i < count; ++i) {
-            // Reuse the scores array for weights; (S − S_min) ≤ 1e18 and eta ≤ 1000e18, no overflow.
+            // Reuse the scores array for weights; (S − S_min) ≤ 1e18 and eta < 2^64, no overflow.
             scores[i] = LossMath.expNegWad((eta * (scores[i] - minScore)) / _WAD);
             total += scores[i];
         }

@@ -74,15 +74,16 @@ export function revealDeadline(clock: AgreementClock, target: bigint): bigint {
 
 /**
  * `HubStorage._isVoid` from what `IGengovHub.outcome` returns: a fixed status decides; a pending one
- * is void when fewer than `quorum` reporters reported (only meaningful once the report window ended).
+ * is void when nobody or fewer than `quorum` reporters reported (only meaningful once the report
+ * window ended). `quorum` is the one in force at the epoch's last report (HubStorage.Epoch.quorum).
  * @param status The stored outcome status.
  * @param reports Number of reports received.
- * @param quorum The agreement's quorum.
+ * @param quorum The quorum in force at the epoch's last report.
  * @returns Whether the target's forecasts are dropped rather than counted as misses.
  */
 export function isVoidOutcome(status: OutcomeStatus, reports: number, quorum: number): boolean {
   if (status !== OutcomeStatus.Pending) return status === OutcomeStatus.Void;
-  return reports < quorum;
+  return reports === 0 || reports < quorum;
 }
 
 /**

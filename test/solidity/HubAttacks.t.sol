@@ -316,7 +316,6 @@ contract HubAttacksTest is HubBase {
     function test_attack_quorumLoweredLaterDoesNotPenaliseAVoidEpoch() public {
         // KNOWN BUG (fails today): the hub re-decides a closed epoch's voidness from the current
         // quorum. Remove this skip together with the fix (snapshot the quorum per epoch).
-        vm.skip(true);
         _commit(op1, c1, 1, f);
         _warp(_end(1));
         _report(r1, 1, _vals(1000, 5000));
@@ -340,7 +339,6 @@ contract HubAttacksTest is HubBase {
     /// reveal owes the penalty, and raising the quorum afterwards must not erase it.
     function test_attack_quorumRaisedLaterDoesNotEraseAMissedReveal() public {
         // KNOWN BUG (fails today), same cause as the test above. Remove this skip with the fix.
-        vm.skip(true);
         _commit(op1, c1, 1, f);
         _warp(_end(1));
         _report(r1, 1, _vals(1000, 5000));
