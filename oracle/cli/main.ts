@@ -86,9 +86,8 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
       const privateKey = generatePrivateKey();
       writeFileSync(o.out, await encryptKey(privateKey, password), { mode: 0o600 });
       const address = privateKeyToAccount(privateKey).address;
-      process.stdout.write(
-        opts.json ? JSON.stringify({ address, keystore: o.out }) + "\n" : `${address} -> ${o.out}\n`,
-      );
+      const out = overrides.out ?? ((line: string) => process.stdout.write(line + "\n"));
+      out(opts.json ? JSON.stringify({ address, keystore: o.out }) : `${address} -> ${o.out}`);
     });
   program
     .command("demo")
@@ -114,11 +113,17 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], overrides: RuntimeOverrides = {}): Promise<number> {
   const program = buildProgram(overrides);
+  // Commands signal a failure without throwing (verify) through process.exitCode; start from a clean
+  // value and put the caller's back, so one run's failure does not leak into the next in-process run.
+  const callerExitCode = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (error) {
     return report(error);
+  } finally {
+    process.exitCode = callerExitCode;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type TransactionReceipt,
 } from "viem";
 
-import { gengovHubAbi } from "../chain/abis.js";
+import { erc20Abi as tokenAbi, gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
 import { chainFor, connect, hubFromIgnition, transportFor } from "../chain/connect.js";
 import { loadKey } from "../chain/keys.js";
 import { asRevert } from "../chain/txSender.js";
@@ -54,6 +54,13 @@ export type RuntimeOverrides = {
   account?: LocalAccount;
   out?: (s: string) => void;
 };
+
+/**
+ * Every custom error a CLI transaction can bubble up, so a revert is decoded whichever contract raised
+ * it: the hub's, the execution contract's, and OpenZeppelin's ERC-20 errors (a bond, deposit or
+ * challenge transfer that the token refuses inside the hub or the execution contract).
+ */
+const knownErrors = [...gengovHubAbi, ...gengovExecutionAbi, ...tokenAbi].filter((x) => x.type === "error");
 
 export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const probe = await connectAny(opts.rpc, overrides.provider);
@@ -109,7 +116,7 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
         const { request } = await client.simulateContract({
           account: acct,
           address: p.address,
-          abi: p.abi,
+          abi: [...p.abi, ...knownErrors],
           functionName: p.functionName,
           args: p.args as unknown[],
         });

@@ -1,0 +1,256 @@
+/**
+ * `gengov status`, `transition show|challenge|rule|finalize`, `payment withdraw` and `verify` (with
+ * and without --rerun) on a transition proposed by an in-process node running a simulated model:
+ * the agreement, candidate, treasury and inputs are set up through the CLI, the node proposes epoch 0,
+ * and every --json output is checked against the execution contract.
+ */
+import { expect } from "chai";
+
+import { network } from "hardhat";
+import { hexToString, zeroHash, type Hex } from "viem";
+
+import { createModel } from "../../oracle/models/index.js";
+import type { GengovNode } from "../../oracle/node/GengovNode.js";
+import { deployCli, type CliFixture } from "../fixtures/cli.js";
+import { CHALLENGER, Status } from "../fixtures/execution.js";
+import { WAD } from "../fixtures/hub.js";
+import { makeNode, testSpec } from "../fixtures/node.js";
+
+const PAYEE = 13;
+
+describe("cli: transitions, status, payments, verify", function () {
+  this.timeout(120_000);
+  let x: CliFixture;
+  let id: string;
+  let token: Hex;
+  let node: GengovNode;
+  let proposed: {
+    newState: Hex;
+    newStateHash: Hex;
+    manifestHash: Hex;
+    actions: readonly { token: Hex; to: Hex; amount: bigint }[];
+  };
+  const spec = testSpec("steady-hand");
+  const REWARD = (50n * WAD) / 100n; // 1% of the per-epoch cap, paid to the epoch's first input
+
+  before(async () => {
+    x = await deployCli(await network.create());
+    token = x.token.address;
+    const agreementId = await x.createAgreement({ minScored: 0 });
+    id = agreementId.toString();
+    const specPath = x.file("steady-hand.json", JSON.stringify(spec));
+    const steps: [string[], number][] = [
+      [["candidate", "register", id, "--spec", specPath, "--bond", "100"], 4],
+      [["deposit", id, token, "1000"], 0],
+      [["input", "submit", id, "--data", "boat 7 asks to fish 20% less next epoch"], PAYEE],
+      [["input", "submit", id, "--file", x.file("report.txt", "cooperative catch report: 412 kg")], 14],
+    ];
+    for (const [args, by] of steps) {
+      const r = await x.run(args, { account: x.as(by) });
+      if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.err}`);
+    }
+    node = await makeNode({ ...x, agreementId }, x.provider, {
+      walletIndex: 4,
+      candidates: [{ candidateId: 1n, spec, specPath }],
+      createModel: (s) => createModel(s),
+    });
+    const [p] = await x.hub.read.agreement([agreementId]);
+    await x.networkHelpers.time.increaseTo(p.genesis + 3600n + 1n);
+    await node.tick(); // candidate 1 is epoch 0's executor and proposes
+    const [event] = await x.publicClient.getContractEvents({
+      address: x.execution.address,
+      abi: x.execution.abi,
+      eventName: "TransitionProposed",
+      args: { agreementId },
+      fromBlock: 0n,
+    });
+    if (!event) throw new Error("the node did not propose");
+    proposed = event.args as typeof proposed;
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  it("transition show: the live proposal and the proposal history as the execution contract holds them", async () => {
+    const r = await x.run(["transition", "show", id]);
+    expect(r.code, r.err).to.equal(0);
+    const out = r.json();
+    const live = await x.execution.read.proposal([BigInt(id)]);
+    expect(out.current).to.include({
+      epoch: "0",
+      candidateId: "1",
+      status: "Proposed",
+      proposedAt: live.proposedAt.toString(),
+      challenger: live.challenger,
+    });
+    expect(out.stateHash).to.equal(zeroHash);
+    expect(out.proposals).to.have.length(1);
+    expect(out.proposals[0]).to.include({
+      epoch: "0",
+      candidateId: "1",
+      newStateHash: proposed.newStateHash,
+      manifestHash: proposed.manifestHash,
+      newState: hexToString(proposed.newState),
+    });
+    expect(JSON.parse(out.proposals[0].newState)).to.include({ lastEpoch: "0", inputsSeen: 2 });
+    expect(out.proposals[0].actions).to.deep.equal([
+      { token, to: x.as(PAYEE).address, amount: REWARD.toString() },
+    ]);
+    const none = await x.run(["transition", "show", id, "--epoch", "5"]);
+    expect(none.json().proposals).to.deep.equal([]);
+  });
+
+  it("status: epoch, open phases, executor, last transition and candidates", async () => {
+    const r = await x.run(["status", id]);
+    expect(r.code, r.err).to.equal(0);
+    const out = r.json();
+    const now = (await x.publicClient.getBlock()).timestamp;
+    const [p] = await x.hub.read.agreement([BigInt(id)]);
+    const end0 = p.genesis + 3600n;
+    expect(out).to.include({ agreementId: id, epoch: "1", now: now.toString() });
+    expect(out.secondsLeftInEpoch).to.equal((end0 + 3600n - now).toString());
+    expect(out.phases).to.deep.include({
+      phase: "report window of epoch 0",
+      secondsLeft: (end0 + 600n - now).toString(),
+    });
+    expect(out.phases).to.deep.include({
+      phase: "execution window of epoch 0",
+      secondsLeft: (end0 + 600n - now).toString(),
+    });
+    expect(out.executor).to.deep.equal({ epoch: "0", executor: "1", fallback: "0", fixed: true });
+    expect(out.lastTransition).to.include({ epoch: "0", candidateId: "1", status: "Proposed" });
+    expect(out.pendingChallenge).to.equal(null);
+    const c = await x.hub.read.candidate([BigInt(id), 1n]);
+    expect(out.candidates).to.have.length(1);
+    expect(out.candidates[0]).to.include({
+      candidateId: "1",
+      bond: c.bond.toString(),
+      score: c.score.toString(),
+      eligible: true,
+    });
+  });
+
+  it("verify: every check of the node's transition passes (exit 0)", async () => {
+    const r = await x.run(["verify", id]);
+    expect(r.code, r.err).to.equal(0);
+    const [t, ...rest] = r.json();
+    expect(rest).to.deep.equal([]);
+    expect(t).to.include({
+      epoch: "0",
+      candidateId: "1",
+      manifestHash: proposed.manifestHash,
+      finalized: false,
+      pass: true,
+    });
+    expect(t.checks.filter((c: { ok: boolean }) => !c.ok)).to.deep.equal([]);
+    expect(t.checks.map((c: { name: string }) => c.name)).to.deep.equal([
+      "manifest.hash",
+      "manifest.canonical",
+      "state.previous",
+      "inputs.chain",
+      "spec.hash",
+      "state.hash",
+      "state.canonical",
+      "manifest.binding",
+      "text.hash",
+      "spec.embedded",
+      "inputs.count",
+      "output.hash",
+      "outcomes.match",
+      "prompt.hash",
+    ]);
+    expect(t).to.not.have.property("rerun");
+  });
+
+  it("verify --rerun: the simulated spec answers the same again", async () => {
+    const r = await x.run(["verify", id, "--rerun"]);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.json()[0].rerun).to.deep.equal({ same: true, diff: [] });
+    const human = await x.run(["verify", id, "--rerun"], { json: false });
+    expect(human.out.join("\n")).to.include("epoch 0 candidate 1: PASS").and.include("rerun: same output");
+  });
+
+  it("transition challenge: posts the challenge bond; status shows the pending challenge", async () => {
+    const balance = await x.token.read.balanceOf([x.as(CHALLENGER).address]);
+    const r = await x.run(["transition", "challenge", id, "0"], { account: x.as(CHALLENGER) });
+    expect(r.code, r.err).to.equal(0);
+    expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance - 20n * WAD);
+    const live = await x.execution.read.proposal([BigInt(id)]);
+    expect(live).to.include({
+      status: Status.Challenged,
+      challenger: x.as(CHALLENGER).address,
+      challengeBond: 20n * WAD,
+    });
+    const status = (await x.run(["status", id])).json();
+    expect(status.pendingChallenge).to.deep.equal({
+      challenger: x.as(CHALLENGER).address,
+      bond: (20n * WAD).toString(),
+    });
+    expect(status.lastTransition.status).to.equal("Challenged");
+
+    const again = await x.run(["transition", "challenge", id, "0"], { account: x.as(15) });
+    expect(again.code).to.equal(1);
+    expect(again.err).to.include("reverted: challenge: TransitionStatusInvalid(0, Challenged)");
+  });
+
+  it("transition rule: a bad ruling is exit 2, a non-arbiter is refused, the arbiter upholds", async () => {
+    const bad = await x.run(["transition", "rule", id, "0", "maybe"], { account: x.as(0) });
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.include('ruling: expected "uphold" or "reject", got "maybe"');
+
+    const stranger = await x.run(["transition", "rule", id, "0", "reject"], { account: x.as(CHALLENGER) });
+    expect(stranger.code).to.equal(1);
+    expect(stranger.err).to.include(`reverted: rule: CallerNotArbiter(${x.as(CHALLENGER).address})`);
+
+    const treasury = await x.hub.read.treasuryBalance([BigInt(id), token]);
+    const r = await x.run(["transition", "rule", id, "0", "uphold"], { account: x.as(0) });
+    expect(r.code, r.err).to.equal(0);
+    expect((await x.execution.read.proposal([BigInt(id)])).status).to.equal(Status.Upheld);
+    // A failed challenge forfeits its bond to the treasury.
+    expect(await x.hub.read.treasuryBalance([BigInt(id), token])).to.equal(treasury + 20n * WAD);
+  });
+
+  it("transition finalize: applies the upheld transition; the state, the payment and the executor count follow", async () => {
+    const wrongEpoch = await x.run(["transition", "finalize", id, "1"], { account: x.as(16) });
+    expect(wrongEpoch.code).to.equal(2);
+    expect(wrongEpoch.err).to.include(`no current proposal for epoch 1 of agreement ${id}`);
+
+    const r = await x.run(["transition", "finalize", id, "0"], { account: x.as(16) });
+    expect(r.code, r.err).to.equal(0);
+    expect((await x.execution.read.proposal([BigInt(id)])).status).to.equal(Status.Finalized);
+    expect(await x.execution.read.stateHash([BigInt(id)])).to.equal(proposed.newStateHash);
+    expect(await x.execution.read.owed([x.as(PAYEE).address, token])).to.equal(REWARD);
+    expect((await x.hub.read.candidate([BigInt(id), 1n])).executions).to.equal(1);
+    const show = (await x.run(["transition", "show", id])).json();
+    expect(show.current.status).to.equal("Finalized");
+    expect(show.stateHash).to.equal(proposed.newStateHash);
+
+    const twice = await x.run(["transition", "finalize", id, "0"], { account: x.as(16) });
+    expect(twice.code).to.equal(1);
+    expect(twice.err).to.include("reverted: finalize: TransitionStatusInvalid(0, Finalized)");
+  });
+
+  it("payment withdraw: the payee pulls what the transition paid it; nothing is owed twice", async () => {
+    const balance = await x.token.read.balanceOf([x.as(PAYEE).address]);
+    const r = await x.run(["payment", "withdraw", token], { account: x.as(PAYEE) });
+    expect(r.code, r.err).to.equal(0);
+    expect(r.json().tx).to.match(/^0x[0-9a-f]{64}$/);
+    expect(await x.token.read.balanceOf([x.as(PAYEE).address])).to.equal(balance + REWARD);
+    expect(await x.execution.read.owed([x.as(PAYEE).address, token])).to.equal(0n);
+
+    const twice = await x.run(["payment", "withdraw", token], { account: x.as(PAYEE) });
+    expect(twice.code).to.equal(1);
+    expect(twice.err).to.include(`reverted: withdrawPayment: NothingOwed(${x.as(PAYEE).address}, ${token})`);
+  });
+
+  it("verify after finalization: still passes and reports the transition as finalized", async () => {
+    const r = await x.run(["verify", id, "--epoch", "0"]);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.json()).to.have.length(1);
+    expect(r.json()[0]).to.include({ pass: true, finalized: true });
+    const other = await x.run(["verify", id, "--epoch", "1"]);
+    expect(other.code, other.err).to.equal(0);
+    expect(other.json()).to.deep.equal([]);
+  });
+});
