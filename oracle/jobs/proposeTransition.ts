@@ -5,7 +5,7 @@
  * against the allow-list and caps, builds the manifest, stores everything, then sends. After a crash
  * the stored proposal is sent as is; the model is not asked again.
  */
-import { hexToString, keccak256, stringToHex, type Hex } from "viem";
+import { getAddress, hexToString, keccak256, stringToHex, type Hex } from "viem";
 
 import { erc20Abi, gengovExecutionAbi } from "../chain/abis.js";
 import { BaseError } from "../errors/BaseError.js";
@@ -30,15 +30,7 @@ export type ProposeTransitionParameters = {
 export type ProposeTransitionReturnType = { status: "proposed" | "already" | "abstained"; txHash?: Hex };
 
 /** Status enum of IGengovExecution. */
-export const ProposalStatus = [
-  "None",
-  "Proposed",
-  "Challenged",
-  "Upheld",
-  "Rejected",
-  "Expired",
-  "Finalized",
-] as const;
+export { TRANSITION_STATUS as ProposalStatus } from "../chain/revert.js";
 
 /** The last finalized state document and its epoch, from the execution contract's events. */
 export function finalizedState(
@@ -202,7 +194,14 @@ async function build(p: ProposeTransitionParameters) {
     log.warn({ at: "proposeTransition", msg: "abstaining: no acceptable model answer" });
     return undefined;
   }
-  const actions: ProposedAction[] = result.actions;
+  // Checksummed, as the chain gives them back: the calldata encoder rejects a mixed-case address with
+  // a bad checksum (which the policy check, like most tools, accepts), and `gengov verify` recomputes
+  // outputHash from the actions decoded from the proposal event.
+  const actions: ProposedAction[] = result.actions.map((a) => ({
+    token: getAddress(a.token),
+    to: getAddress(a.to),
+    amount: a.amount,
+  }));
   const spec = candidate.spec;
   const manifest = buildManifest({
     version: MANIFEST_VERSION,
