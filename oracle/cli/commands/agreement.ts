@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 
 import type { Command } from "commander";
 import {
-  decodeEventLog,
+  parseEventLogs,
   getAbiItem,
   decodeAbiParameters,
   keccak256,
@@ -50,15 +50,7 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
         functionName: "createAgreement",
         args: [params, text],
       });
-      const log = receipt.logs
-        .map((l) => {
-          try {
-            return decodeEventLog({ abi: gengovHubAbi, data: l.data, topics: l.topics });
-          } catch {
-            return undefined;
-          }
-        })
-        .find((l) => l?.eventName === "AgreementCreated");
+      const log = parseEventLogs({ abi: gengovHubAbi, logs: receipt.logs, eventName: "AgreementCreated" })[0];
       const id = (log?.args as { agreementId: bigint }).agreementId;
       r.print(`created agreement ${id} (text ${keccak256(stringToHex(text))})`, {
         agreementId: id,
@@ -142,15 +134,8 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
         functionName: "submitInput",
         args: [id, stringToHex(data)],
       });
-      const ev = receipt.logs
-        .map((l) => {
-          try {
-            return decodeEventLog({ abi: gengovHubAbi, data: l.data, topics: l.topics });
-          } catch {
-            return undefined;
-          }
-        })
-        .find((l) => l?.eventName === "InputSubmitted")?.args as {
+      const ev = parseEventLogs({ abi: gengovHubAbi, logs: receipt.logs, eventName: "InputSubmitted" })[0]
+        ?.args as {
         epoch: bigint;
         index: number;
         inputsHash: Hex;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 
 import type { Command } from "commander";
-import { decodeEventLog, erc20Abi, isAddress, type Hex } from "viem";
+import { parseEventLogs, erc20Abi, isAddress, type Hex } from "viem";
 
 import { gengovHubAbi } from "../../chain/abis.js";
 import { parseModelSpec, specHash } from "../../models/spec.js";
@@ -74,15 +74,11 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
         functionName: "registerCandidate",
         args: [id, specHash(spec), bond, (o.operator ?? me) as Hex],
       });
-      const ev = receipt.logs
-        .map((l) => {
-          try {
-            return decodeEventLog({ abi: gengovHubAbi, data: l.data, topics: l.topics });
-          } catch {
-            return undefined;
-          }
-        })
-        .find((l) => l?.eventName === "CandidateRegistered")?.args as { candidateId: bigint; bond: bigint };
+      const ev = parseEventLogs({
+        abi: gengovHubAbi,
+        logs: receipt.logs,
+        eventName: "CandidateRegistered",
+      })[0]?.args as { candidateId: bigint; bond: bigint };
       r.print(`registered candidate ${ev.candidateId} with bond ${ev.bond}`, {
         agreementId: id,
         candidateId: ev.candidateId,
