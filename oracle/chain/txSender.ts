@@ -20,6 +20,7 @@ import {
 
 import { BaseError } from "../errors/BaseError.js";
 import { describeRevert } from "./revert.js";
+import { crashPoint } from "../node/crashPoints.js";
 import type { Logger } from "../node/logger.js";
 import type { Store, TxAttemptRow } from "../store/Store.js";
 
@@ -152,6 +153,10 @@ export class TxSender {
     this.onAttempt?.("recorded", jobKey);
     await this.broadcast(raw);
     this.onAttempt?.("broadcast", jobKey);
+    // Test hooks: a crash after the transaction left but before its receipt was read, at the n-th
+    // broadcast ("afterBroadcast:n") or at a job kind's ("afterBroadcast.reveal", "…propose").
+    crashPoint("afterBroadcast");
+    crashPoint(`afterBroadcast.${jobKey.split(":")[0]}`);
     return {
       id,
       jobKey,

@@ -22,7 +22,13 @@ import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
 import { Store } from "../store/Store.js";
 import { epochAt, executorWindow, fallbackWindow, revealCloses, revealOpens } from "./clock.js";
-import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
+import {
+  hubRead,
+  loadAgreement,
+  type AgreementRuntime,
+  type CandidateRuntime,
+  type NodeContext,
+} from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { startServer } from "./server.js";
@@ -165,17 +171,35 @@ export class GengovNode {
     for (const forecast of ctx.store.openForecasts(candidate.agreementId, candidate.candidateId)) {
       const t = forecast.targetEpoch;
       if (now >= revealCloses(c, t)) {
-        ctx.store.setForecastStatus(candidate.agreementId, candidate.candidateId, t, "missed");
-        ctx.log.error({
-          at: "revealForecast",
-          agreementId: candidate.agreementId,
-          candidateId: candidate.candidateId,
-          targetEpoch: t,
-          msg: "reveal window passed",
+        // A reveal mined just before a crash left the row open: the chain says whether it was missed.
+        await this.run("revealForecast", async () => {
+          const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [
+            candidate.agreementId,
+            candidate.candidateId,
+            t,
+          ])) as [Hex, boolean];
+          const revealed = !pending && onChain === forecast.commitment;
+          ctx.store.setForecastStatus(
+            candidate.agreementId,
+            candidate.candidateId,
+            t,
+            revealed ? "revealed" : "missed",
+          );
+          if (revealed) return { status: "already" };
+          ctx.log.error({
+            at: "revealForecast",
+            agreementId: candidate.agreementId,
+            candidateId: candidate.candidateId,
+            targetEpoch: t,
+            msg: "reveal window passed",
+          });
         });
         continue;
       }
-      if (forecast.status === "committed" && now >= revealOpens(c, t)) {
+      // "persisted" too: a commit mined just before a crash is only marked committed by the commit
+      // job of its own epoch; once that epoch is over, the reveal job (which reads the slot on chain
+      // first) is what finds it.
+      if (now >= revealOpens(c, t)) {
         await this.run("revealForecast", () => revealForecast({ ctx, candidate, forecast }));
       }
     }
