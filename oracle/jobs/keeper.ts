@@ -7,9 +7,43 @@
 import type { Hex } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { BaseError } from "../errors/BaseError.js";
 import { epochAt, epochEnd, selectionCloses } from "../node/clock.js";
 import type { AgreementRuntime, NodeContext } from "../node/context.js";
 import { executionRead, hubRead } from "../node/context.js";
+
+const PROPOSED = 1;
+const CHALLENGED = 2;
+const UPHELD = 3;
+const EXPIRED = 5;
+const FINALIZED = 6;
+
+/**
+ * Sends an upkeep transaction that other keepers race for. When it fails (its simulation reverts, or
+ * it reverts on chain because a rival's transaction was mined first) and the chain shows the
+ * transition already in the state it was after, the failure is an expected race: a warning.
+ */
+async function raced(
+  ctx: NodeContext,
+  id: bigint,
+  epoch: bigint,
+  after: number,
+  send: () => Promise<unknown>,
+) {
+  try {
+    await send();
+  } catch (error) {
+    const live = (await executionRead(ctx, "proposal", [id]).catch(() => undefined)) as
+      { epoch: bigint; status: number } | undefined;
+    if (live?.epoch === epoch && live.status === after) {
+      throw new BaseError(`epoch ${epoch}: another keeper got there first`, {
+        expected: true,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
 
 export type KeepAgreementParameters = { ctx: NodeContext; agreement: AgreementRuntime; now: bigint };
 export type KeepAgreementReturnType = { selected?: bigint; finalized?: bigint; expired?: bigint };
@@ -38,9 +72,6 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
     proposedAt: bigint;
     status: number;
   };
-  const PROPOSED = 1;
-  const CHALLENGED = 2;
-  const UPHELD = 3;
   if ((live.status === PROPOSED && now >= live.proposedAt + c.challengePeriod) || live.status === UPHELD) {
     const proposed = ctx.store
       .logs("TransitionProposed", (a) => a.agreementId === id && a.epoch === live.epoch)
@@ -51,23 +82,27 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
         manifestHash: Hex;
         actions: readonly { token: Hex; to: Hex; amount: bigint }[];
       };
-      await ctx.sender.send({
-        jobKey: `finalize:${id}:${live.epoch}:${live.proposedAt}`,
-        address: ctx.execution,
-        abi: gengovExecutionAbi,
-        functionName: "finalize",
-        args: [id, live.epoch, a.newStateHash, a.manifestHash, a.actions],
-      });
+      await raced(ctx, id, live.epoch, FINALIZED, () =>
+        ctx.sender.send({
+          jobKey: `finalize:${id}:${live.epoch}:${live.proposedAt}`,
+          address: ctx.execution,
+          abi: gengovExecutionAbi,
+          functionName: "finalize",
+          args: [id, live.epoch, a.newStateHash, a.manifestHash, a.actions],
+        }),
+      );
       done.finalized = live.epoch;
     }
   } else if (live.status === CHALLENGED && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
-    await ctx.sender.send({
-      jobKey: `expire:${id}:${live.epoch}:${live.proposedAt}`,
-      address: ctx.execution,
-      abi: gengovExecutionAbi,
-      functionName: "expireChallenge",
-      args: [id, live.epoch],
-    });
+    await raced(ctx, id, live.epoch, EXPIRED, () =>
+      ctx.sender.send({
+        jobKey: `expire:${id}:${live.epoch}:${live.proposedAt}`,
+        address: ctx.execution,
+        abi: gengovExecutionAbi,
+        functionName: "expireChallenge",
+        args: [id, live.epoch],
+      }),
+    );
     done.expired = live.epoch;
   }
   return done;
