@@ -93,12 +93,20 @@ export class TxSender {
     if (waiting.length > 0) return this.waitFor(waiting);
     await this.simulate(p);
     const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args });
-    const [gasEstimate, fees, chainNonce] = await Promise.all([
+    const [gasEstimate, fees, chainNonce, minedNonce] = await Promise.all([
       this.client.estimateGas({ account: this.account, to: p.address, data }),
       this.client.estimateFeesPerGas(),
       this.client.getTransactionCount({ address: this.account.address, blockTag: "pending" }),
+      this.client.getTransactionCount({ address: this.account.address, blockTag: "latest" }),
     ]);
-    const nonce = Math.max(chainNonce, this.store.nextNonce(this.account.address) ?? 0);
+    // Nonces of our attempts that are still waiting and not yet mined stay reserved (their broadcast
+    // may have failed, so the pool does not know them): broadcast them again first, then go above
+    // them. A nonce only our store remembers (its transaction was dropped by a reorg) is reused, or
+    // every later transaction would wait behind the gap forever.
+    const me = this.account.address.toLowerCase();
+    const unmined = this.store.pendingAttempts().filter((a) => a.account === me && a.nonce >= minedNonce);
+    for (const a of unmined) await this.broadcast(a.raw).catch(() => undefined);
+    const nonce = Math.max(chainNonce, ...unmined.map((a) => a.nonce + 1));
     const gas = (gasEstimate * 13n) / 10n + 10_000n;
     const attempt = await this.signAndRecord(p.jobKey, {
       to: p.address,
