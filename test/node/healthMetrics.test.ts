@@ -1,0 +1,119 @@
+/**
+ * The node's HTTP endpoints, served on port 0 by a running node: /healthz is 503 until the loop has
+ * ticked, 200 while it ticks, 503 again when a tick hangs longer than the stall limit; /metrics is the
+ * Prometheus text format with job counters, the last block seen and model usage; anything else 404.
+ */
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { network } from "hardhat";
+import type { EIP1193Provider } from "viem";
+
+import { parseNodeConfig } from "../../oracle/config/schema.js";
+import { createModel } from "../../oracle/models/index.js";
+import type { ForecastRequest, Model } from "../../oracle/models/types.js";
+import { GengovNode } from "../../oracle/node/GengovNode.js";
+import { createLogger } from "../../oracle/node/logger.js";
+import { advanceTo, chainEvents } from "../fixtures/epochDriver.js";
+import { clock, deployHub } from "../fixtures/hub.js";
+import { localAccount, registerWithSpec, testSpec } from "../fixtures/node.js";
+import { sleep } from "../fixtures/standalone.js";
+
+/** A gate a model call waits at until the test opens it. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { opened, open };
+}
+
+describe("node: /healthz and /metrics", function () {
+  this.timeout(60_000);
+  let node: GengovNode | undefined;
+  let running: Promise<void> | undefined;
+  const gates: ReturnType<typeof gate>[] = [];
+
+  after(async () => {
+    for (const g of gates) g.open();
+    await node?.stop();
+    await running;
+  });
+
+  it("reports health and Prometheus metrics while the loop runs, and a stalled loop as unhealthy", async () => {
+    const conn = await network.create();
+    const f = await deployHub(conn, { minScored: 0 });
+    const spec = testSpec("observed");
+    const candidateId = await registerWithSpec(f, 4, spec);
+    const dir = mkdtempSync(join(tmpdir(), "gengov-http-"));
+    const specPath = join(dir, "spec.json");
+    writeFileSync(specPath, JSON.stringify(spec));
+    const config = parseNodeConfig({
+      rpcUrls: ["http://127.0.0.1:1"],
+      chainId: await f.publicClient.getChainId(),
+      hub: f.hub.address,
+      store: ":memory:",
+      confirmations: 0,
+      pollIntervalMs: 20,
+      http: { host: "127.0.0.1", port: 0 },
+      key: { privateKeyEnv: "UNUSED", allowRawKey: true },
+      candidates: [{ agreementId: Number(f.agreementId), candidateId: Number(candidateId), spec: specPath }],
+    });
+    // Each forecast waits at its own gate: the test decides when a tick may finish.
+    const gated = (inner: Model): Model => ({
+      spec: inner.spec,
+      forecast: async (r: ForecastRequest) => {
+        const g = gate();
+        gates.push(g);
+        await g.opened;
+        return inner.forecast(r);
+      },
+      execute: (r) => inner.execute(r),
+    });
+    node = await GengovNode.create(config, {
+      provider: conn.provider as unknown as EIP1193Provider,
+      account: localAccount(4),
+      createModel: (s) => gated(createModel(s)),
+      logger: createLogger("error", () => undefined),
+    });
+    running = node.start();
+    while (node.httpPort === undefined || gates.length === 0) await sleep(10);
+    const base = `http://127.0.0.1:${node.httpPort}`;
+    expect(node.httpPort).to.be.greaterThan(0);
+
+    // The first tick is stuck in the model: not healthy yet.
+    let res = await fetch(`${base}/healthz`);
+    expect(res.status).to.equal(503);
+    expect(await res.json()).to.include({ ok: false });
+
+    gates[0].open();
+    const deadline = Date.now() + 10_000;
+    while ((res = await fetch(`${base}/healthz`)).status !== 200 && Date.now() < deadline) await sleep(20);
+    expect(res.status).to.equal(200);
+    const health = (await res.json()) as { ok: boolean; lastBlock: string; lastTickAgeMs: number };
+    expect(health.ok).to.equal(true);
+    expect(Number(health.lastBlock)).to.be.greaterThan(0);
+    expect((await chainEvents(f)).commits(f.agreementId)).to.have.length(1);
+
+    res = await fetch(`${base}/metrics`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("content-type")).to.match(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).to.include("# TYPE gengov_jobs_total counter");
+    expect(text).to.include('gengov_jobs_total{job="commitForecast",result="done"} 1');
+    expect(text).to.match(/^gengov_jobs_total\{job="keeper",result="done"\} [1-9]\d*$/m);
+    expect(text).to.match(/^gengov_last_block_seen [1-9]\d*$/m);
+    expect(text).to.include("gengov_model_latency_seconds_count 1");
+    expect((await fetch(`${base}/nope`)).status).to.equal(404);
+
+    // The next epoch's forecast hangs: once no tick has finished for the stall limit (10 s), unhealthy.
+    await advanceTo(f, clock(f).start(1n) + 1n);
+    while (gates.length < 2) await sleep(20);
+    const stalledSince = Date.now();
+    while ((res = await fetch(`${base}/healthz`)).status === 200) await sleep(100);
+    expect(res.status).to.equal(503);
+    expect(Date.now() - stalledSince).to.be.greaterThan(9_000);
+    expect(((await res.json()) as { lastTickAgeMs: number }).lastTickAgeMs).to.be.greaterThanOrEqual(10_000);
+    gates[1].open();
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * Model faults through the real OpenAI-compatible provider, against the in-process fake server
+ * (test/support/fakeOpenAI.ts): malformed JSON, extra fields, a refusal, timeouts, HTTP 429,
+ * out-of-range and miscounted values, actions over the cap or off the allow-list. For each: the
+ * provider retries what may pass on a retry, the node logs a clear line and abstains — no transaction
+ * for that job — and once the fault clears it commits or proposes normally. A model that fails after
+ * a commit does not stop the stored forecast from being revealed.
+ */
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { network } from "hardhat";
+import type { EIP1193Provider, PublicClient } from "viem";
+
+import { createModel } from "../../oracle/models/index.js";
+import type { ModelSpec } from "../../oracle/models/types.js";
+import type { GengovNode } from "../../oracle/node/GengovNode.js";
+import { verifyTransitions } from "../../oracle/verify/verifyTransitions.js";
+import { advanceTo, chainEvents, reportOutcome } from "../fixtures/epochDriver.js";
+import { clock, deployHub, WAD, type HubFixture } from "../fixtures/hub.js";
+import { ALICE, openaiSpec, TOKEN_OFF_LIST } from "../fixtures/models.js";
+import { makeNode } from "../fixtures/node.js";
+import { createAgreement, registerCandidate, type LogLine } from "../fixtures/standalone.js";
+import { FakeOpenAI, reply, type FakeReply, type RecordedRequest } from "../support/fakeOpenAI.js";
+
+type Kind = "forecast" | "execution";
+const CAP = 100n * WAD;
+const GOOD_FORECAST = { values: [12.5, 50.25], rationale: "steady catch" };
+const GOOD_EXECUTION = { newState: { note: "all quiet" }, actions: [], rationale: "nothing to pay" };
+
+const kindOf = (r: RecordedRequest): Kind =>
+  r.body.response_format?.json_schema?.name === "execution" ? "execution" : "forecast";
+
+describe("node: model faults through the OpenAI-compatible provider", function () {
+  this.timeout(120_000);
+  let f: HubFixture;
+  let provider: EIP1193Provider;
+  let fake: FakeOpenAI;
+  const queues: Record<Kind, FakeReply[]> = { forecast: [], execution: [] };
+  let down = false;
+  const dir = mkdtempSync(join(tmpdir(), "gengov-model-"));
+  const nodes: GengovNode[] = [];
+
+  before(async () => {
+    const conn = await network.create();
+    provider = conn.provider as unknown as EIP1193Provider;
+    f = await deployHub(conn);
+    fake = await FakeOpenAI.start();
+    fake.handle((r) => {
+      if (down) return reply.httpError(500);
+      return (
+        queues[kindOf(r)].shift() ?? reply.json(kindOf(r) === "forecast" ? GOOD_FORECAST : GOOD_EXECUTION)
+      );
+    });
+  });
+
+  beforeEach(() => {
+    queues.forecast.length = 0;
+    queues.execution.length = 0;
+    down = false;
+  });
+
+  after(async () => {
+    for (const n of nodes) await n.stop().catch(() => undefined);
+    await fake?.close();
+  });
+
+  /** A fresh agreement (one cap token, funded treasury) and a node for its one openai candidate. */
+  async function setup(name: string) {
+    const agreement = await createAgreement(f, {
+      minScored: 0,
+      capTokens: [f.token.address],
+      maxOutflowPerEpoch: [CAP],
+    });
+    const a = agreement.agreementId;
+    await f.hub.write.deposit([a, f.token.address, 1000n * WAD]);
+    const spec: ModelSpec = openaiSpec({ model: `fake-${name}` });
+    const candidateId = await registerCandidate(f, a, 4, spec);
+    const specPath = join(dir, `${name}.json`);
+    writeFileSync(specPath, JSON.stringify(spec));
+    const raw: string[] = [];
+    const node = await makeNode({ ...f, agreementId: a }, provider, {
+      walletIndex: 4,
+      candidates: [{ candidateId, spec, specPath }],
+      createModel: (s) =>
+        createModel(s, {
+          openai: {
+            baseURL: fake.baseURL,
+            apiKey: "test",
+            timeoutMs: 300,
+            retries: 1,
+            baseDelayMs: 5,
+            maxDelayMs: 20,
+          },
+        }),
+      logs: raw,
+    });
+    nodes.push(node);
+    const logs = () => raw.map((l) => JSON.parse(l) as LogLine);
+    const mine = async () => {
+      const ev = await chainEvents(f);
+      return {
+        commits: ev.commits(a).filter((l) => l.args.candidateId === candidateId),
+        reveals: ev.reveals(a).filter((l) => l.args.candidateId === candidateId),
+        proposals: ev.proposals(a).filter((l) => l.args.candidateId === candidateId),
+      };
+    };
+    return { a, candidateId, node, logs, mine, t: clock(agreement) };
+  }
+
+  it("abstains on every kind of bad forecast answer, with a clear log line, then commits when it clears", async () => {
+    const { node, logs, mine } = await setup("forecast-faults");
+    const cases: { name: string; replies: FakeReply[]; requests: number; log: RegExp }[] = [
+      { name: "malformed JSON", replies: [reply.malformed()], requests: 1, log: /not valid JSON/ },
+      {
+        name: "extra fields",
+        replies: [reply.withExtraFields(GOOD_FORECAST, { confidence: 0.9 })],
+        requests: 1,
+        log: /does not match its schema/,
+      },
+      { name: "refusal", replies: [reply.refusal()], requests: 1, log: /refused/ },
+      {
+        name: "timeout (retried once)",
+        replies: [
+          { ...reply.json(GOOD_FORECAST), delayMs: 1_000 },
+          { ...reply.json(GOOD_FORECAST), delayMs: 1_000 },
+        ],
+        requests: 2,
+        log: /timed out/,
+      },
+      {
+        name: "HTTP 429 (retried once)",
+        replies: [reply.httpError(429), reply.httpError(429)],
+        requests: 2,
+        log: /HTTP 429/,
+      },
+      {
+        name: "out-of-range value",
+        replies: [reply.json({ values: [1e40, 50], rationale: "huge" })],
+        requests: 1,
+        log: /out of range/,
+      },
+      {
+        name: "wrong number of values",
+        replies: [reply.json({ values: [12.5], rationale: "one" })],
+        requests: 1,
+        log: /1 value\(s\) for 2 metric\(s\)/,
+      },
+    ];
+    for (const c of cases) {
+      queues.forecast.push(...c.replies);
+      const before = fake.requests.length;
+      const lines = logs().length;
+      await node.tick();
+      expect(fake.requests.length - before, `${c.name}: model requests`).to.equal(c.requests);
+      expect((await mine()).commits, `${c.name}: no commit`).to.deep.equal([]);
+      const line = logs()
+        .slice(lines)
+        .find((l) => l.at === "commitForecast" && l.level === "warn");
+      expect(line?.msg, c.name).to.match(/^model failed, abstaining: /);
+      expect(line?.msg, c.name).to.match(c.log);
+    }
+    await node.tick();
+    const { commits } = await mine();
+    expect(commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
+    expect(logs().some((l) => l.at === "commitForecast" && l.msg === "committed")).to.equal(true);
+  });
+
+  it("rejects actions over the cap or off the allow-list, abstains, then proposes an acceptable answer", async () => {
+    const { a, node, logs, mine, t } = await setup("execution-faults");
+    await node.tick(); // commit for target 1
+    await advanceTo(f, t.end(0n) + 1n);
+    const overCap = { token: f.token.address, to: ALICE, amount: (CAP + 1n).toString() };
+    const offList = { token: TOKEN_OFF_LIST, to: ALICE, amount: "1" };
+    queues.execution.push(
+      reply.json({ ...GOOD_EXECUTION, actions: [overCap], rationale: "pay too much" }),
+      reply.json({ ...GOOD_EXECUTION, actions: [offList], rationale: "pay in a rogue token" }),
+    );
+    let lines = logs().length;
+    await node.tick();
+    expect((await mine()).proposals, "no proposal after two rejected answers").to.deep.equal([]);
+    const rejected = logs()
+      .slice(lines)
+      .filter((l) => l.at === "proposeTransition");
+    expect(rejected.map((l) => l.msg)).to.deep.equal([
+      `model answer rejected (attempt 1): Execution rejected by policy: token ${f.token.address} (GBOND): total ${CAP + 1n} exceeds the remaining cap ${CAP}`,
+      `model answer rejected (attempt 2): Execution rejected by policy: action 0: token ${TOKEN_OFF_LIST} is not allowed`,
+      "abstaining: no acceptable model answer",
+    ]);
+
+    // Next tick: a refusal is retried within the job, and the acceptable second answer is proposed.
+    const pay = { token: f.token.address, to: ALICE, amount: (CAP / 2n).toString() };
+    queues.execution.push(
+      reply.refusal(),
+      reply.json({ newState: { paid: "alice" }, actions: [pay], rationale: "ok" }),
+    );
+    lines = logs().length;
+    await node.tick();
+    const { proposals } = await mine();
+    expect(proposals.map((l) => l.args.epoch)).to.deep.equal([0n]);
+    expect(
+      logs()
+        .slice(lines)
+        .filter((l) => l.at === "proposeTransition")
+        .map((l) => l.msg.split(":")[0]),
+    ).to.deep.equal(["model answer rejected (attempt 1)", "proposed"]);
+    // The model wrote ALICE with a bad mixed-case checksum; the node proposes (and hashes) the
+    // checksummed address, so the manifest verifies against the chain.
+    const [report] = await verifyTransitions({
+      client: f.publicClient as unknown as PublicClient,
+      hub: f.hub.address,
+      execution: f.execution.address,
+      agreementId: a,
+      epoch: 0n,
+    });
+    expect(report.checks.filter((c) => !c.ok)).to.deep.equal([]);
+    expect(report.pass).to.equal(true);
+  });
+
+  it("reveals the stored forecast although the model fails after the commit", async () => {
+    const { a, candidateId, node, logs, mine, t } = await setup("down-after-commit");
+    await node.tick();
+    expect((await mine()).commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
+    const stored = node.ctx.store.getForecast(a, candidateId, 1n)!;
+
+    down = true;
+    await advanceTo(f, t.end(1n) + 1n);
+    await reportOutcome(f, a, 1n);
+    await advanceTo(f, t.revealOpens(1n));
+    const requests = fake.requests.length;
+    await node.tick();
+    const { commits, reveals } = await mine();
+    expect(reveals.map((l) => [l.args.targetEpoch, [...l.args.values]])).to.deep.equal([[1n, stored.values]]);
+    // The model was asked (for target 3's forecast and epoch 1's transition) and failed every time.
+    expect(fake.requests.length).to.be.greaterThan(requests);
+    expect(commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
+    expect(logs().some((l) => l.at === "revealForecast" && l.msg === "revealed")).to.equal(true);
+  });
+});
