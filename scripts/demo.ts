@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-import { network } from "hardhat";
+import hre from "hardhat";
 import type { EIP1193Provider } from "viem";
 
 import { renderReport } from "../oracle/demo/report.js";
@@ -30,7 +30,9 @@ if (!Number.isInteger(epochs) || epochs < 3) {
   process.exit(2);
 }
 
-const conn = await network.create();
+// A fresh clone has no artifacts yet: compile first (quietly, nothing if up to date).
+await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+const conn = await hre.network.create();
 const apiKey = process.env.OPENAI_API_KEY;
 console.log(
   `gengov demo: ${values.example}, ${epochs} epochs, embedded chain${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
