@@ -1,7 +1,8 @@
 /**
  * RPC faults: the node talks to the chain through a JSON-RPC proxy that drops connections (before
  * and after forwarding, so some requests take effect but their answer is lost), answers HTTP 429,
- * delays answers and reports a stale head. The node must still do every job exactly once. Then a
+ * delays answers, reports a stale head, and goes down for 5 s (longer than the transport retries, so
+ * jobs and ticks fail and are retried by the node). The node must still do every job exactly once. Then a
  * reorg (evm_snapshot / evm_revert after the node scanned an input, different blocks mined): the node
  * logs the reorg, forgets the orphaned input and proposes from canonical inputs only.
  */
@@ -55,7 +56,7 @@ describe("node: RPC faults and reorgs", function () {
     server = await network.createServer("default", "127.0.0.1", 0);
     const { port } = await server.listen();
     upstream = `http://127.0.0.1:${port}`;
-    f = await deployHubOver(await connectChain({ url: upstream, port, child: undefined as never }), {
+    f = await deployHubOver(await connectChain({ url: upstream }), {
       minScored: 0,
     });
     chainId = await f.publicClient.getChainId();
@@ -109,7 +110,11 @@ describe("node: RPC faults and reorgs", function () {
     const ticked = await tickedNode("faults", proxy.url, a, candidateId, 4, spec);
     // Seeded schedule: about one request in three is faulted; transactions lose their answers often.
     const r = prng(0x5eed_0002n);
+    let outageFrom: number | undefined;
     proxy.inject((call) => {
+      // From the 150th request, a 5 s outage: longer than the transport's retries (≈ 3.6 s) last.
+      if (call.index === 150) outageFrom = Date.now();
+      if (outageFrom !== undefined && Date.now() - outageFrom < 5_000) return { kind: "dropBefore" };
       const x = r.float();
       if (call.method === "eth_blockNumber" && x < 0.3) return { kind: "staleHead", behind: r.int(1, 6) };
       if (call.method === "eth_sendRawTransaction" && x < 0.3) return { kind: "dropAfter" };
@@ -133,7 +138,7 @@ describe("node: RPC faults and reorgs", function () {
     expect(duplicates(ev.finalized(a).map((l) => `${l.args.epoch}`))).to.deep.equal([]);
     expect(ev.finalized(a).map((l) => l.args.epoch)).to.deep.equal([0n, 1n, 2n]);
     expect(ev.missed(a)).to.deep.equal([]);
-    // Every kind of fault was injected, and some got past the transport's retries to the node.
+    // Every kind of fault was injected, and the outage got past the transport's retries to the node.
     for (const kind of ["dropBefore", "dropAfter", "status", "delay", "staleHead"]) {
       expect(proxy.injected.get(kind) ?? 0, kind).to.be.greaterThan(0);
     }
