@@ -116,7 +116,7 @@ describe("node: RPC faults and reorgs", function () {
       if (call.index === 150) outageFrom = Date.now();
       if (outageFrom !== undefined && Date.now() - outageFrom < 5_000) return { kind: "dropBefore" };
       const x = r.float();
-      if (call.method === "eth_blockNumber" && x < 0.3) return { kind: "staleHead", behind: r.int(1, 6) };
+      if (call.method === "eth_blockNumber" && x < 0.6) return { kind: "staleHead", behind: r.int(1, 6) };
       if (call.method === "eth_sendRawTransaction" && x < 0.3) return { kind: "dropAfter" };
       if (x < 0.08) return { kind: "dropBefore" };
       if (x < 0.12) return { kind: "dropAfter" };
