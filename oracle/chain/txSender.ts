@@ -91,10 +91,9 @@ export class TxSender {
   async send(p: SendParameters): Promise<TransactionReceipt> {
     const waiting = this.pending(p.jobKey);
     if (waiting.length > 0) return this.waitFor(waiting);
-    await this.simulate(p);
     const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args });
     const [gasEstimate, fees, chainNonce, minedNonce] = await Promise.all([
-      this.client.estimateGas({ account: this.account, to: p.address, data }),
+      this.simulate(p),
       this.client.estimateFeesPerGas(),
       this.client.getTransactionCount({ address: this.account.address, blockTag: "pending" }),
       this.client.getTransactionCount({ address: this.account.address, blockTag: "latest" }),
@@ -116,13 +115,18 @@ export class TxSender {
       maxFeePerGas: fees.maxFeePerGas ?? 0n,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
     });
-    return this.waitFor([attempt]);
+    return this.waitFor([attempt], false);
   }
 
-  private async simulate(p: SendParameters) {
+  /**
+   * Simulates the call (eth_estimateGas executes it) and returns its gas; a revert is decoded and
+   * nothing is sent. The sender is passed as an address so viem does not prepare a nonce and fees
+   * for the estimate (those are fetched once, in parallel, by `send`).
+   */
+  private async simulate(p: SendParameters): Promise<bigint> {
     try {
-      await this.client.simulateContract({
-        account: this.account,
+      return await this.client.estimateContractGas({
+        account: this.account.address,
         address: p.address,
         abi: p.abi,
         functionName: p.functionName,
@@ -194,11 +198,12 @@ export class TxSender {
   }
 
   /** Waits until one of the attempts (same nonce) is mined; re-prices when stuck. */
-  private async waitFor(attempts: TxAttemptRow[]): Promise<TransactionReceipt> {
+  private async waitFor(attempts: TxAttemptRow[], rebroadcast = true): Promise<TransactionReceipt> {
     const started = Date.now();
     let lastBump = Date.now();
     let current = [...attempts];
-    for (const a of current) await this.broadcast(a.raw).catch(() => undefined);
+    // Resumed attempts may never have reached the pool; a fresh one was just broadcast.
+    if (rebroadcast) for (const a of current) await this.broadcast(a.raw).catch(() => undefined);
     for (;;) {
       for (const a of current) {
         const receipt = await this.client.getTransactionReceipt({ hash: a.hash }).catch(() => undefined);

@@ -5,6 +5,22 @@ import type { EpochRecord } from "../models/types.js";
 import { hubRead, type NodeContext } from "../node/context.js";
 
 const FINAL = 1;
+const PENDING = 0;
+
+type Outcome = readonly [number, readonly bigint[], number];
+/** Fixed outcomes never change again, so each node reads each one once. */
+const fixedOutcomes = new WeakMap<NodeContext, Map<string, Outcome>>();
+
+async function outcomeOf(ctx: NodeContext, agreementId: bigint, epoch: bigint): Promise<Outcome> {
+  let cache = fixedOutcomes.get(ctx);
+  if (!cache) fixedOutcomes.set(ctx, (cache = new Map()));
+  const key = `${agreementId}:${epoch}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const outcome = (await hubRead(ctx, "outcome", [agreementId, epoch])) as Outcome;
+  if (outcome[0] !== PENDING) cache.set(key, outcome);
+  return outcome;
+}
 
 export async function recentHistory(
   ctx: NodeContext,
@@ -14,12 +30,7 @@ export async function recentHistory(
 ): Promise<EpochRecord[]> {
   const epochs: bigint[] = [];
   for (let e = lastEpoch - BigInt(count) + 1n; e <= lastEpoch; e++) if (e >= 0n) epochs.push(e);
-  const outcomes = await Promise.all(
-    epochs.map(
-      (e) =>
-        hubRead(ctx, "outcome", [agreementId, e]) as Promise<readonly [number, readonly bigint[], number]>,
-    ),
-  );
+  const outcomes = await Promise.all(epochs.map((e) => outcomeOf(ctx, agreementId, e)));
   return epochs.map((epoch, i) => ({
     epoch,
     outcome: outcomes[i][0] === FINAL ? [...outcomes[i][1]] : null,
