@@ -42,6 +42,7 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 
 import GengovLocalModule from "../ignition/modules/GengovLocal.js";
+import { defaultParams } from "../test/fixtures/hub.js";
 import { chainFor } from "../oracle/chain/connect.js";
 import { parseNodeConfig } from "../oracle/config/schema.js";
 import { createModel } from "../oracle/models/index.js";
@@ -92,41 +93,16 @@ async function setup(conn: Connection, genesis: bigint) {
   const ids: bigint[] = [];
   for (let a = 0; a < AGREEMENTS; a++) {
     await hub.write.createAgreement([
-      {
+      defaultParams({
         genesis,
         epochLength: Number(L),
-        horizon: 1,
-        reportWindow: 600,
-        revealWindow: 600,
-        executionWindow: 600,
-        challengePeriod: 900,
-        rulingPeriod: 900,
-        metrics: [
-          { name: "catchPerBoatDay", decimals: 2, lossKind: 0, scale: 1000n },
-          { name: "stockIndex", decimals: 2, lossKind: 1, scale: 5000n },
-        ],
+        exitDelay: 3 * Number(L),
         reporters: reporters.map((r) => r.account.address),
-        quorum: 2,
         arbiter: wallets[0].account.address,
         bondToken: token.address,
-        minBond: 100n * WAD,
-        missPenalty: 10n * WAD,
-        rejectPenalty: 50n * WAD,
-        challengeBond: 20n * WAD,
-        exitDelay: 3 * Number(L),
-        alpha: WAD / 4n,
         minScored: 0,
-        selection: 0,
-        margin: WAD / 50n,
-        eta: 5n * WAD,
         randomness: randomness.address,
-        capTokens: [],
-        maxOutflowPerEpoch: [],
-        openInputs: true,
-        inputAllowlist: [],
-        maxInputBytes: 1024,
-        maxInputsPerEpoch: 20,
-      },
+      }),
       `Benchmark agreement ${a}.`,
     ]);
     ids.push(BigInt(a + 1));
