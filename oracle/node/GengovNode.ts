@@ -167,6 +167,7 @@ export class GengovNode {
     const c = agreement.clock;
     const current = epochAt(c, now);
     if (current < 0n) return;
+    await this.recheckAfterReorg(candidate, agreement, now, current);
     // Reveals first: they have the tightest windows.
     for (const forecast of ctx.store.openForecasts(candidate.agreementId, candidate.candidateId)) {
       const t = forecast.targetEpoch;
@@ -230,6 +231,52 @@ export class GengovNode {
       const status = live.epoch === e ? ProposalStatus[live.status] : "None";
       if (status === "None" || status === "Rejected" || status === "Expired") {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
+      }
+    }
+  }
+
+  /**
+   * Reorg safety: while a commit's or a reveal's window is still open, a step the store counts as
+   * done is checked against the chain. If a reorg dropped the transaction, the row goes back one step
+   * and the job runs again (with the same values and salt), so a dropped reveal never becomes a miss.
+   */
+  private async recheckAfterReorg(
+    candidate: CandidateRuntime,
+    agreement: AgreementRuntime,
+    now: bigint,
+    current: bigint,
+  ) {
+    const { ctx } = this;
+    const c = agreement.clock;
+    const { agreementId, candidateId } = candidate;
+    for (const f of ctx.store.forecastsFrom(agreementId, candidateId, current - 1n)) {
+      const t = f.targetEpoch;
+      const commitOpen = f.status === "committed" && current === t - c.horizon;
+      const revealOpen = f.status === "revealed" && now >= revealOpens(c, t) && now < revealCloses(c, t);
+      if (!commitOpen && !revealOpen) continue;
+      const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [agreementId, candidateId, t])) as [
+        Hex,
+        boolean,
+      ];
+      const committedOnChain = pending && onChain === f.commitment;
+      if (commitOpen && !committedOnChain) {
+        ctx.log.warn({
+          at: "commitForecast",
+          agreementId,
+          candidateId,
+          targetEpoch: t,
+          msg: "commit no longer on chain (reorg): sending it again",
+        });
+        ctx.store.setForecastStatus(agreementId, candidateId, t, "persisted");
+      } else if (revealOpen && committedOnChain) {
+        ctx.log.warn({
+          at: "revealForecast",
+          agreementId,
+          candidateId,
+          targetEpoch: t,
+          msg: "reveal no longer on chain (reorg): sending it again",
+        });
+        ctx.store.setForecastStatus(agreementId, candidateId, t, "committed");
       }
     }
   }

@@ -183,6 +183,23 @@ export class Store {
     return rows.map((r) => this.toForecast(r));
   }
 
+  /** A candidate's forecasts for targets at or after `minTarget`, oldest first, in any status. */
+  forecastsFrom(agreementId: bigint, candidateId: bigint, minTarget: bigint): ForecastRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM forecasts WHERE chain_id = ? AND hub = ? AND agreement_id = ? AND candidate_id = ?
+           AND CAST(target_epoch AS INTEGER) >= ? ORDER BY CAST(target_epoch AS INTEGER)`,
+      )
+      .all(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        candidateId.toString(),
+        Number(minTarget),
+      ) as Record<string, string>[];
+    return rows.map((r) => this.toForecast(r));
+  }
+
   setForecastStatus(agreementId: bigint, candidateId: bigint, targetEpoch: bigint, status: ForecastStatus) {
     this.db
       .prepare(
