@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { hexToString, stringToHex, type EIP1193Provider, type Hex, type LocalAccount } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
+import GengovLocalModule from "../../ignition/modules/GengovLocal.js";
 import { gengovExecutionAbi } from "../chain/abis.js";
 import { toContractParams } from "../cli/agreementParams.js";
 import { parseNodeConfig } from "../config/schema.js";
@@ -103,9 +104,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
   const publicClient = await chain.viem.getPublicClient();
   const chainId = await publicClient.getChainId();
 
-  const { hub, token, randomness } = await chain.ignition.deploy(
-    (await import("../../ignition/modules/GengovLocal.js")).default,
-  );
+  const { hub, token, randomness } = await chain.ignition.deploy(GengovLocalModule);
   const wallets = await chain.viem.getWalletClients();
   const walletOf = (a: LocalAccount) =>
     wallets.find(
