@@ -9,8 +9,8 @@ import { encodeAbiParameters, keccak256, stringToHex, toHex, type Hex } from "vi
 
 import { gengovHubAbi } from "../chain/abis.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
-import { hubRead } from "../node/context.js";
 import { crashPoint } from "../node/crashPoints.js";
+import { forecastOnChain } from "./forecastOnChain.js";
 import { recentHistory } from "./history.js";
 
 export const FORECAST_TAG = keccak256(stringToHex("gengov.forecast.v1"));
@@ -67,12 +67,7 @@ export async function commitForecast(p: CommitForecastParameters): Promise<Commi
   let row = ctx.store.getForecast(agreementId, candidateId, targetEpoch);
   if (row && row.status !== "persisted") return { status: "already" };
   if (row) {
-    const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [
-      agreementId,
-      candidateId,
-      targetEpoch,
-    ])) as [Hex, boolean];
-    if (pending && onChain === row.commitment) {
+    if ((await forecastOnChain(ctx, row)) === "pending") {
       ctx.store.setForecastStatus(agreementId, candidateId, targetEpoch, "committed");
       log.info({ at: "commitForecast", msg: "already committed on chain" });
       return { status: "already" };

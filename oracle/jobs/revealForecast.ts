@@ -8,7 +8,7 @@ import { gengovHubAbi } from "../chain/abis.js";
 import { TxRevertedError } from "../chain/txSender.js";
 import type { ForecastRow } from "../store/Store.js";
 import type { CandidateRuntime, NodeContext } from "../node/context.js";
-import { hubRead } from "../node/context.js";
+import { forecastOnChain } from "./forecastOnChain.js";
 
 export type RevealForecastParameters = {
   ctx: NodeContext;
@@ -27,14 +27,10 @@ export async function revealForecast(p: RevealForecastParameters): Promise<Revea
   const log = ctx.log.child({ at: "revealForecast", agreementId, candidateId, targetEpoch: t });
   const jobKey = `reveal:${agreementId}:${candidateId}:${t}`;
   if (ctx.sender.pending(jobKey).length === 0) {
-    const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [agreementId, candidateId, t])) as [
-      Hex,
-      boolean,
-    ];
-    if (!pending) {
-      const status = onChain === forecast.commitment ? "revealed" : "missed";
-      ctx.store.setForecastStatus(agreementId, candidateId, t, status);
-      return { status: onChain === forecast.commitment ? "already" : "not-committed" };
+    const where = await forecastOnChain(ctx, forecast);
+    if (where !== "pending") {
+      ctx.store.setForecastStatus(agreementId, candidateId, t, where === "closed" ? "revealed" : "missed");
+      return { status: where === "closed" ? "already" : "not-committed" };
     }
   }
   try {

@@ -15,6 +15,7 @@ import { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig, NodeConfig } from "../config/schema.js";
 import { BaseError, ConfigError } from "../errors/BaseError.js";
 import { commitForecast } from "../jobs/commitForecast.js";
+import { forecastOnChain } from "../jobs/forecastOnChain.js";
 import { keepAgreement } from "../jobs/keeper.js";
 import { ProposalStatus, proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
@@ -22,13 +23,7 @@ import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
 import { Store } from "../store/Store.js";
 import { epochAt, executorWindow, fallbackWindow, revealCloses, revealOpens } from "./clock.js";
-import {
-  hubRead,
-  loadAgreement,
-  type AgreementRuntime,
-  type CandidateRuntime,
-  type NodeContext,
-} from "./context.js";
+import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { startServer } from "./server.js";
@@ -174,12 +169,7 @@ export class GengovNode {
       if (now >= revealCloses(c, t)) {
         // A reveal mined just before a crash left the row open: the chain says whether it was missed.
         await this.run("revealForecast", async () => {
-          const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [
-            candidate.agreementId,
-            candidate.candidateId,
-            t,
-          ])) as [Hex, boolean];
-          const revealed = !pending && onChain === forecast.commitment;
+          const revealed = (await forecastOnChain(ctx, forecast)) === "closed";
           ctx.store.setForecastStatus(
             candidate.agreementId,
             candidate.candidateId,
@@ -254,11 +244,7 @@ export class GengovNode {
       const commitOpen = f.status === "committed" && current === t - c.horizon;
       const revealOpen = f.status === "revealed" && now >= revealOpens(c, t) && now < revealCloses(c, t);
       if (!commitOpen && !revealOpen) continue;
-      const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [agreementId, candidateId, t])) as [
-        Hex,
-        boolean,
-      ];
-      const committedOnChain = pending && onChain === f.commitment;
+      const committedOnChain = (await forecastOnChain(ctx, f)) === "pending";
       if (commitOpen && !committedOnChain) {
         ctx.log.warn({
           at: "commitForecast",
