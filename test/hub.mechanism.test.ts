@@ -7,19 +7,11 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toHex, type Hex } from "viem";
 
+import { rng } from "../oracle/demo/world.js";
 import { clock, commitmentOf, deployHub, WAD, type HubFixture } from "./fixtures/hub.js";
 
-/** Deterministic PRNG (mulberry32) so every run sees the same world. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, shared with the demo's worlds) so every run sees the same world. */
+const prng = (seed: number) => rng(seed).uniform;
 
 type Sim = { noise: number; rand: () => number };
 
