@@ -5,6 +5,7 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
+import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title Agreements
@@ -13,17 +14,24 @@ import {HubStorage} from "./HubStorage.sol";
 abstract contract Agreements is HubStorage {
     using SafeERC20 for IERC20;
 
+    /// @dev Checks the clock and economic parameters of new agreements (its reverts bubble up).
+    AgreementValidator private immutable _validator;
+
+    constructor() {
+        _validator = new AgreementValidator();
+    }
+
     /// @inheritdoc IGengovHub
     function createAgreement(
         AgreementParams calldata p,
         string calldata text
     ) external returns (uint256 agreementId) {
         if (bytes(text).length == 0) revert AgreementParameterInvalid(Parameter.text);
-        _validateClock(p);
-        _validateEconomics(p);
+        _validate();
         agreementId = ++_agreementCount;
         Agreement storage a = _agreements[agreementId];
-        a.genesis = p.genesis == 0 ? uint64(block.timestamp) : p.genesis;
+        // Validated to fit 40 bits (timestamps until the year 36,812).
+        a.genesis = uint40(p.genesis == 0 ? block.timestamp : p.genesis);
         a.epochLength = p.epochLength;
         a.reportWindow = p.reportWindow;
         a.revealWindow = p.revealWindow;
@@ -136,6 +144,20 @@ abstract contract Agreements is HubStorage {
 
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
 
+    /// @dev Runs the validator on this call's own arguments: `createAgreement` and `validate` share
+    /// their parameter list, so the calldata is forwarded with only the selector swapped (no
+    /// re-encoding). A revert is re-thrown with its data unchanged.
+    function _validate() private view {
+        (bool ok, bytes memory reason) = address(_validator).staticcall(
+            abi.encodePacked(AgreementValidator.validate.selector, msg.data[4:])
+        );
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(reason, 0x20), mload(reason))
+            }
+        }
+    }
+
     /// @dev Pulls `amount` of `token` from the caller and returns what actually arrived, so fee-on-
     /// transfer tokens are booked at their real value.
     function _pull(IERC20 token, uint256 amount) internal returns (uint256 received) {
@@ -145,66 +167,21 @@ abstract contract Agreements is HubStorage {
         if (received == 0) revert BondAmountInvalid(amount);
     }
 
-    function _validateClock(AgreementParams calldata p) private view {
-        if (p.epochLength == 0) revert AgreementParameterInvalid(Parameter.epochLength);
-        if (p.genesis != 0 && p.genesis < block.timestamp)
-            revert AgreementParameterInvalid(Parameter.genesis);
-        if (p.horizon == 0 || p.horizon > _MAX_HORIZON) revert AgreementParameterInvalid(Parameter.horizon);
-        if (p.reportWindow == 0) revert AgreementParameterInvalid(Parameter.reportWindow);
-        if (p.revealWindow == 0 || uint256(p.reportWindow) + p.revealWindow > p.epochLength) {
-            revert AgreementParameterInvalid(Parameter.revealWindow);
-        }
-        // Both proposal windows must end by the time epoch e's selection can no longer be fixed.
-        if (
-            p.executionWindow == 0 ||
-            2 * uint256(p.executionWindow) > uint256(p.reportWindow) + p.revealWindow
-        ) {
-            revert AgreementParameterInvalid(Parameter.executionWindow);
-        }
-        if (p.challengePeriod == 0) revert AgreementParameterInvalid(Parameter.challengePeriod);
-        if (
-            p.rulingPeriod == 0 ||
-            2 * uint256(p.executionWindow) + p.challengePeriod + p.rulingPeriod > p.epochLength
-        ) revert AgreementParameterInvalid(Parameter.rulingPeriod);
-        // A forecast committed at the latest moment stays unrevealed for at most (h + 1)·L + rw + rv;
-        // exiting must outlast it so that skipping a reveal is still penalised.
-        uint256 longest = (uint256(p.horizon) + 1) * p.epochLength + p.reportWindow + p.revealWindow;
-        if (p.exitDelay < longest) revert AgreementParameterInvalid(Parameter.exitDelay);
-    }
-
-    function _validateEconomics(AgreementParams calldata p) private view {
-        if (p.metrics.length == 0 || p.metrics.length > _MAX_METRICS)
-            revert AgreementParameterInvalid(Parameter.metrics);
-        if (p.arbiter == address(0)) revert AgreementParameterInvalid(Parameter.arbiter);
-        if (p.bondToken.code.length == 0) revert AgreementParameterInvalid(Parameter.bondToken);
-        if (p.minBond == 0 || p.minBond > type(uint96).max)
-            revert AgreementParameterInvalid(Parameter.minBond);
-        if (p.missPenalty > p.minBond) revert AgreementParameterInvalid(Parameter.missPenalty);
-        if (p.rejectPenalty > p.minBond) revert AgreementParameterInvalid(Parameter.rejectPenalty);
-        if (p.challengeBond == 0) revert AgreementParameterInvalid(Parameter.challengeBond);
-        if (p.alpha == 0 || p.alpha > _WAD) revert AgreementParameterInvalid(Parameter.alpha);
-        if (p.margin > _WAD) revert AgreementParameterInvalid(Parameter.margin);
-        if (p.selection == Selection.Weighted) {
-            if (p.eta == 0) revert AgreementParameterInvalid(Parameter.eta);
-            if (p.randomness.code.length == 0) revert AgreementParameterInvalid(Parameter.randomness);
-        }
-        if (p.capTokens.length != p.maxOutflowPerEpoch.length)
-            revert AgreementParameterInvalid(Parameter.maxOutflowPerEpoch);
-        if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536)
-            revert AgreementParameterInvalid(Parameter.maxInputBytes);
-        if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > 10_000) {
-            revert AgreementParameterInvalid(Parameter.maxInputsPerEpoch);
-        }
-        if (!p.openInputs && p.inputAllowlist.length == 0)
-            revert AgreementParameterInvalid(Parameter.inputAllowlist);
-    }
-
     function _storeMetrics(uint256 agreementId, Agreement storage a, Metric[] calldata metrics) private {
         for (uint256 i = 0; i < metrics.length; ++i) {
             Metric calldata m = metrics[i];
-            if (m.scale == 0 || m.lossKind > 1 || m.decimals > 18 || bytes(m.name).length == 0) {
+            // scale < 2^127 leaves the top bit of its 128-bit half for the loss kind.
+            if (
+                m.scale == 0 ||
+                m.scale >= 1 << 127 ||
+                m.lossKind > 1 ||
+                m.decimals > 18 ||
+                bytes(m.name).length == 0
+            ) {
                 revert AgreementParameterInvalid(Parameter.metrics);
             }
+            _lossConfigs[agreementId][i >> 1] |=
+                (uint256(m.scale) | (uint256(m.lossKind) << 127)) << ((i & 1) * 128);
             _metrics[agreementId][i] = MetricConfig({
                 scale: m.scale,
                 lossKind: m.lossKind,

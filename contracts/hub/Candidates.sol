@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -44,14 +45,15 @@ abstract contract Candidates is Agreements {
     /// @inheritdoc IGengovHub
     function topUp(uint256 agreementId, uint256 candidateId, uint256 amount) external nonReentrant {
         Agreement storage a = _agreement(agreementId);
-        _candidateOf(agreementId, candidateId, a);
-        Score memory s = _loadSettled(agreementId, candidateId, a);
+        Candidate storage c = _candidateOf(agreementId, candidateId, a);
+        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
         if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
         uint256 received = _pull(IERC20(a.bondToken), amount);
-        uint256 bond = uint256(s.bond) + received;
+        uint256 bond = uint256(c.bond) + received;
         if (bond > type(uint96).max) revert BondAmountInvalid(amount);
-        s.bond = uint96(bond);
-        _scores[agreementId][candidateId] = s;
+        c.bond = uint96(bond);
+        s.bonded = bond >= a.minBond;
+        _storeScore(agreementId, candidateId, s);
         emit BondToppedUp(agreementId, candidateId, received, bond);
     }
 
@@ -60,7 +62,7 @@ abstract contract Candidates is Agreements {
         Candidate storage c = _candidateOf(agreementId, candidateId, _agreement(agreementId));
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
         if (operator == address(0)) revert ZeroAddress();
-        c.operator = operator;
+        _seats[agreementId][candidateId].operator = operator;
         emit OperatorChanged(agreementId, candidateId, operator);
     }
 
@@ -69,10 +71,10 @@ abstract contract Candidates is Agreements {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
-        Score memory s = _loadSettled(agreementId, candidateId, a);
+        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
         if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
         s.status = _EXITING;
-        _scores[agreementId][candidateId] = s;
+        _storeScore(agreementId, candidateId, s);
         uint64 exitAt = uint64(block.timestamp + a.exitDelay);
         c.exitAt = exitAt;
         emit ExitRequested(agreementId, candidateId, exitAt);
@@ -86,13 +88,14 @@ abstract contract Candidates is Agreements {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
-        Score memory s = _loadSettled(agreementId, candidateId, a);
+        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
         if (s.status != _EXITING || block.timestamp < c.exitAt)
             revert CandidateExitNotReady(candidateId, c.exitAt);
-        amount = s.bond;
-        s.bond = 0;
+        amount = c.bond;
+        c.bond = 0;
+        s.bonded = false;
         s.status = _WITHDRAWN;
-        _scores[agreementId][candidateId] = s;
+        _storeScore(agreementId, candidateId, s);
         IERC20(a.bondToken).safeTransfer(msg.sender, amount);
         emit BondWithdrawn(agreementId, candidateId, msg.sender, amount);
     }
@@ -102,7 +105,7 @@ abstract contract Candidates is Agreements {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         uint32 before = c.misses;
-        _scores[agreementId][candidateId] = _loadSettled(agreementId, candidateId, a);
+        _storeScore(agreementId, candidateId, _loadSettled(agreementId, candidateId, a));
         misses = c.misses - before;
     }
 
@@ -113,12 +116,14 @@ abstract contract Candidates is Agreements {
     ) external view returns (CandidateView memory v) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        Score memory s = _scores[agreementId][candidateId];
-        (uint32 misses, ) = _applyMissed(agreementId, a, s, block.timestamp);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        uint32 misses = _applyMissed(agreementId, a, s, block.timestamp);
+        (uint256 bond, ) = _missPenalty(a, c.bond, misses);
+        s.bonded = bond >= a.minBond;
         v.owner = c.owner;
-        v.operator = c.operator;
+        v.operator = _seats[agreementId][candidateId].operator;
         v.specHash = c.specHash;
-        v.bond = s.bond;
+        v.bond = bond;
         v.score = s.score;
         v.scoredCount = s.scoredCount;
         v.misses = c.misses + misses;
@@ -145,18 +150,28 @@ abstract contract Candidates is Agreements {
             owner: msg.sender,
             exitAt: 0,
             misses: 0,
-            operator: operator,
-            executions: 0,
-            specHash: specHash
-        });
-        _scores[agreementId][candidateId] = Score({
-            score: uint64(_WAD),
-            scoredCount: 0,
-            pendingBase: 0,
-            pendingMask: 0,
+            specHash: specHash,
             bond: uint96(received),
-            status: _ACTIVE
+            executions: 0
         });
+        _seats[agreementId][candidateId] = Seat({
+            operator: operator,
+            genesis: a.genesis,
+            epochLength: a.epochLength,
+            horizon: a.horizon
+        });
+        _storeScore(
+            agreementId,
+            candidateId,
+            ScoreRecord.Score({
+                score: uint64(_WAD),
+                scoredCount: 0,
+                pendingBase: 0,
+                pendingMask: 0,
+                bonded: received >= a.minBond,
+                status: _ACTIVE
+            })
+        );
         emit CandidateRegistered(agreementId, candidateId, msg.sender, operator, specHash, received);
     }
 }

@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {GengovExecution} from "../execution/GengovExecution.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title ExecutionHooks
@@ -35,10 +36,10 @@ abstract contract ExecutionHooks is HubStorage {
         uint256 amount
     ) external onlyExecution returns (uint256 taken, uint256 toChallenger) {
         Agreement storage a = _agreement(agreementId);
-        _candidateOf(agreementId, candidateId, a);
-        Score memory s = _loadSettled(agreementId, candidateId, a);
-        taken = _takeFromBond(s, amount);
-        _scores[agreementId][candidateId] = s;
+        Candidate storage c = _candidateOf(agreementId, candidateId, a);
+        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
+        taken = _takeFromBond(a, c, s, amount);
+        _storeScore(agreementId, candidateId, s);
         toChallenger = taken / 2;
         _treasury[agreementId][a.bondToken] += taken - toChallenger;
         emit BondSlashed(agreementId, candidateId, taken, taken - toChallenger);
@@ -68,7 +69,7 @@ abstract contract ExecutionHooks is HubStorage {
         uint256 candidateId
     ) external view returns (address operator, bytes32 specHash) {
         Candidate storage c = _candidateOf(agreementId, candidateId, _agreement(agreementId));
-        return (c.operator, c.specHash);
+        return (_seats[agreementId][candidateId].operator, c.specHash);
     }
 
     /// @inheritdoc IGengovHub

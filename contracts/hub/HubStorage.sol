@@ -5,20 +5,19 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {LossMath} from "../libraries/LossMath.sol";
+import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {MAX_METRICS, WAD} from "./Limits.sol";
 
 /// @title HubStorage
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
 /// reveals. Layout is packed so the selection loop reads one slot per candidate and a steady-state
 /// commit overwrites a reused slot.
 abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
-    uint256 internal constant _WAD = 1e18;
-    uint256 internal constant _MAX_METRICS = 8;
+    uint256 internal constant _WAD = WAD;
+    uint256 internal constant _MAX_METRICS = MAX_METRICS;
     uint256 internal constant _MAX_REPORTERS = 32;
     /// @dev Bounds the selection loop (one cold slot per candidate).
     uint256 internal constant _MAX_CANDIDATES = 1024;
-    /// @dev Pending forecasts live in a 16-bit window [pendingBase, pendingBase + 16); at any time they
-    /// span at most targets [c − 1, c + horizon], so horizon ≤ 14 always fits.
-    uint256 internal constant _MAX_HORIZON = 14;
     uint256 internal constant _RING = 16;
 
     uint8 internal constant _ACTIVE = 0;
@@ -26,22 +25,22 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     uint8 internal constant _WITHDRAWN = 2;
 
     struct Agreement {
-        // slot 0: the clock (read by every timed call)
-        uint64 genesis;
+        // slot 0: what commit, reveal and report read (the clock, the windows, the EWMA weight)
+        uint40 genesis;
         uint32 epochLength;
         uint32 reportWindow;
         uint32 revealWindow;
         uint32 executionWindow;
-        uint32 challengePeriod;
         uint8 horizon;
         uint8 metricCount;
         uint8 quorum;
-        Selection selection;
+        uint64 alpha;
         // slot 1
         address bondToken;
-        uint64 alpha;
+        Selection selection;
         uint16 minScored;
         bool openInputs;
+        uint32 challengePeriod;
         // slot 2
         address arbiter;
         uint64 margin;
@@ -77,24 +76,23 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         string name;
     }
 
+    /// @dev A candidate's cold fields (read by owner actions, penalties and views).
     struct Candidate {
         address owner;
         uint64 exitAt;
         uint32 misses;
-        address operator;
-        uint32 executions;
         bytes32 specHash;
+        uint96 bond;
+        uint32 executions;
     }
 
-    /// @dev The hot slot: everything selection, commit and reveal read and write.
-    /// Bit i of `pendingMask` = an unrevealed commitment for target `pendingBase + i`.
-    struct Score {
-        uint64 score;
-        uint32 scoredCount;
-        uint32 pendingBase;
-        uint16 pendingMask;
-        uint96 bond;
-        uint8 status;
+    /// @dev What a commit reads, in one slot: who may commit and reveal, and a copy of the
+    /// agreement's clock (immutable, so the copy never goes stale).
+    struct Seat {
+        address operator;
+        uint40 genesis;
+        uint32 epochLength;
+        uint8 horizon;
     }
 
     struct Epoch {
@@ -116,13 +114,17 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     uint256 internal _agreementCount;
     mapping(uint256 agreementId => Agreement) internal _agreements;
     mapping(uint256 agreementId => mapping(uint256 index => MetricConfig)) internal _metrics;
+    /// @dev What scoring reads per metric, two metrics per slot: `scale | lossKind << 127` per half.
+    mapping(uint256 agreementId => mapping(uint256 pair => uint256)) internal _lossConfigs;
     mapping(uint256 agreementId => mapping(address account => bool)) internal _isReporter;
     mapping(uint256 agreementId => mapping(address account => bool)) internal _inputAllowed;
     mapping(uint256 agreementId => mapping(address token => uint256)) internal _outflowCap;
     mapping(uint256 agreementId => mapping(address token => uint256)) internal _treasury;
 
     mapping(uint256 agreementId => mapping(uint256 candidateId => Candidate)) internal _candidates;
-    mapping(uint256 agreementId => mapping(uint256 candidateId => Score)) internal _scores;
+    mapping(uint256 agreementId => mapping(uint256 candidateId => Seat)) internal _seats;
+    /// @dev Score records (ScoreRecord layout), two per slot: candidate `id` is in slot `id >> 1`.
+    mapping(uint256 agreementId => mapping(uint256 pair => uint256)) internal _records;
     mapping(uint256 agreementId => mapping(uint256 candidateId => bytes32[16])) internal _commitments;
 
     mapping(uint256 agreementId => mapping(uint64 epoch => Epoch)) internal _epochs;
@@ -165,6 +167,22 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         return _epochEnd(a, target) + a.reportWindow + a.revealWindow;
     }
 
+    // ───────────────────────────────────── score records ─────────────────────────────────────
+
+    /// @dev Candidate `candidateId`'s score record, unpacked.
+    function _loadScore(
+        uint256 agreementId,
+        uint256 candidateId
+    ) internal view returns (ScoreRecord.Score memory) {
+        return ScoreRecord.decode(ScoreRecord.half(_records[agreementId][candidateId >> 1], candidateId));
+    }
+
+    function _storeScore(uint256 agreementId, uint256 candidateId, ScoreRecord.Score memory s) internal {
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        uint256 pair = candidateId >> 1;
+        records[pair] = ScoreRecord.replace(records[pair], candidateId, ScoreRecord.encode(s));
+    }
+
     // ───────────────────────────────────── missed reveals ─────────────────────────────────────
 
     /// @dev Whether target t's outcome is void. Only called once t's report window has ended.
@@ -175,16 +193,16 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     }
 
     /// @dev Applies, in memory, every pending forecast whose reveal deadline is at or before `asOf`:
-    /// void targets are dropped, the others count as worst-loss misses (closed form) and cost
-    /// `missPenalty` each from the bond. Returns the number of misses and the bond penalty.
+    /// void targets are dropped, the others count as worst-loss misses (closed form). Returns the
+    /// number of misses; each costs `missPenalty` from the bond (see `_missPenalty`).
     function _applyMissed(
         uint256 agreementId,
         Agreement storage a,
-        Score memory s,
+        ScoreRecord.Score memory s,
         uint256 asOf
-    ) internal view returns (uint32 misses, uint256 penalty) {
+    ) internal view returns (uint32 misses) {
         uint256 mask = s.pendingMask;
-        if (mask == 0) return (0, 0);
+        if (mask == 0) return 0;
         for (uint256 i = 0; i < _RING; ++i) {
             if (mask & (1 << i) == 0) continue;
             uint64 target = uint64(s.pendingBase + i);
@@ -193,24 +211,45 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
             if (!_isVoid(agreementId, target)) ++misses;
         }
         _rebase(s, mask);
-        if (misses == 0) return (0, 0);
+        if (misses == 0) return 0;
         s.score = uint64(LossMath.applyMisses(s.score, a.alpha, misses, s.scoredCount == 0));
         s.scoredCount += misses;
-        penalty = _takeFromBond(s, uint256(a.missPenalty) * misses);
     }
 
-    /// @dev The one place a penalty leaves a bond (missed reveals, rejected transitions): at most the
-    /// whole bond is taken. Returns what was taken.
-    function _takeFromBond(Score memory s, uint256 amount) internal pure returns (uint256 taken) {
-        taken = amount < s.bond ? amount : s.bond;
+    /// @dev The bond left after `misses` missed reveals, and what they take from it (at most all).
+    function _missPenalty(
+        Agreement storage a,
+        uint256 bond,
+        uint256 misses
+    ) internal view returns (uint256 left, uint256 taken) {
+        uint256 penalty = uint256(a.missPenalty) * misses;
+        taken = penalty < bond ? penalty : bond;
         // taken ≤ bond, so the subtraction cannot underflow.
         unchecked {
-            s.bond -= uint96(taken);
+            left = bond - taken;
         }
     }
 
+    /// @dev The one place a penalty leaves a bond (missed reveals, rejected transitions): at most the
+    /// whole bond is taken; the record's `bonded` flag follows. Returns what was taken.
+    function _takeFromBond(
+        Agreement storage a,
+        Candidate storage c,
+        ScoreRecord.Score memory s,
+        uint256 amount
+    ) internal returns (uint256 taken) {
+        uint256 bond = c.bond;
+        taken = amount < bond ? amount : bond;
+        // taken ≤ bond, so the subtraction cannot underflow.
+        unchecked {
+            bond -= taken;
+        }
+        c.bond = uint96(bond);
+        s.bonded = bond >= a.minBond;
+    }
+
     /// @dev Shifts the pending window so bit 0 is the lowest pending target (keeps room for new ones).
-    function _rebase(Score memory s, uint256 mask) internal pure {
+    function _rebase(ScoreRecord.Score memory s, uint256 mask) internal pure {
         if (mask == 0) {
             s.pendingMask = 0;
             return;
@@ -221,24 +260,36 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         s.pendingMask = uint16(mask >> shift);
     }
 
-    /// @dev Loads a candidate's hot slot, applies missed reveals up to now, books the penalty into
-    /// the treasury and records the misses. The caller writes the returned slot back.
+    /// @dev Loads a candidate's score record, applies missed reveals up to now, books the penalty into
+    /// the treasury and records the misses. The caller writes the returned record back.
     function _loadSettled(
         uint256 agreementId,
         uint256 candidateId,
         Agreement storage a
-    ) internal returns (Score memory s) {
-        s = _scores[agreementId][candidateId];
-        (uint32 misses, uint256 penalty) = _applyMissed(agreementId, a, s, block.timestamp);
+    ) internal returns (ScoreRecord.Score memory s) {
+        s = _loadScore(agreementId, candidateId);
+        _settle(agreementId, candidateId, a, s);
+    }
+
+    /// @dev The settling half of `_loadSettled`, for a record already in memory.
+    function _settle(
+        uint256 agreementId,
+        uint256 candidateId,
+        Agreement storage a,
+        ScoreRecord.Score memory s
+    ) internal {
+        uint32 misses = _applyMissed(agreementId, a, s, block.timestamp);
         if (misses != 0) {
+            Candidate storage c = _candidates[agreementId][candidateId];
+            uint256 penalty = _takeFromBond(a, c, s, uint256(a.missPenalty) * misses);
             _treasury[agreementId][a.bondToken] += penalty;
-            _candidates[agreementId][candidateId].misses += misses;
+            c.misses += misses;
             emit RevealsMissed(agreementId, candidateId, misses, penalty, s.score);
         }
     }
 
     /// @dev Eligibility (DESIGN §5) of an effective score record.
-    function _isEligible(Agreement storage a, Score memory s) internal view returns (bool) {
-        return s.status == _ACTIVE && s.bond >= a.minBond && s.scoredCount >= a.minScored;
+    function _isEligible(Agreement storage a, ScoreRecord.Score memory s) internal view returns (bool) {
+        return s.status == _ACTIVE && s.bonded && s.scoredCount >= a.minScored;
     }
 }

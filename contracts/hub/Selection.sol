@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 import {LossMath} from "../libraries/LossMath.sol";
+import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title Selection
@@ -38,12 +39,11 @@ abstract contract Selection is HubStorage {
         Agreement storage a = _agreement(agreementId);
         uint256 n = a.candidateCount;
         Bar memory bar = _bar(a, epoch);
-        mapping(uint256 => Score) storage scores_ = _scores[agreementId];
         ids = new uint256[](n);
         scores = new uint256[](n);
         uint256 count = 0;
         for (uint256 id = 1; id <= n; ++id) {
-            (bool eligible, uint256 score) = _effective(agreementId, a, scores_, id, bar);
+            (bool eligible, uint256 score) = _effective(agreementId, a, id, _recordOf(agreementId, id), bar);
             if (!eligible) continue;
             // Insertion keeps (score, id) ascending; ids arrive ascending so ties stay by id.
             uint256 j = count++;
@@ -90,41 +90,64 @@ abstract contract Selection is HubStorage {
 
     /// @dev Loop-invariant inputs of the effective-score computation, read once per selection.
     struct Bar {
-        uint256 minBond;
         uint256 minScored;
         uint256 asOf;
         uint64 epoch;
     }
 
     function _bar(Agreement storage a, uint64 epoch) internal view returns (Bar memory) {
-        return Bar(a.minBond, a.minScored, _epochEnd(a, epoch), epoch);
+        return Bar(a.minScored, _epochEnd(a, epoch), epoch);
+    }
+
+    /// @dev The packed 128-bit record of one candidate.
+    function _recordOf(uint256 agreementId, uint256 candidateId) internal view returns (uint256) {
+        return ScoreRecord.half(_records[agreementId][candidateId >> 1], candidateId);
     }
 
     /// @dev Effective eligibility and score at the end of `bar.epoch` (missed reveals with deadlines
-    /// at or before it applied). Only targets before the epoch can have such deadlines, since
-    /// reportWindow + revealWindow ≤ epochLength, so most candidates skip the miss computation.
+    /// at or before it applied) from a packed record.
     function _effective(
         uint256 agreementId,
         Agreement storage a,
-        mapping(uint256 candidateId => Score) storage scores,
         uint256 candidateId,
+        uint256 r,
         Bar memory bar
     ) internal view returns (bool eligible, uint256 score) {
-        Score memory s = scores[candidateId];
-        if (s.pendingMask != 0 && s.pendingBase < bar.epoch) _applyMissed(agreementId, a, s, bar.asOf);
-        return (s.status == _ACTIVE && s.bond >= bar.minBond && s.scoredCount >= bar.minScored, s.score);
+        if (ScoreRecord.settledBefore(r, bar.epoch)) {
+            return (ScoreRecord.eligibleAsIs(r, bar.minScored), ScoreRecord.score(r));
+        }
+        return _effectiveSlow(agreementId, a, candidateId, r, bar);
     }
 
-    /// @dev Running result of the selection loop (a struct keeps the stack shallow).
+    function _effectiveSlow(
+        uint256 agreementId,
+        Agreement storage a,
+        uint256 candidateId,
+        uint256 r,
+        Bar memory bar
+    ) private view returns (bool, uint256) {
+        ScoreRecord.Score memory s = ScoreRecord.decode(r);
+        uint32 misses = _applyMissed(agreementId, a, s, bar.asOf);
+        if (misses != 0) {
+            (uint256 bond, ) = _missPenalty(a, _candidates[agreementId][candidateId].bond, misses);
+            s.bonded = bond >= a.minBond;
+        }
+        return (_isEligible(a, s), s.score);
+    }
+
+    /// @dev Running result of the scan, shared by its assembly and Solidity parts. A key is
+    /// `score << 32 | id`: ordering keys orders by score, ties to the lower id (ids < 2^32).
     struct Tally {
         uint256 best;
-        uint256 bestScore;
         uint256 second;
-        uint256 secondScore;
-        uint256 incumbentScore;
         uint256 count;
     }
 
+    uint256 private constant _NONE = type(uint256).max;
+
+    /// @dev The scan: one cold slot per two candidates (ids 2p and 2p + 1 share slot p). Keeps the
+    /// two lowest keys, and for Weighted every eligible (id, score) in id order. `_scanRun` covers
+    /// the records with nothing to settle; each one it stops at is settled here.
     function _computeSelection(
         uint256 agreementId,
         Agreement storage a,
@@ -132,64 +155,160 @@ abstract contract Selection is HubStorage {
     ) internal view returns (uint256 executor, uint256 fallbackCandidate) {
         uint256 n = a.candidateCount;
         Bar memory bar = _bar(a, epoch);
-        mapping(uint256 => Score) storage scores_ = _scores[agreementId];
-        bool weighted = a.selection == Selection.Weighted;
-        uint256 incumbent = a.lastExecutor;
-        Tally memory t = Tally(0, type(uint256).max, 0, type(uint256).max, type(uint256).max, 0);
-        uint256[] memory ids = new uint256[](weighted ? n : 0);
-        uint256[] memory scores = new uint256[](weighted ? n : 0);
+        // Weighted collects (id, score) pairs interleaved: out[2i] = id, out[2i + 1] = score.
+        uint256[] memory out = new uint256[](a.selection == Selection.Weighted ? 2 * n : 0);
+        Tally memory t = Tally(_NONE, _NONE, 0);
+        uint256 base;
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        assembly ("memory-safe") {
+            base := records.slot
+        }
+        uint256 key = uint256(epoch) | (bar.minScored << 64);
         for (uint256 id = 1; id <= n; ++id) {
-            (bool eligible, uint256 score) = _effective(agreementId, a, scores_, id, bar);
-            if (!eligible) continue;
-            if (score < t.bestScore) {
-                (t.second, t.secondScore) = (t.best, t.bestScore);
-                (t.best, t.bestScore) = (id, score);
-            } else if (score < t.secondScore) {
-                (t.second, t.secondScore) = (id, score);
-            }
-            if (id == incumbent) t.incumbentScore = score;
-            if (weighted) {
-                ids[t.count] = id;
-                scores[t.count] = score;
-                ++t.count;
-            }
+            uint256 r;
+            (id, r) = _scanRun(base, id, n, key, t, out);
+            if (id > n) break;
+            (bool eligible, uint256 score) = _effectiveSlow(agreementId, a, id, r, bar);
+            if (eligible) _consider(t, out, id, score);
         }
-        if (t.best == 0) return (0, 0);
-        if (weighted) {
-            executor = _draw(agreementId, a, epoch, ids, scores, t.count, t.bestScore);
+        if (t.best == _NONE) return (0, 0);
+        uint256 best = t.best & type(uint32).max;
+        uint256 second = t.second == _NONE ? 0 : t.second & type(uint32).max;
+        if (out.length != 0) {
+            executor = _draw(agreementId, a, epoch, out, t.count, t.best >> 32);
         } else {
-            executor = t.best;
-            // Hysteresis: an eligible incumbent keeps the seat unless beaten by more than `margin`.
-            if (
-                t.incumbentScore != type(uint256).max &&
-                incumbent != t.best &&
-                t.bestScore + a.margin >= t.incumbentScore
-            ) executor = incumbent;
+            executor = _withHysteresis(agreementId, a, bar, best, t.best >> 32);
         }
-        fallbackCandidate = executor == t.best ? t.second : t.best;
+        fallbackCandidate = executor == best ? second : best;
     }
 
+    /// @dev Adds an eligible (id, score) to the tally: the Solidity twin of the update in `_scanRun`.
+    function _consider(Tally memory t, uint256[] memory out, uint256 id, uint256 score) private pure {
+        uint256 k = (score << 32) | id;
+        if (k < t.best) (t.second, t.best) = (t.best, k);
+        else if (k < t.second) t.second = k;
+        if (out.length != 0) {
+            out[2 * t.count] = id;
+            out[2 * t.count + 1] = score;
+            ++t.count;
+        }
+    }
+
+    /// @dev The hot loop, in assembly (Solidity spills its locals to memory here and costs about
+    /// twice the gas per candidate): from `id`, tallies every record with nothing to settle
+    /// (ScoreRecord.settledBefore, eligibleAsIs and score inlined; `_consider`'s update) and returns
+    /// at the first record that needs settling, or with id = n + 1. `key` = epoch | minScored << 64.
+    function _scanRun(
+        uint256 base,
+        uint256 id,
+        uint256 n,
+        uint256 key,
+        Tally memory t,
+        uint256[] memory out
+    ) private view returns (uint256, uint256 r) {
+        assembly ("memory-safe") {
+            let best := mload(t)
+            let second := mload(add(t, 0x20))
+            let count := mload(add(t, 0x40))
+            let weighted := mload(out)
+            let epoch := and(key, 0xffffffffffffffff)
+            let minScored := shr(64, key)
+            let word := 0
+            // A run starting on an odd id needs its pair's slot now (warm if it was read before).
+            if and(id, 1) {
+                mstore(0x00, shr(1, id))
+                mstore(0x20, base)
+                word := sload(keccak256(0x00, 0x40))
+            }
+            for {} iszero(gt(id, n)) {
+                id := add(id, 1)
+            } {
+                switch and(id, 1)
+                case 0 {
+                    mstore(0x00, shr(1, id))
+                    mstore(0x20, base)
+                    word := sload(keccak256(0x00, 0x40))
+                    r := and(word, 0xffffffffffffffffffffffffffffffff)
+                }
+                default {
+                    r := shr(128, word)
+                }
+                // A pending target before the epoch: hand back to Solidity to settle.
+                if and(gt(and(shr(108, r), 0xffff), 0), lt(and(shr(76, r), 0xffffffff), epoch)) {
+                    break
+                }
+                // ACTIVE (status 0) and bonded, with at least minScored scored epochs.
+                if and(eq(shr(124, r), 1), iszero(lt(and(shr(60, r), 0xffff), minScored))) {
+                    let k := or(shl(32, and(r, 0xfffffffffffffff)), id)
+                    switch lt(k, best)
+                    case 1 {
+                        second := best
+                        best := k
+                    }
+                    default {
+                        if lt(k, second) {
+                            second := k
+                        }
+                    }
+                    if weighted {
+                        let at := add(out, shl(6, count))
+                        mstore(add(at, 0x20), id)
+                        mstore(add(at, 0x40), shr(32, k))
+                        count := add(count, 1)
+                    }
+                }
+            }
+            mstore(t, best)
+            mstore(add(t, 0x20), second)
+            mstore(add(t, 0x40), count)
+        }
+        return (id, r);
+    }
+
+    /// @dev Leader: an eligible incumbent keeps the seat unless beaten by more than `margin`.
+    function _withHysteresis(
+        uint256 agreementId,
+        Agreement storage a,
+        Bar memory bar,
+        uint256 best,
+        uint256 bestScore
+    ) private view returns (uint256) {
+        uint256 incumbent = a.lastExecutor;
+        if (incumbent == 0 || incumbent == best) return best;
+        (bool eligible, uint256 score) = _effective(
+            agreementId,
+            a,
+            incumbent,
+            _recordOf(agreementId, incumbent),
+            bar
+        );
+        return eligible && bestScore + a.margin >= score ? incumbent : best;
+    }
+
+    /// @dev Weighted: draws from `count` interleaved (id, score) pairs with weight
+    /// exp(−eta·(S − S_min)); the scores are overwritten with the weights.
     function _draw(
         uint256 agreementId,
         Agreement storage a,
         uint64 epoch,
-        uint256[] memory ids,
-        uint256[] memory scores,
+        uint256[] memory out,
         uint256 count,
         uint256 minScore
     ) private view returns (uint256) {
         uint256 eta = a.eta;
         uint256 total = 0;
         for (uint256 i = 0; i < count; ++i) {
-            // Reuse the scores array for weights; (S − S_min) ≤ 1e18 and eta < 2^64, no overflow.
-            scores[i] = LossMath.expNegWad((eta * (scores[i] - minScore)) / _WAD);
-            total += scores[i];
+            // (S − S_min) ≤ 1e18 and eta < 2^64, no overflow.
+            uint256 w = LossMath.expNegWad((eta * (out[2 * i + 1] - minScore)) / _WAD);
+            out[2 * i + 1] = w;
+            total += w;
         }
         uint256 pick = IRandomnessSource(a.randomness).randomWord(agreementId, epoch) % total;
         for (uint256 i = 0; i < count; ++i) {
-            if (pick < scores[i]) return ids[i];
-            pick -= scores[i];
+            uint256 w = out[2 * i + 1];
+            if (pick < w) return out[2 * i];
+            pick -= w;
         }
-        return ids[count - 1]; // unreachable: pick < total
+        return out[2 * count - 2]; // unreachable: pick < total
     }
 }

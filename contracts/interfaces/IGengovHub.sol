@@ -59,12 +59,14 @@ interface IGengovHub {
         string name;
         uint8 decimals;
         uint8 lossKind;
+        /// @dev Must be below 2^127.
         uint128 scale;
     }
 
     /// @notice Creation parameters of an agreement (DESIGN §4). Immutable once created, except the
     /// reporter set and quorum, which only the arbiter may change.
     struct AgreementParams {
+        /// @dev 0 = now; otherwise not in the past and below 2^40.
         uint64 genesis;
         uint32 epochLength;
         uint8 horizon;
@@ -526,7 +528,8 @@ interface IGengovHub {
     // ───────────────────────────────────────── selection ─────────────────────────────────────────
 
     /// @notice Fix the executor of `epoch` from the effective scores at its end (anyone may call, in
-    /// [end(e), end(e) + reportWindow + revealWindow); the first reveal for target `epoch` does it too).
+    /// [end(e), end(e) + reportWindow + revealWindow); the execution contract's `proposeTransition`
+    /// and the first reveal for target `epoch` do it too, so a separate transaction is rarely needed).
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
     /// @return executor The executor's candidate id (0 if none).

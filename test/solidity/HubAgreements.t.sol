@@ -93,6 +93,16 @@ contract HubAgreementsTest is HubBase {
         hub.createAgreement(p, TEXT);
     }
 
+    function test_createAgreement_genesisFitsFortyBits() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.genesis = uint64(1) << 40;
+        _expectInvalid(p, IGengovHub.Parameter.genesis);
+        p.genesis = (uint64(1) << 40) - 1;
+        uint256 id = hub.createAgreement(p, TEXT);
+        (IGengovHub.AgreementParams memory stored, , ) = hub.agreement(id);
+        assertEq(uint256(stored.genesis), (uint256(1) << 40) - 1, "genesis truncated");
+    }
+
     function test_createAgreement_acceptsEveryBoundaryValue() public {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.horizon = 14;
@@ -214,6 +224,12 @@ contract HubAgreementsTest is HubBase {
         p = _defaultParams();
         p.metrics[0].name = "";
         _expectInvalid(p, IGengovHub.Parameter.metrics);
+        // The top bit of a scale's 128-bit half holds the loss kind.
+        p = _defaultParams();
+        p.metrics[1].scale = uint128(1) << 127;
+        _expectInvalid(p, IGengovHub.Parameter.metrics);
+        p.metrics[1].scale = (uint128(1) << 127) - 1;
+        hub.createAgreement(p, TEXT);
     }
 
     function test_createAgreement_revertsOnInvalidArbiter() public {

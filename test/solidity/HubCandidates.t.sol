@@ -228,6 +228,59 @@ contract HubCandidatesTest is HubBase {
 
     // ─────────────────────────────────────────── exit ────────────────────────────────────────────
 
+    /// @dev Candidates 2 and 3 share one storage slot of score records: whatever happens to one leaves
+    /// the other exactly as it was.
+    function test_slotNeighbours_neverTouchEachOther() public {
+        _register(owner1, op1, MIN_BOND);
+        uint256 two = _register(owner2, op2, MIN_BOND + 7);
+        uint256 three = _register(owner3, op3, 2 * MIN_BOND);
+        _warp(_start(1));
+        _commit(op2, two, 2, _vals(11, 22));
+        _commit(op3, three, 2, _vals(33, 44));
+        IGengovHub.CandidateView memory before3 = _view(three);
+
+        // Two: scored, topped up, rotated; its new operator commits again.
+        _warp(_end(2));
+        _reportAll(2, _vals(10, 20));
+        _warp(_revealOpens(2));
+        _reveal(op2, two, 2, _vals(11, 22));
+        vm.prank(owner2);
+        hub.topUp(aid, two, 5e18);
+        vm.prank(owner2);
+        hub.setOperator(aid, two, stranger);
+        IGengovHub.CandidateView memory v2 = _view(two);
+        assertEq(v2.scoredCount, 1, "two scored");
+        assertEq(v2.bond, MIN_BOND + 7 + 5e18, "two bond");
+        IGengovHub.CandidateView memory v3 = _view(three);
+        assertEq(v3.score, before3.score, "three's score moved");
+        assertEq(v3.scoredCount, 0, "three's count moved");
+        assertEq(v3.bond, before3.bond, "three's bond moved");
+        assertEq(v3.operator, op3, "three's operator moved");
+        assertTrue(v3.eligible == before3.eligible && !v3.exiting, "three's status moved");
+        (, bool pending3) = hub.forecastSlot(aid, three, 2);
+        assertTrue(pending3, "three's pending forecast lost");
+
+        // Three: reveals late (a miss), exits; two keeps its record.
+        vm.prank(stranger);
+        hub.commitForecast(aid, two, 4, _commitment(two, 4, _vals(1, 1)));
+        _warp(_revealCloses(2));
+        hub.poke(aid, three);
+        vm.prank(owner3);
+        hub.requestExit(aid, three);
+        v3 = _view(three);
+        assertEq(v3.misses, 1, "three's miss");
+        assertEq(v3.bond, 2 * MIN_BOND - MISS_PENALTY, "three's penalty");
+        assertTrue(v3.exiting, "three exiting");
+        IGengovHub.CandidateView memory after2 = _view(two);
+        assertEq(after2.score, v2.score, "two's score moved");
+        assertEq(after2.scoredCount, 1, "two's count moved");
+        assertEq(after2.bond, v2.bond, "two's bond moved");
+        assertEq(after2.misses, 0, "two charged for three's miss");
+        assertFalse(after2.exiting, "two's status moved");
+        (, bool pending2) = hub.forecastSlot(aid, two, 4);
+        assertTrue(pending2, "two's pending forecast lost");
+    }
+
     function test_requestExit_ownerOnlyEmitsAndBlocksNewWork() public {
         uint256 cid = _register(owner1, op1, MIN_BOND);
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOwner.selector, cid, stranger));

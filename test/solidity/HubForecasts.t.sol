@@ -287,6 +287,41 @@ contract HubForecastsTest is HubBase {
         assertEq(_view(cid).score, expected, "score");
     }
 
+    /// @dev Loss configs are packed two per slot (scale | kind << 127): three metrics span two slots,
+    /// kinds alternate, and the largest scale keeps its top bit clear of the kind.
+    function test_fuzz_reveal_packedLossConfigsPerMetric(int128 f0, int128 f1, int128 f2, uint128 s2) public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        s2 = uint128(bound(s2, 1, (uint256(1) << 127) - 1));
+        p.metrics = new IGengovHub.Metric[](3);
+        p.metrics[0] = IGengovHub.Metric({name: "a", decimals: 0, lossKind: 1, scale: 700});
+        p.metrics[1] = IGengovHub.Metric({
+            name: "b",
+            decimals: 0,
+            lossKind: 0,
+            scale: (uint128(1) << 127) - 1
+        });
+        p.metrics[2] = IGengovHub.Metric({name: "c", decimals: 0, lossKind: 1, scale: s2});
+        _use(p);
+        uint256 c = _register(owner2, op2, MIN_BOND);
+        int128[] memory f = new int128[](3);
+        f[0] = int128(_boundInt(f0, -2000, 2000));
+        f[1] = f1;
+        f[2] = f2;
+        int128[] memory o = new int128[](3);
+        (o[0], o[1], o[2]) = (100, -5, 9);
+        _warp(_start(0));
+        _commit(op2, c, 1, f);
+        _warp(_end(1));
+        _report(r1, 1, o);
+        _report(r2, 1, o);
+        _warp(_revealOpens(1));
+        uint256 expected =
+            (_refMetric(f[0], 100, 700, true) +
+                _refMetric(f[1], -5, (uint256(1) << 127) - 1, false) +
+                _refMetric(f[2], 9, s2, true)) / 3;
+        assertEq(_reveal(op2, c, 1, f), expected, "loss");
+    }
+
     function test_reveal_ewmaUpdatesAfterFirstScore() public {
         _use(_unitParams());
         uint256 c = _register(owner1, op1, MIN_BOND);

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {MAX_HORIZON, MAX_METRICS, WAD} from "./Limits.sol";
+
+/// @title AgreementValidator
+/// @notice The clock and economic checks of a new agreement's parameters (DESIGN §4). The hub creates
+/// it in its constructor and calls it from `createAgreement`; the checks live apart only because the
+/// hub's runtime code is at the 24 KB limit. Each failure reverts with
+/// `AgreementParameterInvalid(parameter)`, which the hub's call bubbles up unchanged. The metric,
+/// reporter, cap and allow-list checks stay in the hub, next to the loops that store them.
+contract AgreementValidator {
+    /// @notice Reverts unless the clock and economic parameters are valid. Takes `createAgreement`'s
+    /// exact parameter list, so the hub forwards its calldata as it is.
+    /// @param p The creation parameters.
+    function validate(IGengovHub.AgreementParams calldata p, string calldata /* text */) external view {
+        _validateClock(p);
+        _validateEconomics(p);
+    }
+
+    function _validateClock(IGengovHub.AgreementParams calldata p) private view {
+        if (p.epochLength == 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.epochLength);
+        if ((p.genesis != 0 && p.genesis < block.timestamp) || p.genesis > type(uint40).max)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.genesis);
+        if (p.horizon == 0 || p.horizon > MAX_HORIZON)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.horizon);
+        if (p.reportWindow == 0)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.reportWindow);
+        if (p.revealWindow == 0 || uint256(p.reportWindow) + p.revealWindow > p.epochLength) {
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.revealWindow);
+        }
+        // Both proposal windows must end by the time epoch e's selection can no longer be fixed.
+        if (
+            p.executionWindow == 0 ||
+            2 * uint256(p.executionWindow) > uint256(p.reportWindow) + p.revealWindow
+        ) {
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.executionWindow);
+        }
+        if (p.challengePeriod == 0)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.challengePeriod);
+        if (
+            p.rulingPeriod == 0 ||
+            2 * uint256(p.executionWindow) + p.challengePeriod + p.rulingPeriod > p.epochLength
+        ) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.rulingPeriod);
+        // A forecast committed at the latest moment stays unrevealed for at most (h + 1)·L + rw + rv;
+        // exiting must outlast it so that skipping a reveal is still penalised.
+        uint256 longest = (uint256(p.horizon) + 1) * p.epochLength + p.reportWindow + p.revealWindow;
+        if (p.exitDelay < longest)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.exitDelay);
+    }
+
+    function _validateEconomics(IGengovHub.AgreementParams calldata p) private view {
+        if (p.metrics.length == 0 || p.metrics.length > MAX_METRICS)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.metrics);
+        if (p.arbiter == address(0))
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.arbiter);
+        if (p.bondToken.code.length == 0)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.bondToken);
+        if (p.minBond == 0 || p.minBond > type(uint96).max)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.minBond);
+        if (p.missPenalty > p.minBond)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.missPenalty);
+        if (p.rejectPenalty > p.minBond)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.rejectPenalty);
+        if (p.challengeBond == 0)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.challengeBond);
+        if (p.alpha == 0 || p.alpha > WAD)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.alpha);
+        if (p.margin > WAD) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.margin);
+        if (p.selection == IGengovHub.Selection.Weighted) {
+            if (p.eta == 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.eta);
+            if (p.randomness.code.length == 0)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.randomness);
+        }
+        if (p.capTokens.length != p.maxOutflowPerEpoch.length)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxOutflowPerEpoch);
+        if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxInputBytes);
+        if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > 10_000) {
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxInputsPerEpoch);
+        }
+        if (!p.openInputs && p.inputAllowlist.length == 0)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.inputAllowlist);
+    }
+}
