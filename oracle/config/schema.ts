@@ -139,7 +139,10 @@ export const nodeConfigSchema = z
       .default({ stuckAfterMs: 30_000, feeBumpPercent: 20, maxAttempts: 5, receiptTimeoutMs: 120_000 }),
     key: keySchema,
     candidates: z.array(candidateSchema).min(1).describe("Candidates this node operates"),
-    keeper: z.boolean().default(true).describe("Also do permissionless upkeep (finalize, select) when due"),
+    keeper: z
+      .boolean()
+      .default(true)
+      .describe("Also do permissionless upkeep (finalize, expire, backstop selection) when due"),
     logLevel: z
       .enum(["debug", "info", "warn", "error"])
       .default("info")

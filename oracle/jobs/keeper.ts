@@ -1,14 +1,20 @@
 /**
- * Permissionless upkeep the node does when it is due and nobody else has: fix the executor of the
- * epoch that just ended, finalize a transition whose challenge period is over (or that was upheld),
- * and expire a challenge the arbiter left unruled. Each step re-reads the chain first; losing a race
+ * Permissionless upkeep the node does when it is due and nobody else has: fix the executor of an
+ * epoch nobody fixed, finalize a transition whose challenge period is over (or that was upheld), and
+ * expire a challenge the arbiter left unruled.
+ *
+ * Fixing the executor is a backstop. The hub fixes it inside the first call that needs it — the
+ * executor's (or fallback's) proposal, or the first reveal for the epoch — at a fraction of a
+ * standalone transaction's gas (`selection.nN` against `selectExecutor.nN` in `npm run bench:gas`).
+ * The keeper only sends `selectExecutor` once both proposal windows have closed with the selection
+ * still open and unfixed, so the record of who was due to execute is kept. Each step re-reads the chain first; losing a race
  * to another keeper is an expected outcome, logged as a warning.
  */
 import type { Hex } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
 import { BaseError } from "../errors/BaseError.js";
-import { epochAt, epochEnd, selectionCloses } from "../node/clock.js";
+import { epochAt, fallbackWindow, selectionCloses } from "../node/clock.js";
 import type { AgreementRuntime, NodeContext } from "../node/context.js";
 import { executionRead, hubRead } from "../node/context.js";
 
@@ -54,7 +60,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
   const c = agreement.clock;
   const done: KeepAgreementReturnType = {};
   const e = epochAt(c, now) - 1n;
-  if (e >= 0n && now >= epochEnd(c, e) && now < selectionCloses(c, e)) {
+  if (e >= 0n && now >= fallbackWindow(c, e).closes && now < selectionCloses(c, e)) {
     const [, , fixed] = (await hubRead(ctx, "executorOf", [id, e])) as [bigint, bigint, boolean];
     if (!fixed) {
       await ctx.sender.send({
