@@ -39,25 +39,45 @@ abstract contract Selection is HubStorage {
         Agreement storage a = _agreement(agreementId);
         uint256 n = a.candidateCount;
         Bar memory bar = _bar(a, epoch);
-        ids = new uint256[](n);
-        scores = new uint256[](n);
+        // Keys `score << 32 | id` order by (score, id); they are unique, so any sort gives one order.
+        uint256[] memory keys = new uint256[](n);
         uint256 count = 0;
         for (uint256 id = 1; id <= n; ++id) {
             (bool eligible, uint256 score) = _effective(agreementId, a, id, _recordOf(agreementId, id), bar);
-            if (!eligible) continue;
-            // Insertion keeps (score, id) ascending; ids arrive ascending so ties stay by id.
-            uint256 j = count++;
-            while (j > 0 && scores[j - 1] > score) {
-                ids[j] = ids[j - 1];
-                scores[j] = scores[j - 1];
-                --j;
-            }
-            ids[j] = id;
-            scores[j] = score;
+            if (eligible) keys[count++] = (score << 32) | id;
         }
-        assembly ("memory-safe") {
-            mstore(ids, count)
-            mstore(scores, count)
+        if (count > 1) _sort(keys, 0, int256(count) - 1);
+        ids = new uint256[](count);
+        scores = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            ids[i] = keys[i] & type(uint32).max;
+            scores[i] = keys[i] >> 32;
+        }
+    }
+
+    /// @dev In-place quicksort of distinct keys, ascending: O(N log N) expected, so `ranking` of the
+    /// largest agreement (1024 candidates) fits an eth_call. Recurses into the smaller part only.
+    function _sort(uint256[] memory keys, int256 lo, int256 hi) private pure {
+        while (lo < hi) {
+            uint256 pivot = keys[uint256(lo + (hi - lo) / 2)];
+            int256 i = lo;
+            int256 j = hi;
+            while (i <= j) {
+                while (keys[uint256(i)] < pivot) ++i;
+                while (keys[uint256(j)] > pivot) --j;
+                if (i <= j) {
+                    (keys[uint256(i)], keys[uint256(j)]) = (keys[uint256(j)], keys[uint256(i)]);
+                    ++i;
+                    --j;
+                }
+            }
+            if (j - lo < hi - i) {
+                if (lo < j) _sort(keys, lo, j);
+                lo = i;
+            } else {
+                if (i < hi) _sort(keys, i, hi);
+                hi = j;
+            }
         }
     }
 

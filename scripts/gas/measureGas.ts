@@ -254,12 +254,12 @@ export async function measureGas(conn: Connection): Promise<GasMeasurement> {
     if (e === 1n) for (const a of selection) await reportAll(a.id, 2, e);
     if (e === 2n) {
       for (const a of selection) {
-        // Every candidate must be eligible, so the loop scans N of them (`ranking` would say so too,
-        // but it insertion-sorts in memory, O(N²), and runs out of gas in eth_call for N = 1000).
-        const ids = Array.from({ length: a.n }, (_, i) => BigInt(i + 1));
-        const views = await Promise.all(ids.map((id) => hub.read.candidate([a.id, id])));
-        const eligible = views.filter((v) => v.eligible).length;
-        if (eligible !== a.n) throw new Error(`selection.n${a.n}: only ${eligible} candidates are eligible`);
+        // Every candidate must be eligible, so the scan tallies N of them (and `ranking`, which sorts
+        // in O(N log N), must fit an eth_call at N = 1000).
+        const [ranked] = await hub.read.ranking([a.id, e]);
+        if (ranked.length !== a.n) {
+          throw new Error(`selection.n${a.n}: only ${ranked.length} candidates are eligible`);
+        }
         // From one snapshot: standalone selection then the proposal, and the proposal that selects.
         const snapshot = await networkHelpers.takeSnapshot();
         await measure(`selectExecutor.n${a.n}` as GasKey, await hub.write.selectExecutor([a.id, e]));

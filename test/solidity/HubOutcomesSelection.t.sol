@@ -371,6 +371,46 @@ contract HubOutcomesSelectionTest is HubBase {
         assertEq(ids[1], c2, "tie at the worst score, by id");
     }
 
+    /// @dev 16 candidates with fuzzed forecasts from a narrow range (so scores tie often): ranking
+    /// lists every eligible id once, ordered by (score, id), and agrees with each candidate's view.
+    function test_fuzz_ranking_sortedByScoreThenId(uint256 seed) public {
+        IGengovHub.AgreementParams memory p = _unitParams();
+        p.minScored = 1;
+        _use(p);
+        uint256 n = 16;
+        uint256[] memory cids = new uint256[](n);
+        address[] memory ops = new address[](n);
+        int128[] memory forecasts = new int128[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            ops[i] = address(uint160(0x5000 + i));
+            cids[i] = _register(owner1, ops[i], MIN_BOND);
+            // Losses in {0, 0.1, …, 0.4} (unit scale): many exact ties.
+            forecasts[i] = int128(int256((uint256(keccak256(abi.encode(seed, i))) % 5) * 0.1e18));
+        }
+        // The last candidate never reveals: not scored, so not eligible.
+        _commitRound(1, cids, ops, forecasts);
+        _warp(_end(1));
+        _reportAll(1, _vals(0));
+        _warp(_revealOpens(1));
+        for (uint256 i = 0; i + 1 < n; ++i) _reveal(ops[i], cids[i], 1, _vals(forecasts[i]));
+        _warp(_end(2));
+        (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, 2);
+        assertEq(ids.length, n - 1, "every revealed candidate, and only those");
+        bool[] memory seen = new bool[](n + 1);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            assertFalse(seen[ids[i]], "id listed twice");
+            seen[ids[i]] = true;
+            assertEq(scores[i], _view(ids[i]).score, "score differs from the candidate's view");
+            if (i > 0) {
+                assertTrue(
+                    scores[i - 1] < scores[i] || (scores[i - 1] == scores[i] && ids[i - 1] < ids[i]),
+                    "not ordered by (score, id)"
+                );
+            }
+        }
+        assertFalse(seen[cids[n - 1]], "an unscored candidate is ranked");
+    }
+
     // ───────────────────────────────────────── weighted ──────────────────────────────────────────
 
     function test_weighted_drawWalksIdOrderByWeight() public {
