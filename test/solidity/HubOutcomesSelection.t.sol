@@ -371,6 +371,67 @@ contract HubOutcomesSelectionTest is HubBase {
         assertEq(ids[1], c2, "tie at the worst score, by id");
     }
 
+    /// @dev The packed scan against the candidates' own views: 9 candidates (pairs and a lone last id),
+    /// a fuzzed subset skips its target-2 reveal, so at end(3) their records still hold a due miss and
+    /// take the settling path while the others take the assembly fast path. The executor and
+    /// fallback must be what the views say: lowest (score, id) among the eligible, with hysteresis.
+    function test_fuzz_selection_fastAndSettlingPathsAgreeWithViews(uint256 seed) public {
+        IGengovHub.AgreementParams memory p = _unitParams();
+        p.minScored = 1;
+        p.margin = 0.05e18;
+        p.missPenalty = 60e18; // two misses take a 100e18 bond below minBond
+        _use(p);
+        uint256 n = 9;
+        uint256[] memory cids = new uint256[](n);
+        address[] memory ops = new address[](n);
+        int128[] memory f1 = new int128[](n);
+        int128[] memory f2 = new int128[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            ops[i] = address(uint160(0x6000 + i));
+            cids[i] = _register(owner1, ops[i], i % 3 == 0 ? MIN_BOND : 2 * MIN_BOND);
+            f1[i] = int128(int256((uint256(keccak256(abi.encode(seed, i, 1))) % 7) * 0.1e18));
+            f2[i] = int128(int256((uint256(keccak256(abi.encode(seed, i, 2))) % 7) * 0.1e18));
+        }
+        _commitRound(1, cids, ops, f1);
+        _warp(_start(1));
+        for (uint256 i = 0; i < n; ++i) _commit(ops[i], cids[i], 2, _vals(f2[i]));
+        _settleRound(1, cids, ops, f1, 0);
+        _warp(_end(2));
+        _reportAll(2, _vals(0));
+        _warp(_revealOpens(2));
+        uint256 skips = uint256(keccak256(abi.encode(seed, "skip")));
+        for (uint256 i = 0; i < n; ++i) {
+            if ((skips >> i) & 1 == 0) _reveal(ops[i], cids[i], 2, _vals(f2[i]));
+        }
+        _warp(_end(3));
+        (uint256 incumbent, , bool fixed2) = hub.executorOf(aid, 2);
+        assertTrue(fixed2 || incumbent == 0, "epoch 2 fixed by its reveals");
+        // Reference from the views (misses applied as of now = end(3)).
+        (uint256 best, uint256 bestScore, uint256 second) = (0, type(uint256).max, 0);
+        uint256 secondScore = type(uint256).max;
+        uint256 incumbentScore = type(uint256).max;
+        for (uint256 i = 0; i < n; ++i) {
+            IGengovHub.CandidateView memory v = _view(cids[i]);
+            if (!v.eligible) continue;
+            if (cids[i] == incumbent) incumbentScore = v.score;
+            if (v.score < bestScore) {
+                (second, secondScore) = (best, bestScore);
+                (best, bestScore) = (cids[i], v.score);
+            } else if (v.score < secondScore) {
+                (second, secondScore) = (cids[i], v.score);
+            }
+        }
+        uint256 executor = best;
+        if (
+            incumbentScore != type(uint256).max && incumbent != best && bestScore + p.margin >= incumbentScore
+        ) {
+            executor = incumbent;
+        }
+        (uint256 e3, uint256 fb3, ) = hub.executorOf(aid, 3);
+        assertEq(e3, executor, "executor");
+        assertEq(fb3, executor == best ? second : best, "fallback");
+    }
+
     /// @dev 16 candidates with fuzzed forecasts from a narrow range (so scores tie often): ranking
     /// lists every eligible id once, ordered by (score, id), and agrees with each candidate's view.
     function test_fuzz_ranking_sortedByScoreThenId(uint256 seed) public {
