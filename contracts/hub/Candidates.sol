@@ -8,6 +8,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {Agreements} from "./Agreements.sol";
+import {WAD} from "./Limits.sol";
 
 /// @title Candidates
 /// @notice Bonded candidate models: registration (with optional EIP-2612 permit), top-ups, operator
@@ -51,8 +52,7 @@ abstract contract Candidates is Agreements {
         uint256 received = _pull(IERC20(a.bondToken), amount);
         uint256 bond = uint256(c.bond) + received;
         if (bond > type(uint96).max) revert BondAmountInvalid(amount);
-        c.bond = uint96(bond);
-        s.bonded = bond >= a.minBond;
+        _setBond(a, c, s, bond);
         _storeScore(agreementId, candidateId, s);
         emit BondToppedUp(agreementId, candidateId, received, bond);
     }
@@ -92,8 +92,7 @@ abstract contract Candidates is Agreements {
         if (s.status != _EXITING || block.timestamp < c.exitAt)
             revert CandidateExitNotReady(candidateId, c.exitAt);
         amount = c.bond;
-        c.bond = 0;
-        s.bonded = false;
+        _setBond(a, c, s, 0);
         s.status = _WITHDRAWN;
         _storeScore(agreementId, candidateId, s);
         IERC20(a.bondToken).safeTransfer(msg.sender, amount);
@@ -118,8 +117,7 @@ abstract contract Candidates is Agreements {
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         uint32 misses = _applyMissed(agreementId, a, s, block.timestamp);
-        (uint256 bond, ) = _missPenalty(a, c.bond, misses);
-        s.bonded = bond >= a.minBond;
+        uint256 bond = _bondAfterMisses(agreementId, candidateId, a, s, misses);
         v.owner = c.owner;
         v.operator = _seats[agreementId][candidateId].operator;
         v.specHash = c.specHash;
@@ -164,7 +162,7 @@ abstract contract Candidates is Agreements {
             agreementId,
             candidateId,
             ScoreRecord.Score({
-                score: uint64(_WAD),
+                score: uint64(WAD),
                 scoredCount: 0,
                 pendingBase: 0,
                 pendingMask: 0,

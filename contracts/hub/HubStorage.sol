@@ -6,17 +6,14 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
-import {MAX_METRICS, WAD} from "./Limits.sol";
 
 /// @title HubStorage
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
-/// reveals. Layout is packed so the selection loop reads one slot per candidate and a steady-state
-/// commit overwrites a reused slot.
+/// reveals. Layout is packed for the hot paths: a commit reads one seat slot and overwrites a reused
+/// commitment slot; the selection scan reads one slot per two candidates.
 abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
-    uint256 internal constant _WAD = WAD;
-    uint256 internal constant _MAX_METRICS = MAX_METRICS;
     uint256 internal constant _MAX_REPORTERS = 32;
-    /// @dev Bounds the selection loop (one cold slot per candidate).
+    /// @dev Bounds the selection scan (one cold slot per two candidates).
     uint256 internal constant _MAX_CANDIDATES = 1024;
     uint256 internal constant _RING = 16;
 
@@ -169,12 +166,17 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
 
     // ───────────────────────────────────── score records ─────────────────────────────────────
 
+    /// @dev Candidate `candidateId`'s packed 128-bit score record.
+    function _recordOf(uint256 agreementId, uint256 candidateId) internal view returns (uint256) {
+        return ScoreRecord.half(_records[agreementId][candidateId >> 1], candidateId);
+    }
+
     /// @dev Candidate `candidateId`'s score record, unpacked.
     function _loadScore(
         uint256 agreementId,
         uint256 candidateId
     ) internal view returns (ScoreRecord.Score memory) {
-        return ScoreRecord.decode(ScoreRecord.half(_records[agreementId][candidateId >> 1], candidateId));
+        return ScoreRecord.decode(_recordOf(agreementId, candidateId));
     }
 
     function _storeScore(uint256 agreementId, uint256 candidateId, ScoreRecord.Score memory s) internal {
@@ -194,7 +196,8 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
 
     /// @dev Applies, in memory, every pending forecast whose reveal deadline is at or before `asOf`:
     /// void targets are dropped, the others count as worst-loss misses (closed form). Returns the
-    /// number of misses; each costs `missPenalty` from the bond (see `_missPenalty`).
+    /// number of misses; each costs `missPenalty` from the bond (`_settle` books it, `_bondAfterMisses`
+    /// shows it in views).
     function _applyMissed(
         uint256 agreementId,
         Agreement storage a,
@@ -216,35 +219,51 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         s.scoredCount += misses;
     }
 
-    /// @dev The bond left after `misses` missed reveals, and what they take from it (at most all).
-    function _missPenalty(
-        Agreement storage a,
-        uint256 bond,
-        uint256 misses
-    ) internal view returns (uint256 left, uint256 taken) {
-        uint256 penalty = uint256(a.missPenalty) * misses;
-        taken = penalty < bond ? penalty : bond;
+    /// @dev What taking `amount` from `bond` leaves and takes: at most the whole bond.
+    function _capped(uint256 bond, uint256 amount) internal pure returns (uint256 left, uint256 taken) {
+        taken = amount < bond ? amount : bond;
         // taken ≤ bond, so the subtraction cannot underflow.
         unchecked {
             left = bond - taken;
         }
     }
 
+    /// @dev Writes a candidate's bond; the record's cached `bonded` flag follows it.
+    function _setBond(
+        Agreement storage a,
+        Candidate storage c,
+        ScoreRecord.Score memory s,
+        uint256 bond
+    ) internal {
+        c.bond = uint96(bond);
+        s.bonded = bond >= a.minBond;
+    }
+
     /// @dev The one place a penalty leaves a bond (missed reveals, rejected transitions): at most the
-    /// whole bond is taken; the record's `bonded` flag follows. Returns what was taken.
+    /// whole bond is taken. Returns what was taken.
     function _takeFromBond(
         Agreement storage a,
         Candidate storage c,
         ScoreRecord.Score memory s,
         uint256 amount
     ) internal returns (uint256 taken) {
-        uint256 bond = c.bond;
-        taken = amount < bond ? amount : bond;
-        // taken ≤ bond, so the subtraction cannot underflow.
-        unchecked {
-            bond -= taken;
-        }
-        c.bond = uint96(bond);
+        uint256 left;
+        (left, taken) = _capped(c.bond, amount);
+        _setBond(a, c, s, left);
+    }
+
+    /// @dev For views: the bond after `misses` missed reveals not yet booked, with the record's
+    /// `bonded` flag updated to match (what `_settle` would leave).
+    function _bondAfterMisses(
+        uint256 agreementId,
+        uint256 candidateId,
+        Agreement storage a,
+        ScoreRecord.Score memory s,
+        uint256 misses
+    ) internal view returns (uint256 bond) {
+        bond = _candidates[agreementId][candidateId].bond;
+        if (misses == 0) return bond;
+        (bond, ) = _capped(bond, uint256(a.missPenalty) * misses);
         s.bonded = bond >= a.minBond;
     }
 

@@ -6,6 +6,7 @@ import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
+import {WAD} from "./Limits.sol";
 
 /// @title Selection
 /// @notice Fixes each epoch's executor from effective scores at the epoch's end (DESIGN §5): Leader
@@ -119,11 +120,6 @@ abstract contract Selection is HubStorage {
         return Bar(a.minScored, _epochEnd(a, epoch), epoch);
     }
 
-    /// @dev The packed 128-bit record of one candidate.
-    function _recordOf(uint256 agreementId, uint256 candidateId) internal view returns (uint256) {
-        return ScoreRecord.half(_records[agreementId][candidateId >> 1], candidateId);
-    }
-
     /// @dev Effective eligibility and score at the end of `bar.epoch` (missed reveals with deadlines
     /// at or before it applied) from a packed record.
     function _effective(
@@ -148,10 +144,8 @@ abstract contract Selection is HubStorage {
     ) private view returns (bool, uint256) {
         ScoreRecord.Score memory s = ScoreRecord.decode(r);
         uint32 misses = _applyMissed(agreementId, a, s, bar.asOf);
-        if (misses != 0) {
-            (uint256 bond, ) = _missPenalty(a, _candidates[agreementId][candidateId].bond, misses);
-            s.bonded = bond >= a.minBond;
-        }
+        // Only a miss can change the bond; without one, skip reading it.
+        if (misses != 0) _bondAfterMisses(agreementId, candidateId, a, s, misses);
         return (_isEligible(a, s), s.score);
     }
 
@@ -319,7 +313,7 @@ abstract contract Selection is HubStorage {
         uint256 total = 0;
         for (uint256 i = 0; i < count; ++i) {
             // (S − S_min) ≤ 1e18 and eta < 2^64, no overflow.
-            uint256 w = LossMath.expNegWad((eta * (out[2 * i + 1] - minScore)) / _WAD);
+            uint256 w = LossMath.expNegWad((eta * (out[2 * i + 1] - minScore)) / WAD);
             out[2 * i + 1] = w;
             total += w;
         }
