@@ -30,7 +30,7 @@ export default defineConfig({
     settings: {
       evmVersion: EVM_VERSION,
       viaIR: true,
-      optimizer: { enabled: true, runs: 200 },
+      optimizer: { enabled: true, runs: 100 },
     },
   },
   networks: {

@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {MAX_HORIZON, MAX_METRICS, WAD} from "./Limits.sol";
+import {MAX_ETA, MAX_HORIZON, MAX_METRICS, WAD} from "./Limits.sol";
 
 /// @title AgreementValidator
 /// @notice The clock and economic checks of a new agreement's parameters (DESIGN §4). The hub creates
@@ -63,14 +63,22 @@ contract AgreementValidator {
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.missPenalty);
         if (p.rejectPenalty > p.minBond)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.rejectPenalty);
-        if (p.challengeBond == 0)
+        // The execution contract books a challenge bond in 96 bits.
+        if (p.challengeBond == 0 || p.challengeBond > type(uint96).max)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.challengeBond);
         if (p.alpha == 0 || p.alpha > WAD)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.alpha);
         if (p.margin > WAD) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.margin);
-        if (p.selection == IGengovHub.Selection.Weighted) {
-            if (p.eta == 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.eta);
-            if (p.randomness.code.length == 0)
+        // A never-scored candidate starts at the worst score (WAD): a ceiling below it keeps models
+        // that never forecast usefully out of the seat.
+        if (p.maxScore == 0 || p.maxScore >= WAD)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxScore);
+        if (p.selection > uint8(IGengovHub.Selection.Weighted))
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.selection);
+        if (p.selection == uint8(IGengovHub.Selection.Weighted)) {
+            if (p.eta == 0 || p.eta > MAX_ETA) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.eta);
+            // Zero: the hub's beacon of revealed salts. Otherwise an external source (e.g. a VRF).
+            if (p.randomness != address(0) && p.randomness.code.length == 0)
                 revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.randomness);
         }
         if (p.capTokens.length != p.maxOutflowPerEpoch.length)
@@ -82,5 +90,11 @@ contract AgreementValidator {
         }
         if (!p.openInputs && p.inputAllowlist.length == 0)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.inputAllowlist);
+        // With an allow-list, every listed sender can always use its whole per-sender quota.
+        if (
+            p.maxInputsPerSender == 0 ||
+            p.maxInputsPerSender > p.maxInputsPerEpoch ||
+            (!p.openInputs && uint256(p.maxInputsPerSender) * p.inputAllowlist.length > p.maxInputsPerEpoch)
+        ) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxInputsPerSender);
     }
 }

@@ -39,7 +39,9 @@ abstract contract Agreements is HubStorage {
         a.challengePeriod = p.challengePeriod;
         a.rulingPeriod = p.rulingPeriod;
         a.horizon = p.horizon;
-        a.selection = p.selection;
+        a.selection = Selection(p.selection);
+        a.maxScore = p.maxScore;
+        a.maxInputsPerSender = p.maxInputsPerSender;
         a.bondToken = p.bondToken;
         a.alpha = p.alpha;
         a.minScored = p.minScored;
@@ -122,7 +124,8 @@ abstract contract Agreements is HubStorage {
         p.exitDelay = a.exitDelay;
         p.alpha = a.alpha;
         p.minScored = a.minScored;
-        p.selection = a.selection;
+        p.selection = uint8(a.selection);
+        p.maxScore = a.maxScore;
         p.margin = a.margin;
         p.eta = a.eta;
         p.randomness = a.randomness;
@@ -134,6 +137,7 @@ abstract contract Agreements is HubStorage {
         p.openInputs = a.openInputs;
         p.maxInputBytes = a.maxInputBytes;
         p.maxInputsPerEpoch = a.maxInputsPerEpoch;
+        p.maxInputsPerSender = a.maxInputsPerSender;
         return (p, a.textHash, a.candidateCount);
     }
 

@@ -8,12 +8,14 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {Agreements} from "./Agreements.sol";
-import {WAD} from "./Limits.sol";
+import {ExecutorSelection} from "./ExecutorSelection.sol";
+import {MAX_BOND_UNITS, MAX_CANDIDATES, SETTLE_CHUNK, WAD} from "./Limits.sol";
 
 /// @title Candidates
-/// @notice Bonded candidate models: registration (with optional EIP-2612 permit), top-ups, operator
-/// rotation, exit after `exitDelay`, and the permissionless `poke` that applies missed reveals.
-abstract contract Candidates is Agreements {
+/// @notice Bonded candidate models: registration (with optional EIP-2612 permit, a bond of at least
+/// `minBond`, into a withdrawn candidate's seat when one is free), top-ups, operator rotation, exit
+/// after `exitDelay`, and the permissionless `poke` that charges a record's missed targets.
+abstract contract Candidates is Agreements, ExecutorSelection {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IGengovHub
@@ -47,11 +49,12 @@ abstract contract Candidates is Agreements {
     function topUp(uint256 agreementId, uint256 candidateId, uint256 amount) external nonReentrant {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
+        _beforeRosterChange(agreementId, a);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
         uint256 received = _pull(IERC20(a.bondToken), amount);
         uint256 bond = uint256(c.bond) + received;
-        if (bond > type(uint96).max) revert BondAmountInvalid(amount);
+        _requireBondFits(a, bond);
         _setBond(a, c, s, bond);
         _storeScore(agreementId, candidateId, s);
         emit BondToppedUp(agreementId, candidateId, received, bond);
@@ -71,10 +74,15 @@ abstract contract Candidates is Agreements {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
-        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
+        _beforeRosterChange(agreementId, a);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
         s.status = _EXITING;
         _storeScore(agreementId, candidateId, s);
+        // It still answers for every target whose commit window has closed: [cursor, current + h).
+        uint256 current = block.timestamp < a.genesis ? 0 : _epochAt(agreementId, a, block.timestamp);
+        uint256 last = current + a.horizon;
+        c.lastTarget = uint32(last - 1);
         uint64 exitAt = uint64(block.timestamp + a.exitDelay);
         c.exitAt = exitAt;
         emit ExitRequested(agreementId, candidateId, exitAt);
@@ -88,14 +96,20 @@ abstract contract Candidates is Agreements {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
-        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         if (s.status != _EXITING || block.timestamp < c.exitAt)
             revert CandidateExitNotReady(candidateId, c.exitAt);
+        // exitDelay outlasts every obligated reveal deadline, so all of them are due now.
+        uint256 end = uint256(c.lastTarget) + 1;
+        if (end > uint256(s.cursor) + SETTLE_CHUNK) revert CandidateNotSettled(candidateId, s.cursor);
+        _settleTo(agreementId, candidateId, a, c, s, end);
         amount = c.bond;
         _setBond(a, c, s, 0);
         s.status = _WITHDRAWN;
         _storeScore(agreementId, candidateId, s);
-        IERC20(a.bondToken).safeTransfer(msg.sender, amount);
+        a.freeIds.push(uint16(candidateId));
+        if (a.lastExecutor == candidateId) a.lastExecutor = 0;
+        if (amount != 0) IERC20(a.bondToken).safeTransfer(msg.sender, amount);
         emit BondWithdrawn(agreementId, candidateId, msg.sender, amount);
     }
 
@@ -103,9 +117,13 @@ abstract contract Candidates is Agreements {
     function poke(uint256 agreementId, uint256 candidateId) external returns (uint256 misses) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        uint32 before = c.misses;
-        _storeScore(agreementId, candidateId, _loadSettled(agreementId, candidateId, a));
-        misses = c.misses - before;
+        _beforeRosterChange(agreementId, a);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        if (s.status == _WITHDRAWN) return 0;
+        uint256 end = _settleEnd(a, c, s, block.timestamp);
+        if (end > uint256(s.cursor) + SETTLE_CHUNK) end = uint256(s.cursor) + SETTLE_CHUNK;
+        misses = _settleTo(agreementId, candidateId, a, c, s, end);
+        _storeScore(agreementId, candidateId, s);
     }
 
     /// @inheritdoc IGengovHub
@@ -115,9 +133,15 @@ abstract contract Candidates is Agreements {
     ) external view returns (CandidateView memory v) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
-        uint32 misses = _applyMissed(agreementId, a, s, block.timestamp);
-        uint256 bond = _bondAfterMisses(agreementId, candidateId, a, s, misses);
+        uint256 stored = _recordOf(agreementId, candidateId);
+        ScoreRecord.Score memory s = ScoreRecord.decode(stored);
+        uint32 misses = 0;
+        uint256 bond = c.bond;
+        if (s.status != _WITHDRAWN) {
+            misses = _accountTo(agreementId, a, s, _settleEnd(a, c, s, block.timestamp));
+            (bond, ) = _capped(bond, uint256(a.missPenalty) * misses);
+            s.units = uint32(bond / a.minBond);
+        }
         v.owner = c.owner;
         v.operator = _seats[agreementId][candidateId].operator;
         v.specHash = c.specHash;
@@ -129,7 +153,15 @@ abstract contract Candidates is Agreements {
         v.exitAt = c.exitAt;
         v.exiting = s.status == _EXITING;
         v.withdrawn = s.status == _WITHDRAWN;
-        v.eligible = _isEligible(a, s);
+        v.cursor = s.cursor;
+        // Eligible as stored: active, bonded, scored enough, under the ceiling and up to date with
+        // every due target (a record behind on its targets is not, until it reveals or is poked).
+        v.eligible = ScoreRecord.eligible(
+            stored,
+            a.minScored,
+            a.maxScore,
+            _dueEnd(a, block.timestamp)
+        );
     }
 
     function _register(
@@ -140,36 +172,52 @@ abstract contract Candidates is Agreements {
     ) private returns (uint256 candidateId) {
         Agreement storage a = _agreement(agreementId);
         if (operator == address(0)) revert ZeroAddress();
-        if (a.candidateCount >= _MAX_CANDIDATES) revert CandidateLimitReached(agreementId);
+        uint16[] storage free = a.freeIds;
+        if (free.length == 0 && a.candidateCount >= MAX_CANDIDATES) revert CandidateLimitReached(agreementId);
         uint256 received = _pull(IERC20(a.bondToken), bond);
-        if (received > type(uint96).max) revert BondAmountInvalid(bond);
-        candidateId = ++a.candidateCount;
+        if (received < a.minBond) revert BondBelowMinimum(received, a.minBond);
+        _requireBondFits(a, received);
+        if (free.length != 0) {
+            candidateId = free[free.length - 1];
+            free.pop();
+        } else {
+            candidateId = ++a.candidateCount;
+        }
         _candidates[agreementId][candidateId] = Candidate({
             owner: msg.sender,
             exitAt: 0,
             misses: 0,
             specHash: specHash,
             bond: uint96(received),
-            executions: 0
+            executions: 0,
+            lastTarget: 0
         });
         _seats[agreementId][candidateId] = Seat({
             operator: operator,
             genesis: a.genesis,
             epochLength: a.epochLength,
-            horizon: a.horizon
+            horizon: a.horizon,
+            beacon: a.selection == Selection.Weighted && a.randomness == address(0)
         });
+        // It answers from its first committable target on.
+        uint256 current = block.timestamp < a.genesis ? 0 : _epochAt(agreementId, a, block.timestamp);
         _storeScore(
             agreementId,
             candidateId,
             ScoreRecord.Score({
                 score: uint64(WAD),
                 scoredCount: 0,
-                pendingBase: 0,
-                pendingMask: 0,
-                bonded: received >= a.minBond,
+                cursor: uint32(current + a.horizon),
+                units: uint32(received / a.minBond),
                 status: _ACTIVE
             })
         );
         emit CandidateRegistered(agreementId, candidateId, msg.sender, operator, specHash, received);
+    }
+
+    /// @dev Bonds count in whole minBonds up to MAX_BOND_UNITS; a larger bond is refused rather than
+    /// silently capped, so weight stays proportional to bond.
+    function _requireBondFits(Agreement storage a, uint256 bond) private view {
+        if (bond / a.minBond > MAX_BOND_UNITS) revert BondAboveMaximum(bond, MAX_BOND_UNITS * a.minBond);
     }
 }

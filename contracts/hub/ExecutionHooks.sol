@@ -34,10 +34,10 @@ abstract contract ExecutionHooks is HubStorage {
         uint256 agreementId,
         uint256 candidateId,
         uint256 amount
-    ) external onlyExecution returns (uint256 taken, uint256 toChallenger) {
+    ) external onlyExecution nonReentrant returns (uint256 taken, uint256 toChallenger) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         taken = _takeFromBond(a, c, s, amount);
         _storeScore(agreementId, candidateId, s);
         toChallenger = taken / 2;
@@ -47,7 +47,11 @@ abstract contract ExecutionHooks is HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    function releaseTreasury(uint256 agreementId, address token, uint256 amount) external onlyExecution {
+    function releaseTreasury(
+        uint256 agreementId,
+        address token,
+        uint256 amount
+    ) external onlyExecution nonReentrant {
         uint256 available = _treasury[agreementId][token];
         if (amount > available) revert TreasuryInsufficient(token, available, amount);
         // amount ≤ available was just checked.

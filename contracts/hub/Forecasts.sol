@@ -6,16 +6,16 @@ import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {ForecastCommitment} from "../libraries/ForecastCommitment.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {Outcomes} from "./Outcomes.sol";
-import {Selection} from "./Selection.sol";
+import {ExecutorSelection} from "./ExecutorSelection.sol";
 
 /// @title Forecasts
 /// @notice Commit–reveal forecasts: commit for target `current + horizon`; reveal after the target's
 /// outcome is final, which scores the forecast and updates the EWMA score.
-abstract contract Forecasts is Outcomes, Selection {
+abstract contract Forecasts is Outcomes, ExecutorSelection {
     /// @inheritdoc IGengovHub
-    /// @dev Steady state touches two cold slots besides the commitment: the seat (operator and clock)
-    /// and the score record (pending mask). The agreement is read only to settle an older pending
-    /// target whose reveal deadline may have passed.
+    /// @dev Reads one cold slot (the seat: operator and clock) and overwrites a reused commitment
+    /// slot. No pending mark is kept: every target from a candidate's cursor on must be revealed or
+    /// it counts as a miss, committed or not.
     function commitForecast(
         uint256 agreementId,
         uint256 candidateId,
@@ -29,20 +29,6 @@ abstract contract Forecasts is Outcomes, Selection {
         if (block.timestamp < seat.genesis) revert AgreementNotStarted(agreementId, seat.genesis);
         uint64 current = uint64((block.timestamp - seat.genesis) / seat.epochLength);
         if (targetEpoch != current + seat.horizon) revert CommitWindowClosed(targetEpoch, current);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
-        // Only targets before `current` can have passed their reveal deadline.
-        if (s.pendingMask != 0 && s.pendingBase < current) {
-            _settle(agreementId, candidateId, _agreements[agreementId], s);
-        }
-        if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
-        if (s.pendingMask == 0) {
-            s.pendingBase = uint32(targetEpoch);
-            s.pendingMask = 1;
-        } else {
-            // After settling, pending targets are ≥ current − 1, so the offset is ≤ horizon + 1 < 16.
-            s.pendingMask |= uint16(1 << (targetEpoch - s.pendingBase));
-        }
-        _storeScore(agreementId, candidateId, s);
         _commitments[agreementId][candidateId][targetEpoch % _RING] = commitment;
         emit ForecastCommitted(agreementId, candidateId, targetEpoch, commitment);
     }
@@ -55,29 +41,31 @@ abstract contract Forecasts is Outcomes, Selection {
         int128[] calldata values,
         bytes32 salt
     ) external returns (uint256 loss) {
-        if (msg.sender != _seats[agreementId][candidateId].operator)
-            _revertNotOperator(agreementId, candidateId);
+        Seat storage seat = _seats[agreementId][candidateId];
+        if (msg.sender != seat.operator) _revertNotOperator(agreementId, candidateId);
         Agreement storage a = _agreements[agreementId];
         if (values.length != a.metricCount) revert ValuesLengthInvalid(values.length, a.metricCount);
         _requireRevealWindow(a, targetEpoch);
-        // The selection of epoch `targetEpoch` reads scores as of its end: fix it before this reveal
+        // The selection of epoch `targetEpoch` reads records as of its end: fix it before this reveal
         // changes one.
-        _ensureSelected(agreementId, a, targetEpoch);
-        ScoreRecord.Score memory s = _loadSettled(agreementId, candidateId, a);
-        if (targetEpoch < s.pendingBase) revert ForecastNotPending(candidateId, targetEpoch);
-        uint256 offset = targetEpoch - s.pendingBase;
-        if (offset >= _RING || s.pendingMask & (1 << offset) == 0)
-            revert ForecastNotPending(candidateId, targetEpoch);
+        Epoch storage ep = _ensureSelected(agreementId, a, targetEpoch);
+        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        _requireAnswerable(agreementId, candidateId, s, targetEpoch);
         if (
             ForecastCommitment.hash(agreementId, candidateId, targetEpoch, values, salt) !=
             _commitments[agreementId][candidateId][targetEpoch % _RING]
         ) revert ForecastMismatch(candidateId, targetEpoch);
         if (_fixOutcome(agreementId, a, targetEpoch) == OutcomeStatus.Void) revert OutcomeIsVoid(targetEpoch);
+        // Reveal windows do not overlap, so every target before this one is due: charge the skipped.
+        if (s.cursor < targetEpoch) {
+            _settleTo(agreementId, candidateId, a, _candidates[agreementId][candidateId], s, targetEpoch);
+        }
         loss = _epochLoss(agreementId, targetEpoch, values);
         s.score = uint64(LossMath.ewma(s.score, loss, a.alpha, s.scoredCount == 0));
         ++s.scoredCount;
-        _rebase(s, s.pendingMask & ~(uint256(1) << offset));
+        s.cursor = uint32(targetEpoch) + 1;
         _storeScore(agreementId, candidateId, s);
+        if (seat.beacon) ep.beacon ^= uint64(uint256(salt));
         emit ForecastRevealed(agreementId, candidateId, targetEpoch, values, loss, s.score);
     }
 
@@ -101,9 +89,25 @@ abstract contract Forecasts is Outcomes, Selection {
         ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         commitment = _commitments[agreementId][candidateId][targetEpoch % _RING];
         pending =
-            targetEpoch >= s.pendingBase &&
-            targetEpoch - s.pendingBase < _RING &&
-            s.pendingMask & (1 << (targetEpoch - s.pendingBase)) != 0;
+            commitment != bytes32(0) &&
+            targetEpoch >= s.cursor &&
+            (s.status == _ACTIVE ||
+                (s.status == _EXITING && targetEpoch <= _candidates[agreementId][candidateId].lastTarget));
+    }
+
+    /// @dev Whether the candidate still answers for `targetEpoch`: not yet accounted for, and not past
+    /// an exiting candidate's last obligated target.
+    function _requireAnswerable(
+        uint256 agreementId,
+        uint256 candidateId,
+        ScoreRecord.Score memory s,
+        uint64 targetEpoch
+    ) private view {
+        if (
+            targetEpoch < s.cursor ||
+            s.status == _WITHDRAWN ||
+            (s.status == _EXITING && targetEpoch > _candidates[agreementId][candidateId].lastTarget)
+        ) revert ForecastNotPending(candidateId, targetEpoch);
     }
 
     function _requireRevealWindow(Agreement storage a, uint64 targetEpoch) private view {

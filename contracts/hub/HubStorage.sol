@@ -13,8 +13,6 @@ import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 /// commitment slot; the selection scan reads one slot per two candidates.
 abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     uint256 internal constant _MAX_REPORTERS = 32;
-    /// @dev Bounds the selection scan (one cold slot per two candidates).
-    uint256 internal constant _MAX_CANDIDATES = 1024;
     uint256 internal constant _RING = 16;
 
     uint8 internal constant _ACTIVE = 0;
@@ -32,12 +30,12 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         uint8 metricCount;
         uint8 quorum;
         uint64 alpha;
-        // slot 1
+        // slot 1: what the selection scan reads
         address bondToken;
         Selection selection;
         uint16 minScored;
         bool openInputs;
-        uint32 challengePeriod;
+        uint64 maxScore;
         // slot 2
         address arbiter;
         uint64 margin;
@@ -50,20 +48,24 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         uint128 challengeBond;
         // slot 5
         address randomness;
-        uint64 eta;
-        uint32 exitDelay;
+        uint96 eta;
         // slot 6
         uint32 maxInputBytes;
         uint32 maxInputsPerEpoch;
-        uint32 candidateCount;
+        uint32 maxInputsPerSender;
+        uint16 candidateCount;
         uint32 lastExecutor;
         uint32 lastInputEpoch;
         bool anyInput;
+        uint32 exitDelay;
+        uint32 challengePeriod;
         // slot 7+
         bytes32 textHash;
         bytes32 inputsHead;
         address[] reporters;
         address[] capTokens;
+        /// @dev Seats of withdrawn candidates, reused by the next registrations.
+        uint16[] freeIds;
     }
 
     struct MetricConfig {
@@ -73,7 +75,8 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         string name;
     }
 
-    /// @dev A candidate's cold fields (read by owner actions, penalties and views).
+    /// @dev A candidate's cold fields (read by owner actions, penalties and views). `lastTarget` is
+    /// the last target an exiting candidate still answers for.
     struct Candidate {
         address owner;
         uint64 exitAt;
@@ -81,15 +84,17 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         bytes32 specHash;
         uint96 bond;
         uint32 executions;
+        uint32 lastTarget;
     }
 
-    /// @dev What a commit reads, in one slot: who may commit and reveal, and a copy of the
-    /// agreement's clock (immutable, so the copy never goes stale).
+    /// @dev What a commit reads, in one slot: who may commit and reveal, a copy of the agreement's
+    /// clock (immutable, so the copy never goes stale), and whether reveals feed the epoch's beacon.
     struct Seat {
         address operator;
         uint40 genesis;
         uint32 epochLength;
         uint8 horizon;
+        bool beacon;
     }
 
     struct Epoch {
@@ -106,6 +111,9 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         // The quorum in force at the epoch's last report: a later reporter-set change never
         // re-decides whether an epoch is void.
         uint8 quorum;
+        // XOR of the low 64 bits of every salt revealed for this target (Weighted agreements without
+        // an external randomness source): the randomness of the next epoch's draw.
+        uint64 beacon;
     }
 
     uint256 internal _agreementCount;
@@ -130,6 +138,8 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     mapping(uint256 agreementId => mapping(uint64 epoch => mapping(address reporter => uint256 indexPlusOne)))
         internal _reportIndex;
     mapping(uint256 agreementId => mapping(uint64 epoch => int128[8])) internal _outcomes;
+    mapping(uint256 agreementId => mapping(uint64 epoch => mapping(address sender => uint256 count)))
+        internal _inputsBySender;
 
     // ───────────────────────────────────────── lookups ─────────────────────────────────────────
 
@@ -185,7 +195,7 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         records[pair] = ScoreRecord.replace(records[pair], candidateId, ScoreRecord.encode(s));
     }
 
-    // ───────────────────────────────────── missed reveals ─────────────────────────────────────
+    // ───────────────────────────────────── participation ─────────────────────────────────────
 
     /// @dev Whether target t's outcome is void. Only called once t's report window has ended.
     function _isVoid(uint256 agreementId, uint64 target) internal view returns (bool) {
@@ -194,29 +204,61 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         return ep.reportCount == 0 || ep.reportCount < ep.quorum;
     }
 
-    /// @dev Applies, in memory, every pending forecast whose reveal deadline is at or before `asOf`:
-    /// void targets are dropped, the others count as worst-loss misses (closed form). Returns the
-    /// number of misses; each costs `missPenalty` from the bond (`_settle` books it, `_bondAfterMisses`
-    /// shows it in views).
-    function _applyMissed(
+    /// @dev The first target whose reveal deadline is after `t`: every earlier target is due.
+    function _dueEnd(Agreement storage a, uint256 t) internal view returns (uint256) {
+        uint256 lag = uint256(a.genesis) + a.reportWindow + a.revealWindow;
+        return t < lag ? 0 : (t - lag) / a.epochLength;
+    }
+
+    /// @dev Where settling may stop for a record at time `t`: the due targets, and for an exiting
+    /// candidate no further than its last obligated target.
+    function _settleEnd(
+        Agreement storage a,
+        Candidate storage c,
+        ScoreRecord.Score memory s,
+        uint256 t
+    ) internal view returns (uint256 end) {
+        end = _dueEnd(a, t);
+        if (s.status != _ACTIVE && end > uint256(c.lastTarget) + 1) end = uint256(c.lastTarget) + 1;
+    }
+
+    /// @dev Accounts, in memory, targets [cursor, end): a void target is skipped, any other is a miss
+    /// (worst loss, closed form) — a forecast never committed and one never revealed alike. Returns
+    /// the number of misses. Targets in the range must be due.
+    function _accountTo(
         uint256 agreementId,
         Agreement storage a,
         ScoreRecord.Score memory s,
-        uint256 asOf
+        uint256 end
     ) internal view returns (uint32 misses) {
-        uint256 mask = s.pendingMask;
-        if (mask == 0) return 0;
-        for (uint256 i = 0; i < _RING; ++i) {
-            if (mask & (1 << i) == 0) continue;
-            uint64 target = uint64(s.pendingBase + i);
-            if (_revealDeadline(a, target) > asOf) break; // later targets have later deadlines
-            mask &= ~(1 << i);
-            if (!_isVoid(agreementId, target)) ++misses;
+        uint256 t = s.cursor;
+        if (t >= end) return 0;
+        for (; t < end; ++t) {
+            if (!_isVoid(agreementId, uint64(t))) ++misses;
         }
-        _rebase(s, mask);
+        s.cursor = uint32(end);
         if (misses == 0) return 0;
         s.score = uint64(LossMath.applyMisses(s.score, a.alpha, misses, s.scoredCount == 0));
         s.scoredCount += misses;
+    }
+
+    /// @dev Accounts targets [cursor, end) and books each miss's `missPenalty` from the bond into the
+    /// treasury. The caller writes the record back.
+    function _settleTo(
+        uint256 agreementId,
+        uint256 candidateId,
+        Agreement storage a,
+        Candidate storage c,
+        ScoreRecord.Score memory s,
+        uint256 end
+    ) internal returns (uint32 misses) {
+        misses = _accountTo(agreementId, a, s, end);
+        if (misses != 0) {
+            uint256 penalty = _takeFromBond(a, c, s, uint256(a.missPenalty) * misses);
+            _treasury[agreementId][a.bondToken] += penalty;
+            c.misses += misses;
+            emit RevealsMissed(agreementId, candidateId, misses, penalty, s.score);
+        }
     }
 
     /// @dev What taking `amount` from `bond` leaves and takes: at most the whole bond.
@@ -228,7 +270,8 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Writes a candidate's bond; the record's cached `bonded` flag follows it.
+    /// @dev Writes a candidate's bond; the record's `units` (whole minBonds) follow it. Bonds are
+    /// capped at MAX_BOND_UNITS·minBond where they enter, so units fit their 18 bits.
     function _setBond(
         Agreement storage a,
         Candidate storage c,
@@ -236,11 +279,11 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         uint256 bond
     ) internal {
         c.bond = uint96(bond);
-        s.bonded = bond >= a.minBond;
+        s.units = uint32(bond / a.minBond);
     }
 
-    /// @dev The one place a penalty leaves a bond (missed reveals, rejected transitions): at most the
-    /// whole bond is taken. Returns what was taken.
+    /// @dev The one place a penalty leaves a bond (misses, rejected transitions): at most the whole
+    /// bond is taken. Returns what was taken.
     function _takeFromBond(
         Agreement storage a,
         Candidate storage c,
@@ -250,65 +293,5 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         uint256 left;
         (left, taken) = _capped(c.bond, amount);
         _setBond(a, c, s, left);
-    }
-
-    /// @dev For views: the bond after `misses` missed reveals not yet booked, with the record's
-    /// `bonded` flag updated to match (what `_settle` would leave).
-    function _bondAfterMisses(
-        uint256 agreementId,
-        uint256 candidateId,
-        Agreement storage a,
-        ScoreRecord.Score memory s,
-        uint256 misses
-    ) internal view returns (uint256 bond) {
-        bond = _candidates[agreementId][candidateId].bond;
-        if (misses == 0) return bond;
-        (bond, ) = _capped(bond, uint256(a.missPenalty) * misses);
-        s.bonded = bond >= a.minBond;
-    }
-
-    /// @dev Shifts the pending window so bit 0 is the lowest pending target (keeps room for new ones).
-    function _rebase(ScoreRecord.Score memory s, uint256 mask) internal pure {
-        if (mask == 0) {
-            s.pendingMask = 0;
-            return;
-        }
-        uint256 shift = 0;
-        while (mask & (1 << shift) == 0) ++shift;
-        s.pendingBase += uint32(shift);
-        s.pendingMask = uint16(mask >> shift);
-    }
-
-    /// @dev Loads a candidate's score record, applies missed reveals up to now, books the penalty into
-    /// the treasury and records the misses. The caller writes the returned record back.
-    function _loadSettled(
-        uint256 agreementId,
-        uint256 candidateId,
-        Agreement storage a
-    ) internal returns (ScoreRecord.Score memory s) {
-        s = _loadScore(agreementId, candidateId);
-        _settle(agreementId, candidateId, a, s);
-    }
-
-    /// @dev The settling half of `_loadSettled`, for a record already in memory.
-    function _settle(
-        uint256 agreementId,
-        uint256 candidateId,
-        Agreement storage a,
-        ScoreRecord.Score memory s
-    ) internal {
-        uint32 misses = _applyMissed(agreementId, a, s, block.timestamp);
-        if (misses != 0) {
-            Candidate storage c = _candidates[agreementId][candidateId];
-            uint256 penalty = _takeFromBond(a, c, s, uint256(a.missPenalty) * misses);
-            _treasury[agreementId][a.bondToken] += penalty;
-            c.misses += misses;
-            emit RevealsMissed(agreementId, candidateId, misses, penalty, s.score);
-        }
-    }
-
-    /// @dev Eligibility (DESIGN §5) of an effective score record.
-    function _isEligible(Agreement storage a, ScoreRecord.Score memory s) internal view returns (bool) {
-        return s.status == _ACTIVE && s.bonded && s.scoredCount >= a.minScored;
     }
 }

@@ -5,7 +5,7 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title Inputs
-/// @notice Participants' inputs: size and per-epoch caps, open or allow-listed, and one hash chain
+/// @notice Participants' inputs: size, per-epoch and per-sender caps, open or allow-listed, and one hash chain
 /// per agreement, head = keccak256(prev ‖ sender ‖ data), running across epochs. The head at the end
 /// of epoch e commits to every input ever submitted up to e; an executor binds it, so it can neither
 /// omit nor invent an input since the last finalized transition.
@@ -24,6 +24,10 @@ abstract contract Inputs is HubStorage {
         Epoch storage ep = _epochs[agreementId][epoch];
         uint32 index = ep.inputCount;
         if (index >= a.maxInputsPerEpoch) revert InputLimitReached(epoch, a.maxInputsPerEpoch);
+        // One sender cannot take the whole epoch's quota from the others.
+        uint256 mine = _inputsBySender[agreementId][epoch][msg.sender];
+        if (mine >= a.maxInputsPerSender) revert InputSenderLimitReached(epoch, msg.sender, a.maxInputsPerSender);
+        _inputsBySender[agreementId][epoch][msg.sender] = mine + 1;
         // prev and sender have fixed sizes and data comes last, so the packed encoding is unambiguous.
         if (index == 0) {
             ep.prevInputEpoch = a.lastInputEpoch;

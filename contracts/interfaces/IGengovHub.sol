@@ -50,7 +50,10 @@ interface IGengovHub {
         inputAllowlist,
         reporters,
         quorum,
-        capTokens
+        capTokens,
+        selection,
+        maxScore,
+        maxInputsPerSender
     }
 
     /// @notice A metric reporters observe and candidates forecast.
@@ -87,9 +90,13 @@ interface IGengovHub {
         uint32 exitDelay;
         uint64 alpha;
         uint16 minScored;
-        Selection selection;
+        /// @dev A `Selection` value, range-checked (0 = Leader, 1 = Weighted).
+        uint8 selection;
         uint64 margin;
-        uint64 eta;
+        /// @dev Weighted temperature (WAD), in (0, 10,000e18].
+        uint96 eta;
+        /// @dev Weighted only: zero = the hub's beacon of revealed salts; otherwise an
+        /// `IRandomnessSource` contract.
         address randomness;
         address[] capTokens;
         uint256[] maxOutflowPerEpoch;
@@ -97,6 +104,12 @@ interface IGengovHub {
         address[] inputAllowlist;
         uint32 maxInputBytes;
         uint32 maxInputsPerEpoch;
+        /// @dev Inputs one sender may submit per epoch, in [1, maxInputsPerEpoch]; with an allow-list,
+        /// maxInputsPerSender × its length ≤ maxInputsPerEpoch.
+        uint32 maxInputsPerSender;
+        /// @dev Eligibility ceiling on score (WAD), in (0, 1e18): a model whose score is worse never
+        /// executes.
+        uint64 maxScore;
     }
 
     /// @notice What a candidate looks like now, with missed reveals whose deadline has passed applied.
@@ -113,6 +126,8 @@ interface IGengovHub {
         bool exiting;
         bool withdrawn;
         bool eligible;
+        /// @dev First target not yet accounted for (revealed, void or missed).
+        uint64 cursor;
     }
 
     /// @notice The agreement parameters the execution contract needs, read in one call.
@@ -319,6 +334,17 @@ interface IGengovHub {
     error InputSizeInvalid(uint256 size, uint256 maxInputBytes);
     /// @notice The epoch already holds `maxInputsPerEpoch` inputs.
     error InputLimitReached(uint64 epoch, uint32 maxInputsPerEpoch);
+    /// @notice The sender already submitted its per-epoch share of inputs.
+    error InputSenderLimitReached(uint64 epoch, address sender, uint32 maxInputsPerSender);
+    /// @notice A Weighted agreement's next draw is already determined: bonds, exits and settlements
+    /// wait until `until`.
+    error RosterFrozen(uint64 epoch, uint64 until);
+    /// @notice A registration bond below the agreement's `minBond`.
+    error BondBelowMinimum(uint256 bond, uint256 minBond);
+    /// @notice A bond above the largest one that counts (262,143 × minBond).
+    error BondAboveMaximum(uint256 bond, uint256 maxBond);
+    /// @notice Too many targets to settle in one call: `poke` the candidate first.
+    error CandidateNotSettled(uint256 candidateId, uint64 cursor);
     /// @notice The agreement's inputs are allow-listed and the sender is not on the list.
     error InputSenderNotAllowed(address sender);
     /// @notice No candidate with this id in the agreement.

@@ -85,9 +85,9 @@ abstract contract HubBase is TestBase {
         p.exitDelay = 3 * L;
         p.alpha = uint64(WAD / 4);
         p.minScored = 2;
-        p.selection = IGengovHub.Selection.Leader;
+        p.selection = uint8(IGengovHub.Selection.Leader);
         p.margin = uint64(WAD / 50);
-        p.eta = uint64(5 * WAD);
+        p.eta = uint96(5 * WAD);
         p.randomness = address(rng);
         p.capTokens = new address[](0);
         p.maxOutflowPerEpoch = new uint256[](0);
@@ -95,6 +95,8 @@ abstract contract HubBase is TestBase {
         p.inputAllowlist = new address[](0);
         p.maxInputBytes = 1024;
         p.maxInputsPerEpoch = 20;
+        p.maxInputsPerSender = 5;
+        p.maxScore = uint64((WAD * 9) / 10);
     }
 
     /// @dev One Absolute metric with scale 1e18: the loss of a forecast is exactly |f − o| (below 1e18).

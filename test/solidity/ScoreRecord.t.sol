@@ -5,55 +5,44 @@ import {ScoreRecord} from "../../contracts/libraries/ScoreRecord.sol";
 import {TestBase} from "../../contracts/test/Vm.sol";
 
 /// @notice The packed score record: every field survives a round trip, neighbours in a slot never
-/// touch each other, scoredCount saturates instead of wrapping, and the selection fast path agrees
-/// with the unpacked fields.
+/// touch each other, scoredCount saturates instead of wrapping, and eligibility read from the packed
+/// word agrees with the unpacked fields.
 contract ScoreRecordTest is TestBase {
     function _score(
         uint64 score,
         uint32 count,
-        uint32 base,
-        uint16 mask,
-        bool bonded,
+        uint32 cursor,
+        uint32 units,
         uint8 status
     ) private pure returns (ScoreRecord.Score memory s) {
         s = ScoreRecord.Score({
             score: uint64(bound(score, 0, 1e18)),
             scoredCount: uint32(bound(count, 0, type(uint16).max)),
-            pendingBase: base,
-            pendingMask: mask,
-            bonded: bonded,
+            cursor: cursor,
+            units: uint32(bound(units, 0, (1 << 18) - 1)),
             status: uint8(bound(status, 0, 2))
         });
     }
 
-    function test_fuzz_roundTrip(
-        uint64 score,
-        uint32 count,
-        uint32 base,
-        uint16 mask,
-        bool bonded,
-        uint8 status
-    ) public pure {
-        ScoreRecord.Score memory s = _score(score, count, base, mask, bonded, status);
+    function test_fuzz_roundTrip(uint64 score, uint32 count, uint32 cursor, uint32 units, uint8 status) public pure {
+        ScoreRecord.Score memory s = _score(score, count, cursor, units, status);
         uint256 r = ScoreRecord.encode(s);
         assertLe(r, type(uint128).max, "record wider than 128 bits");
         ScoreRecord.Score memory d = ScoreRecord.decode(r);
         assertEq(d.score, s.score, "score");
         assertEq(d.scoredCount, s.scoredCount, "scoredCount");
-        assertEq(d.pendingBase, s.pendingBase, "pendingBase");
-        assertEq(d.pendingMask, s.pendingMask, "pendingMask");
-        assertTrue(d.bonded == s.bonded, "bonded");
+        assertEq(d.cursor, s.cursor, "cursor");
+        assertEq(d.units, s.units, "units");
         assertEq(d.status, s.status, "status");
-        assertEq(ScoreRecord.score(r), s.score, "score accessor");
     }
 
     function test_fuzz_scoredCountSaturates(uint32 count) public pure {
         count = uint32(bound(count, type(uint16).max, type(uint32).max));
-        ScoreRecord.Score memory s = _score(5e17, 0, 7, 3, true, 0);
+        ScoreRecord.Score memory s = _score(5e17, 0, 7, 3, 0);
         s.scoredCount = count;
         ScoreRecord.Score memory d = ScoreRecord.decode(ScoreRecord.encode(s));
         assertEq(d.scoredCount, type(uint16).max, "saturated count");
-        assertEq(d.pendingBase, 7, "count spilled into pendingBase");
+        assertEq(d.cursor, 7, "count spilled into cursor");
         assertEq(d.score, 5e17, "count spilled into score");
     }
 
@@ -64,26 +53,26 @@ contract ScoreRecordTest is TestBase {
         assertEq(ScoreRecord.half(updated, other), ScoreRecord.half(word, other), "neighbour changed");
     }
 
-    function test_fuzz_fastPathMatchesFields(
+    function test_fuzz_eligibleMatchesFields(
         uint64 score,
         uint32 count,
-        uint32 base,
-        uint16 mask,
-        bool bonded,
+        uint32 cursor,
+        uint32 units,
         uint8 status,
-        uint32 epoch,
-        uint16 minScored
+        uint32 floor,
+        uint16 minScored,
+        uint64 maxScore
     ) public pure {
-        ScoreRecord.Score memory s = _score(score, count, base, mask, bonded, status);
+        ScoreRecord.Score memory s = _score(score, count, cursor, units, status);
         uint256 r = ScoreRecord.encode(s);
         assertTrue(
-            ScoreRecord.settledBefore(r, epoch) == (s.pendingMask == 0 || s.pendingBase >= epoch),
-            "settledBefore"
-        );
-        assertTrue(
-            ScoreRecord.eligibleAsIs(r, minScored) ==
-                (s.status == 0 && s.bonded && s.scoredCount >= minScored),
-            "eligibleAsIs"
+            ScoreRecord.eligible(r, minScored, maxScore, floor) ==
+                (s.status == 0 &&
+                    s.units != 0 &&
+                    s.scoredCount >= minScored &&
+                    s.score <= maxScore &&
+                    s.cursor >= floor),
+            "eligible"
         );
     }
 }

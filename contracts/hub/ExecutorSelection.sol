@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
+import {LossMath} from "../libraries/LossMath.sol";
+import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {HubStorage} from "./HubStorage.sol";
+import {MAX_VOID_LOOKBACK, WAD} from "./Limits.sol";
+
+/// @title ExecutorSelection
+/// @notice Fixes each epoch's executor from the score records at the epoch's end: Leader with
+/// hysteresis, or a draw weighted by bond units × exp(−eta·(S − S_min)). Eligibility is read from
+/// each record alone (one cold slot per two candidates, never anything else), so the work of a
+/// selection is bounded by the number of seats whatever the candidates did: a record that has not
+/// accounted for every non-void target before the epoch is simply not eligible.
+abstract contract ExecutorSelection is HubStorage {
+    /// @inheritdoc IGengovHub
+    function selectExecutor(uint256 agreementId, uint64 epoch) external returns (uint256, uint256) {
+        Agreement storage a = _agreement(agreementId);
+        Epoch storage ep = _ensureSelected(agreementId, a, epoch);
+        return (ep.executor, ep.fallbackExecutor);
+    }
+
+    /// @inheritdoc IGengovHub
+    function executorOf(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256 executor, uint256 fallbackCandidate, bool isFixed) {
+        Agreement storage a = _agreement(agreementId);
+        Epoch storage ep = _epochs[agreementId][epoch];
+        if (ep.selected) return (ep.executor, ep.fallbackExecutor, true);
+        (uint256 opens, uint256 closes) = _selectionWindow(a, epoch);
+        if (block.timestamp < opens || block.timestamp >= closes) return (0, 0, false);
+        (executor, fallbackCandidate) = _computeSelection(agreementId, a, epoch);
+    }
+
+    /// @inheritdoc IGengovHub
+    function ranking(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory ids, uint256[] memory scores) {
+        Agreement storage a = _agreement(agreementId);
+        uint256 n = a.candidateCount;
+        uint256 floor = _upToDateFloor(agreementId, epoch);
+        // Keys `score << 32 | id` order by (score, id); they are unique, so any sort gives one order.
+        uint256[] memory keys = new uint256[](n);
+        uint256 count = 0;
+        for (uint256 id = 1; id <= n; ++id) {
+            uint256 r = _recordOf(agreementId, id);
+            if (ScoreRecord.eligible(r, a.minScored, a.maxScore, floor)) {
+                keys[count++] = ((r & ScoreRecord.SCORE_MASK) << 32) | id;
+            }
+        }
+        if (count > 1) _sort(keys, 0, int256(count) - 1);
+        ids = new uint256[](count);
+        scores = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            ids[i] = keys[i] & type(uint32).max;
+            scores[i] = keys[i] >> 32;
+        }
+    }
+
+    /// @dev In-place quicksort of distinct keys, ascending: O(N log N) expected, so `ranking` of the
+    /// largest agreement (1024 candidates) fits an eth_call. Recurses into the smaller part only.
+    function _sort(uint256[] memory keys, int256 lo, int256 hi) private pure {
+        while (lo < hi) {
+            uint256 pivot = keys[uint256(lo + (hi - lo) / 2)];
+            int256 i = lo;
+            int256 j = hi;
+            while (i <= j) {
+                while (keys[uint256(i)] < pivot) ++i;
+                while (keys[uint256(j)] > pivot) --j;
+                if (i <= j) {
+                    (keys[uint256(i)], keys[uint256(j)]) = (keys[uint256(j)], keys[uint256(i)]);
+                    ++i;
+                    --j;
+                }
+            }
+            if (j - lo < hi - i) {
+                if (lo < j) _sort(keys, lo, j);
+                lo = i;
+            } else {
+                if (i < hi) _sort(keys, i, hi);
+                hi = j;
+            }
+        }
+    }
+
+    /// @dev Fixes the executor of `epoch` if not yet fixed; only inside its selection window.
+    function _ensureSelected(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) internal returns (Epoch storage ep) {
+        ep = _epochs[agreementId][epoch];
+        if (ep.selected) return ep;
+        (uint256 opens, uint256 closes) = _selectionWindow(a, epoch);
+        if (block.timestamp < opens || block.timestamp >= closes) {
+            revert SelectionWindowClosed(epoch, uint64(opens), uint64(closes));
+        }
+        (uint256 executor, uint256 fallbackCandidate) = _computeSelection(agreementId, a, epoch);
+        ep.selected = true;
+        ep.executor = uint32(executor);
+        ep.fallbackExecutor = uint32(fallbackCandidate);
+        if (executor != 0) a.lastExecutor = uint32(executor);
+        emit ExecutorSelected(agreementId, epoch, executor, fallbackCandidate);
+    }
+
+    /// @dev A change to a record's bond units, status or cursor outside a reveal (top-up, exit,
+    /// settlement). In a Weighted agreement the next draw's randomness is public from the first
+    /// reveal for the previous target on, so such changes are refused from the current epoch's
+    /// reveal phase (`start + reportWindow`) until the epoch ends; in the report phase before it they
+    /// first fix the previous epoch's selection if nobody has. Leader agreements are not affected:
+    /// their selection holds no randomness, so timing a change gains nothing.
+    function _beforeRosterChange(uint256 agreementId, Agreement storage a) internal {
+        if (a.selection != Selection.Weighted || block.timestamp < a.genesis) return;
+        uint64 current = uint64((block.timestamp - a.genesis) / a.epochLength);
+        uint256 start = uint256(a.genesis) + uint256(current) * a.epochLength;
+        if (block.timestamp >= start + a.reportWindow) {
+            revert RosterFrozen(current, uint64(start + a.epochLength));
+        }
+        if (current != 0) _ensureSelected(agreementId, a, current - 1);
+    }
+
+    /// @dev [end(e), end(e) + reportWindow + revealWindow): records cannot change in it except by
+    /// reveals for target e, and the first of those fixes the selection before scoring.
+    function _selectionWindow(Agreement storage a, uint64 epoch) internal view returns (uint256, uint256) {
+        uint256 opens = _epochEnd(a, epoch);
+        return (opens, opens + a.reportWindow + a.revealWindow);
+    }
+
+    /// @dev The first target a record must have accounted for to be eligible for `epoch`: `epoch`
+    /// itself, stepped back over the void targets just before it (nobody can be scored on those), at
+    /// most MAX_VOID_LOOKBACK of them. Called once the report window of `epoch − 1` has ended.
+    function _upToDateFloor(uint256 agreementId, uint64 epoch) internal view returns (uint256 floor) {
+        floor = epoch;
+        while (floor != 0 && epoch - floor < MAX_VOID_LOOKBACK && _isVoid(agreementId, uint64(floor - 1))) {
+            --floor;
+        }
+    }
+
+    /// @dev Running result of the scan. A key is `score << 32 | id`: ordering keys orders by score,
+    /// ties to the lower id (ids < 2^32).
+    struct Tally {
+        uint256 best;
+        uint256 second;
+        uint256 count;
+    }
+
+    uint256 private constant _NONE = type(uint256).max;
+
+    /// @dev The scan: one cold slot per two candidates (ids 2p and 2p + 1 share slot p), nothing else.
+    /// Keeps the two lowest keys, and for Weighted every eligible (id, score, units) in id order.
+    function _computeSelection(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) internal view returns (uint256 executor, uint256 fallbackCandidate) {
+        uint256 n = a.candidateCount;
+        bool weighted = a.selection == Selection.Weighted;
+        // Weighted collects triples: out[3i] = id, out[3i + 1] = score, out[3i + 2] = units.
+        uint256[] memory out = new uint256[](weighted ? 3 * n : 0);
+        Tally memory t = _scan(
+            agreementId,
+            n,
+            a.minScored,
+            a.maxScore,
+            _upToDateFloor(agreementId, epoch),
+            out
+        );
+        if (t.best == _NONE) return (0, 0);
+        uint256 best = t.best & type(uint32).max;
+        uint256 second = t.second == _NONE ? 0 : t.second & type(uint32).max;
+        if (weighted) {
+            executor = _draw(agreementId, a, epoch, out, t.count, t.best >> 32);
+        } else {
+            executor = _withHysteresis(agreementId, a, best, t.best >> 32, epoch);
+        }
+        fallbackCandidate = executor == best ? second : best;
+    }
+
+    /// @dev The hot loop, in assembly (Solidity spills its locals to memory here and costs about
+    /// twice the gas per candidate). Eligibility is `ScoreRecord.eligible`, inlined.
+    function _scan(
+        uint256 agreementId,
+        uint256 n,
+        uint256 minScored,
+        uint256 maxScore,
+        uint256 floor,
+        uint256[] memory out
+    ) private view returns (Tally memory t) {
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        uint256 base;
+        assembly ("memory-safe") {
+            base := records.slot
+        }
+        uint256 scoreMask = ScoreRecord.SCORE_MASK;
+        assembly ("memory-safe") {
+            let best := not(0)
+            let second := not(0)
+            let count := 0
+            let weighted := mload(out)
+            let word := 0
+            for {
+                let id := 1
+            } iszero(gt(id, n)) {
+                id := add(id, 1)
+            } {
+                let r := 0
+                switch and(id, 1)
+                case 0 {
+                    mstore(0x00, shr(1, id))
+                    mstore(0x20, base)
+                    word := sload(keccak256(0x00, 0x40))
+                    r := and(word, 0xffffffffffffffffffffffffffffffff)
+                }
+                default {
+                    // Odd ids share their slot with the even id before them, read one step earlier,
+                    // except id 1, whose pair (slot 0) holds the unused id 0 in its low half.
+                    if eq(id, 1) {
+                        mstore(0x00, 0)
+                        mstore(0x20, base)
+                        word := sload(keccak256(0x00, 0x40))
+                    }
+                    r := shr(128, word)
+                }
+                let score := and(r, scoreMask)
+                let units := and(shr(108, r), 0x3ffff)
+                // status 0, units ≥ 1, scoredCount ≥ minScored, score ≤ maxScore, cursor ≥ floor
+                if and(
+                    and(iszero(shr(126, r)), gt(units, 0)),
+                    and(
+                        iszero(lt(and(shr(60, r), 0xffff), minScored)),
+                        and(iszero(gt(score, maxScore)), iszero(lt(and(shr(76, r), 0xffffffff), floor)))
+                    )
+                ) {
+                    let k := or(shl(32, score), id)
+                    switch lt(k, best)
+                    case 1 {
+                        second := best
+                        best := k
+                    }
+                    default {
+                        if lt(k, second) {
+                            second := k
+                        }
+                    }
+                    if weighted {
+                        let at := add(add(out, 0x20), mul(count, 0x60))
+                        mstore(at, id)
+                        mstore(add(at, 0x20), score)
+                        mstore(add(at, 0x40), units)
+                        count := add(count, 1)
+                    }
+                }
+            }
+            mstore(t, best)
+            mstore(add(t, 0x20), second)
+            mstore(add(t, 0x40), count)
+        }
+    }
+
+    /// @dev Leader: an eligible incumbent keeps the seat unless beaten by more than `margin`.
+    function _withHysteresis(
+        uint256 agreementId,
+        Agreement storage a,
+        uint256 best,
+        uint256 bestScore,
+        uint64 epoch
+    ) private view returns (uint256) {
+        uint256 incumbent = a.lastExecutor;
+        if (incumbent == 0 || incumbent == best) return best;
+        uint256 r = _recordOf(agreementId, incumbent);
+        bool eligible = ScoreRecord.eligible(r, a.minScored, a.maxScore, _upToDateFloor(agreementId, epoch));
+        return eligible && bestScore + a.margin >= (r & ScoreRecord.SCORE_MASK) ? incumbent : best;
+    }
+
+    /// @dev Weighted: draws from `count` (id, score, units) triples with weight
+    /// units × exp(−eta·(S − S_min)); splitting a bond across seats never adds weight (units are
+    /// whole minBonds, and ⌊x⌋ + ⌊y⌋ ≤ ⌊x + y⌋). The scores are overwritten with the weights.
+    function _draw(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch,
+        uint256[] memory out,
+        uint256 count,
+        uint256 minScore
+    ) private view returns (uint256) {
+        uint256 eta = a.eta;
+        uint256 total = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            // (S − S_min) ≤ 1e18 and eta ≤ 1e22: the product fits easily.
+            uint256 w = out[3 * i + 2] * LossMath.expNegWad((eta * (out[3 * i + 1] - minScore)) / WAD);
+            out[3 * i + 1] = w;
+            total += w;
+        }
+        uint256 pick = _randomWord(agreementId, a, epoch) % total;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 w = out[3 * i + 1];
+            if (pick < w) return out[3 * i];
+            pick -= w;
+        }
+        return out[3 * count - 3]; // unreachable: pick < total
+    }
+
+    /// @dev The draw's randomness: the agreement's external source if it has one, otherwise the
+    /// beacon of the previous target — salts committed at least `horizon` epochs earlier and revealed
+    /// before this epoch ended, so no caller chooses it by choosing a block.
+    function _randomWord(uint256 agreementId, Agreement storage a, uint64 epoch) private view returns (uint256) {
+        if (a.randomness != address(0)) return IRandomnessSource(a.randomness).randomWord(agreementId, epoch);
+        uint64 beacon = epoch == 0 ? 0 : _epochs[agreementId][epoch - 1].beacon;
+        return uint256(keccak256(abi.encode(agreementId, epoch, beacon)));
+    }
+}
