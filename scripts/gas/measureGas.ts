@@ -8,7 +8,10 @@
  *   an input, three reports, selectExecutor, finalizeOutcome, reveal), so ring slots get reused;
  * - agreements with 10, 100 and 1000 candidates (minScored 1): every candidate commits for target 1,
  *   reveals it, and commits for target 3; epoch 2 gets an input; then the selection of epoch 2 scans
- *   N eligible candidates, each with one pending forecast, which is what a steady-state selection reads.
+ *   N eligible candidates, each with one pending forecast, which is what a steady-state selection reads;
+ * - a Weighted agreement with the largest number of seats (1024), every one eligible, whose scores
+ *   are chosen so that each weight's exp series runs to its last term: the most work any selection
+ *   can do, since eligibility is read from each record alone and nothing else is touched per seat.
  *
  * Where selection is fixed: the hub fixes an epoch's executor inside the first call that needs it —
  * the executor's `proposeTransition` (through `selectExecutor`) or the first reveal for that epoch —
@@ -37,6 +40,7 @@ export const GAS_KEYS = [
   "selectExecutor.n10",
   "selectExecutor.n100",
   "selectExecutor.n1000",
+  "selection.adversarial.n1024",
 ] as const;
 export type GasKey = (typeof GAS_KEYS)[number];
 
@@ -66,6 +70,8 @@ export const GAS_NOTES: Record<GasKey, string> = {
   "selectExecutor.n10": "standalone selectExecutor transaction (the keepers' backstop), 10 candidates",
   "selectExecutor.n100": "standalone selectExecutor transaction, 100 candidates",
   "selectExecutor.n1000": "standalone selectExecutor transaction, 1000 candidates",
+  "selection.adversarial.n1024":
+    "standalone selectExecutor, Weighted, every one of 1024 seats eligible with scores that make each weight's exp series run longest",
 };
 
 /** Targets from the issue (whole-transaction gas); keys without a target are informational. */
@@ -77,10 +83,25 @@ export const GAS_TARGETS: Partial<Record<GasKey, number>> = {
   "selection.n10": 40_000,
   "selection.n100": 180_000,
   "selection.n1000": 1_600_000,
+  "selection.adversarial.n1024": 2_000_000,
 };
 
 /** The hub caps metrics per agreement at 8 (`HubStorage._MAX_METRICS`), so `reveal.k16` cannot exist. */
 export const MAX_METRICS = 8;
+
+const ADVERSARIAL_SEATS = 1024;
+const ADVERSARIAL_ETA = 40n * WAD;
+const LN2 = 693147180559945309n;
+
+/**
+ * Loss of adversarial seat i: x = eta·(S_i − S_min) sits just below a multiple of ln 2, where the
+ * series for e^r runs longest; seat 0 has loss 0 (S_min), every score stays under maxScore 0.8.
+ */
+function adversarialLoss(i: number): bigint {
+  if (i === 0) return 0n;
+  const x = BigInt(i % 45) * LN2 + LN2 - 1_000_000n;
+  return (x * WAD) / ADVERSARIAL_ETA;
+}
 
 const STEADY_EPOCH = 17n; // commit for target 18 reuses ring slot 2; measured reveal is target 17
 const SELECTION_SIZES = [10, 100, 1000] as const;
@@ -214,6 +235,15 @@ export async function measureGas(conn: Connection): Promise<GasMeasurement> {
   for (const n of SELECTION_SIZES) {
     selection.push({ id: await createAgreement({ metrics: metricsOf(2), minScored: 1 }), n });
   }
+  const adversarial = await createAgreement({
+    metrics: [{ name: "unit", decimals: 18, lossKind: 0, scale: WAD }],
+    minScored: 1,
+    selection: 1,
+    eta: ADVERSARIAL_ETA,
+    randomness: "0x0000000000000000000000000000000000000000",
+    maxScore: (8n * WAD) / 10n,
+  });
+  const unitTruth = (epoch: bigint) => [WAD + epoch];
   await networkHelpers.time.increaseTo(genesis);
 
   // Epoch 0: registrations and first commits (target 1).
@@ -226,6 +256,11 @@ export async function measureGas(conn: Connection): Promise<GasMeasurement> {
   for (const a of selection) {
     for (let i = 0; i < a.n; i++) await register(a.id, i);
     for (let i = 0; i < a.n; i++) await commit(a.id, BigInt(i + 1), 1n, forecast(2, 1n, i));
+  }
+  const adversarialForecast = (i: number) => [unitTruth(1n)[0] + adversarialLoss(i)];
+  for (let i = 0; i < ADVERSARIAL_SEATS; i++) await register(adversarial, i);
+  for (let i = 0; i < ADVERSARIAL_SEATS; i++) {
+    await commit(adversarial, BigInt(i + 1), 1n, adversarialForecast(i));
   }
 
   for (let e = 1n; e <= STEADY_EPOCH; e++) {
@@ -252,6 +287,20 @@ export async function measureGas(conn: Connection): Promise<GasMeasurement> {
       if (a.id === 1n && e === STEADY_EPOCH) await measure("report.k4", first);
     }
     if (e === 1n) for (const a of selection) await reportAll(a.id, 2, e);
+    if (e === 1n) {
+      for (const w of reporterWallets) {
+        await hub.write.reportOutcome([adversarial, e, unitTruth(e)], { account: w.account });
+      }
+    }
+    if (e === 2n) {
+      const [ranked] = await hub.read.ranking([adversarial, e]);
+      if (ranked.length !== ADVERSARIAL_SEATS) {
+        throw new Error(`selection.adversarial: only ${ranked.length} seats are eligible`);
+      }
+      const snapshot = await networkHelpers.takeSnapshot();
+      await measure("selection.adversarial.n1024", await hub.write.selectExecutor([adversarial, e]));
+      await snapshot.restore();
+    }
     if (e === 2n) {
       for (const a of selection) {
         // Every candidate must be eligible, so the scan tallies N of them (and `ranking`, which sorts
@@ -285,6 +334,9 @@ export async function measureGas(conn: Connection): Promise<GasMeasurement> {
     if (e === 1n) {
       for (const a of selection) {
         for (let i = 0; i < a.n; i++) await reveal(a.id, BigInt(i + 1), 1n, forecast(2, 1n, i));
+      }
+      for (let i = 0; i < ADVERSARIAL_SEATS; i++) {
+        await reveal(adversarial, BigInt(i + 1), 1n, adversarialForecast(i));
       }
     }
   }
