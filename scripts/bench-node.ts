@@ -82,7 +82,7 @@ function spec(a: number, c: number): ModelSpec {
 
 /** The same deployment, agreements and candidates on any fresh in-process chain. */
 async function setup(conn: Connection, genesis: bigint) {
-  const { hub, execution, token, randomness } = await conn.ignition.deploy(GengovLocalModule);
+  const { hub, execution, token } = await conn.ignition.deploy(GengovLocalModule);
   const wallets = await conn.viem.getWalletClients();
   const publicClient = await conn.viem.getPublicClient();
   for (const w of wallets.slice(0, OPERATOR + 1)) {
@@ -101,7 +101,6 @@ async function setup(conn: Connection, genesis: bigint) {
         arbiter: wallets[0].account.address,
         bondToken: token.address,
         minScored: 0,
-        randomness: randomness.address,
       }),
       `Benchmark agreement ${a}.`,
     ]);
