@@ -64,6 +64,12 @@ for (const l of result.leaderboard) {
     `  ${l.name.padEnd(14)} score ${l.score.toFixed(4)}  scored ${String(l.scored).padStart(2)}  executions ${String(l.executions).padStart(2)}  missed ${l.misses}  bond ${(Number(l.bond) / 1e18).toFixed(2)}`,
   );
 }
+const s = result.selection;
+console.log(
+  `\nexecutors: ${s.byExecutor}/${s.withExecutor} epochs with a selected executor were executed by it` +
+    `, ${s.byFallback} by the fallback, ${s.notExecuted} not at all` +
+    ` (${result.epochs.length - s.withExecutor} epochs had no eligible candidate yet)`,
+);
 const failed = result.verification.filter((v) => !v.pass);
 console.log(
   `\nverify: ${result.verification.length - failed.length}/${result.verification.length} transitions pass every check`,
