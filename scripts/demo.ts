@@ -84,7 +84,11 @@ for (const f of failed)
 console.log(
   `prompt injection: ${result.injectionsSubmitted} hostile inputs submitted, ${result.adversaryActionsOnChain} adversary proposals reached the chain`,
 );
+if (result.nodeErrors.length) {
+  console.log(`node errors: ${result.nodeErrors.length}`);
+  for (const line of result.nodeErrors) console.log(`  ${line}`);
+}
 const out = resolve(values.out);
 writeFileSync(out, renderReport(result));
 console.log(`report: ${out}`);
-process.exitCode = failed.length ? 1 : 0;
+process.exitCode = failed.length || result.nodeErrors.length ? 1 : 0;

@@ -82,6 +82,8 @@ export type DemoResult = {
   adversaryActionsOnChain: number;
   /** Epochs with a fixed executor, and who executed them. */
   selection: { withExecutor: number; byExecutor: number; byFallback: number; notExecuted: number };
+  /** Error lines the candidates' nodes logged (a clean run has none). */
+  nodeErrors: string[];
 };
 
 const simulatedSpec = (
@@ -189,6 +191,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     },
   ];
   const tmp = mkdtempSync(join(tmpdir(), "gengov-demo-"));
+  const nodeErrors: string[] = [];
   const candidates: CandidateInfo[] = [];
   const nodes: GengovNode[] = [];
   for (const [i, c] of roster.entries()) {
@@ -214,7 +217,8 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
         provider: chain.provider,
         account: c.operator,
         http: false,
-        logger: createLogger("error", () => undefined),
+        // Warnings (expected races, retries) stay quiet; errors are kept and reported.
+        logger: createLogger("error", (line) => nodeErrors.push(`${c.name}: ${line}`)),
         createModel: (spec) =>
           createModel(spec, {
             peek: (t) => world.project(t),
@@ -412,5 +416,6 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     injectionsSubmitted: injections,
     adversaryActionsOnChain,
     selection,
+    nodeErrors,
   };
 }
