@@ -12,7 +12,7 @@
  */
 import { gengovHubAbi } from "../chain/abis.js";
 import { asRevert, TxRevertedError } from "../chain/txSender.js";
-import { epochAt, epochStart, revealCloses } from "../node/clock.js";
+import { epochAt, epochStart, revealCloses, type Clock } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { hubRead } from "../node/context.js";
 
@@ -32,6 +32,12 @@ export type CatchUpReturnType = {
   /** When to check again (chain time). */
   next: bigint;
 };
+
+/** The first target whose reveal window is still open at `now`: every earlier one is due. */
+export function dueEnd(c: Clock, now: bigint): bigint {
+  const lag = c.genesis + c.reportWindow + c.revealWindow;
+  return now < lag ? 0n : (now - lag) / c.epochLength;
+}
 
 /**
  * The next moment a check can find something new: in a Leader agreement when the next target's

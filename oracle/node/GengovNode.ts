@@ -15,7 +15,7 @@ import { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig, NodeConfig } from "../config/schema.js";
 import { BaseError, ConfigError } from "../errors/BaseError.js";
 import { commitForecast } from "../jobs/commitForecast.js";
-import { catchUp } from "../jobs/catchUp.js";
+import { catchUp, dueEnd, nextCatchUpCheck } from "../jobs/catchUp.js";
 import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastOnChain.js";
 import { keepAgreement } from "../jobs/keeper.js";
 import { ProposalStatus, proposeTransition } from "../jobs/proposeTransition.js";
@@ -187,30 +187,14 @@ export class GengovNode {
         await this.run("revealForecast", () => revealForecast({ ctx, candidate, forecast }));
       }
     }
-    await this.run("candidateStatus", () => this.readStatus(candidate, current));
+    this.readStatus(candidate, current);
     // Participation is mandatory: every epoch's target is committed (a skipped one is a miss), until
     // the candidate asks to exit (it then answers only for targets already committed).
-    if (!candidate.status.exiting && !candidate.status.withdrawn) {
+    if (!candidate.status.exiting) {
       await this.run("commitForecast", () =>
         commitForecast({ ctx, candidate, agreement, targetEpoch: current + c.horizon, now }),
       );
-      if (now >= candidate.status.nextCatchUpAt) {
-        await this.run("catchUp", async () => {
-          const r = await catchUp({
-            ctx,
-            candidate,
-            agreement,
-            now,
-            minMisses: this.config.catchUpAfterMisses,
-          });
-          candidate.status.nextCatchUpAt = r.next;
-          return r;
-        }).then(() => {
-          // A failed check is not retried before its next scheduled moment (no error storm).
-          if (candidate.status.nextCatchUpAt <= now)
-            candidate.status.nextCatchUpAt = now + c.epochLength / 10n;
-        });
-      }
+      if (now >= candidate.status.nextCatchUpAt) await this.catchUp(candidate, agreement, now);
     }
     const e = current - 1n;
     if (e < 0n) return;
@@ -272,27 +256,62 @@ export class GengovNode {
   }
 
   /**
-   * The candidate's exiting/withdrawn flags, read once per epoch: an exiting candidate commits no
-   * new targets (it answers only for those whose commit window had closed when it asked to exit).
+   * Whether the candidate is exiting, derived once per epoch from the scanned logs (an ExitRequested
+   * after its latest registration: seat ids are reused after a withdrawal), at no RPC cost. An
+   * exiting candidate commits no new targets: it answers only for those whose commit window had
+   * closed when it asked to exit.
    */
-  private async readStatus(candidate: CandidateRuntime, current: bigint) {
-    if (candidate.status.readIn === current) return { status: "already" };
-    const v = (await hubRead(this.ctx, "candidate", [candidate.agreementId, candidate.candidateId])) as {
-      exiting: boolean;
-      withdrawn: boolean;
-    };
-    if ((v.exiting || v.withdrawn) && !candidate.status.exiting && !candidate.status.withdrawn) {
+  private readStatus(candidate: CandidateRuntime, current: bigint) {
+    if (candidate.status.readIn === current) return;
+    const mine = (a: Record<string, unknown>) =>
+      a.agreementId === candidate.agreementId && a.candidateId === candidate.candidateId;
+    const at = (l: { blockNumber: bigint; logIndex: number } | undefined) =>
+      l === undefined ? -1n : l.blockNumber * 1_000_000n + BigInt(l.logIndex);
+    const exit = this.ctx.store.logs("ExitRequested", mine).at(-1);
+    const exiting =
+      exit !== undefined && at(exit) > at(this.ctx.store.logs("CandidateRegistered", mine).at(-1));
+    if (exiting && !candidate.status.exiting) {
       this.ctx.log.info({
         at: "candidateStatus",
         agreementId: candidate.agreementId,
         candidateId: candidate.candidateId,
-        msg: v.withdrawn ? "withdrawn: no more commits" : "exiting: no new commits",
+        msg: "exiting: no new commits",
       });
     }
-    candidate.status.exiting = v.exiting;
-    candidate.status.withdrawn = v.withdrawn;
+    candidate.status.exiting = exiting;
     candidate.status.readIn = current;
-    return { status: "done" };
+  }
+
+  /**
+   * Keeps the candidate's record up to date (see jobs/catchUp.ts). The chain is asked (`poke` read
+   * with eth_call) at the first tick and whenever the store cannot vouch for the targets that fell
+   * due since the last check (one without a revealed or void row); a node that revealed everything
+   * pays no RPC for it. A failed check waits a tenth of an epoch, never a storm.
+   */
+  private async catchUp(candidate: CandidateRuntime, agreement: AgreementRuntime, now: bigint) {
+    const { ctx } = this;
+    const { agreementId, candidateId, status } = candidate;
+    const due = dueEnd(agreement.clock, now);
+    const known = status.accountedThrough;
+    if (known !== undefined) {
+      let vouched = true;
+      for (let t = known; t < due && vouched; t++) {
+        const row = ctx.store.getForecast(agreementId, candidateId, t);
+        vouched = row?.status === "revealed" || row?.status === "void";
+      }
+      if (vouched) {
+        status.accountedThrough = due > known ? due : known;
+        status.nextCatchUpAt = nextCatchUpCheck(agreement, now);
+        return;
+      }
+    }
+    status.nextCatchUpAt = now + agreement.clock.epochLength / 10n;
+    await this.run("catchUp", async () => {
+      const r = await catchUp({ ctx, candidate, agreement, now, minMisses: this.config.catchUpAfterMisses });
+      status.nextCatchUpAt = r.next;
+      if (r.status === "up-to-date" || r.status === "poked") status.accountedThrough = due;
+      return r;
+    });
   }
 
   /**
@@ -493,6 +512,6 @@ async function loadCandidate(
     specBytes: encodeSpec(spec),
     specHash: hash,
     model: createModel(spec, config),
-    status: { readIn: -1n, exiting: false, withdrawn: false, nextCatchUpAt: 0n },
+    status: { readIn: -1n, exiting: false, nextCatchUpAt: 0n },
   };
 }

@@ -42,14 +42,16 @@ export type CandidateRuntime = {
   specBytes: Hex;
   specHash: Hex;
   model: Model;
-  /** What the node last read of the candidate's record, and when to look again (in memory only). */
+  /** What the node knows of the candidate's record, and when to look again (in memory only). */
   status: {
-    /** The epoch the exiting/withdrawn flags were read in (-1: never). */
+    /** The epoch the exiting flag was last derived in (-1: never). */
     readIn: bigint;
+    /** The owner asked to exit (from the scanned ExitRequested after the last registration). */
     exiting: boolean;
-    withdrawn: boolean;
     /** Chain time of the next catch-up check (0: at the first tick, e.g. after downtime). */
     nextCatchUpAt: bigint;
+    /** Every target below this was found accounted for on chain (undefined: never checked). */
+    accountedThrough?: bigint;
   };
 };
 
