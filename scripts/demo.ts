@@ -64,6 +64,12 @@ for (const l of result.leaderboard) {
     `  ${l.name.padEnd(14)} score ${l.score.toFixed(4)}  scored ${String(l.scored).padStart(2)}  executions ${String(l.executions).padStart(2)}  missed ${l.misses}  bond ${(Number(l.bond) / 1e18).toFixed(2)}`,
   );
 }
+const s = result.selection;
+console.log(
+  `\nexecutors: ${s.byExecutor}/${s.withExecutor} epochs with a selected executor were executed by it` +
+    `, ${s.byFallback} by the fallback, ${s.notExecuted} not at all` +
+    ` (${result.epochs.length - s.withExecutor} epochs had no eligible candidate yet)`,
+);
 const failed = result.verification.filter((v) => !v.pass);
 console.log(
   `\nverify: ${result.verification.length - failed.length}/${result.verification.length} transitions pass every check`,
@@ -78,7 +84,11 @@ for (const f of failed)
 console.log(
   `prompt injection: ${result.injectionsSubmitted} hostile inputs submitted, ${result.adversaryActionsOnChain} adversary proposals reached the chain`,
 );
+if (result.nodeErrors.length) {
+  console.log(`node errors: ${result.nodeErrors.length}`);
+  for (const line of result.nodeErrors) console.log(`  ${line}`);
+}
 const out = resolve(values.out);
 writeFileSync(out, renderReport(result));
 console.log(`report: ${out}`);
-process.exitCode = failed.length ? 1 : 0;
+process.exitCode = failed.length || result.nodeErrors.length ? 1 : 0;

@@ -23,6 +23,26 @@ describe("oracle/chain/revert.ts", () => {
   });
 });
 
+describe("describeRevert: the new hub errors read as one self-explanatory line", () => {
+  it("renders the arguments and says what to do", async () => {
+    const { describeRevert } = await import("../oracle/chain/revert.js");
+    expect(describeRevert("RosterFrozen", [6n, 1_796_000_000n])).to.equal(
+      "RosterFrozen(6, 1796000000): the next Weighted draw is already known: top-ups, exits and pokes wait until 1796000000 (end of epoch 6)",
+    );
+    expect(describeRevert("BondBelowMinimum", [10n, 100n])).to.equal(
+      "BondBelowMinimum(10, 100): the bond must be at least the agreement's minBond (100)",
+    );
+    expect(describeRevert("CandidateNotSettled", [3n, 7n])).to.match(/^CandidateNotSettled\(3, 7\): .*poke/);
+    expect(describeRevert("InputSenderLimitReached", [4n, "0xabc", 2])).to.equal(
+      "InputSenderLimitReached(4, 0xabc, 2): this sender already submitted its 2 input(s) of epoch 4",
+    );
+    expect(describeRevert("AgreementParameterInvalid", [29])).to.equal("AgreementParameterInvalid(maxScore)");
+    expect(describeRevert("AgreementParameterInvalid", [30])).to.equal(
+      "AgreementParameterInvalid(maxInputsPerSender)",
+    );
+  });
+});
+
 describe("README config table", () => {
   it("lists every node option with its description and default", async () => {
     const { describeOptions } = await import("../oracle/config/schema.js");

@@ -34,6 +34,11 @@ describe("demo (short mode)", function () {
       expect(v.pass, JSON.stringify(v.checks.filter((c) => !c.ok))).to.equal(true);
     expect(r.adversaryActionsOnChain).to.equal(0);
     expect(r.injectionsSubmitted).to.equal(7);
+    expect(r.nodeErrors).to.deep.equal([]);
+    // Nobody executes before its first scored forecasts (minScored 2: epochs 0–2 have no executor);
+    // from then on the selected executor is the one whose transition was finalized.
+    expect(r.epochs.slice(0, 3).map((e) => e.executor)).to.deep.equal([0n, 0n, 0n]);
+    expect(r.selection).to.deep.equal({ withExecutor: 4, byExecutor: 4, byFallback: 0, notExecuted: 0 });
     const mallory = r.leaderboard.find((l) => l.name === "mallory")!;
     expect(r.leaderboard[r.leaderboard.length - 1].name).to.equal("mallory");
     expect(mallory.executions).to.equal(0);
@@ -55,10 +60,17 @@ describe("demo (short mode)", function () {
     expect(html.match(/<svg /g)).to.have.length(5);
   });
 
-  it("vouching (Weighted selection) runs end to end and verifies", async () => {
-    const r = await shortDemo("vouching", 5);
+  it("vouching (Weighted selection) runs end to end and verifies; the drawn executor is who executes", async () => {
+    const r = await shortDemo("vouching", 7);
     expect(r.verification.length).to.be.greaterThan(0);
     expect(r.verification.every((v) => v.pass)).to.equal(true);
     expect(r.adversaryActionsOnChain).to.equal(0);
+    expect(r.nodeErrors).to.deep.equal([]);
+    // The draw comes from the hub's beacon, so executorOf inside the selection window is what fixing
+    // gives: the node acts on it, and every epoch with an executor is executed by that executor.
+    expect(r.selection).to.deep.equal({ withExecutor: 4, byExecutor: 4, byFallback: 0, notExecuted: 0 });
+    for (const e of r.epochs.filter((x) => x.executor !== 0n)) expect(e.executedBy).to.equal(e.executor);
+    const executions = r.leaderboard.reduce((n, l) => n + l.executions, 0);
+    expect(executions).to.equal(4);
   });
 });

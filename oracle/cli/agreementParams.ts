@@ -1,6 +1,9 @@
 /**
  * The agreement parameters file (`gengov agreement create --params <file>`): JSON with the DESIGN §4
- * names; big numbers as decimal strings or numbers, selection as "Leader" or "Weighted".
+ * names; big numbers as decimal strings or numbers, selection as "Leader" or "Weighted". The ranges
+ * of docs/mechanism.md that one field or a pair of fields decide are checked here, so a bad file fails
+ * with the field's name before anything is sent; the clock and bond relations are left to the hub,
+ * whose AgreementParameterInvalid(<name>) the CLI decodes.
  */
 import { isAddress, zeroAddress, type Hex } from "viem";
 import { z } from "zod";
@@ -16,6 +19,10 @@ const u32 = z
   .int()
   .min(0)
   .max(2 ** 32 - 1);
+const WAD = 10n ** 18n;
+/** Largest Weighted temperature (contracts/hub/Limits.sol MAX_ETA). */
+export const MAX_ETA = 10_000n * WAD;
+
 const addr = z
   .string()
   .refine((s) => isAddress(s, { strict: false }), { message: "not an address" })
@@ -56,15 +63,35 @@ export const agreementParamsFileSchema = z
     minScored: z.number().int().min(0).max(65_535),
     selection: z.enum(["Leader", "Weighted"]),
     margin: big.default(0n),
-    eta: big.default(0n),
+    eta: big.default(0n).refine((v) => v <= MAX_ETA, { message: `at most ${MAX_ETA} (10,000 in WAD)` }),
+    /** Weighted only: zero (the default) = the hub's beacon of revealed salts; else an IRandomnessSource. */
     randomness: addr.default(zeroAddress),
     treasuryCaps: z.array(z.object({ token: addr, maxOutflowPerEpoch: big }).strict()).default([]),
     openInputs: z.boolean().default(true),
     inputAllowlist: z.array(addr).default([]),
     maxInputBytes: u32,
     maxInputsPerEpoch: u32,
+    maxInputsPerSender: u32.min(1),
+    /** Eligibility ceiling on the score (WAD), in (0, 1e18): a never-scored model (1.0) never executes. */
+    maxScore: big.refine((v) => v > 0n && v < WAD, { message: `must be in (0, ${WAD}) (WAD, below 1.0)` }),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.selection === "Weighted" && p.eta === 0n)
+      ctx.addIssue({ code: "custom", path: ["eta"], message: "Weighted selection needs eta > 0" });
+    if (p.maxInputsPerSender > p.maxInputsPerEpoch)
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxInputsPerSender"],
+        message: `at most maxInputsPerEpoch (${p.maxInputsPerEpoch})`,
+      });
+    else if (!p.openInputs && p.maxInputsPerSender * p.inputAllowlist.length > p.maxInputsPerEpoch)
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxInputsPerSender"],
+        message: `× ${p.inputAllowlist.length} listed senders exceeds maxInputsPerEpoch (${p.maxInputsPerEpoch}): every listed sender must be able to use its share`,
+      });
+  });
 
 export type AgreementParamsFile = z.input<typeof agreementParamsFileSchema>;
 
@@ -109,5 +136,7 @@ export function toContractParams(raw: unknown, source = "params") {
     inputAllowlist: p.inputAllowlist,
     maxInputBytes: p.maxInputBytes,
     maxInputsPerEpoch: p.maxInputsPerEpoch,
+    maxInputsPerSender: p.maxInputsPerSender,
+    maxScore: p.maxScore,
   };
 }

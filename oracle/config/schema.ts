@@ -143,6 +143,12 @@ export const nodeConfigSchema = z
       .boolean()
       .default(true)
       .describe("Also do permissionless upkeep (finalize, expire, backstop selection) when due"),
+    catchUpAfterMisses: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe("Poke an own candidate owing this many missed targets, so it is eligible again"),
     logLevel: z
       .enum(["debug", "info", "warn", "error"])
       .default("info")

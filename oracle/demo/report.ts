@@ -53,10 +53,11 @@ function lineChart(title: string, series: Series[], yLabel: string): string {
 function executorStrip(r: DemoResult): string {
   const cell = Math.max(14, Math.floor((W - 2 * PAD) / Math.max(1, r.epochs.length)));
   const color = (id: bigint) => (id === 0n ? "#ddd" : COLORS[(Number(id) - 1) % COLORS.length]);
+  const nameOf = (id: bigint) => r.candidates.find((c) => c.id === id)?.name ?? "none";
   const rects = r.epochs
     .map(
       (e, i) =>
-        `<rect x="${PAD + i * cell}" y="20" width="${cell - 2}" height="24" fill="${color(e.executor)}"><title>epoch ${e.epoch}: ${esc(r.candidates.find((c) => c.id === e.executor)?.name ?? "none")}</title></rect><text x="${PAD + i * cell + 2}" y="58" font-size="9">${e.epoch}</text>`,
+        `<rect x="${PAD + i * cell}" y="20" width="${cell - 2}" height="24" fill="${color(e.executedBy)}"${e.executedBy !== 0n && e.executedBy !== e.executor ? ' stroke="#000" stroke-dasharray="3 2"' : ""}><title>epoch ${e.epoch}: ${esc(nameOf(e.executedBy))}${e.executedBy !== 0n && e.executedBy !== e.executor ? ` (fallback; selected ${esc(nameOf(e.executor))})` : ""}</title></rect><text x="${PAD + i * cell + 2}" y="58" font-size="9">${e.epoch}</text>`,
     )
     .join("");
   const legend = r.candidates
@@ -65,7 +66,7 @@ function executorStrip(r: DemoResult): string {
         `<text x="${PAD + i * 130}" y="12" fill="${color(c.id)}" font-size="11">■ ${esc(c.name)}</text>`,
     )
     .join("");
-  return `<h3>Who executed each epoch</h3><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="66">${legend}${rects}</svg>`;
+  return `<h3>Who executed each epoch (dashed: the fallback)</h3><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="66">${legend}${rects}</svg>`;
 }
 
 export function renderReport(r: DemoResult): string {

@@ -55,7 +55,12 @@ export type EpochRow = {
   outcome: bigint[];
   forecasts: Record<string, bigint[] | null>;
   scores: Record<string, number>;
+  /** The executor the hub fixed for the epoch (ExecutorSelected), 0 if nobody was eligible. */
   executor: bigint;
+  /** The fallback the hub fixed with it. */
+  fallbackCandidate: bigint;
+  /** Whose transition of the epoch was finalized, 0 if none. */
+  executedBy: bigint;
   state: Record<string, unknown> | null;
 };
 export type DemoResult = {
@@ -75,6 +80,10 @@ export type DemoResult = {
   verification: TransitionReport[];
   injectionsSubmitted: number;
   adversaryActionsOnChain: number;
+  /** Epochs with a fixed executor, and who executed them. */
+  selection: { withExecutor: number; byExecutor: number; byFallback: number; notExecuted: number };
+  /** Error lines the candidates' nodes logged (a clean run has none). */
+  nodeErrors: string[];
 };
 
 const simulatedSpec = (
@@ -104,7 +113,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
   const publicClient = await chain.viem.getPublicClient();
   const chainId = await publicClient.getChainId();
 
-  const { hub, token, randomness } = await chain.ignition.deploy(GengovLocalModule);
+  const { hub, token } = await chain.ignition.deploy(GengovLocalModule);
   const wallets = await chain.viem.getWalletClients();
   const walletOf = (a: LocalAccount) =>
     wallets.find(
@@ -119,8 +128,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     .replaceAll("$REPORTER2", r2.address)
     .replaceAll("$REPORTER3", r3.address)
     .replaceAll("$ARBITER", arbiter.address)
-    .replaceAll("$TOKEN", token.address)
-    .replaceAll("$RANDOMNESS", randomness.address);
+    .replaceAll("$TOKEN", token.address);
   const params = toContractParams(JSON.parse(paramsText), `${options.example}/params.json`);
   await hub.write.createAgreement([params, text]);
   const agreementId = 1n;
@@ -183,6 +191,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     },
   ];
   const tmp = mkdtempSync(join(tmpdir(), "gengov-demo-"));
+  const nodeErrors: string[] = [];
   const candidates: CandidateInfo[] = [];
   const nodes: GengovNode[] = [];
   for (const [i, c] of roster.entries()) {
@@ -208,7 +217,8 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
         provider: chain.provider,
         account: c.operator,
         http: false,
-        logger: createLogger("error", () => undefined),
+        // Warnings (expected races, retries) stay quiet; errors are kept and reported.
+        logger: createLogger("error", (line) => nodeErrors.push(`${c.name}: ${line}`)),
         createModel: (spec) =>
           createModel(spec, {
             peek: (t) => world.project(t),
@@ -286,7 +296,30 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     await tickAll(); // finalize the executor's transition
     await at(epochEnd(clock, e) + clock.executionWindow + clock.challengePeriod + 60n);
     await tickAll(); // finalize a fallback's transition
-    const [executor] = await hub.read.executorOf([agreementId, e]);
+    // The selection the hub fixed (the executor's proposal or the first reveal fixed it), and whose
+    // transition was finalized: the executor's, or the fallback's when the executor did not propose.
+    const [selected] = await publicClient.getContractEvents({
+      address: hub.address,
+      abi: hub.abi,
+      eventName: "ExecutorSelected",
+      args: { agreementId, epoch: e },
+      fromBlock: 0n,
+    });
+    const [fixedExecutor, fixedFallback, isFixed] = await hub.read.executorOf([agreementId, e]);
+    const executor: bigint = selected ? selected.args.executor : isFixed ? fixedExecutor : 0n;
+    const fallbackCandidate: bigint = selected
+      ? selected.args.fallbackCandidate
+      : isFixed
+        ? fixedFallback
+        : 0n;
+    const [finalized] = await publicClient.getContractEvents({
+      address: execution,
+      abi: gengovExecutionAbi,
+      eventName: "TransitionFinalized",
+      args: { agreementId, epoch: e },
+      fromBlock: 0n,
+    });
+    const executedBy: bigint = finalized ? (finalized.args as { candidateId: bigint }).candidateId : 0n;
     const revealed = await publicClient.getContractEvents({
       address: hub.address,
       abi: hub.abi,
@@ -303,10 +336,25 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
       scores[c.name] = v.scoredCount > 0 ? Number(v.score) / 1e18 : NaN;
     }
     const state = await finalizedState();
-    rows.push({ epoch: e, outcome: truths.get(e)!, forecasts, scores, executor, state });
-    const exec = candidates.find((c) => c.id === executor)?.name ?? "none";
+    rows.push({
+      epoch: e,
+      outcome: truths.get(e)!,
+      forecasts,
+      scores,
+      executor,
+      fallbackCandidate,
+      executedBy,
+      state,
+    });
+    const nameOf = (id: bigint) => candidates.find((c) => c.id === id)?.name ?? "none";
+    const executed =
+      executedBy === 0n
+        ? "-"
+        : executedBy === executor
+          ? nameOf(executedBy)
+          : `${nameOf(executedBy)} (fallback)`;
     say(
-      `epoch ${String(e).padStart(2)}  outcome ${truths.get(e)!.map(String).join("/").padEnd(12)}  executor ${exec.padEnd(12)}  ` +
+      `epoch ${String(e).padStart(2)}  outcome ${truths.get(e)!.map(String).join("/").padEnd(12)}  selected ${nameOf(executor).padEnd(12)}  executed ${executed.padEnd(23)}  ` +
         candidates
           .map((c) => `${c.name} ${Number.isNaN(scores[c.name]) ? "  -  " : scores[c.name].toFixed(3)}`)
           .join("  "),
@@ -343,6 +391,21 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
   const adversaryActionsOnChain = proposed.filter(
     (p: { args: { candidateId: bigint } }) => p.args.candidateId === 4n,
   ).length;
+  const withExecutor = rows.filter((r) => r.executor !== 0n);
+  const selection = {
+    withExecutor: withExecutor.length,
+    byExecutor: withExecutor.filter((r) => r.executedBy === r.executor).length,
+    byFallback: rows.filter((r) => r.executedBy !== 0n && r.executedBy !== r.executor).length,
+    notExecuted: withExecutor.filter((r) => r.executedBy === 0n).length,
+  };
+  // The epoch lines and the leaderboard count the same thing: finalized transitions per candidate.
+  for (const l of leaderboard) {
+    const lines = rows.filter((r) => r.executedBy === l.id).length;
+    if (lines !== l.executions)
+      throw new Error(
+        `demo: ${l.name} executed ${lines} epochs by the epoch lines but ${l.executions} on chain`,
+      );
+  }
   return {
     example: options.example,
     metrics: params.metrics.map((m) => ({ name: m.name, decimals: m.decimals })),
@@ -352,5 +415,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     verification,
     injectionsSubmitted: injections,
     adversaryActionsOnChain,
+    selection,
+    nodeErrors,
   };
 }

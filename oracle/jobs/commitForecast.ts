@@ -1,13 +1,19 @@
 /**
  * Commit a forecast for `targetEpoch` (= current epoch + horizon). Asks the model once, stores the
  * values and a fresh 32-byte CSPRNG salt durably, then sends. Idempotent: a stored forecast is never
- * re-asked, and a commitment already on chain is not sent again. Model failure → abstain (no commit).
+ * re-asked, and a commitment already on chain is not sent again.
+ *
+ * Participation is mandatory: a target with no commitment counts as a miss (the worst loss and
+ * `missPenalty`). When the model fails, the job asks it again on later ticks, and once the commit
+ * window is in its last quarter it commits a fallback forecast instead — the last final outcome (or
+ * zeros before there is one) — whose loss is at most a miss's and which costs no penalty.
  */
 import { randomBytes } from "node:crypto";
 
 import { encodeAbiParameters, keccak256, stringToHex, toHex, type Hex } from "viem";
 
 import { gengovHubAbi } from "../chain/abis.js";
+import { epochEnd } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { crashPoint } from "../node/crashPoints.js";
 import { forecastOnChain } from "./forecastOnChain.js";
@@ -20,9 +26,38 @@ export type CommitForecastParameters = {
   candidate: CandidateRuntime;
   agreement: AgreementRuntime;
   targetEpoch: bigint;
+  /** Chain time (default: the latest block's timestamp). */
+  now?: bigint;
 };
 
-export type CommitForecastReturnType = { status: "committed" | "already" | "abstained"; txHash?: Hex };
+export type CommitForecastReturnType = {
+  /** "abstained": the model failed and the fallback is not due yet; the job runs again next tick. */
+  status: "committed" | "already" | "abstained";
+  txHash?: Hex;
+  /** The committed values are the fallback forecast, not the model's. */
+  fallback?: boolean;
+};
+
+/**
+ * From when on a failed model is replaced by the fallback forecast: the last quarter of the commit
+ * window (epoch `targetEpoch − horizon`), so a slow or flaky model still has most of the epoch.
+ */
+export function fallbackAt(agreement: AgreementRuntime, targetEpoch: bigint): bigint {
+  const c = agreement.clock;
+  return epochEnd(c, targetEpoch - c.horizon) - c.epochLength / 4n;
+}
+
+/** The fallback forecast: the last final outcome in `history` (persistence), else zeros. */
+export function fallbackForecast(
+  agreement: AgreementRuntime,
+  history: { epoch: bigint; outcome: bigint[] | null }[],
+): { values: bigint[]; rationale: string } {
+  const last = [...history].reverse().find((h) => h.outcome !== null);
+  if (last?.outcome && last.outcome.length === agreement.metrics.length) {
+    return { values: [...last.outcome], rationale: `fallback: the final outcome of epoch ${last.epoch}` };
+  }
+  return { values: agreement.metrics.map(() => 0n), rationale: "fallback: no final outcome yet, zeros" };
+}
 
 /** The normative commitment of DESIGN §3. */
 export function forecastCommitment(a: {
@@ -66,6 +101,7 @@ export async function commitForecast(p: CommitForecastParameters): Promise<Commi
   const log = ctx.log.child({ at: "commitForecast", agreementId, candidateId, targetEpoch });
   let row = ctx.store.getForecast(agreementId, candidateId, targetEpoch);
   if (row && row.status !== "persisted") return { status: "already" };
+  let fallback = false;
   if (row) {
     if ((await forecastOnChain(ctx, row)) === "pending") {
       ctx.store.setForecastStatus(agreementId, candidateId, targetEpoch, "committed");
@@ -73,23 +109,35 @@ export async function commitForecast(p: CommitForecastParameters): Promise<Commi
       return { status: "already" };
     }
   } else {
-    let forecast;
+    let forecast: { values: bigint[]; rationale: string };
+    const history = await recentHistory(ctx, agreementId, targetEpoch - agreement.clock.horizon - 1n);
     try {
-      const history = await recentHistory(ctx, agreementId, targetEpoch - agreement.clock.horizon - 1n);
-      forecast = await candidate.model.forecast({
+      const answer = await candidate.model.forecast({
         agreementId,
         agreementText: agreement.text,
         metrics: agreement.metrics,
         targetEpoch,
         history,
       });
-      ctx.metrics.model(forecast.latencyMs, forecast.usage?.totalTokens ?? 0);
+      ctx.metrics.model(answer.latencyMs, answer.usage?.totalTokens ?? 0);
+      forecast = answer;
     } catch (error) {
+      const reason = (error as Error).message.split("\n")[0];
+      const due = fallbackAt(agreement, targetEpoch);
+      const now = p.now ?? (await ctx.now());
+      if (now < due) {
+        log.warn({
+          at: "commitForecast",
+          msg: `model failed, retrying (fallback forecast from ${due}): ${reason}`,
+        });
+        return { status: "abstained" };
+      }
+      forecast = fallbackForecast(agreement, history);
+      fallback = true;
       log.warn({
         at: "commitForecast",
-        msg: `model failed, abstaining: ${(error as Error).message.split("\n")[0]}`,
+        msg: `model failed, committing the fallback forecast (a skipped commit is a miss): ${reason}`,
       });
-      return { status: "abstained" };
     }
     const salt = toHex(randomBytes(32));
     const commitment = forecastCommitment({
@@ -123,5 +171,5 @@ export async function commitForecast(p: CommitForecastParameters): Promise<Commi
   });
   ctx.store.setForecastStatus(agreementId, candidateId, targetEpoch, "committed");
   log.info({ at: "commitForecast", msg: "committed", tx: receipt.transactionHash });
-  return { status: "committed", txHash: receipt.transactionHash };
+  return { status: "committed", txHash: receipt.transactionHash, ...(fallback ? { fallback } : {}) };
 }

@@ -1,6 +1,8 @@
 /**
  * Reveal a stored forecast in its target's reveal window — after a crash too, since values and salt
- * come from the store, never from the model again. Void outcomes need no reveal.
+ * come from the store, never from the model again. A void outcome needs no reveal: the hub refuses
+ * it (`OutcomeIsVoid`) and skips the target when the candidate's cursor next moves, so the row is
+ * closed as "void" for good and never sent again.
  */
 import type { Hex } from "viem";
 
@@ -27,6 +29,8 @@ export async function revealForecast(p: RevealForecastParameters): Promise<Revea
   const log = ctx.log.child({ at: "revealForecast", agreementId, candidateId, targetEpoch: t });
   const jobKey = `reveal:${agreementId}:${candidateId}:${t}`;
   if (ctx.sender.pending(jobKey).length === 0) {
+    // Inside the reveal window nothing but a reveal moves the cursor past this target (a poke only
+    // settles targets whose window has closed), so "closed" means this forecast was revealed.
     const where = await forecastOnChain(ctx, forecast);
     if (where !== "pending") {
       ctx.store.setForecastStatus(agreementId, candidateId, t, where === "closed" ? "revealed" : "missed");

@@ -15,15 +15,22 @@ import { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig, NodeConfig } from "../config/schema.js";
 import { BaseError, ConfigError } from "../errors/BaseError.js";
 import { commitForecast } from "../jobs/commitForecast.js";
-import { forecastOnChain } from "../jobs/forecastOnChain.js";
+import { catchUp, dueEnd, nextCatchUpCheck } from "../jobs/catchUp.js";
+import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastOnChain.js";
 import { keepAgreement } from "../jobs/keeper.js";
 import { ProposalStatus, proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
-import { Store } from "../store/Store.js";
+import { Store, type ForecastRow } from "../store/Store.js";
 import { epochAt, executorWindow, fallbackWindow, revealCloses, revealOpens } from "./clock.js";
-import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
+import {
+  hubRead,
+  loadAgreement,
+  type AgreementRuntime,
+  type CandidateRuntime,
+  type NodeContext,
+} from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { startServer } from "./server.js";
@@ -45,6 +52,8 @@ export type NodeDependencies = {
 
 export class GengovNode {
   private stopping = false;
+  /** Timestamp of the newest block the log scanner has covered, when last needed. */
+  private scannedThrough = -1n;
   private running: Promise<void> | undefined;
   private readonly agreements = new Map<bigint, AgreementRuntime>();
   private closeServer: (() => Promise<void>) | undefined;
@@ -163,28 +172,12 @@ export class GengovNode {
     const current = epochAt(c, now);
     if (current < 0n) return;
     await this.recheckAfterReorg(candidate, agreement, now, current);
-    // Reveals first: they have the tightest windows.
+    // Reveals first: they have the tightest windows. Every pending forecast is revealed: a target
+    // left unrevealed is charged as a miss.
     for (const forecast of ctx.store.openForecasts(candidate.agreementId, candidate.candidateId)) {
       const t = forecast.targetEpoch;
       if (now >= revealCloses(c, t)) {
-        // A reveal mined just before a crash left the row open: the chain says whether it was missed.
-        await this.run("revealForecast", async () => {
-          const revealed = (await forecastOnChain(ctx, forecast)) === "closed";
-          ctx.store.setForecastStatus(
-            candidate.agreementId,
-            candidate.candidateId,
-            t,
-            revealed ? "revealed" : "missed",
-          );
-          if (revealed) return { status: "already" };
-          ctx.log.error({
-            at: "revealForecast",
-            agreementId: candidate.agreementId,
-            candidateId: candidate.candidateId,
-            targetEpoch: t,
-            msg: "reveal window passed",
-          });
-        });
+        await this.run("revealForecast", () => this.closeAfterWindow(candidate, agreement, forecast));
         continue;
       }
       // "persisted" too: a commit mined just before a crash is only marked committed by the commit
@@ -194,24 +187,26 @@ export class GengovNode {
         await this.run("revealForecast", () => revealForecast({ ctx, candidate, forecast }));
       }
     }
-    await this.run("commitForecast", () =>
-      commitForecast({ ctx, candidate, agreement, targetEpoch: current + c.horizon }),
-    );
+    this.readStatus(candidate, current);
+    // Participation is mandatory: every epoch's target is committed (a skipped one is a miss), until
+    // the candidate asks to exit (it then answers only for targets already committed).
+    if (!candidate.status.exiting) {
+      await this.run("commitForecast", () =>
+        commitForecast({ ctx, candidate, agreement, targetEpoch: current + c.horizon, now }),
+      );
+      if (now >= candidate.status.nextCatchUpAt) await this.catchUp(candidate, agreement, now);
+    }
     const e = current - 1n;
     if (e < 0n) return;
     const first = executorWindow(c, e);
     const second = fallbackWindow(c, e);
     if (now < first.opens || now >= second.closes) return;
-    const [executor, fallbackCandidate] = (await ctx.client.readContract({
-      address: ctx.hub,
-      abi: gengovHubAbi,
-      functionName: "executorOf",
-      args: [candidate.agreementId, e],
-    })) as readonly [bigint, bigint, boolean];
+    const selection = await this.selectionOf(candidate, agreement, e);
+    if (!selection) return;
     const mine = candidate.candidateId;
-    if (now < first.closes && executor === mine) {
+    if (now < first.closes && selection.executor === mine) {
       await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
-    } else if (now >= second.opens && fallbackCandidate === mine) {
+    } else if (now >= second.opens && selection.fallbackCandidate === mine) {
       const live = (await ctx.client.readContract({
         address: ctx.execution,
         abi: gengovExecutionAbi,
@@ -223,6 +218,148 @@ export class GengovNode {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
     }
+  }
+
+  /**
+   * Who executes epoch `e`, from a selection that cannot change under the node: the fixed one, or —
+   * inside the selection window — `executorOf`'s answer when the agreement's draw is stable (Leader,
+   * or Weighted on the hub's beacon, whose input is fixed before the window opens). With an external
+   * randomness source the view is a provisional draw that may differ in the block that fixes it, so
+   * the node fixes the selection first (`selectExecutor`, harmless if a rival fixed it already) and
+   * reads the stored result.
+   */
+  private async selectionOf(candidate: CandidateRuntime, agreement: AgreementRuntime, e: bigint) {
+    const { ctx } = this;
+    const id = candidate.agreementId;
+    const read = async () => {
+      const [executor, fallbackCandidate, fixed] = (await hubRead(ctx, "executorOf", [id, e])) as readonly [
+        bigint,
+        bigint,
+        boolean,
+      ];
+      return { executor, fallbackCandidate, fixed };
+    };
+    const s = await read();
+    if (s.fixed || agreement.stableSelection) return s;
+    let fixed: { executor: bigint; fallbackCandidate: bigint; fixed: boolean } | undefined;
+    await this.run("selectExecutor", async () => {
+      await ctx.sender.send({
+        jobKey: `select:${id}:${e}`,
+        address: ctx.hub,
+        abi: gengovHubAbi,
+        functionName: "selectExecutor",
+        args: [id, e],
+      });
+      fixed = await read();
+    });
+    return fixed?.fixed ? fixed : undefined;
+  }
+
+  /**
+   * Whether the candidate is exiting, derived once per epoch from the scanned logs (an ExitRequested
+   * after its latest registration: seat ids are reused after a withdrawal), at no RPC cost. An
+   * exiting candidate commits no new targets: it answers only for those whose commit window had
+   * closed when it asked to exit.
+   */
+  private readStatus(candidate: CandidateRuntime, current: bigint) {
+    if (candidate.status.readIn === current) return;
+    const mine = (a: Record<string, unknown>) =>
+      a.agreementId === candidate.agreementId && a.candidateId === candidate.candidateId;
+    const at = (l: { blockNumber: bigint; logIndex: number } | undefined) =>
+      l === undefined ? -1n : l.blockNumber * 1_000_000n + BigInt(l.logIndex);
+    const exit = this.ctx.store.logs("ExitRequested", mine).at(-1);
+    const exiting =
+      exit !== undefined && at(exit) > at(this.ctx.store.logs("CandidateRegistered", mine).at(-1));
+    if (exiting && !candidate.status.exiting) {
+      this.ctx.log.info({
+        at: "candidateStatus",
+        agreementId: candidate.agreementId,
+        candidateId: candidate.candidateId,
+        msg: "exiting: no new commits",
+      });
+    }
+    candidate.status.exiting = exiting;
+    candidate.status.readIn = current;
+  }
+
+  /**
+   * Keeps the candidate's record up to date (see jobs/catchUp.ts). The chain is asked (`poke` read
+   * with eth_call) at the first tick and whenever the store cannot vouch for the targets that fell
+   * due since the last check (one without a revealed or void row); a node that revealed everything
+   * pays no RPC for it. A failed check waits a tenth of an epoch, never a storm.
+   */
+  private async catchUp(candidate: CandidateRuntime, agreement: AgreementRuntime, now: bigint) {
+    const { ctx } = this;
+    const { agreementId, candidateId, status } = candidate;
+    const due = dueEnd(agreement.clock, now);
+    const known = status.accountedThrough;
+    if (known !== undefined) {
+      let vouched = true;
+      for (let t = known; t < due && vouched; t++) {
+        const row = ctx.store.getForecast(agreementId, candidateId, t);
+        vouched = row?.status === "revealed" || row?.status === "void";
+      }
+      if (vouched) {
+        status.accountedThrough = due > known ? due : known;
+        status.nextCatchUpAt = nextCatchUpCheck(agreement, now);
+        return;
+      }
+    }
+    status.nextCatchUpAt = now + agreement.clock.epochLength / 10n;
+    await this.run("catchUp", async () => {
+      const r = await catchUp({ ctx, candidate, agreement, now, minMisses: this.config.catchUpAfterMisses });
+      status.nextCatchUpAt = r.next;
+      if (r.status === "up-to-date" || r.status === "poked") status.accountedThrough = due;
+      return r;
+    });
+  }
+
+  /**
+   * Bookkeeping for a forecast whose reveal window has closed with its row still open (the node was
+   * down, or a reveal was mined just before a crash). The chain decides: a reveal of it in the
+   * scanned logs → revealed; a void outcome → void (nothing was owed); otherwise a miss, which the
+   * hub charges when the cursor next moves. A slot the cursor has moved past without a scanned
+   * reveal waits until the scanned logs cover the window's close, so a reveal mined in the last
+   * blocks before it is not taken for a miss.
+   */
+  private async closeAfterWindow(
+    candidate: CandidateRuntime,
+    agreement: AgreementRuntime,
+    forecast: ForecastRow,
+  ) {
+    const { ctx } = this;
+    const { agreementId, candidateId } = candidate;
+    const t = forecast.targetEpoch;
+    const set = (status: "revealed" | "void" | "missed") =>
+      ctx.store.setForecastStatus(agreementId, candidateId, t, status);
+    if (revealScanned(ctx, forecast)) {
+      set("revealed");
+      return { status: "already" };
+    }
+    const where = await forecastOnChain(ctx, forecast);
+    if (where === "closed" && this.scannedThrough < revealCloses(agreement.clock, t)) {
+      const confirmed = ctx.metrics.lastBlock;
+      if (confirmed < 0n) return { status: "already" };
+      this.scannedThrough = (await ctx.client.getBlock({ blockNumber: confirmed })).timestamp;
+      if (this.scannedThrough < revealCloses(agreement.clock, t)) return { status: "already" };
+      if (revealScanned(ctx, forecast)) {
+        set("revealed");
+        return { status: "already" };
+      }
+    }
+    if (await outcomeIsVoid(ctx, agreementId, t)) {
+      set("void");
+      return { status: "already" };
+    }
+    set("missed");
+    ctx.log.error({
+      at: "revealForecast",
+      agreementId,
+      candidateId,
+      targetEpoch: t,
+      msg: where === "absent" ? "reveal window passed: the commit never landed" : "reveal window passed",
+    });
+    return { status: "done" };
   }
 
   /**
@@ -375,5 +512,6 @@ async function loadCandidate(
     specBytes: encodeSpec(spec),
     specHash: hash,
     model: createModel(spec, config),
+    status: { readIn: -1n, exiting: false, nextCatchUpAt: 0n },
   };
 }

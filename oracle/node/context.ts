@@ -22,6 +22,16 @@ export type AgreementRuntime = {
   metrics: MetricInfo[];
   capTokens: readonly Hex[];
   bondToken: Hex;
+  /** 0 = Leader, 1 = Weighted. */
+  selection: number;
+  /** Weighted only: the external randomness source, or the zero address for the hub's salt beacon. */
+  randomness: Hex;
+  /**
+   * Whether `executorOf` inside the selection window already gives the answer fixing would give:
+   * true for Leader and for the beacon (its input is fixed before the window opens), false for an
+   * external source, whose word may depend on the block that fixes the selection.
+   */
+  stableSelection: boolean;
 };
 
 export type CandidateRuntime = {
@@ -32,6 +42,17 @@ export type CandidateRuntime = {
   specBytes: Hex;
   specHash: Hex;
   model: Model;
+  /** What the node knows of the candidate's record, and when to look again (in memory only). */
+  status: {
+    /** The epoch the exiting flag was last derived in (-1: never). */
+    readIn: bigint;
+    /** The owner asked to exit (from the scanned ExitRequested after the last registration). */
+    exiting: boolean;
+    /** Chain time of the next catch-up check (0: at the first tick, e.g. after downtime). */
+    nextCatchUpAt: bigint;
+    /** Every target below this was found accounted for on chain (undefined: never checked). */
+    accountedThrough?: bigint;
+  };
 };
 
 export type NodeContext = {
@@ -95,6 +116,8 @@ export async function loadAgreement(
       metrics: readonly { name: string; decimals: number; scale: bigint }[];
       capTokens: readonly Hex[];
       bondToken: Hex;
+      selection: number;
+      randomness: Hex;
     },
     Hex,
     bigint,
@@ -121,5 +144,10 @@ export async function loadAgreement(
     metrics: params.metrics.map((m) => ({ name: m.name, decimals: m.decimals, scale: m.scale })),
     capTokens: params.capTokens,
     bondToken: params.bondToken,
+    selection: params.selection,
+    randomness: params.randomness,
+    stableSelection: params.selection === LEADER || BigInt(params.randomness) === 0n,
   };
 }
+
+const LEADER = 0;

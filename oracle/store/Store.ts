@@ -36,6 +36,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE scanned_blocks (chain_id INTEGER NOT NULL, block_number INTEGER NOT NULL,
      block_hash TEXT NOT NULL, PRIMARY KEY (chain_id, block_number));
    CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 2: logs are read by event (the node checks each epoch whether its candidates asked to exit)
+  `CREATE INDEX logs_event ON logs (chain_id, event, block_number, log_index);`,
 ];
 
 export type ForecastStatus = "persisted" | "committed" | "revealed" | "void" | "missed";

@@ -15,6 +15,7 @@ import {
   fund,
   PAYEES,
   prepareTransition,
+  qualify,
   registerCandidates,
   ruleTx,
   sendProposal,
@@ -50,8 +51,11 @@ const pad = (label: string, bytes: number) => label + "x".repeat(Math.max(0, byt
 
 export async function measureExecutionGas(conn: Connection) {
   const x = await deployExecution(conn);
-  const [c1] = await registerCandidates(x, 2);
+  const [c1, c2] = await registerCandidates(x, 2);
   await fund(x, x.treasuryToken.address, 100n * WAD);
+  // A never-scored candidate never executes: one scored forecast first; E is the first epoch with
+  // an executor.
+  const E = await qualify(x, [c1, c2]);
   const t = clock(x);
   const gas: Partial<Record<ExecutionGasKey, number>> = {};
   const overhead: Partial<Record<ExecutionGasKey, number>> = {};
@@ -67,18 +71,18 @@ export async function measureExecutionGas(conn: Connection) {
     overhead[key] = Number(receipt.gasUsed) - 21_000 - 4 * zeros - 16 * (bytes.length - zeros) - logCost;
   };
 
-  // Epoch 0's transition: small, unchallenged, finalized — the warm-up.
-  await warpTo(x, t.end(0n));
-  const first = await prepareTransition(x, c1, 0n);
+  // Epoch E's transition: small, unchallenged, finalized — the warm-up.
+  await warpTo(x, t.end(E));
+  const first = await prepareTransition(x, c1, E);
   await sendProposal(x, first);
-  await warpTo(x, t.end(0n) + BigInt(x.params.challengePeriod) + 1n);
+  await warpTo(x, t.end(E) + BigInt(x.params.challengePeriod) + 1n);
   await finalizeTx(x, first);
 
-  // Epoch 1: the measured transition.
-  await warpTo(x, t.end(1n));
+  // Epoch E + 1: the measured transition.
+  await warpTo(x, t.end(E + 1n));
   const payees = PAYEES.slice(0, 2).map((i) => x.wallets[i].account.address);
-  const state = { epoch: 1, ledger: pad("ledger:", 2048 - 40) };
-  const p = await prepareTransition(x, c1, 1n, {
+  const state = { epoch: Number(E + 1n), ledger: pad("ledger:", 2048 - 40) };
+  const p = await prepareTransition(x, c1, E + 1n, {
     state,
     actions: payees.map((to) => ({ token: x.treasuryToken.address, to, amount: 3n * WAD })),
   });
@@ -90,8 +94,8 @@ export async function measureExecutionGas(conn: Connection) {
   );
   const big = { ...p, manifest, manifestHash: keccak256(manifest) };
   await measure("propose.2kb", await sendProposal(x, big));
-  await measure("challenge", await challengeTx(x, 1n));
-  await measure("rule", await ruleTx(x, 1n, true));
+  await measure("challenge", await challengeTx(x, E + 1n));
+  await measure("rule", await ruleTx(x, E + 1n, true));
   await measure("finalize.2actions", await finalizeTx(x, big));
   await measure(
     "withdrawPayment",

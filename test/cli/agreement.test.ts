@@ -65,6 +65,9 @@ describe("cli: agreements, inputs, deposits, keys", function () {
     expect(p.capTokens).to.deep.equal([x.token.address]);
     expect(p.maxOutflowPerEpoch).to.deep.equal([50n * WAD]);
     expect(p.randomness).to.equal(zeroAddress);
+    expect(p.maxInputsPerEpoch).to.equal(32);
+    expect(p.maxInputsPerSender).to.equal(8);
+    expect(p.maxScore).to.equal((8n * WAD) / 10n);
   });
 
   it("agreement show: parameters, text hash and candidate count as on chain; --full-text adds the text", async () => {
@@ -230,6 +233,41 @@ describe("cli: agreements, inputs, deposits, keys", function () {
       expect(await x.publicClient.getBlockNumber()).to.equal(blockBefore);
     });
 
+    it("params out of the mechanism's ranges: exit 2 naming each field, nothing sent", async () => {
+      const blockBefore = await x.publicClient.getBlockNumber();
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ maxScore: "1000000000000000000" }, /params\.maxScore: must be in \(0, 1000000000000000000\)/],
+        [{ maxScore: "0" }, /params\.maxScore: must be in \(0, /],
+        [{ maxScore: undefined }, /params\.maxScore: /],
+        [{ maxInputsPerSender: 33 }, /params\.maxInputsPerSender: at most maxInputsPerEpoch \(32\)/],
+        [{ maxInputsPerSender: 0 }, /params\.maxInputsPerSender: /],
+        [
+          { openInputs: false, inputAllowlist: [1, 2, 3, 4, 5].map((i) => x.as(i).address) },
+          /params\.maxInputsPerSender: × 5 listed senders exceeds maxInputsPerEpoch \(32\)/,
+        ],
+        [{ selection: "Weighted", eta: "0" }, /params\.eta: Weighted selection needs eta > 0/],
+        [{ selection: "Weighted", eta: (10_001n * WAD).toString() }, /params\.eta: at most /],
+      ];
+      for (const [overrides, message] of cases) {
+        const r = await x.run(createArgs(FISHERIES_TEXT, fisheriesParams(x, overrides)), {
+          account: x.as(0),
+        });
+        expect(r.code, JSON.stringify(overrides)).to.equal(2);
+        expect(r.err).to.match(message);
+      }
+      expect(await x.publicClient.getBlockNumber()).to.equal(blockBefore);
+    });
+
+    it("a Weighted agreement without a randomness source draws from the hub's beacon", async () => {
+      const r = await x.run(
+        createArgs(FISHERIES_TEXT, fisheriesParams(x, { selection: "Weighted", eta: (8n * WAD).toString() })),
+        { account: x.as(0) },
+      );
+      expect(r.code, r.err).to.equal(0);
+      const [p] = await x.hub.read.agreement([BigInt(r.json().agreementId)]);
+      expect([p.selection, p.eta, p.randomness]).to.deep.equal([1, 8n * WAD, zeroAddress]);
+    });
+
     it("params file that is not JSON: exit 2 naming --params", async () => {
       const path = x.file("broken.json", "{ epochLength: 3600");
       const r = await x.run(["agreement", "create", "--text", x.file("a.md", "text"), "--params", path], {
@@ -240,13 +278,13 @@ describe("cli: agreements, inputs, deposits, keys", function () {
     });
 
     it("params the contract rejects (exitDelay shorter than a forecast's life): exit 1 with the decoded error", async () => {
+      const before = (await x.run(["agreement", "list"])).json().length;
       const r = await x.run(createArgs(FISHERIES_TEXT, fisheriesParams(x, { exitDelay: 3600 })), {
         account: x.as(0),
       });
       expect(r.code).to.equal(1);
       expect(r.err).to.include("reverted: createAgreement: AgreementParameterInvalid(exitDelay)");
-      const list = await x.run(["agreement", "list"]);
-      expect(list.json()).to.have.length(2);
+      expect((await x.run(["agreement", "list"])).json()).to.have.length(before);
     });
 
     it("--hub at an address with no code (another chain's deployment): exit 2 naming --hub", async () => {

@@ -1,7 +1,8 @@
 /**
- * `gengov candidate register|show|top-up|exit|withdraw` and `outcome report` in-process: bonds and
- * eligibility checked against the hub, the exit delay enforced, and the decoded reverts of a bond the
- * sender cannot pay, a report outside its window and a withdrawal before the exit delay.
+ * `gengov candidate register|show|top-up|poke|exit|withdraw` and `outcome report` in-process: bonds,
+ * eligibility, cursor and up-to-dateness checked against the hub, the exit delay enforced, and the
+ * decoded reverts of a bond below minBond, a bond the sender cannot pay, a report outside its window
+ * and a withdrawal before the exit delay.
  */
 import { expect } from "chai";
 
@@ -35,6 +36,8 @@ describe("cli: candidates and outcomes", function () {
   };
 
   it("candidate register: bonds and registers with the spec's canonical hash; candidate show matches the hub", async () => {
+    // Registered in epoch 0 with horizon 1: it answers from target 1 on, owes nothing yet, and is not
+    // eligible until a revealed forecast brings its score (1.0 when never scored) under maxScore.
     const balance = await x.token.read.balanceOf([x.as(4).address]);
     const r = await x.run(["candidate", "register", id, "--spec", specPath, "--bond", "100"], {
       account: x.as(4),
@@ -66,8 +69,13 @@ describe("cli: candidates and outcomes", function () {
       exitAt: "0",
       exiting: false,
       withdrawn: false,
-      eligible: true,
+      eligible: false,
+      cursor: "1",
+      owedMisses: "0",
+      upToDate: true,
     });
+    const human = await x.run(["candidate", "show", id, "1"], { json: false });
+    expect(human.out.join("\n")).to.include("up to date: yes (next target to account for: 1)");
   });
 
   it("candidate register --operator: the sender owns the candidate, the operator key runs it", async () => {
@@ -77,22 +85,44 @@ describe("cli: candidates and outcomes", function () {
     );
     expect(r.code, r.err).to.equal(0);
     const cid = r.json().candidateId as string;
-    expect(await show(cid)).to.include({ owner: x.as(6).address, operator: x.as(7).address, eligible: true });
+    expect(await show(cid)).to.include({ owner: x.as(6).address, operator: x.as(7).address });
   });
 
-  it("a bond the contract accepts but below minBond: registered, not eligible; a top-up to minBond makes it eligible", async () => {
+  it("a bond below minBond: one decoded line (BondBelowMinimum), exit 1, nothing approved or registered", async () => {
+    const [, , before] = await x.hub.read.agreement([BigInt(id)]);
+    const allowance = await x.token.read.allowance([x.as(5).address, x.hub.address]);
     const r = await x.run(["candidate", "register", id, "--spec", specPath, "--bond", "10"], {
+      account: x.as(5),
+    });
+    expect(r.code).to.equal(1);
+    expect(r.err).to.equal(
+      `gengov: reverted: registerCandidate: BondBelowMinimum(${10n * WAD}, ${100n * WAD}): --bond 10 is below agreement ${id}'s minBond of 100\n`,
+    );
+    const [, , after] = await x.hub.read.agreement([BigInt(id)]);
+    expect(after).to.equal(before);
+    expect(await x.token.read.allowance([x.as(5).address, x.hub.address])).to.equal(allowance);
+    // The hub refuses it too, with the same error, when something else sends it.
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      x.hub.write.registerCandidate([BigInt(id), specHash(spec), 10n * WAD, x.as(5).address], {
+        account: x.wallets[5].account,
+      }),
+      x.hub,
+      "BondBelowMinimum",
+      [10n * WAD, 100n * WAD],
+    );
+  });
+
+  it("candidate top-up: adds to the bond", async () => {
+    const r = await x.run(["candidate", "register", id, "--spec", specPath, "--bond", "100"], {
       account: x.as(5),
     });
     expect(r.code, r.err).to.equal(0);
     const cid = r.json().candidateId as string;
-    expect(await show(cid)).to.include({ bond: (10n * WAD).toString(), eligible: false });
-
     const top = await x.run(["candidate", "top-up", id, cid, "90"], { account: x.as(5) });
     expect(top.code, top.err).to.equal(0);
     expect(top.json().tx).to.match(/^0x[0-9a-f]{64}$/);
-    expect(await show(cid)).to.include({ bond: (100n * WAD).toString(), eligible: true });
-    expect((await x.hub.read.candidate([BigInt(id), BigInt(cid)])).bond).to.equal(100n * WAD);
+    expect(await show(cid)).to.include({ bond: (190n * WAD).toString() });
+    expect((await x.hub.read.candidate([BigInt(id), BigInt(cid)])).bond).to.equal(190n * WAD);
   });
 
   it("a bond larger than the sender's balance: exit 1 with the token's decoded ERC20InsufficientBalance", async () => {
@@ -196,5 +226,40 @@ describe("cli: candidates and outcomes", function () {
     const twice = await x.run(["candidate", "withdraw", id, "1"], { account: x.as(4) });
     expect(twice.code).to.equal(1);
     expect(twice.err).to.include("reverted: withdraw: CandidateExitNotReady(1, ");
+  });
+
+  it("a candidate that skipped a target: not up to date until candidate poke charges the miss", async () => {
+    // Candidate 2 never commits. Epoch e's outcome is reported (final), so once its reveal deadline
+    // passes target e is owed as a miss.
+    const t = BigInt(await x.networkHelpers.time.latest());
+    const e = (t - genesis) / 3600n;
+    await x.networkHelpers.time.increaseTo(genesis + (e + 1n) * 3600n);
+    for (const r of [1, 2]) {
+      const rep = await x.run(["outcome", "report", id, e.toString(), "100", "50"], { account: x.as(r) });
+      expect(rep.code, rep.err).to.equal(0);
+    }
+    await x.networkHelpers.time.increaseTo(genesis + (e + 1n) * 3600n + 1200n);
+    const behind = await show("2");
+    expect(behind).to.include({ upToDate: false, owedMisses: "1", eligible: false });
+    const human = await x.run(["candidate", "show", id, "2"], { json: false });
+    expect(human.out.join("\n")).to.include(
+      "up to date: no: 1 missed target(s) not charged yet; not eligible until it reveals or is poked",
+    );
+    const status = (await x.run(["status", id])).json();
+    expect(status.candidates.find((c: { candidateId: string }) => c.candidateId === "2")).to.include({
+      upToDate: false,
+      owedMisses: "1",
+    });
+
+    const poke = await x.run(["candidate", "poke", id, "2"], { account: x.as(9) });
+    expect(poke.code, poke.err).to.equal(0);
+    expect(poke.json().misses).to.equal(1);
+    expect(await show("2")).to.include({
+      upToDate: true,
+      owedMisses: "0",
+      misses: 1,
+      bond: (140n * WAD).toString(),
+      cursor: (e + 1n).toString(),
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `gengov status`, `transition show|challenge|rule|finalize`, `payment withdraw` and `verify` (with
  * and without --rerun) on a transition proposed by an in-process node running a simulated model:
- * the agreement, candidate, treasury and inputs are set up through the CLI, the node proposes epoch 0,
+ * the agreement, candidate, treasury and inputs are set up through the CLI, the node forecasts until
+ * it is scored (a never-scored model never executes) and proposes epoch 2, the first it may execute,
  * and every --json output is checked against the execution contract.
  */
 import { expect } from "chai";
@@ -12,11 +13,14 @@ import { hexToString, zeroHash, type Hex } from "viem";
 import { createModel } from "../../oracle/models/index.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
 import { deployCli, type CliFixture } from "../fixtures/cli.js";
+import { qualify } from "../fixtures/epochDriver.js";
 import { CHALLENGER, Status } from "../fixtures/execution.js";
 import { WAD } from "../fixtures/hub.js";
 import { makeNode, testSpec } from "../fixtures/node.js";
 
 const PAYEE = 13;
+/** The epoch the node proposes: the first after its first revealed forecast. */
+const E = 2n;
 
 describe("cli: transitions, status, payments, verify", function () {
   this.timeout(120_000);
@@ -55,8 +59,12 @@ describe("cli: transitions, status, payments, verify", function () {
       createModel: (s) => createModel(s),
     });
     const [p] = await x.hub.read.agreement([agreementId]);
-    await x.networkHelpers.time.increaseTo(p.genesis + 3600n + 1n);
-    await node.tick(); // candidate 1 is epoch 0's executor and proposes
+    // The fisheries example has the default clock (3600 s epochs, 600 s windows, horizon 1).
+    const driven = { ...x, agreementId, genesis: p.genesis, params: x.params };
+    const ticked = { pump: () => node.tick(), logs: [] };
+    if ((await qualify(driven, agreementId, [1n], [ticked])) !== E) throw new Error("not qualified for E");
+    await x.networkHelpers.time.increaseTo(p.genesis + (E + 1n) * 3600n + 1n);
+    await node.tick(); // candidate 1 is epoch E's executor and proposes
     const [event] = await x.publicClient.getContractEvents({
       address: x.execution.address,
       abi: x.execution.abi,
@@ -78,7 +86,7 @@ describe("cli: transitions, status, payments, verify", function () {
     const out = r.json();
     const live = await x.execution.read.proposal([BigInt(id)]);
     expect(out.current).to.include({
-      epoch: "0",
+      epoch: "2",
       candidateId: "1",
       status: "Proposed",
       proposedAt: live.proposedAt.toString(),
@@ -87,13 +95,13 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(out.stateHash).to.equal(zeroHash);
     expect(out.proposals).to.have.length(1);
     expect(out.proposals[0]).to.include({
-      epoch: "0",
+      epoch: "2",
       candidateId: "1",
       newStateHash: proposed.newStateHash,
       manifestHash: proposed.manifestHash,
       newState: hexToString(proposed.newState),
     });
-    expect(JSON.parse(out.proposals[0].newState)).to.include({ lastEpoch: "0", inputsSeen: 2 });
+    expect(JSON.parse(out.proposals[0].newState)).to.include({ lastEpoch: "2", inputsSeen: 2 });
     expect(out.proposals[0].actions).to.deep.equal([
       { token, to: x.as(PAYEE).address, amount: REWARD.toString() },
     ]);
@@ -107,19 +115,19 @@ describe("cli: transitions, status, payments, verify", function () {
     const out = r.json();
     const now = (await x.publicClient.getBlock()).timestamp;
     const [p] = await x.hub.read.agreement([BigInt(id)]);
-    const end0 = p.genesis + 3600n;
-    expect(out).to.include({ agreementId: id, epoch: "1", now: now.toString() });
-    expect(out.secondsLeftInEpoch).to.equal((end0 + 3600n - now).toString());
+    const end2 = p.genesis + 3n * 3600n;
+    expect(out).to.include({ agreementId: id, epoch: "3", now: now.toString() });
+    expect(out.secondsLeftInEpoch).to.equal((end2 + 3600n - now).toString());
     expect(out.phases).to.deep.include({
-      phase: "report window of epoch 0",
-      secondsLeft: (end0 + 600n - now).toString(),
+      phase: "report window of epoch 2",
+      secondsLeft: (end2 + 600n - now).toString(),
     });
     expect(out.phases).to.deep.include({
-      phase: "execution window of epoch 0",
-      secondsLeft: (end0 + 600n - now).toString(),
+      phase: "execution window of epoch 2",
+      secondsLeft: (end2 + 600n - now).toString(),
     });
-    expect(out.executor).to.deep.equal({ epoch: "0", executor: "1", fallback: "0", fixed: true });
-    expect(out.lastTransition).to.include({ epoch: "0", candidateId: "1", status: "Proposed" });
+    expect(out.executor).to.deep.equal({ epoch: "2", executor: "1", fallback: "0", fixed: true });
+    expect(out.lastTransition).to.include({ epoch: "2", candidateId: "1", status: "Proposed" });
     expect(out.pendingChallenge).to.equal(null);
     const c = await x.hub.read.candidate([BigInt(id), 1n]);
     expect(out.candidates).to.have.length(1);
@@ -128,7 +136,14 @@ describe("cli: transitions, status, payments, verify", function () {
       bond: c.bond.toString(),
       score: c.score.toString(),
       eligible: true,
+      // Target 1 revealed; target 2's reveal window is still ahead: nothing owed.
+      cursor: "2",
+      upToDate: true,
+      owedMisses: "0",
     });
+    const human = await x.run(["status", id], { json: false });
+    expect(human.out.join("\n")).to.match(/id\s+score\s+scored\s+eligible\s+cursor\s+upToDate/);
+    expect(human.out.join("\n")).to.match(/\n1\s+\d\.\d{4}\s+1\s+true\s+2\s+yes\s/);
   });
 
   it("verify: every check of the node's transition passes (exit 0)", async () => {
@@ -137,7 +152,7 @@ describe("cli: transitions, status, payments, verify", function () {
     const [t, ...rest] = r.json();
     expect(rest).to.deep.equal([]);
     expect(t).to.include({
-      epoch: "0",
+      epoch: "2",
       candidateId: "1",
       manifestHash: proposed.manifestHash,
       finalized: false,
@@ -168,12 +183,12 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(r.code, r.err).to.equal(0);
     expect(r.json()[0].rerun).to.deep.equal({ same: true, diff: [] });
     const human = await x.run(["verify", id, "--rerun"], { json: false });
-    expect(human.out.join("\n")).to.include("epoch 0 candidate 1: PASS").and.include("rerun: same output");
+    expect(human.out.join("\n")).to.include("epoch 2 candidate 1: PASS").and.include("rerun: same output");
   });
 
   it("transition challenge: posts the challenge bond; status shows the pending challenge", async () => {
     const balance = await x.token.read.balanceOf([x.as(CHALLENGER).address]);
-    const r = await x.run(["transition", "challenge", id, "0"], { account: x.as(CHALLENGER) });
+    const r = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
     expect(r.code, r.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance - 20n * WAD);
     const live = await x.execution.read.proposal([BigInt(id)]);
@@ -189,22 +204,22 @@ describe("cli: transitions, status, payments, verify", function () {
     });
     expect(status.lastTransition.status).to.equal("Challenged");
 
-    const again = await x.run(["transition", "challenge", id, "0"], { account: x.as(15) });
+    const again = await x.run(["transition", "challenge", id, "2"], { account: x.as(15) });
     expect(again.code).to.equal(1);
-    expect(again.err).to.include("reverted: challenge: TransitionStatusInvalid(0, Challenged)");
+    expect(again.err).to.include("reverted: challenge: TransitionStatusInvalid(2, Challenged)");
   });
 
   it("transition rule: a bad ruling is exit 2, a non-arbiter is refused, the arbiter upholds", async () => {
-    const bad = await x.run(["transition", "rule", id, "0", "maybe"], { account: x.as(0) });
+    const bad = await x.run(["transition", "rule", id, "2", "maybe"], { account: x.as(0) });
     expect(bad.code).to.equal(2);
     expect(bad.err).to.include('ruling: expected "uphold" or "reject", got "maybe"');
 
-    const stranger = await x.run(["transition", "rule", id, "0", "reject"], { account: x.as(CHALLENGER) });
+    const stranger = await x.run(["transition", "rule", id, "2", "reject"], { account: x.as(CHALLENGER) });
     expect(stranger.code).to.equal(1);
     expect(stranger.err).to.include(`reverted: rule: CallerNotArbiter(${x.as(CHALLENGER).address})`);
 
     const treasury = await x.hub.read.treasuryBalance([BigInt(id), token]);
-    const r = await x.run(["transition", "rule", id, "0", "uphold"], { account: x.as(0) });
+    const r = await x.run(["transition", "rule", id, "2", "uphold"], { account: x.as(0) });
     expect(r.code, r.err).to.equal(0);
     expect((await x.execution.read.proposal([BigInt(id)])).status).to.equal(Status.Upheld);
     // A failed challenge forfeits its bond to the treasury.
@@ -212,11 +227,11 @@ describe("cli: transitions, status, payments, verify", function () {
   });
 
   it("transition finalize: applies the upheld transition; the state, the payment and the executor count follow", async () => {
-    const wrongEpoch = await x.run(["transition", "finalize", id, "1"], { account: x.as(16) });
+    const wrongEpoch = await x.run(["transition", "finalize", id, "3"], { account: x.as(16) });
     expect(wrongEpoch.code).to.equal(2);
-    expect(wrongEpoch.err).to.include(`no current proposal for epoch 1 of agreement ${id}`);
+    expect(wrongEpoch.err).to.include(`no current proposal for epoch 3 of agreement ${id}`);
 
-    const r = await x.run(["transition", "finalize", id, "0"], { account: x.as(16) });
+    const r = await x.run(["transition", "finalize", id, "2"], { account: x.as(16) });
     expect(r.code, r.err).to.equal(0);
     expect((await x.execution.read.proposal([BigInt(id)])).status).to.equal(Status.Finalized);
     expect(await x.execution.read.stateHash([BigInt(id)])).to.equal(proposed.newStateHash);
@@ -226,9 +241,9 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(show.current.status).to.equal("Finalized");
     expect(show.stateHash).to.equal(proposed.newStateHash);
 
-    const twice = await x.run(["transition", "finalize", id, "0"], { account: x.as(16) });
+    const twice = await x.run(["transition", "finalize", id, "2"], { account: x.as(16) });
     expect(twice.code).to.equal(1);
-    expect(twice.err).to.include("reverted: finalize: TransitionStatusInvalid(0, Finalized)");
+    expect(twice.err).to.include("reverted: finalize: TransitionStatusInvalid(2, Finalized)");
   });
 
   it("payment withdraw: the payee pulls what the transition paid it; nothing is owed twice", async () => {
@@ -245,11 +260,11 @@ describe("cli: transitions, status, payments, verify", function () {
   });
 
   it("verify after finalization: still passes and reports the transition as finalized", async () => {
-    const r = await x.run(["verify", id, "--epoch", "0"]);
+    const r = await x.run(["verify", id, "--epoch", "2"]);
     expect(r.code, r.err).to.equal(0);
     expect(r.json()).to.have.length(1);
     expect(r.json()[0]).to.include({ pass: true, finalized: true });
-    const other = await x.run(["verify", id, "--epoch", "1"]);
+    const other = await x.run(["verify", id, "--epoch", "3"]);
     expect(other.code, other.err).to.equal(0);
     expect(other.json()).to.deep.equal([]);
   });

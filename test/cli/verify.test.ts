@@ -14,7 +14,7 @@ import type { Check, TransitionReport } from "../../oracle/verify/verifyTransiti
 import { specHash } from "../../oracle/models/spec.js";
 import { deployCli, proposeDoctored, type CliFixture, type Doctor } from "../fixtures/cli.js";
 import { CHALLENGER } from "../fixtures/execution.js";
-import { WAD } from "../fixtures/hub.js";
+import { scoreOnce, WAD } from "../fixtures/hub.js";
 import { testSpec } from "../fixtures/node.js";
 
 type Json<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
@@ -42,10 +42,12 @@ describe("cli: verify detects doctored manifests", function () {
   before(async () => {
     x = await deployCli(await network.create());
     let lastGenesis = 0n;
+    const scored: Parameters<typeof scoreOnce>[1] = [];
     for (const name of Object.keys(CASES) as (keyof typeof CASES)[]) {
       const { agreementId, genesis } = await x.createDirect({ minScored: 0 });
       ids[name] = agreementId;
       lastGenesis = genesis;
+      scored.push({ agreementId, genesis, candidateId: 1n, operator: 4 });
       await x.hub.write.registerCandidate([agreementId, specHash(spec), 100n * WAD, x.as(4).address], {
         account: x.wallets[4].account,
       });
@@ -56,12 +58,14 @@ describe("cli: verify detects doctored manifests", function () {
         account: x.wallets[14].account,
       });
     }
-    // Inside every agreement's first proposal window (the agreements are seconds apart).
-    await x.networkHelpers.time.increaseTo(lastGenesis + 3600n + 1n);
+    // A never-scored candidate never executes: each forecasts target 1 and is scored, so epoch E is
+    // the first it executes. Then inside every agreement's proposal window of E (seconds apart).
+    const E = await scoreOnce(x, scored);
+    await x.networkHelpers.time.increaseTo(lastGenesis + (E + 1n) * 3600n + 1n);
     for (const [name, doctor] of Object.entries(CASES) as [keyof typeof CASES, Doctor][]) {
       await proposeDoctored(x, {
         agreementId: ids[name],
-        epoch: 0n,
+        epoch: E,
         candidateId: 1n,
         spec,
         operator: 4,
@@ -96,7 +100,7 @@ describe("cli: verify detects doctored manifests", function () {
     const human = await x.run(["verify", ids.promptHash.toString()], { json: false });
     expect(human.code).to.equal(1);
     expect(human.out.join("\n"))
-      .to.include("epoch 0 candidate 1: FAIL")
+      .to.include("epoch 2 candidate 1: FAIL")
       .and.include("ok   manifest.hash")
       .and.match(/FAIL prompt\.hash {2}execute\/v1 0x[0-9a-f]{64}/);
   });
@@ -135,9 +139,9 @@ describe("cli: verify detects doctored manifests", function () {
 
   it("the tampered proposal is challenged, the arbiter rejects it, the challenger pulls bond and reward", async () => {
     const id = ids.promptHash.toString();
-    const challenge = await x.run(["transition", "challenge", id, "0"], { account: x.as(CHALLENGER) });
+    const challenge = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
     expect(challenge.code, challenge.err).to.equal(0);
-    const rule = await x.run(["transition", "rule", id, "0", "reject"], { account: x.as(0) });
+    const rule = await x.run(["transition", "rule", id, "2", "reject"], { account: x.as(0) });
     expect(rule.code, rule.err).to.equal(0);
     expect((await x.run(["transition", "show", id])).json().current.status).to.equal("Rejected");
     // The challenger gets its bond back plus half of the executor's reject penalty.

@@ -17,6 +17,7 @@ import {
   PAYEES,
   prepareTransition,
   propose,
+  qualify,
   registerCandidates,
   sendProposal,
   warpTo,
@@ -29,12 +30,14 @@ import {
 } from "../fixtures/execution.js";
 import type { Connection } from "../fixtures/hub.js";
 
+/** Two qualified candidates (1 executes, 2 is fallback) and a funded treasury, at the first window of E. */
 async function funded(conn: Connection) {
   const x = await deployExecution(conn);
   const [c1, c2] = await registerCandidates(x, 2);
   await fund(x, x.treasuryToken.address, 5_000n * WAD);
-  await warpTo(x, windows(x, 0n).opens);
-  return { x, c1, c2 };
+  const E = await qualify(x, [c1, c2]);
+  await warpTo(x, windows(x, E).opens);
+  return { x, c1, c2, E };
 }
 
 /** Waits out the challenge period of the live proposal and finalizes it. */
@@ -57,15 +60,15 @@ describe("execution: treasury caps and cover", () => {
   });
 
   it("an action at the epoch's cap is accepted; one wei over is OutflowCapExceeded", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const T = x.treasuryToken.address;
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { actions: [pay(x, CAP + 1n)] })),
+      sendProposal(x, await prepareTransition(x, c1, E, { actions: [pay(x, CAP + 1n)] })),
       x.execution,
       "OutflowCapExceeded",
       [getAddress(T), CAP + 1n, CAP],
     );
-    await propose(x, c1, 0n, { actions: [pay(x, CAP)] });
+    await propose(x, c1, E, { actions: [pay(x, CAP)] });
   });
 
   it("two actions of the same token are summed against the cap, whatever lies between them", async () => {
@@ -75,13 +78,14 @@ describe("execution: treasury caps and cover", () => {
       maxOutflowPerEpoch: [CAP, 10n * WAD],
     });
     const [c] = await registerCandidates(a, 1, { first: 9 });
+    const Ea = await qualify(a, [c]);
     await fund(a, x.treasuryToken.address, 5_000n * WAD);
     await fund(a, x.token.address, 100n * WAD);
-    await warpTo(a, windows(a, 0n).opens);
+    await warpTo(a, windows(a, Ea).opens);
     const T = getAddress(x.treasuryToken.address);
     const over = [pay(a, 600n * WAD, 0), pay(a, 5n * WAD, 1, x.token.address), pay(a, 400n * WAD + 1n, 2)];
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(a, await prepareTransition(a, c, 0n, { actions: over })),
+      sendProposal(a, await prepareTransition(a, c, Ea, { actions: over })),
       x.execution,
       "OutflowCapExceeded",
       [T, CAP + 1n, CAP],
@@ -92,24 +96,24 @@ describe("execution: treasury caps and cover", () => {
       pay(a, 4n * WAD + 1n, 2, x.token.address),
     ];
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(a, await prepareTransition(a, c, 0n, { actions: bondOver })),
+      sendProposal(a, await prepareTransition(a, c, Ea, { actions: bondOver })),
       x.execution,
       "OutflowCapExceeded",
       [getAddress(x.token.address), 10n * WAD + 1n, 10n * WAD],
     );
     const exact = [pay(a, 600n * WAD, 0), pay(a, 10n * WAD, 1, x.token.address), pay(a, 400n * WAD, 2)];
-    const p = await propose(a, c, 0n, { actions: exact });
+    const p = await propose(a, c, Ea, { actions: exact });
     await settle(a, p);
-    expect(await x.execution.read.spent([a.agreementId, 0n, T])).to.equal(CAP);
-    expect(await x.execution.read.spent([a.agreementId, 0n, x.token.address])).to.equal(10n * WAD);
+    expect(await x.execution.read.spent([a.agreementId, Ea, T])).to.equal(CAP);
+    expect(await x.execution.read.spent([a.agreementId, Ea, x.token.address])).to.equal(10n * WAD);
   });
 
   it("a token without a cap cannot be paid out, even when the treasury holds it", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     await fund(x, x.token.address, 50n * WAD);
     expect(await x.hub.read.outflowCap([x.agreementId, x.token.address])).to.equal(0n);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { actions: [pay(x, 1n, 0, x.token.address)] })),
+      sendProposal(x, await prepareTransition(x, c1, E, { actions: [pay(x, 1n, 0, x.token.address)] })),
       x.execution,
       "OutflowCapExceeded",
       [getAddress(x.token.address), 1n, 0n],
@@ -120,22 +124,23 @@ describe("execution: treasury caps and cover", () => {
     const { x } = await load();
     const a = await addAgreement(x);
     const [c] = await registerCandidates(a, 1, { first: 9 });
+    const Ea = await qualify(a, [c]);
     await fund(a, x.treasuryToken.address, 500n * WAD);
-    await warpTo(a, windows(a, 0n).opens);
+    await warpTo(a, windows(a, Ea).opens);
     const T = getAddress(x.treasuryToken.address);
     for (const actions of [[pay(a, 500n * WAD + 1n)], [pay(a, 300n * WAD, 0), pay(a, 200n * WAD + 1n, 1)]]) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        sendProposal(a, await prepareTransition(a, c, 0n, { actions })),
+        sendProposal(a, await prepareTransition(a, c, Ea, { actions })),
         x.execution,
         "TreasuryShort",
         [T, 500n * WAD + 1n, 500n * WAD],
       );
     }
-    await propose(a, c, 0n, { actions: [pay(a, 300n * WAD, 0), pay(a, 200n * WAD, 1)] });
+    await propose(a, c, Ea, { actions: [pay(a, 300n * WAD, 0), pay(a, 200n * WAD, 1)] });
   });
 
   it("malformed actions and more than 16 are ActionInvalid", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const good = pay(x, 1n);
     const cases: [Action[], bigint][] = [
       [[good, { ...good, amount: 0n }], 1n],
@@ -145,25 +150,25 @@ describe("execution: treasury caps and cover", () => {
     ];
     for (const [actions, index] of cases) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        sendProposal(x, await prepareTransition(x, c1, 0n, { actions })),
+        sendProposal(x, await prepareTransition(x, c1, E, { actions })),
         x.execution,
         "ActionInvalid",
         [index],
       );
     }
-    await propose(x, c1, 0n, { actions: Array.from({ length: 16 }, () => good) });
+    await propose(x, c1, E, { actions: Array.from({ length: 16 }, () => good) });
   });
 
-  it("the cap is per epoch: a full cap in epoch 0 leaves a full cap for epoch 1", async () => {
-    const { x, c1 } = await load();
-    const p0 = await propose(x, c1, 0n, { actions: [pay(x, CAP)] });
+  it("the cap is per epoch: a full cap in epoch E leaves a full cap for epoch E + 1", async () => {
+    const { x, c1, E } = await load();
+    const p0 = await propose(x, c1, E, { actions: [pay(x, CAP)] });
     await settle(x, p0);
-    await warpTo(x, windows(x, 1n).opens);
-    const p1 = await propose(x, c1, 1n, { actions: [pay(x, CAP, 1)] });
+    await warpTo(x, windows(x, E + 1n).opens);
+    const p1 = await propose(x, c1, E + 1n, { actions: [pay(x, CAP, 1)] });
     await settle(x, p1);
     const T = x.treasuryToken.address;
-    expect(await x.execution.read.spent([x.agreementId, 0n, T])).to.equal(CAP);
-    expect(await x.execution.read.spent([x.agreementId, 1n, T])).to.equal(CAP);
+    expect(await x.execution.read.spent([x.agreementId, E, T])).to.equal(CAP);
+    expect(await x.execution.read.spent([x.agreementId, E + 1n, T])).to.equal(CAP);
     expect(await x.hub.read.treasuryBalance([x.agreementId, T])).to.equal(3_000n * WAD);
   });
 });
@@ -175,7 +180,7 @@ describe("execution: payments are credited, then pulled", () => {
   });
   const load = () => conn.networkHelpers.loadFixture(funded);
 
-  async function paid(x: ExecFixture, c: Candidate) {
+  async function paid(x: ExecFixture, c: Candidate, E: bigint) {
     const [a, b] = PAYEES.map((i) => x.wallets[i].account.address);
     const T = x.treasuryToken.address;
     const actions = [
@@ -183,13 +188,13 @@ describe("execution: payments are credited, then pulled", () => {
       { token: T, to: b, amount: 250n * WAD },
       { token: T, to: a, amount: 50n * WAD },
     ];
-    const p = await propose(x, c, 0n, { actions });
+    const p = await propose(x, c, E, { actions });
     return { p, a, b, T };
   }
 
   it("finalize moves the total from the hub treasury to the execution contract and credits each payee", async () => {
-    const { x, c1 } = await load();
-    const { p, a, b, T } = await paid(x, c1);
+    const { x, c1, E } = await load();
+    const { p, a, b, T } = await paid(x, c1, E);
     const hubBefore = await x.treasuryToken.read.balanceOf([x.hub.address]);
     const hash = await settle(x, p);
     await x.viem.assertions.emitWithArgs(hash, x.hub, "TreasuryReleased", [
@@ -208,7 +213,7 @@ describe("execution: payments are credited, then pulled", () => {
     expect(await x.hub.read.treasuryBalance([x.agreementId, T])).to.equal(4_600n * WAD);
     expect(await x.execution.read.owed([a, T])).to.equal(150n * WAD);
     expect(await x.execution.read.owed([b, T])).to.equal(250n * WAD);
-    expect(await x.execution.read.spent([x.agreementId, 0n, T])).to.equal(400n * WAD);
+    expect(await x.execution.read.spent([x.agreementId, E, T])).to.equal(400n * WAD);
     // Nothing moved to the payees yet: they pull.
     const before = await x.treasuryToken.read.balanceOf([a]);
     const payeeA = x.wallets[PAYEES[0]];
@@ -229,8 +234,8 @@ describe("execution: payments are credited, then pulled", () => {
   });
 
   it("a recipient the token blocks cannot block finalization; the others withdraw", async () => {
-    const { x, c1 } = await load();
-    const { p, a, b, T } = await paid(x, c1);
+    const { x, c1, E } = await load();
+    const { p, a, b, T } = await paid(x, c1, E);
     await x.treasuryToken.write.setBlocked([a, true]);
     await settle(x, p);
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
@@ -269,8 +274,8 @@ describe("execution: payments are credited, then pulled", () => {
   // Regression: the execution contract credits what actually arrived from the hub, so with a
   // fee-on-transfer token it never owes more than it holds.
   it("fee-on-transfer payouts: the execution contract owes exactly what it holds", async () => {
-    const { x, c1 } = await load();
-    const { p, a, b, T } = await paid(x, c1);
+    const { x, c1, E } = await load();
+    const { p, a, b, T } = await paid(x, c1, E);
     await x.treasuryToken.write.setFeeBps([100n]); // 1 %
     await settle(x, p);
     const held = await x.treasuryToken.read.balanceOf([x.execution.address]);

@@ -16,6 +16,7 @@ import {
   fund,
   PAYEES,
   propose,
+  qualify,
   registerCandidates,
   Status,
   warpTo,
@@ -36,9 +37,10 @@ async function malicious(conn: Connection) {
   await evil.write.mint([x.wallets[0].account.address, 10_000n * WAD]);
   await evil.write.approve([x.hub.address, 2n ** 255n]);
   await fund(x, evil.address, 5_000n * WAD);
-  await warpTo(x, windows(x, 0n).opens);
+  const E = await qualify(x, [c]);
+  await warpTo(x, windows(x, E).opens);
   const payee = x.wallets[PAYEES[0]].account.address;
-  const p = await propose(x, c, 0n, {
+  const p = await propose(x, c, E, {
     actions: [
       { token: evil.address, to: evil.address, amount: 300n * WAD },
       { token: evil.address, to: payee, amount: 200n * WAD },
@@ -122,7 +124,7 @@ describe("execution: reentrancy through a malicious token", () => {
     expect(await evil.read.lastReturn()).to.equal(REENTRANT_CALL);
     expect(await x.execution.read.owed([evil.address, evil.address])).to.equal(300n * WAD);
     expect(await x.execution.read.owed([payee, evil.address])).to.equal(200n * WAD);
-    expect(await x.execution.read.spent([x.agreementId, 0n, evil.address])).to.equal(500n * WAD);
+    expect(await x.execution.read.spent([x.agreementId, p.epoch, evil.address])).to.equal(500n * WAD);
     expect(await x.hub.read.treasuryBalance([x.agreementId, evil.address])).to.equal(4_500n * WAD);
     expect(await evil.read.balanceOf([x.execution.address])).to.equal(500n * WAD);
   });

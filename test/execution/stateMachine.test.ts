@@ -19,6 +19,7 @@ import {
   CHALLENGER,
   prepareTransition,
   propose,
+  qualify,
   registerCandidates,
   ruleTx,
   sendProposal,
@@ -31,12 +32,16 @@ import {
 } from "../fixtures/execution.js";
 import type { Connection } from "../fixtures/hub.js";
 
-/** Two candidates with minScored 0: executor of every epoch is 1, fallback 2 (equal scores). */
+/**
+ * Two candidates with minScored 0, scored once (a never-scored candidate never executes): from
+ * epoch E on, the executor is 1 and the fallback 2 (candidate 1 forecast better).
+ */
 async function twoCandidates(conn: Connection) {
   const x = await deployExecution(conn);
   const [c1, c2] = await registerCandidates(x, 2);
   await fund(x, x.treasuryToken.address, 5_000n * WAD);
-  return { x, c1, c2 };
+  const E = await qualify(x, [c1, c2]);
+  return { x, c1, c2, E };
 }
 
 describe("execution: who may propose, and when", () => {
@@ -58,18 +63,18 @@ describe("execution: who may propose, and when", () => {
   };
 
   it("rejects the executor's proposal at end(e) − 1 (the epoch's inputs are still open)", async () => {
-    const { x, c1 } = await load();
-    await closed(x, c1, 0n, windows(x, 0n).opens - 1n);
+    const { x, c1, E } = await load();
+    await closed(x, c1, E, windows(x, E).opens - 1n);
   });
 
   for (const offset of [0n, 1n]) {
     it(`accepts the executor's proposal at end(e) + ${offset} and emits the full transition`, async () => {
-      const { x, c1 } = await load();
-      const p = await prepareTransition(x, c1, 0n);
-      await at(x, windows(x, 0n).opens + offset);
+      const { x, c1, E } = await load();
+      const p = await prepareTransition(x, c1, E);
+      await at(x, windows(x, E).opens + offset);
       await x.viem.assertions.emitWithArgs(sendProposal(x, p), x.execution, "TransitionProposed", [
         x.agreementId,
-        0n,
+        E,
         c1.id,
         zeroHash,
         zeroHash,
@@ -83,20 +88,20 @@ describe("execution: who may propose, and when", () => {
       const live = await x.execution.read.proposal([x.agreementId]);
       expect(live.status).to.equal(Status.Proposed);
       expect(live.candidateId).to.equal(c1.id);
-      expect(live.proposedAt).to.equal(windows(x, 0n).opens + offset);
+      expect(live.proposedAt).to.equal(windows(x, E).opens + offset);
     });
   }
 
   it("the executor may propose until end(e) + W − 1; from end(e) + W only the fallback may", async () => {
-    const { x, c1, c2 } = await load();
-    const w = windows(x, 0n);
+    const { x, c1, c2, E } = await load();
+    const w = windows(x, E);
     const snap = await x.networkHelpers.takeSnapshot();
     await at(x, w.second - 1n);
-    await sendProposal(x, await prepareTransition(x, c1, 0n));
+    await sendProposal(x, await prepareTransition(x, c1, E));
     await snap.restore();
     await at(x, w.second);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n)),
+      sendProposal(x, await prepareTransition(x, c1, E)),
       x.execution,
       "CallerNotProposer",
       [c2.id, c1.op.account.address],
@@ -104,11 +109,11 @@ describe("execution: who may propose, and when", () => {
   });
 
   it("the fallback may not propose in the first window", async () => {
-    const { x, c1, c2 } = await load();
-    for (const t of [windows(x, 0n).opens, windows(x, 0n).second - 1n]) {
+    const { x, c1, c2, E } = await load();
+    for (const t of [windows(x, E).opens, windows(x, E).second - 1n]) {
       await at(x, t);
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        sendProposal(x, await prepareTransition(x, c2, 0n)),
+        sendProposal(x, await prepareTransition(x, c2, E)),
         x.execution,
         "CallerNotProposer",
         [c1.id, c2.op.account.address],
@@ -118,31 +123,31 @@ describe("execution: who may propose, and when", () => {
 
   for (const offset of [0n, 1n]) {
     it(`the fallback proposes at end(e) + W + ${offset} when the executor did not`, async () => {
-      const { x, c2 } = await load();
-      await at(x, windows(x, 0n).second + offset);
-      await propose(x, c2, 0n);
+      const { x, c2, E } = await load();
+      await at(x, windows(x, E).second + offset);
+      await propose(x, c2, E);
       expect((await x.execution.read.proposal([x.agreementId])).candidateId).to.equal(c2.id);
     });
   }
 
   it("the second window closes at end(e) + 2W: fallback accepted at −1, rejected at 0 and +1", async () => {
-    const { x, c2 } = await load();
-    const w = windows(x, 0n);
+    const { x, c2, E } = await load();
+    const w = windows(x, E);
     const snap = await x.networkHelpers.takeSnapshot();
     await at(x, w.closes - 1n);
-    await propose(x, c2, 0n);
+    await propose(x, c2, E);
     await snap.restore();
-    await closed(x, c2, 0n, w.closes);
+    await closed(x, c2, E, w.closes);
     await snap.restore();
-    await closed(x, c2, 0n, w.closes + 1n);
+    await closed(x, c2, E, w.closes + 1n);
   });
 
   it("nobody but the proposer's operator may propose (CallerNotProposer)", async () => {
-    const { x, c1 } = await load();
-    await at(x, windows(x, 0n).opens);
+    const { x, c1, E } = await load();
+    await at(x, windows(x, E).opens);
     const outsider = x.wallets[OUTSIDER];
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n), outsider),
+      sendProposal(x, await prepareTransition(x, c1, E), outsider),
       x.execution,
       "CallerNotProposer",
       [c1.id, outsider.account.address],
@@ -150,11 +155,11 @@ describe("execution: who may propose, and when", () => {
   });
 
   it("a rotated operator key proposes; the old key no longer can", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const newOp = x.wallets[OUTSIDER];
     await x.hub.write.setOperator([x.agreementId, c1.id, newOp.account.address], { account: c1.op.account });
-    await at(x, windows(x, 0n).opens);
-    const p = await prepareTransition(x, c1, 0n);
+    await at(x, windows(x, E).opens);
+    const p = await prepareTransition(x, c1, E);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       sendProposal(x, p),
       x.execution,
@@ -165,7 +170,7 @@ describe("execution: who may propose, and when", () => {
   });
 
   it("an epoch without an eligible candidate has no executor (NoExecutor)", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const empty = await addAgreement(x);
     await warpTo(empty, windows(empty, 0n).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
@@ -180,7 +185,7 @@ describe("execution: who may propose, and when", () => {
   // fixed, so creation rejects 2·executionWindow > reportWindow + revealWindow (otherwise a proposal
   // inside its own window could revert with SelectionWindowClosed).
   it("rejects an execution window longer than the selection window allows", async () => {
-    const { x } = await load();
+    const { x, E } = await load();
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       addAgreement(x, {
         reportWindow: 300,
@@ -199,12 +204,13 @@ describe("execution: who may propose, and when", () => {
     const { x } = await load();
     const solo = await addAgreement(x);
     const [only] = await registerCandidates(solo, 1, { first: 9 });
-    await warpTo(solo, windows(solo, 0n).second);
+    const Es = await qualify(solo, [only]);
+    await warpTo(solo, windows(solo, Es).second);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(solo, await prepareTransition(solo, only, 0n)),
+      sendProposal(solo, await prepareTransition(solo, only, Es)),
       x.execution,
       "NoExecutor",
-      [0n],
+      [Es],
     );
   });
 });
@@ -217,11 +223,11 @@ describe("execution: what a proposal must bind", () => {
   const load = () => conn.networkHelpers.loadFixture(twoCandidates);
 
   it("rejects a prevStateHash that is not the current state (StateHashStale)", async () => {
-    const { x, c1 } = await load();
-    await warpTo(x, windows(x, 0n).opens);
+    const { x, c1, E } = await load();
+    await warpTo(x, windows(x, E).opens);
     const bogus = keccak256(stringToHex("not the state"));
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { prevStateHash: bogus })),
+      sendProposal(x, await prepareTransition(x, c1, E, { prevStateHash: bogus })),
       x.execution,
       "StateHashStale",
       [bogus, zeroHash],
@@ -229,103 +235,103 @@ describe("execution: what a proposal must bind", () => {
   });
 
   it("after a finalized transition, a proposal built on the old state is stale", async () => {
-    const { x, c1 } = await load();
-    await warpTo(x, windows(x, 0n).opens);
-    const p0 = await propose(x, c1, 0n);
+    const { x, c1, E } = await load();
+    await warpTo(x, windows(x, E).opens);
+    const p0 = await propose(x, c1, E);
     await warpTo(x, deadlines(x, BigInt(await x.networkHelpers.time.latest())).challengeEnds);
     await finalizeTx(x, p0);
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p0.newStateHash);
-    await warpTo(x, windows(x, 1n).opens);
+    await warpTo(x, windows(x, E + 1n).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 1n, { prevStateHash: zeroHash })),
+      sendProposal(x, await prepareTransition(x, c1, E + 1n, { prevStateHash: zeroHash })),
       x.execution,
       "StateHashStale",
       [zeroHash, p0.newStateHash],
     );
     // Built on the new state it goes through.
-    const p1 = await propose(x, c1, 1n);
+    const p1 = await propose(x, c1, E + 1n);
     expect(p1.prevStateHash).to.equal(p0.newStateHash);
   });
 
   it("rejects an inputsHash read before a later input of the epoch (InputsHashMismatch)", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const alice = x.wallets[CHALLENGER];
     const dataA = stringToHex("report: 12 boats out");
     await x.hub.write.submitInput([x.agreementId, dataA], { account: alice.account });
     const headA = keccak256(
       encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, dataA]),
     );
-    expect(await x.hub.read.inputsHeadAt([x.agreementId, 0n])).to.equal(headA);
+    expect(await x.hub.read.inputsHeadAt([x.agreementId, E])).to.equal(headA);
     // The node read headA; another input lands before the epoch closes, at end(0) − 1.
     const dataB = stringToHex("proposal: close the bay");
-    await at(x, clock(x).end(0n) - 1n);
+    await at(x, clock(x).end(E) - 1n);
     await x.hub.write.submitInput([x.agreementId, dataB], { account: alice.account });
     const headB = keccak256(
       encodePacked(["bytes32", "address", "bytes"], [headA, alice.account.address, dataB]),
     );
-    await warpTo(x, windows(x, 0n).opens);
+    await warpTo(x, windows(x, E).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { inputsHash: headA })),
+      sendProposal(x, await prepareTransition(x, c1, E, { inputsHash: headA })),
       x.execution,
       "InputsHashMismatch",
       [headA, headB],
     );
-    const p = await propose(x, c1, 0n);
+    const p = await propose(x, c1, E);
     expect(p.inputsHash).to.equal(headB);
   });
 
   it("an input at end(e) belongs to e + 1: binding it in e's transition is rejected", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const alice = x.wallets[CHALLENGER];
     const data = stringToHex("late input");
-    await at(x, clock(x).end(0n));
+    await at(x, clock(x).end(E));
     await x.hub.write.submitInput([x.agreementId, data], { account: alice.account });
     const late = keccak256(
       encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, data]),
     );
-    expect((await x.hub.read.epochInputs([x.agreementId, 1n]))[1]).to.equal(1);
+    expect((await x.hub.read.epochInputs([x.agreementId, E + 1n]))[1]).to.equal(1);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { inputsHash: late })),
+      sendProposal(x, await prepareTransition(x, c1, E, { inputsHash: late })),
       x.execution,
       "InputsHashMismatch",
       [late, zeroHash],
     );
   });
 
-  it("inputs roll over: epoch 1's transition must bind epoch 0's unexecuted inputs too", async () => {
-    const { x, c1 } = await load();
+  it("inputs roll over: epoch E + 1's transition must bind epoch E's unexecuted inputs too", async () => {
+    const { x, c1, E } = await load();
     const alice = x.wallets[CHALLENGER];
     const data0 = stringToHex("epoch-0 input");
     await x.hub.write.submitInput([x.agreementId, data0], { account: alice.account });
     const head0 = keccak256(
       encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, data0]),
     );
-    // Nobody executes epoch 0; epoch 1 has its own input.
-    await warpTo(x, clock(x).start(1n) + 5n);
+    // Nobody executes epoch E; epoch E + 1 has its own input.
+    await warpTo(x, clock(x).start(E + 1n) + 5n);
     const data1 = stringToHex("epoch-1 input");
     await x.hub.write.submitInput([x.agreementId, data1], { account: alice.account });
     const head1 = keccak256(
       encodePacked(["bytes32", "address", "bytes"], [head0, alice.account.address, data1]),
     );
-    // Omitting epoch 0's input: a chain that starts from zero at epoch 1.
+    // Omitting epoch E's input: a chain that starts from zero at epoch E + 1.
     const omitted = keccak256(
       encodePacked(["bytes32", "address", "bytes"], [zeroHash, alice.account.address, data1]),
     );
-    await warpTo(x, windows(x, 1n).opens);
+    await warpTo(x, windows(x, E + 1n).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 1n, { inputsHash: omitted })),
+      sendProposal(x, await prepareTransition(x, c1, E + 1n, { inputsHash: omitted })),
       x.execution,
       "InputsHashMismatch",
       [omitted, head1],
     );
-    expect((await propose(x, c1, 1n)).inputsHash).to.equal(head1);
+    expect((await propose(x, c1, E + 1n)).inputsHash).to.equal(head1);
   });
 
   it("rejects a spec whose hash is not the candidate's specHash (SpecHashMismatch)", async () => {
-    const { x, c1, c2 } = await load();
-    await warpTo(x, windows(x, 0n).opens);
+    const { x, c1, c2, E } = await load();
+    await warpTo(x, windows(x, E).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { spec: c2.spec })),
+      sendProposal(x, await prepareTransition(x, c1, E, { spec: c2.spec })),
       x.execution,
       "SpecHashMismatch",
       [c2.specHash, c1.specHash],
@@ -333,8 +339,8 @@ describe("execution: what a proposal must bind", () => {
   });
 
   it("state and manifest: empty and one byte over the cap rejected, exactly at the cap accepted", async () => {
-    const { x, c1 } = await load();
-    await warpTo(x, windows(x, 0n).opens);
+    const { x, c1, E } = await load();
+    await warpTo(x, windows(x, E).opens);
     const bytes = (n: number): Hex => toHex(new Uint8Array(n).fill(0x7b));
     const cases: [string, { newState?: Hex; manifest?: Hex }, number, number][] = [
       ["newState", { newState: "0x" }, 0, 24_576],
@@ -344,13 +350,13 @@ describe("execution: what a proposal must bind", () => {
     ];
     for (const [what, opts, size, max] of cases) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        sendProposal(x, await prepareTransition(x, c1, 0n, opts)),
+        sendProposal(x, await prepareTransition(x, c1, E, opts)),
         x.execution,
         "TransitionDataInvalid",
         [what, BigInt(size), BigInt(max)],
       );
     }
-    await propose(x, c1, 0n, { newState: bytes(24_576), manifest: bytes(49_152) });
+    await propose(x, c1, E, { newState: bytes(24_576), manifest: bytes(49_152) });
   });
 
   it("spec: empty or over 8192 bytes is rejected even when it matches the specHash", async () => {
@@ -369,16 +375,17 @@ describe("execution: what a proposal must bind", () => {
       );
       cands.push({ id: BigInt(i + 1), op: ops[i], spec, specHash });
     }
-    await warpTo(a, windows(a, 0n).opens);
+    const Ea = await qualify(a, cands);
+    await warpTo(a, windows(a, Ea).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(a, await prepareTransition(a, cands[0], 0n)),
+      sendProposal(a, await prepareTransition(a, cands[0], Ea)),
       x.execution,
       "TransitionDataInvalid",
       ["spec", 8_193n, 8_192n],
     );
-    await warpTo(a, windows(a, 0n).second);
+    await warpTo(a, windows(a, Ea).second);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(a, await prepareTransition(a, cands[1], 0n)),
+      sendProposal(a, await prepareTransition(a, cands[1], Ea)),
       x.execution,
       "TransitionDataInvalid",
       ["spec", 0n, 8_192n],
@@ -386,40 +393,40 @@ describe("execution: what a proposal must bind", () => {
   });
 
   it("one proposal per proposer and epoch (TransitionAlreadyProposed)", async () => {
-    const { x, c1, c2 } = await load();
-    await warpTo(x, windows(x, 0n).opens);
-    await propose(x, c1, 0n);
+    const { x, c1, c2, E } = await load();
+    await warpTo(x, windows(x, E).opens);
+    await propose(x, c1, E);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { state: { again: true } })),
+      sendProposal(x, await prepareTransition(x, c1, E, { state: { again: true } })),
       x.execution,
       "TransitionAlreadyProposed",
-      [0n, Status.Proposed],
+      [E, Status.Proposed],
     );
     // The fallback cannot replace a live proposal in the second window either.
-    await warpTo(x, windows(x, 0n).second);
+    await warpTo(x, windows(x, E).second);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      sendProposal(x, await prepareTransition(x, c2, E)),
       x.execution,
       "TransitionAlreadyProposed",
-      [0n, Status.Proposed],
+      [E, Status.Proposed],
     );
   });
 
   it("an unsettled transition blocks the next epoch's proposal (TransitionPending)", async () => {
-    const { x, c1 } = await load();
-    await warpTo(x, windows(x, 0n).opens);
-    const p0 = await propose(x, c1, 0n);
-    await challengeTx(x, 0n);
-    await ruleTx(x, 0n, true);
-    await warpTo(x, windows(x, 1n).opens);
+    const { x, c1, E } = await load();
+    await warpTo(x, windows(x, E).opens);
+    const p0 = await propose(x, c1, E);
+    await challengeTx(x, E);
+    await ruleTx(x, E, true);
+    await warpTo(x, windows(x, E + 1n).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 1n)),
+      sendProposal(x, await prepareTransition(x, c1, E + 1n)),
       x.execution,
       "TransitionPending",
-      [0n, Status.Upheld],
+      [E, Status.Upheld],
     );
     await finalizeTx(x, p0);
-    await propose(x, c1, 1n);
+    await propose(x, c1, E + 1n);
   });
 });
 

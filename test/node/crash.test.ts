@@ -3,7 +3,8 @@
  * with SIGKILL at a crash point (GENGOV_CRASH_AT: after persisting a salt but before sending, after
  * broadcasting but before reading the receipt, mid-proposal), is restarted, and the chain must show
  * every job done exactly once: one ForecastCommitted per (candidate, target), every forecast still
- * revealed, one TransitionProposed per epoch, every transition finalized, no missed reveal.
+ * revealed, one TransitionProposed per epoch from the first one the candidate may execute (epoch 2: a
+ * never-scored model never executes), every transition finalized, no missed reveal.
  */
 import { expect } from "chai";
 import { mkdtempSync } from "node:fs";
@@ -14,6 +15,7 @@ import {
   chainEvents,
   driveEpochs,
   duplicates,
+  firstExecutable,
   Supervisor,
   type ChainEvents,
 } from "../fixtures/epochDriver.js";
@@ -51,8 +53,9 @@ function expectExactlyOnce(ev: ChainEvents, agreementId: bigint, candidateId: bi
   };
   expect(commits.map((l) => `${l.args.targetEpoch}`).sort()).to.deep.equal(range(1n, last + 1n));
   expect(reveals.map((l) => `${l.args.targetEpoch}`).sort()).to.deep.equal(range(1n, last - 1n));
-  expect(proposals.map((l) => `${l.args.epoch}`).sort()).to.deep.equal(range(0n, last - 1n));
-  expect(finalized.map((l) => `${l.args.epoch}`).sort()).to.deep.equal(range(0n, last - 1n));
+  const executable = firstExecutable(0n, 1);
+  expect(proposals.map((l) => `${l.args.epoch}`).sort()).to.deep.equal(range(executable, last - 1n));
+  expect(finalized.map((l) => `${l.args.epoch}`).sort()).to.deep.equal(range(executable, last - 1n));
   expect(ev.missed(agreementId).filter((l) => l.args.candidateId === candidateId)).to.deep.equal([]);
 }
 
@@ -112,7 +115,7 @@ describe("node process: crash safety (SIGKILL at crash points, then restart)", f
       "afterBroadcast.reveal",
       "afterBroadcast.finalize",
     ];
-    const { supervisor, agreementId, candidateId } = await run("planned", plan, 2n);
+    const { supervisor, agreementId, candidateId } = await run("planned", plan, 3n);
     expect(supervisor.crashes).to.deep.equal(plan);
     expect(supervisor.logs.filter((l) => l.level === "error")).to.deep.equal([]);
     // The salt persisted by the first process is the one on chain, and it was signed only once.
@@ -124,7 +127,7 @@ describe("node process: crash safety (SIGKILL at crash points, then restart)", f
       expect(row.status).to.equal("revealed");
       for (const job of [
         `commit:${agreementId}:${candidateId}:1`,
-        `propose:${agreementId}:0:${candidateId}`,
+        `propose:${agreementId}:2:${candidateId}`,
       ]) {
         expect(
           store.attemptsForJob(job).map((a) => a.status),
@@ -155,7 +158,7 @@ describe("node process: crash safety (SIGKILL at crash points, then restart)", f
     const crashes: string[] = [];
     for (let i = 0; i < RUNS; i++) {
       const plan = Array.from({ length: r.int(1, 3) }, point);
-      const { supervisor } = await run(`random-${i}`, plan, 2n);
+      const { supervisor } = await run(`random-${i}`, plan, 3n);
       crashes.push(...supervisor.crashes);
       expect(supervisor.crashes.length, `run ${i} (${plan.join(", ")}) crashed`).to.be.greaterThan(0);
       expect(supervisor.logs.filter((l) => l.level === "error")).to.deep.equal([]);

@@ -2,9 +2,11 @@
  * Model faults through the real OpenAI-compatible provider, against the in-process fake server
  * (test/support/fakeOpenAI.ts): malformed JSON, extra fields, a refusal, timeouts, HTTP 429,
  * out-of-range and miscounted values, actions over the cap or off the allow-list. For each: the
- * provider retries what may pass on a retry, the node logs a clear line and abstains — no transaction
- * for that job — and once the fault clears it commits or proposes normally. A model that fails after
- * a commit does not stop the stored forecast from being revealed.
+ * provider retries what may pass on a retry, the node logs a clear line and sends nothing for that
+ * job yet — and once the fault clears it commits or proposes normally. A model that keeps failing
+ * still never skips a target (a skipped commit is a miss): in the commit window's last quarter the
+ * node commits its fallback forecast. A model that fails after a commit does not stop the stored
+ * forecast from being revealed.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -18,7 +20,8 @@ import { createModel } from "../../oracle/models/index.js";
 import type { ModelSpec } from "../../oracle/models/types.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
 import { verifyTransitions } from "../../oracle/verify/verifyTransitions.js";
-import { advanceTo, chainEvents, reportOutcome } from "../fixtures/epochDriver.js";
+import { fallbackAt } from "../../oracle/jobs/commitForecast.js";
+import { advanceTo, chainEvents, qualify, reportOutcome } from "../fixtures/epochDriver.js";
 import { clock, deployHub, WAD, type HubFixture } from "../fixtures/hub.js";
 import { ALICE, openaiSpec, TOKEN_OFF_LIST } from "../fixtures/models.js";
 import { makeNode } from "../fixtures/node.js";
@@ -27,7 +30,8 @@ import { FakeOpenAI, reply, type FakeReply, type RecordedRequest } from "../supp
 
 type Kind = "forecast" | "execution";
 const CAP = 100n * WAD;
-const GOOD_FORECAST = { values: [12.5, 50.25], rationale: "steady catch" };
+// Close to the scripted truth (test/fixtures/epochDriver.ts), so the candidate scores under maxScore.
+const GOOD_FORECAST = { values: [1.2, 0.6], rationale: "steady catch" };
 const GOOD_EXECUTION = { newState: { note: "all quiet" }, actions: [], rationale: "nothing to pay" };
 
 const kindOf = (r: RecordedRequest): Kind =>
@@ -107,10 +111,10 @@ describe("node: model faults through the OpenAI-compatible provider", function (
         proposals: ev.proposals(a).filter((l) => l.args.candidateId === candidateId),
       };
     };
-    return { a, candidateId, node, logs, mine, t: clock(agreement) };
+    return { a, agreement, candidateId, node, logs, mine, t: clock(agreement) };
   }
 
-  it("abstains on every kind of bad forecast answer, with a clear log line, then commits when it clears", async () => {
+  it("retries every kind of bad forecast answer, with a clear log line, then commits when it clears", async () => {
     const { node, logs, mine } = await setup("forecast-faults");
     const cases: { name: string; replies: FakeReply[]; requests: number; log: RegExp }[] = [
       { name: "malformed JSON", replies: [reply.malformed()], requests: 1, log: /not valid JSON/ },
@@ -159,7 +163,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
       const line = logs()
         .slice(lines)
         .find((l) => l.at === "commitForecast" && l.level === "warn");
-      expect(line?.msg, c.name).to.match(/^model failed, abstaining: /);
+      expect(line?.msg, c.name).to.match(/^model failed, retrying \(fallback forecast from \d+\): /);
       expect(line?.msg, c.name).to.match(c.log);
     }
     await node.tick();
@@ -168,10 +172,37 @@ describe("node: model faults through the OpenAI-compatible provider", function (
     expect(logs().some((l) => l.at === "commitForecast" && l.msg === "committed")).to.equal(true);
   });
 
+  it("a model that keeps failing: the fallback forecast is committed in the window's last quarter", async () => {
+    const { a, candidateId, node, logs, mine } = await setup("fallback");
+    down = true;
+    await node.tick();
+    expect((await mine()).commits, "retrying, nothing sent yet").to.deep.equal([]);
+    const runtime = await node.ctx.agreement(a);
+    await advanceTo(f, fallbackAt(runtime, 1n));
+    const lines = logs().length;
+    await node.tick();
+    const { commits } = await mine();
+    expect(commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
+    const stored = node.ctx.store.getForecast(a, candidateId, 1n)!;
+    // No outcome is final yet: the fallback is zeros, whose loss is at most a miss's, without penalty.
+    expect(stored.values).to.deep.equal([0n, 0n]);
+    expect(stored.rationale).to.equal("fallback: no final outcome yet, zeros");
+    const warned = logs()
+      .slice(lines)
+      .filter((l) => l.at === "commitForecast" && l.level === "warn")
+      .map((l) => l.msg);
+    expect(warned).to.have.length(1);
+    expect(warned[0]).to.match(
+      /^model failed, committing the fallback forecast \(a skipped commit is a miss\): /,
+    );
+  });
+
   it("rejects actions over the cap or off the allow-list, abstains, then proposes an acceptable answer", async () => {
-    const { a, node, logs, mine, t } = await setup("execution-faults");
-    await node.tick(); // commit for target 1
-    await advanceTo(f, t.end(0n) + 1n);
+    const { a, agreement, candidateId, node, logs, mine, t } = await setup("execution-faults");
+    // A never-scored candidate never executes: forecast until scored, then execute epoch E.
+    const ticked = { pump: () => node.tick(), logs: [] };
+    const E = await qualify({ ...f, ...agreement }, a, [candidateId], [ticked]);
+    await advanceTo(f, t.end(E) + 1n);
     const overCap = { token: f.token.address, to: ALICE, amount: (CAP + 1n).toString() };
     const offList = { token: TOKEN_OFF_LIST, to: ALICE, amount: "1" };
     queues.execution.push(
@@ -199,7 +230,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
     lines = logs().length;
     await node.tick();
     const { proposals } = await mine();
-    expect(proposals.map((l) => l.args.epoch)).to.deep.equal([0n]);
+    expect(proposals.map((l) => l.args.epoch)).to.deep.equal([E]);
     expect(
       logs()
         .slice(lines)
@@ -213,7 +244,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
       hub: f.hub.address,
       execution: f.execution.address,
       agreementId: a,
-      epoch: 0n,
+      epoch: E,
     });
     expect(report.checks.filter((c) => !c.ok)).to.deep.equal([]);
     expect(report.pass).to.equal(true);

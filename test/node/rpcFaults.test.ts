@@ -4,7 +4,8 @@
  * delays answers, reports a stale head, and goes down for 5 s (longer than the transport retries, so
  * jobs and ticks fail and are retried by the node). The node must still do every job exactly once. Then a
  * reorg (evm_snapshot / evm_revert after the node scanned an input, different blocks mined): the node
- * logs the reorg, forgets the orphaned input and proposes from canonical inputs only.
+ * logs the reorg, forgets the orphaned input and proposes from canonical inputs only. A candidate
+ * executes only once scored (a never-scored model never does): from epoch 2 on.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -24,6 +25,8 @@ import {
   chainEvents,
   driveEpochs,
   duplicates,
+  qualify,
+  reportOutcome,
   TickedNode,
   waitUntil,
 } from "../fixtures/epochDriver.js";
@@ -125,18 +128,18 @@ describe("node: RPC faults and reorgs", function () {
       return undefined;
     });
     try {
-      await driveEpochs(f, a, { first: 0n, last: 3n }, { forecasters: [candidateId] }, [ticked], undefined);
+      await driveEpochs(f, a, { first: 0n, last: 4n }, { forecasters: [candidateId] }, [ticked], undefined);
     } finally {
       proxy.heal();
     }
     const ev = await chainEvents(f);
     const mine = <T extends { args: { candidateId: bigint } }>(xs: T[]) =>
       xs.filter((l) => l.args.candidateId === candidateId);
-    expect(mine(ev.commits(a)).map((l) => l.args.targetEpoch)).to.deep.equal([1n, 2n, 3n, 4n]);
-    expect(mine(ev.reveals(a)).map((l) => l.args.targetEpoch)).to.deep.equal([1n, 2n]);
-    expect(mine(ev.proposals(a)).map((l) => l.args.epoch)).to.deep.equal([0n, 1n, 2n]);
+    expect(mine(ev.commits(a)).map((l) => l.args.targetEpoch)).to.deep.equal([1n, 2n, 3n, 4n, 5n]);
+    expect(mine(ev.reveals(a)).map((l) => l.args.targetEpoch)).to.deep.equal([1n, 2n, 3n]);
+    expect(mine(ev.proposals(a)).map((l) => l.args.epoch)).to.deep.equal([2n, 3n]);
     expect(duplicates(ev.finalized(a).map((l) => `${l.args.epoch}`))).to.deep.equal([]);
-    expect(ev.finalized(a).map((l) => l.args.epoch)).to.deep.equal([0n, 1n, 2n]);
+    expect(ev.finalized(a).map((l) => l.args.epoch)).to.deep.equal([2n, 3n]);
     expect(ev.missed(a)).to.deep.equal([]);
     // Every kind of fault was injected, and the outage got past the transport's retries to the node.
     for (const kind of ["dropBefore", "dropAfter", "status", "delay", "staleHead"]) {
@@ -193,14 +196,17 @@ describe("node: RPC faults and reorgs", function () {
     expect(scannedInputs()).to.deep.equal(["kept input", "canonical input"]);
     expect(ticked.logs.some((l) => l.at === "logScanner" && l.msg === "reorg: rewinding")).to.equal(true);
 
-    await advanceTo(f, t.end(0n) + 1n);
+    // Scored once, the candidate executes epoch E; epoch 0's inputs roll over into its transition.
+    const E = await qualify({ ...f, ...agreement }, a, [candidateId], [ticked]);
+    await advanceTo(f, t.end(E) + 1n);
     await waitUntil(
-      "the proposal of epoch 0",
-      async () => (await chainEvents(f)).proposals(a).some((l) => l.args.epoch === 0n),
+      `the proposal of epoch ${E}`,
+      async () => (await chainEvents(f)).proposals(a).some((l) => l.args.epoch === E),
       [ticked],
     );
     const [proposal] = (await chainEvents(f)).proposals(a);
     expect(seen.at(-1)!.inputs.map((i) => i.data)).to.deep.equal(["kept input", "canonical input"]);
+    expect(proposal.args.inputsHash).to.equal(await f.hub.read.inputsHeadAt([a, E]));
     expect(proposal.args.inputsHash).to.equal(await f.hub.read.inputsHeadAt([a, 0n]));
     const manifest = JSON.parse(hexToString(proposal.args.manifest)) as { inputs: { count: number } };
     expect(manifest.inputs.count).to.equal(2);
@@ -223,17 +229,26 @@ describe("node: RPC faults and reorgs", function () {
 
     await advanceTo(f, t.end(0n) + 1n);
     await waitUntil(
-      "the commit for target 2 and the proposal of epoch 0",
-      async () => {
-        const ev = await chainEvents(f);
-        return (
-          ev.commits(a).some((l) => l.args.targetEpoch === 2n) &&
-          ev.proposals(a).some((l) => l.args.epoch === 0n)
-        );
-      },
+      "the commit for target 2",
+      async () => (await chainEvents(f)).commits(a).some((l) => l.args.targetEpoch === 2n),
       [ticked],
       10_000,
     );
+    // Its reveal goes through too, and charges the target whose commit was lost (its outcome is
+    // final, so it is not void) as a miss.
+    await advanceTo(f, t.end(1n));
+    await reportOutcome(f, a, 1n);
+    await advanceTo(f, t.end(2n));
+    await reportOutcome(f, a, 2n);
+    await advanceTo(f, t.revealOpens(2n));
+    await waitUntil(
+      "the reveal of target 2",
+      async () => (await chainEvents(f)).reveals(a).some((l) => l.args.targetEpoch === 2n),
+      [ticked],
+      10_000,
+    );
+    const missed = (await chainEvents(f)).missed(a);
+    expect(missed.map((l) => [l.args.candidateId, l.args.misses])).to.deep.equal([[candidateId, 1]]);
   });
 
   it("after a reorg drops its own transaction, the node's next transactions leave no nonce gap", async () => {
@@ -256,11 +271,12 @@ describe("node: RPC faults and reorgs", function () {
 
     await advanceTo(f, t.end(0n) + 1n);
     await waitUntil(
-      "the proposal of epoch 0",
-      async () => (await chainEvents(f)).proposals(a).some((l) => l.args.epoch === 0n),
+      "the commit for target 2",
+      async () => (await chainEvents(f)).commits(a).some((l) => l.args.targetEpoch === 2n),
       [ticked],
       10_000,
     );
+    expect(await f.publicClient.getTransactionCount({ address: operator })).to.equal(before + 1);
     expect(ticked.logs.some((l) => l.at === "logScanner" && l.msg === "reorg: rewinding")).to.equal(true);
   });
 });

@@ -5,44 +5,99 @@ import type { Command } from "commander";
 import { parseEventLogs, erc20Abi, isAddress, type Hex } from "viem";
 
 import { gengovHubAbi } from "../../chain/abis.js";
+import { asRevert, TxRevertedError } from "../../chain/txSender.js";
 import { parseModelSpec, specHash } from "../../models/spec.js";
 import { parseAmount, parseId, table, UsageError, type Runtime } from "../runtime.js";
 
 type Rt = (cmd: Command) => Promise<Runtime>;
 
-async function bondToken(r: Runtime, id: bigint): Promise<{ token: Hex; decimals: number }> {
+/** A bond counts in whole minBond units, at most this many (contracts/hub/Limits.sol MAX_BOND_UNITS). */
+export const MAX_BOND_UNITS = (1n << 18n) - 1n;
+
+async function bondToken(r: Runtime, id: bigint): Promise<{ token: Hex; decimals: number; minBond: bigint }> {
   const [params] = (await r.client.readContract({
     address: r.hub,
     abi: gengovHubAbi,
     functionName: "agreement",
     args: [id],
-  })) as readonly [{ bondToken: Hex }, Hex, bigint];
+  })) as readonly [{ bondToken: Hex; minBond: bigint }, Hex, bigint];
   const decimals = Number(
     await r.client.readContract({ address: params.bondToken, abi: erc20Abi, functionName: "decimals" }),
   );
-  return { token: params.bondToken, decimals };
+  return { token: params.bondToken, decimals, minBond: params.minBond };
+}
+
+/** A base-unit amount in whole tokens, e.g. 150000000000000000000n with 18 decimals → "150". */
+export function formatAmount(amount: bigint, decimals: number): string {
+  const unit = 10n ** BigInt(decimals);
+  const frac = (amount % unit).toString().padStart(decimals, "0").replace(/0+$/, "");
+  return `${amount / unit}${frac ? `.${frac}` : ""}`;
+}
+
+/**
+ * How far the candidate's stored record is behind: `poke` read with eth_call returns the misses it
+ * would charge now (due targets from the cursor on that were neither revealed nor void). A record
+ * that owes none is up to date; one that owes some is not eligible until it reveals or is poked. In a
+ * Weighted agreement poke is refused while the next draw is known (`RosterFrozen`): then unknown.
+ */
+export async function owedMisses(r: Runtime, id: bigint, cid: bigint): Promise<bigint | null> {
+  try {
+    return (await r.client.readContract({
+      address: r.hub,
+      abi: gengovHubAbi,
+      functionName: "poke" as never,
+      args: [id, cid] as never,
+    })) as unknown as bigint;
+  } catch (error) {
+    const revert = asRevert(error, "poke");
+    if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") return null;
+    throw revert;
+  }
 }
 
 export async function showCandidate(r: Runtime, id: bigint, cid: bigint) {
-  return (await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "candidate",
-    args: [id, cid],
-  })) as {
-    owner: Hex;
-    operator: Hex;
-    specHash: Hex;
-    bond: bigint;
-    score: bigint;
-    scoredCount: number;
-    misses: number;
-    executions: number;
-    exitAt: bigint;
-    exiting: boolean;
-    withdrawn: boolean;
-    eligible: boolean;
+  const [view, owed] = await Promise.all([
+    r.client.readContract({
+      address: r.hub,
+      abi: gengovHubAbi,
+      functionName: "candidate",
+      args: [id, cid],
+    }),
+    owedMisses(r, id, cid),
+  ]);
+  const v = view as CandidateView;
+  return {
+    ...v,
+    /** Misses due but not yet charged (null: unknown while a Weighted roster is frozen). */
+    owedMisses: owed,
+    /** Whether the stored record has accounted for every due target (null: unknown). */
+    upToDate: owed === null ? null : owed === 0n,
   };
+}
+
+type CandidateView = {
+  owner: Hex;
+  operator: Hex;
+  specHash: Hex;
+  bond: bigint;
+  score: bigint;
+  scoredCount: number;
+  misses: number;
+  executions: number;
+  exitAt: bigint;
+  exiting: boolean;
+  withdrawn: boolean;
+  eligible: boolean;
+  /** First target not yet accounted for, with every due miss counted (what `poke` would leave). */
+  cursor: bigint;
+};
+
+/** One line on whether the candidate is up to date with its targets. */
+export function upToDateLine(c: { upToDate: boolean | null; owedMisses: bigint | null; cursor: bigint }) {
+  if (c.upToDate === null)
+    return `unknown (roster frozen; accounted through target ${c.cursor - 1n} once charged)`;
+  if (c.upToDate) return `yes (next target to account for: ${c.cursor})`;
+  return `no: ${c.owedMisses} missed target(s) not charged yet; not eligible until it reveals or is poked (gengov candidate poke)`;
 }
 
 export function registerCandidateCommands(program: Command, rt: Rt) {
@@ -64,8 +119,21 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
       }
       if (o.operator && !isAddress(o.operator))
         throw new UsageError(`--operator: not an address: ${o.operator}`);
-      const { token, decimals } = await bondToken(r, id);
+      const { token, decimals, minBond } = await bondToken(r, id);
       const bond = parseAmount("--bond", o.bond, decimals);
+      // The hub refuses these after pulling the bond; say so before approving anything.
+      if (bond < minBond)
+        throw new TxRevertedError(
+          "BondBelowMinimum",
+          [bond, minBond],
+          `registerCandidate: BondBelowMinimum(${bond}, ${minBond}): --bond ${o.bond} is below agreement ${id}'s minBond of ${formatAmount(minBond, decimals)}`,
+        );
+      if (bond / minBond > MAX_BOND_UNITS)
+        throw new TxRevertedError(
+          "BondAboveMaximum",
+          [bond, MAX_BOND_UNITS * minBond],
+          `registerCandidate: BondAboveMaximum(${bond}, ${MAX_BOND_UNITS * minBond}): --bond ${o.bond} is above the ${formatAmount(MAX_BOND_UNITS * minBond, decimals)} that can count`,
+        );
       const me = (await r.account()).address;
       await r.send({ address: token, abi: erc20Abi, functionName: "approve", args: [r.hub, bond] });
       const receipt = await r.send({
@@ -89,17 +157,43 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
     });
   candidate
     .command("show <agreementId> <candidateId>")
-    .description("a candidate's bond, score, scored epochs, eligibility")
+    .description("a candidate's bond, score, scored epochs, eligibility, cursor and whether it is up to date")
     .action(async (idArg: string, cidArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const c = await showCandidate(r, parseId("agreementId", idArg), parseId("candidateId", cidArg));
       r.print(
-        table(
-          ["field", "value"],
-          Object.entries(c).map(([k, v]) => [k, String(v)]),
-        ),
+        [
+          table(
+            ["field", "value"],
+            Object.entries(c).map(([k, v]) => [k, String(v)]),
+          ),
+          `up to date: ${upToDateLine(c)}`,
+        ].join("\n"),
         c,
       );
+    });
+  candidate
+    .command("poke <agreementId> <candidateId>")
+    .description(
+      "charge a candidate's due missed targets (anyone), so an up-to-date record is eligible again",
+    )
+    .action(async (idArg: string, cidArg: string, _o: unknown, cmd: Command) => {
+      const r = await rt(cmd);
+      const id = parseId("agreementId", idArg);
+      const cid = parseId("candidateId", cidArg);
+      const receipt = await r.send({
+        address: r.hub,
+        abi: gengovHubAbi,
+        functionName: "poke",
+        args: [id, cid],
+      });
+      const missed = parseEventLogs({ abi: gengovHubAbi, logs: receipt.logs, eventName: "RevealsMissed" })[0]
+        ?.args as { misses: number } | undefined;
+      const misses = missed?.misses ?? 0;
+      r.print(`poke: ${misses} miss(es) charged (${receipt.transactionHash})`, {
+        misses,
+        tx: receipt.transactionHash,
+      });
     });
   candidate
     .command("top-up <agreementId> <candidateId> <amount>")

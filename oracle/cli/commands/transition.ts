@@ -195,7 +195,9 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
 
   program
     .command("status <agreementId>")
-    .description("epoch and phase with time left, candidates, executor, last transition")
+    .description(
+      "epoch and phase with time left, candidates (score, eligibility, cursor, up to date), executor, last transition",
+    )
     .action(async (idArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const id = parseId("agreementId", idArg);
@@ -262,12 +264,14 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
           `executor of epoch ${e - 1n}: ${executor[0] || "none"} (fallback ${executor[1] || "none"}${executor[2] ? ", fixed" : ""})`,
           `last transition: epoch ${live.epoch} by ${live.candidateId}, ${TRANSITION_STATUS[live.status]}`,
           table(
-            ["id", "score", "scored", "eligible", "bond", "executions", "misses"],
+            ["id", "score", "scored", "eligible", "cursor", "upToDate", "bond", "executions", "misses"],
             candidates.map((k) => [
               k.candidateId,
               (Number(k.score) / 1e18).toFixed(4),
               k.scoredCount,
               k.eligible,
+              k.cursor,
+              k.upToDate === null ? "?" : k.upToDate ? "yes" : `no (owes ${k.owedMisses})`,
               k.bond,
               k.executions,
               k.misses,

@@ -1,0 +1,96 @@
+/**
+ * Brings the node's own candidate back up to date after it fell behind (downtime, a lost key, a
+ * crash loop): every target from its cursor on must be revealed, void or charged as a miss, and a
+ * record that has not accounted for every due target is not eligible to execute. The candidate's next
+ * reveal charges the skipped targets anyway, but only for the epoch after it; a `poke` charges them
+ * now, so in a Leader agreement the candidate is eligible again for the current epoch. The misses
+ * cost the same either way, so the poke costs only its gas.
+ *
+ * `poke` is read first with eth_call: it returns how many misses it would charge. In a Weighted
+ * agreement the hub refuses roster changes (`RosterFrozen(epoch, until)`) while the next draw is
+ * known; that is a schedule, not a failure: the job says when to come back.
+ */
+import { gengovHubAbi } from "../chain/abis.js";
+import { asRevert, TxRevertedError } from "../chain/txSender.js";
+import { epochAt, epochStart, revealCloses, type Clock } from "../node/clock.js";
+import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
+import { hubRead } from "../node/context.js";
+
+export type CatchUpParameters = {
+  ctx: NodeContext;
+  candidate: CandidateRuntime;
+  agreement: AgreementRuntime;
+  now: bigint;
+  /** Poke only when at least this many misses are owed (fewer are charged by the next reveal). */
+  minMisses: number;
+};
+
+export type CatchUpReturnType = {
+  status: "poked" | "up-to-date" | "behind" | "frozen";
+  /** Misses the poke charged (poked) or that are owed (behind). */
+  misses?: bigint;
+  /** When to check again (chain time). */
+  next: bigint;
+};
+
+/** The first target whose reveal window is still open at `now`: every earlier one is due. */
+export function dueEnd(c: Clock, now: bigint): bigint {
+  const lag = c.genesis + c.reportWindow + c.revealWindow;
+  return now < lag ? 0n : (now - lag) / c.epochLength;
+}
+
+/**
+ * The next moment a check can find something new: in a Leader agreement when the next target's
+ * reveal window closes (its miss becomes due and a poke still helps the current epoch's selection);
+ * in a Weighted one at the next epoch's start (poke is frozen from the reveal phase to the epoch's
+ * end).
+ */
+export function nextCatchUpCheck(agreement: AgreementRuntime, now: bigint): bigint {
+  const c = agreement.clock;
+  const current = epochAt(c, now);
+  if (current < 0n) return c.genesis;
+  if (agreement.selection !== 0) return epochStart(c, current + 1n);
+  const closes = revealCloses(c, current - 1n);
+  return now < closes ? closes : revealCloses(c, current);
+}
+
+export async function catchUp(p: CatchUpParameters): Promise<CatchUpReturnType> {
+  const { ctx, candidate, agreement, now } = p;
+  const { agreementId, candidateId } = candidate;
+  const next = nextCatchUpCheck(agreement, now);
+  let owed: bigint;
+  try {
+    owed = (await hubRead(ctx, "poke", [agreementId, candidateId])) as bigint;
+  } catch (error) {
+    const revert = asRevert(error, "poke");
+    if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") {
+      const until = (revert.errorArgs as readonly [bigint, bigint])[1];
+      return { status: "frozen", next: until > now ? until : now + 1n };
+    }
+    throw revert;
+  }
+  if (owed === 0n) return { status: "up-to-date", next };
+  if (owed < BigInt(p.minMisses)) return { status: "behind", misses: owed, next };
+  const log = ctx.log.child({ at: "catchUp", agreementId, candidateId });
+  try {
+    const receipt = await ctx.sender.send({
+      jobKey: `poke:${agreementId}:${candidateId}:${epochAt(agreement.clock, now)}`,
+      address: ctx.hub,
+      abi: gengovHubAbi,
+      functionName: "poke",
+      args: [agreementId, candidateId],
+    });
+    log.warn({
+      at: "catchUp",
+      msg: `behind by ${owed} missed target(s): poked, so the record is up to date and eligible again`,
+      tx: receipt.transactionHash,
+    });
+    return { status: "poked", misses: owed, next };
+  } catch (error) {
+    if (error instanceof TxRevertedError && error.errorName === "RosterFrozen") {
+      const until = (error.errorArgs as readonly [bigint, bigint])[1];
+      return { status: "frozen", next: until > now ? until : now + 1n };
+    }
+    throw error;
+  }
+}
