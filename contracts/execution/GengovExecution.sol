@@ -145,8 +145,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         if (upheld) {
             // A failed challenge (a self-challenge included) forfeits the bond to the treasury.
             live.status = Status.Upheld;
-            IERC20(p.bondToken).forceApprove(address(hub), bond);
-            if (bond != 0) hub.deposit(agreementId, p.bondToken, bond);
+            _toTreasury(agreementId, p.bondToken, bond);
         } else {
             live.status = Status.Rejected;
             // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
@@ -159,14 +158,19 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IGengovExecution
-    function expireChallenge(uint256 agreementId, uint64 epoch) external nonReentrant {
+    function lapseChallenge(uint256 agreementId, uint64 epoch) external nonReentrant {
         Params storage p = _paramsOf(agreementId);
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
         if (block.timestamp < deadline) revert RulingDeadline(epoch, uint64(deadline));
-        live.status = Status.Expired;
-        _owed[live.challenger][p.bondToken] += live.challengeBond;
-        emit TransitionExpired(agreementId, epoch);
+        live.status = Status.Lapsed;
+        address bondToken = p.bondToken;
+        uint256 bond = live.challengeBond;
+        uint256 back = bond / 2;
+        _owed[live.challenger][bondToken] += back;
+        uint256 forfeited = bond - back;
+        emit ChallengeLapsed(agreementId, epoch, forfeited);
+        _toTreasury(agreementId, bondToken, forfeited);
     }
 
     /// @inheritdoc IGengovExecution
@@ -180,7 +184,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         Params storage p = _paramsOf(agreementId);
         Live storage live = _live[agreementId];
         Status status = live.status;
-        if (live.epoch != epoch || (status != Status.Proposed && status != Status.Upheld)) {
+        if (
+            live.epoch != epoch ||
+            (status != Status.Proposed && status != Status.Upheld && status != Status.Lapsed)
+        ) {
             revert TransitionStatusInvalid(epoch, status);
         }
         if (status == Status.Proposed) {
@@ -273,10 +280,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     ) private returns (uint256) {
         Status status = live.status;
         bool sameEpoch = live.epoch == epoch && status != Status.None;
-        if (
-            !sameEpoch &&
-            (status == Status.Proposed || status == Status.Challenged || status == Status.Upheld)
-        ) {
+        if (!sameEpoch && status != Status.None && status != Status.Rejected && status != Status.Finalized) {
             revert TransitionPending(live.epoch, status);
         }
         uint256 opens = uint256(p.genesis) + (uint256(epoch) + 1) * p.epochLength;
@@ -291,9 +295,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             if (executor == 0) revert NoExecutor(epoch);
             return executor;
         }
-        if (sameEpoch && (status != Status.Rejected && status != Status.Expired)) {
-            revert TransitionAlreadyProposed(epoch, status);
-        }
+        if (sameEpoch && status != Status.Rejected) revert TransitionAlreadyProposed(epoch, status);
         if (sameEpoch && live.candidateId == fallbackCandidate)
             revert TransitionAlreadyProposed(epoch, status);
         if (fallbackCandidate == 0) revert NoExecutor(epoch);
@@ -311,6 +313,13 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
 
     function _rulingDeadline(Params storage p, Live storage live) private view returns (uint256) {
         return uint256(live.proposedAt) + p.challengePeriod + p.rulingPeriod;
+    }
+
+    /// @dev Deposits `amount` of the bond token held here into the agreement's treasury.
+    function _toTreasury(uint256 agreementId, address token, uint256 amount) private {
+        if (amount == 0) return;
+        IERC20(token).forceApprove(address(hub), amount);
+        hub.deposit(agreementId, token, amount);
     }
 
     function _checkSize(string memory what, uint256 size, uint256 max) private pure {

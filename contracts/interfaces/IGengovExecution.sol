@@ -6,17 +6,22 @@ import {IGengovHub} from "./IGengovHub.sol";
 /// @title IGengovExecution
 /// @notice Optimistic state transitions of gengov agreements (DESIGN §3 steps 6–8, §6): the selected
 /// executor (or the fallback in a second window) proposes the new state, treasury actions and a
-/// manifest; anyone may challenge with a bond during the challenge period; the arbiter rules;
-/// unchallenged or upheld transitions are finalized by anyone; payments are pulled by recipients.
+/// manifest; anyone may challenge with a bond during the challenge period; the arbiter rules; a
+/// challenge the arbiter leaves unruled lapses and the transition stands; unchallenged, upheld or
+/// lapsed transitions are finalized by anyone; payments are pulled by recipients.
 interface IGengovExecution {
     /// @notice Lifecycle of an agreement's current proposal.
+    /// @dev Proposed → Finalized (unchallenged, after the challenge period); Proposed → Challenged →
+    /// Upheld → Finalized; Challenged → Rejected (terminal: state unchanged, inputs roll over);
+    /// Challenged → Lapsed → Finalized (no ruling by the deadline: the challenge lapses, the transition
+    /// stands).
     enum Status {
         None,
         Proposed,
         Challenged,
         Upheld,
         Rejected,
-        Expired,
+        Lapsed,
         Finalized
     }
 
@@ -80,10 +85,12 @@ interface IGengovExecution {
     /// @param upheld True: the transition stands; false: rejected.
     /// @param penalty Taken from the executor's bond (rejected only).
     event TransitionRuled(uint256 indexed agreementId, uint64 indexed epoch, bool upheld, uint256 penalty);
-    /// @notice The arbiter did not rule in time: the transition is rejected without penalty.
+    /// @notice The arbiter did not rule in time: the challenge lapsed and the transition stands (it
+    /// may be finalized); the challenger forfeited half its bond to the treasury.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
-    event TransitionExpired(uint256 indexed agreementId, uint64 indexed epoch);
+    /// @param forfeited The challenge bond sent to the treasury.
+    event ChallengeLapsed(uint256 indexed agreementId, uint64 indexed epoch, uint256 forfeited);
     /// @notice A transition was finalized: state hash updated and actions credited.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
@@ -144,7 +151,7 @@ interface IGengovExecution {
     error ChallengePeriodOver(uint64 epoch, uint64 endedAt);
     /// @notice The proposal cannot be finalized yet.
     error ChallengePeriodActive(uint64 epoch, uint64 endsAt);
-    /// @notice The arbiter's ruling deadline has passed (or not yet, for expiry).
+    /// @notice The arbiter's ruling deadline has passed (or not yet, for a lapse).
     error RulingDeadline(uint64 epoch, uint64 deadline);
     /// @notice The given state hash, manifest hash or actions differ from the proposal.
     error ProposalDataMismatch(uint64 epoch);
@@ -192,14 +199,18 @@ interface IGengovExecution {
     /// @param upheld The ruling.
     function rule(uint256 agreementId, uint64 epoch, bool upheld) external;
 
-    /// @notice After the ruling deadline with no ruling, reject the transition without penalty and
-    /// return the challenger's bond (liveness against an absent arbiter). Anyone may call.
+    /// @notice From the ruling deadline on, with no ruling, the challenge lapses: the transition stands
+    /// (status Lapsed; finalize it next) and the challenger is owed ⌊bond / 2⌋ back while the rest of
+    /// its bond goes to the treasury. An arbiter that never rules has abdicated; the per-epoch
+    /// outflow caps bound what a transition it did not review can pay, and the forfeited half makes
+    /// a challenge that only stalls the agreement cost its challenger. Anyone may call.
     /// @param agreementId The agreement.
     /// @param epoch The epoch of the proposal.
-    function expireChallenge(uint256 agreementId, uint64 epoch) external;
+    function lapseChallenge(uint256 agreementId, uint64 epoch) external;
 
-    /// @notice Finalize an unchallenged proposal after its challenge period, or an upheld one: the
-    /// state hash is updated and the actions' payments credited. Exactly once. Anyone may call.
+    /// @notice Finalize an unchallenged proposal after its challenge period, or an upheld or lapsed
+    /// one: the state hash is updated and the actions' payments credited. Exactly once. Anyone may
+    /// call.
     /// @param agreementId The agreement.
     /// @param epoch The epoch of the proposal.
     /// @param newStateHash keccak256 of the proposed state.

@@ -41,7 +41,7 @@ export const TRANSITION_STATUS = [
   "Challenged",
   "Upheld",
   "Rejected",
-  "Expired",
+  "Lapsed",
   "Finalized",
 ] as const;
 

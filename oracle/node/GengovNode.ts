@@ -219,7 +219,7 @@ export class GengovNode {
         args: [candidate.agreementId],
       })) as { epoch: bigint; status: number };
       const status = live.epoch === e ? ProposalStatus[live.status] : "None";
-      if (status === "None" || status === "Rejected" || status === "Expired") {
+      if (status === "None" || status === "Rejected") {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
     }

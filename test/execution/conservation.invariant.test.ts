@@ -394,19 +394,21 @@ describe("execution + hub: token conservation invariant", () => {
         },
       ],
       [
-        "expireChallenge",
+        "lapseChallenge",
         2,
         async () => {
           const a = await withStatus(Status.Challenged);
           const live = await a.execution.read.proposal([a.agreementId]);
-          await a.execution.write.expireChallenge([a.agreementId, live.epoch]);
+          await a.execution.write.lapseChallenge([a.agreementId, live.epoch]);
         },
       ],
       [
         "finalize",
         6,
         async () => {
-          const a = await withStatus(rnd.chance(0.7) ? Status.Proposed : Status.Upheld);
+          const a = await withStatus(
+            rnd.pick([Status.Proposed, Status.Proposed, Status.Upheld, Status.Lapsed]),
+          );
           const p = lastProposal.get(a.agreementId);
           if (!p) throw new Error("nothing proposed yet");
           await finalizeTx(a, p, wallet());

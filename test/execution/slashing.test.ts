@@ -1,7 +1,8 @@
 /**
  * Who pays for a challenge: a rejected transition costs the executor `rejectPenalty` (capped at its
  * bond; half rounded down to the challenger with its bond back, the rest to the treasury), an upheld
- * one costs the challenger its bond, an expired one costs nobody. Challenging yourself never pays.
+ * one costs the challenger its bond, a lapsed one (no ruling in time) costs the challenger half its
+ * bond, rounded up, to the treasury. Challenging yourself never pays.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -117,15 +118,34 @@ describe("execution: slashing and challenge bonds", () => {
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
   });
 
-  it("expired: nobody is penalised; the challenger's bond is owed back", async () => {
-    const { x, c1 } = await load();
-    const live = await x.execution.read.proposal([x.agreementId]);
-    await warpTo(x, deadlines(x, live.proposedAt).rulingDeadline);
-    await x.execution.write.expireChallenge([x.agreementId, 0n]);
+  it("lapsed: the executor keeps its bond; the challenger forfeits half its bond (rounded up) to the treasury", async () => {
+    // An odd challenge bond: the challenger gets the half rounded down back.
+    const { x } = await load();
+    const bond = 7n * WAD + 3n;
+    const a = await addAgreement(x, { challengeBond: bond });
+    const [c1] = await registerCandidates(a, 1, { first: 9, bond: 150n * WAD });
+    await warpTo(a, windows(a, 0n).opens);
+    const p = await propose(a, c1, 0n);
+    await challengeTx(a, 0n);
     const challenger = x.wallets[CHALLENGER].account.address;
-    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(x.params.challengeBond);
-    expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(150n * WAD);
-    expect(await x.hub.read.treasuryBalance([x.agreementId, x.token.address])).to.equal(0n);
+    const before = await balances(a, challenger);
+    const live = await a.execution.read.proposal([a.agreementId]);
+    await warpTo(a, deadlines(a, live.proposedAt).rulingDeadline);
+    const hash = await a.execution.write.lapseChallenge([a.agreementId, 0n]);
+    const back = bond / 2n;
+    await x.viem.assertions.emitWithArgs(hash, a.hub, "TreasuryDeposited", [
+      a.agreementId,
+      getAddress(a.token.address),
+      getAddress(a.execution.address),
+      bond - back,
+    ]);
+    const after = await balances(a, challenger);
+    expect(after.treasury - before.treasury).to.equal(bond - back);
+    expect(before.execution - after.execution).to.equal(bond - back);
+    expect(await a.execution.read.owed([challenger, a.token.address])).to.equal(back);
+    expect((await a.hub.read.candidate([a.agreementId, c1.id])).bond).to.equal(150n * WAD);
+    await finalizeTx(a, p);
+    expect((await a.hub.read.candidate([a.agreementId, c1.id])).executions).to.equal(1);
   });
 
   it("the penalty is capped at the bond left after lazily applied missed reveals", async () => {

@@ -641,46 +641,81 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(zeroHash);
   });
 
-  it("expireChallenge: RulingDeadline at deadline − 1; at the deadline the challenger's bond is owed back", async () => {
+  it("lapseChallenge: RulingDeadline at deadline − 1; at the deadline the challenge lapses and half the bond is owed back", async () => {
     const { x, rulingDeadline } = await load();
     const challenger = x.wallets[CHALLENGER].account.address;
-    await x.viem.assertions.revertWithCustomErrorWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n]),
-      x.execution,
-      "TransitionStatusInvalid",
-      [0n, Status.Proposed],
-    );
+    const lapse = () =>
+      x.execution.write.lapseChallenge([x.agreementId, 0n], { account: x.wallets[OUTSIDER].account });
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "TransitionStatusInvalid", [
+      0n,
+      Status.Proposed,
+    ]);
     await challengeTx(x, 0n);
     await at(x, rulingDeadline - 1n);
-    await x.viem.assertions.revertWithCustomErrorWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n]),
-      x.execution,
-      "RulingDeadline",
-      [0n, rulingDeadline],
-    );
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "RulingDeadline", [
+      0n,
+      rulingDeadline,
+    ]);
     await at(x, rulingDeadline);
-    await x.viem.assertions.emitWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n], { account: x.wallets[OUTSIDER].account }),
-      x.execution,
-      "TransitionExpired",
-      [x.agreementId, 0n],
-    );
-    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Expired);
-    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(x.params.challengeBond);
+    const half = x.params.challengeBond / 2n;
+    await x.viem.assertions.emitWithArgs(lapse(), x.execution, "ChallengeLapsed", [
+      x.agreementId,
+      0n,
+      x.params.challengeBond - half,
+    ]);
+    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Lapsed);
+    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(half);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "TransitionStatusInvalid", [
+      0n,
+      Status.Lapsed,
+    ]);
+    // The arbiter can no longer rule on it either.
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n]),
+      ruleTx(x, 0n, false),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Expired],
+      [0n, Status.Lapsed],
     );
   });
 
-  it("expireChallenge at the deadline + 1 also works; no penalty is taken", async () => {
-    const { x, c1, rulingDeadline } = await load();
+  it("a lapsed transition stands: it is finalized like an upheld one, and no penalty is taken", async () => {
+    const { x, p, c1, rulingDeadline } = await load();
     await challengeTx(x, 0n);
     await at(x, rulingDeadline + 1n);
-    await x.execution.write.expireChallenge([x.agreementId, 0n]);
+    await x.execution.write.lapseChallenge([x.agreementId, 0n]);
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(x.params.minBond);
+    await x.viem.assertions.emitWithArgs(finalizeTx(x, p), x.execution, "TransitionFinalized", [
+      x.agreementId,
+      0n,
+      c1.id,
+      p.newStateHash,
+    ]);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
+  });
+
+  it("while challenged the fallback waits; once lapsed the transition blocks the next epoch until finalized", async () => {
+    const { x, p, c1, c2, rulingDeadline } = await load();
+    await challengeTx(x, 0n);
+    await at(x, windows(x, 0n).second);
+    // Still challenged in the fallback window: the fallback may not propose.
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "TransitionAlreadyProposed",
+      [0n, Status.Challenged],
+    );
+    await warpTo(x, rulingDeadline);
+    await x.execution.write.lapseChallenge([x.agreementId, 0n]);
+    await warpTo(x, windows(x, 1n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 1n)),
+      x.execution,
+      "TransitionPending",
+      [0n, Status.Lapsed],
+    );
+    await finalizeTx(x, p);
+    await propose(x, c1, 1n);
   });
 
   it("after a rejection in the first window: the executor may not retry; the fallback waits for the second", async () => {
