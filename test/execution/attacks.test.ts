@@ -3,6 +3,8 @@
  *
  * - A silent arbiter plus a challenger that challenges every transition must not halt the agreement,
  *   and every unruled challenge must cost its challenger.
+ * - The executor must not profit from a rejection by challenging its own transition: its operator
+ *   and owner cannot challenge, and a colluder cannot shut out or starve an honest challenger.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -77,5 +79,76 @@ describe("execution attacks", () => {
     expect((await treasury()) - treasury0).to.equal(EPOCHS * forfeit);
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(Number(EPOCHS));
     expect(await x.token.read.balanceOf([x.execution.address])).to.equal(0n);
+  });
+
+  it("self-challenge: the proposer's operator and owner cannot challenge its transition", async () => {
+    const { x, c1 } = await load();
+    // Candidate 1's owner rotates its operator key, so owner and operator are two addresses.
+    const owner = c1.op;
+    const operator = x.wallets[17];
+    await x.hub.write.setOperator([x.agreementId, c1.id, operator.account.address], {
+      account: owner.account,
+    });
+    await warpTo(x, windows(x, 0n).opens);
+    await propose(x, { ...c1, op: operator }, 0n);
+    for (const who of [operator, owner]) {
+      await x.viem.assertions.revertWithCustomErrorWithArgs(
+        challengeTx(x, 0n, who),
+        x.execution,
+        "ProposerCannotChallenge",
+        [c1.id, getAddress(who.account.address)],
+      );
+    }
+    // Anyone else still can.
+    await challengeTx(x, 0n);
+    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Challenged);
+  });
+
+  it("colluding challenger: the executor loses, an honest second challenger is paid, the fallback executes the epoch", async () => {
+    const { x, c1, c2 } = await load();
+    const B = x.token.address;
+    const colluder = x.wallets[OUTSIDER];
+    const honest = x.wallets[CHALLENGER];
+    const penalty = x.params.rejectPenalty;
+    const bond = x.params.challengeBond;
+    const wealth = async () =>
+      (await x.hub.read.candidate([x.agreementId, c1.id])).bond +
+      (await x.token.read.balanceOf([c1.op.account.address])) +
+      (await x.token.read.balanceOf([colluder.account.address])) +
+      (await x.execution.read.owed([colluder.account.address, B]));
+    const before = await wealth();
+    const honestBefore = await x.token.read.balanceOf([honest.account.address]);
+
+    // The executor proposes at the very end of its window and its accomplice challenges at once.
+    const w = windows(x, 0n);
+    await at(x, w.second - 1n);
+    await propose(x, c1, 0n, { state: { censored: true } });
+    await challengeTx(x, 0n, colluder);
+    // The occupied first place does not shut out an honest challenger.
+    await challengeTx(x, 0n, honest);
+
+    // The arbiter rejects; the fallback executes the epoch, and its transition settles within it.
+    await at(x, w.second + 60n);
+    await ruleTx(x, 0n, false);
+
+    const good = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    const live = await x.execution.read.proposal([x.agreementId]);
+    expect(live.candidateId).to.equal(c2.id);
+    const { rulingDeadline, challengeEnds } = deadlines(x, live.proposedAt);
+    expect(rulingDeadline <= windows(x, 1n).opens).to.equal(true);
+    await warpTo(x, challengeEnds);
+    await finalizeTx(x, good);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(good.newStateHash);
+    expect((await x.hub.read.candidate([x.agreementId, c2.id])).executions).to.equal(1);
+
+    // The reward is shared: the executor and its accomplice together end with less.
+    const share = penalty / 2n / 2n;
+    expect(await x.execution.read.owed([honest.account.address, B])).to.equal(bond + share);
+    expect(await x.execution.read.owed([colluder.account.address, B])).to.equal(bond + share);
+    const loss = before - (await wealth());
+    expect(loss).to.equal(penalty - share);
+    expect(loss > 0n).to.equal(true);
+    await x.execution.write.withdrawPayment([B], { account: honest.account });
+    expect((await x.token.read.balanceOf([honest.account.address])) - honestBefore).to.equal(share);
   });
 });

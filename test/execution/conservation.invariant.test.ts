@@ -370,7 +370,8 @@ describe("execution + hub: token conservation invariant", () => {
         "challenge",
         8,
         async () => {
-          const a = await withStatus(Status.Proposed);
+          // Mostly a first challenge, sometimes one joining an open challenge.
+          const a = await withStatus(rnd.chance(0.7) ? Status.Proposed : Status.Challenged);
           const live = await a.execution.read.proposal([a.agreementId]);
           const list = cands.get(a.agreementId)!;
           const by = rnd.chance(0.2)

@@ -495,9 +495,10 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     );
   });
 
-  it("challenge: accepted at endsAt − 1 with the exact bond; ChallengePeriodOver at endsAt and + 1", async () => {
+  it("challenge: accepted until endsAt − 1, also from a second challenger; ChallengePeriodOver at endsAt and + 1", async () => {
     const { x, challengeEnds } = await load();
-    const challenger = x.wallets[CHALLENGER];
+    const first = x.wallets[CHALLENGER];
+    const second = x.wallets[OUTSIDER];
     const snap = await x.networkHelpers.takeSnapshot();
     for (const t of [challengeEnds, challengeEnds + 1n]) {
       await at(x, t);
@@ -509,23 +510,64 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
       );
     }
     await snap.restore();
+    await at(x, challengeEnds - 2n);
+    await challengeTx(x, 0n, first);
     await at(x, challengeEnds - 1n);
-    await x.viem.assertions.emitWithArgs(challengeTx(x, 0n), x.execution, "TransitionChallenged", [
+    await x.viem.assertions.emitWithArgs(challengeTx(x, 0n, second), x.execution, "TransitionChallenged", [
       x.agreementId,
       0n,
-      challenger.account.address,
+      second.account.address,
       x.params.challengeBond,
     ]);
     const live = await x.execution.read.proposal([x.agreementId]);
     expect(live.status).to.equal(Status.Challenged);
-    expect(live.challenger).to.equal(getAddress(challenger.account.address));
-    expect(live.challengeBond).to.equal(x.params.challengeBond);
-    // One challenge per proposal, and a challenged proposal cannot be finalized.
+    expect(live.challenges).to.deep.equal([
+      { challenger: getAddress(first.account.address), bond: x.params.challengeBond },
+      { challenger: getAddress(second.account.address), bond: x.params.challengeBond },
+    ]);
+    expect(await x.token.read.balanceOf([x.execution.address])).to.equal(2n * x.params.challengeBond);
+    await at(x, challengeEnds);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, x.wallets[15]),
+      x.execution,
+      "ChallengePeriodOver",
+      [0n, challengeEnds],
+    );
+  });
+
+  it("each address challenges once (AlreadyChallenged); the ninth challenger is ChallengersFull", async () => {
+    const { x, c2 } = await load();
+    await challengeTx(x, 0n);
+    const again = x.wallets[CHALLENGER];
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, again),
+      x.execution,
+      "AlreadyChallenged",
+      [0n, getAddress(again.account.address)],
+    );
+    // The fallback's operator may challenge the executor's transition; so may reporters and payees.
+    for (const w of [c2.op, x.wallets[1], x.wallets[2], x.wallets[13], x.wallets[14], x.wallets[15]]) {
+      await challengeTx(x, 0n, w);
+    }
+    await challengeTx(x, 0n, x.wallets[OUTSIDER]);
+    expect((await x.execution.read.proposal([x.agreementId])).challenges).to.have.length(8);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, x.wallets[17]),
+      x.execution,
+      "ChallengersFull",
+      [0n, 8n],
+    );
+  });
+
+  it("nobody may join a challenge once it is ruled (TransitionStatusInvalid)", async () => {
+    const { x } = await load();
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, true);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       challengeTx(x, 0n, x.wallets[OUTSIDER]),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Challenged],
+      [0n, Status.Upheld],
     );
   });
 
