@@ -318,7 +318,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     }
 
     /// @dev Who may propose for `epoch` now: the executor in the first window (if the epoch has no
-    /// proposal yet), the fallback in the second (if the executor's proposal is absent or failed).
+    /// proposal yet), the fallback in the second (if the executor's proposal is absent or rejected).
+    /// A rejected executor's transition keeps the second window open until the last moment the
+    /// fallback's own transition can still be challenged and ruled on before end(e + 1), so a
+    /// rejection that comes after end(e) + 2W still leaves the fallback its turn.
     function _proposer(
         uint256 agreementId,
         Params storage p,
@@ -330,9 +333,16 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         if (!sameEpoch && status != Status.None && status != Status.Rejected && status != Status.Finalized) {
             revert TransitionPending(live.epoch, status);
         }
+        bool rejected = sameEpoch && status == Status.Rejected;
         uint256 opens = uint256(p.genesis) + (uint256(epoch) + 1) * p.epochLength;
         uint256 second = opens + p.executionWindow;
         uint256 closes = second + p.executionWindow;
+        if (rejected) {
+            // Never below `closes` under the clock rule 2W + challengePeriod + rulingPeriod ≤ L,
+            // which the hub validates; the max keeps the window whole regardless.
+            uint256 late = opens + p.epochLength - p.challengePeriod - p.rulingPeriod;
+            if (late > closes) closes = late;
+        }
         if (block.timestamp < opens || block.timestamp >= closes) {
             revert ProposalWindowClosed(epoch, uint64(opens), uint64(closes));
         }
@@ -342,9 +352,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             if (executor == 0) revert NoExecutor(epoch);
             return executor;
         }
-        if (sameEpoch && status != Status.Rejected) revert TransitionAlreadyProposed(epoch, status);
-        if (sameEpoch && live.candidateId == fallbackCandidate)
+        // Only a rejected transition of the executor gives way, and only to the fallback.
+        if (sameEpoch && (!rejected || live.candidateId == fallbackCandidate)) {
             revert TransitionAlreadyProposed(epoch, status);
+        }
         if (fallbackCandidate == 0) revert NoExecutor(epoch);
         return fallbackCandidate;
     }

@@ -180,6 +180,14 @@ interface IGengovExecution {
 
     /// @notice Propose epoch `epoch`'s transition: the selected executor in [end(e), end(e) + W), or
     /// the fallback in [end(e) + W, end(e) + 2W) if the executor did not propose or was rejected.
+    /// Once the executor's transition is rejected, the fallback's window stays open until
+    /// max(end(e) + 2W, end(e) + epochLength − challengePeriod − rulingPeriod): the last moment at
+    /// which the fallback's own transition can still be challenged and ruled on before epoch e + 1's
+    /// executor proposes. So a challenge of the executor's transition cannot shut the fallback out
+    /// by keeping the rejection until after end(e) + 2W: only a rejection after that moment can,
+    /// and the arbiter chooses when it rules.
+    /// @dev The clock rule 2W + challengePeriod + rulingPeriod ≤ epochLength makes the late bound
+    /// never end before the ordinary window, and every transition of epoch e settle before end(e + 1).
     /// @param agreementId The agreement.
     /// @param epoch The executed epoch (its inputs are closed).
     /// @param prevStateHash Must equal the current state hash.

@@ -22,7 +22,14 @@ import { revealForecast } from "../jobs/revealForecast.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
 import { Store } from "../store/Store.js";
-import { epochAt, executorWindow, fallbackWindow, revealCloses, revealOpens } from "./clock.js";
+import {
+  epochAt,
+  executorWindow,
+  fallbackWindow,
+  fallbackWindowAfterRejection,
+  revealCloses,
+  revealOpens,
+} from "./clock.js";
 import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -201,7 +208,9 @@ export class GengovNode {
     if (e < 0n) return;
     const first = executorWindow(c, e);
     const second = fallbackWindow(c, e);
-    if (now < first.opens || now >= second.closes) return;
+    // A rejected executor's transition keeps the fallback's window open longer (IGengovExecution).
+    const late = fallbackWindowAfterRejection(c, e);
+    if (now < first.opens || now >= late.closes) return;
     const [executor, fallbackCandidate] = (await ctx.client.readContract({
       address: ctx.hub,
       abi: gengovHubAbi,
@@ -217,9 +226,12 @@ export class GengovNode {
         abi: gengovExecutionAbi,
         functionName: "proposal",
         args: [candidate.agreementId],
-      })) as { epoch: bigint; status: number };
+      })) as { epoch: bigint; candidateId: bigint; status: number };
       const status = live.epoch === e ? ProposalStatus[live.status] : "None";
-      if (status === "None" || status === "Rejected") {
+      if (
+        (status === "None" && now < second.closes) ||
+        (status === "Rejected" && live.candidateId !== mine)
+      ) {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
     }

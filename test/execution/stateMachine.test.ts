@@ -760,6 +760,52 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     await propose(x, c1, 1n);
   });
 
+  it("after a rejection past end(e) + 2W the fallback may propose until end(e) + L − C − R, and settles before end(e + 1)", async () => {
+    const { x, c1, c2 } = await load();
+    const w = windows(x, 0n);
+    const late = w.opens + BigInt(x.params.epochLength - x.params.challengePeriod - x.params.rulingPeriod);
+    expect(late > w.closes).to.equal(true);
+    await challengeTx(x, 0n);
+    await at(x, w.closes);
+    await ruleTx(x, 0n, false);
+    const snap = await x.networkHelpers.takeSnapshot();
+    // The executor gets no second try in the late window.
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { state: { retry: true } })),
+      x.execution,
+      "CallerNotProposer",
+      [c2.id, c1.op.account.address],
+    );
+    await at(x, late - 1n);
+    const p2 = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    const { rulingDeadline, challengeEnds } = deadlines(x, late - 1n);
+    expect(rulingDeadline < windows(x, 1n).opens).to.equal(true);
+    await warpTo(x, challengeEnds);
+    await finalizeTx(x, p2);
+    await snap.restore();
+    await at(x, late);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "ProposalWindowClosed",
+      [0n, w.opens, late],
+    );
+  });
+
+  it("without a rejected executor's transition the fallback's window still closes at end(e) + 2W", async () => {
+    const { x, c2 } = await load();
+    const w = windows(x, 0n);
+    // The executor's transition is challenged but not yet ruled on when the window closes.
+    await challengeTx(x, 0n);
+    await at(x, w.closes);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "ProposalWindowClosed",
+      [0n, w.opens, w.closes],
+    );
+  });
+
   it("after a rejection in the first window: the executor may not retry; the fallback waits for the second", async () => {
     const { x, c1, c2 } = await load();
     await challengeTx(x, 0n);

@@ -1,7 +1,10 @@
 /**
- * The keeper and an arbiter that never rules: once the ruling deadline has passed, a node lapses the
- * challenge (the transition stands, the challenger forfeits half its bond to the treasury) and
- * finalizes the transition in the same tick, so the agreement moves on.
+ * Nodes around challenges:
+ * - an arbiter that never rules: once the ruling deadline has passed, a node lapses the challenge
+ *   (the transition stands, the challenger forfeits half its bond to the treasury) and finalizes the
+ *   transition in the same tick, so the agreement moves on;
+ * - an executor's transition rejected after the fallback's ordinary window: the fallback's node
+ *   still proposes, in the window a rejection keeps open, and the transition is finalized.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -12,6 +15,7 @@ import { network } from "hardhat";
 import { keccak256, stringToHex, type EIP1193Provider } from "viem";
 
 import type { ExecuteRequest, ForecastRequest, Model, ModelSpec } from "../../oracle/models/types.js";
+import type { GengovNode } from "../../oracle/node/GengovNode.js";
 import { clock, deployHub } from "../fixtures/hub.js";
 import { makeNode, registerWithSpec, testSpec } from "../fixtures/node.js";
 
@@ -39,7 +43,7 @@ function countingModel(spec: ModelSpec): Model {
   };
 }
 
-describe("node keeper: an unruled challenge lapses and the transition is finalized", () => {
+describe("nodes and challenges", () => {
   it("lapses at the ruling deadline and finalizes in the same tick", async function () {
     this.timeout(120_000);
     const conn = await network.create();
@@ -87,6 +91,59 @@ describe("node keeper: an unruled challenge lapses and the transition is finaliz
       expect(await f.execution.read.owed([challenger.account.address, f.token.address])).to.equal(bond / 2n);
     } finally {
       await node.stop();
+    }
+  });
+
+  it("the fallback's node proposes after a rejection that came after its ordinary window", async function () {
+    this.timeout(120_000);
+    const conn = await network.create();
+    const f = await deployHub(conn, { minScored: 0 });
+    const t = clock(f);
+    const dir = mkdtempSync(join(tmpdir(), "gengov-late-"));
+    const nodes: GengovNode[] = [];
+    const ids: bigint[] = [];
+    for (const [i, name] of ["executor", "fallback"].entries()) {
+      const spec = testSpec(name);
+      const candidateId = await registerWithSpec(f, 4 + i, spec);
+      const specPath = join(dir, `${name}.json`);
+      writeFileSync(specPath, JSON.stringify(spec));
+      ids.push(candidateId);
+      nodes.push(
+        await makeNode(f, conn.provider as unknown as EIP1193Provider, {
+          walletIndex: 4 + i,
+          candidates: [{ candidateId, spec, specPath }],
+          createModel: countingModel,
+        }),
+      );
+    }
+    const tickAll = async () => {
+      for (const n of nodes) await n.tick();
+    };
+    const challenger = f.wallets[CHALLENGER];
+    await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
+    const W = BigInt(f.params.executionWindow);
+    try {
+      await f.networkHelpers.time.increaseTo(t.end(0n) + 1n);
+      await tickAll(); // the executor (candidate 1) proposes epoch 0
+      expect((await f.execution.read.proposal([f.agreementId])).candidateId).to.equal(ids[0]);
+      await f.execution.write.challenge([f.agreementId, 0n], { account: challenger.account });
+      // Still challenged while the fallback's ordinary window runs: the fallback waits.
+      await f.networkHelpers.time.increaseTo(t.end(0n) + W + 1n);
+      await tickAll();
+      expect((await f.execution.read.proposal([f.agreementId])).candidateId).to.equal(ids[0]);
+      // The arbiter rejects after that window has closed.
+      await f.networkHelpers.time.increaseTo(t.end(0n) + 2n * W + 30n);
+      await f.execution.write.rule([f.agreementId, 0n, false]);
+      await tickAll();
+      const live = await f.execution.read.proposal([f.agreementId]);
+      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([0n, ids[1], 1]);
+      await f.networkHelpers.time.increaseTo(live.proposedAt + BigInt(f.params.challengePeriod));
+      await tickAll(); // a keeper finalizes it
+      expect((await f.execution.read.proposal([f.agreementId])).status).to.equal(6);
+      expect((await f.hub.read.candidate([f.agreementId, ids[1]])).executions).to.equal(1);
+      expect(BigInt(await f.networkHelpers.time.latest()) < t.end(1n)).to.equal(true);
+    } finally {
+      for (const n of nodes) await n.stop();
     }
   });
 });
