@@ -13,6 +13,13 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 /// time (epoch e's transition settles before e + 1's executor must propose, DESIGN §3), kept in slots
 /// that are overwritten every epoch; state, actions and manifest stay in calldata and events, and
 /// finalization re-checks them against one stored commitment.
+/// @dev The challenge game: anyone but the proposing candidate's operator and owner may challenge,
+/// up to `_MAX_CHALLENGERS` addresses per proposal, each posting challengeBond. The arbiter rules
+/// (upheld: every challenge bond to the treasury; rejected: bonds back and the challengers' half of
+/// the penalty shared equally) or, if it does not rule in time, the challenge lapses: the transition
+/// stands and every challenger forfeits half its bond to the treasury. So neither a stall nor a
+/// self-challenge is free, and a colluding first challenger can neither shut out nor starve an
+/// honest one.
 contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -20,6 +27,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     uint256 internal constant _MAX_MANIFEST_BYTES = 49_152;
     uint256 internal constant _MAX_SPEC_BYTES = 8_192;
     uint256 internal constant _MAX_ACTIONS = 16;
+    /// @dev Bounds the ruling's and the lapse's loops (one slot read and one credit per challenger)
+    /// and the duplicate check of a challenge. Filling every place costs 8 bonds and still returns
+    /// a colluder no more than the challengers' half of the penalty.
+    uint256 internal constant _MAX_CHALLENGERS = 8;
 
     /// @dev Agreement parameters copied from the hub on first use (they never change).
     struct Params {
@@ -35,15 +46,24 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint128 challengeBond;
     }
 
-    /// @dev The agreement's current proposal; reused every epoch.
+    /// @dev One challenge in one slot. Bonds above 2^96 − 1 are refused (ChallengeBondInvalid).
+    struct ChallengeSlot {
+        address challenger;
+        uint96 bond;
+    }
+
+    /// @dev The agreement's current proposal; reused every epoch. A new proposal resets only
+    /// `challengers` (in the slot it writes anyway); `challenges[i]` for i ≥ challengers are stale
+    /// leftovers of earlier epochs, never read, and overwritten (non-zero to non-zero) by later
+    /// challenges.
     struct Live {
         bytes32 commitment;
         uint64 epoch;
         uint40 proposedAt;
         uint32 candidateId;
         Status status;
-        address challenger;
-        uint96 challengeBond;
+        uint8 challengers;
+        ChallengeSlot[_MAX_CHALLENGERS] challenges;
     }
 
     /// @inheritdoc IGengovExecution
@@ -97,10 +117,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         live.proposedAt = uint40(block.timestamp);
         live.candidateId = uint32(candidateId);
         live.status = Status.Proposed;
-        if (live.challenger != address(0)) {
-            live.challenger = address(0);
-            live.challengeBond = 0;
-        }
+        live.challengers = 0;
         emit TransitionProposed(
             agreementId,
             epoch,
@@ -119,16 +136,27 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     /// @inheritdoc IGengovExecution
     function challenge(uint256 agreementId, uint64 epoch) external nonReentrant {
         Params storage p = _paramsOf(agreementId);
-        Live storage live = _liveAt(agreementId, epoch, Status.Proposed);
+        Live storage live = _live[agreementId];
+        Status status = live.status;
+        if (live.epoch != epoch || (status != Status.Proposed && status != Status.Challenged)) {
+            revert TransitionStatusInvalid(epoch, status);
+        }
         uint256 endsAt = uint256(live.proposedAt) + p.challengePeriod;
         if (block.timestamp >= endsAt) revert ChallengePeriodOver(epoch, uint64(endsAt));
+        uint256 n = live.challengers;
+        if (n == _MAX_CHALLENGERS) revert ChallengersFull(epoch, _MAX_CHALLENGERS);
+        for (uint256 i = 0; i < n; ++i) {
+            if (live.challenges[i].challenger == msg.sender) revert AlreadyChallenged(epoch, msg.sender);
+        }
+        _checkNotProposer(agreementId, live.candidateId);
         live.status = Status.Challenged;
-        live.challenger = msg.sender;
+        live.challengers = uint8(n + 1);
         IERC20 token = IERC20(p.bondToken);
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), p.challengeBond);
         uint256 received = token.balanceOf(address(this)) - before;
-        live.challengeBond = uint96(received);
+        if (received == 0 || received > type(uint96).max) revert ChallengeBondInvalid(received);
+        live.challenges[n] = ChallengeSlot(msg.sender, uint96(received));
         emit TransitionChallenged(agreementId, epoch, msg.sender, received);
     }
 
@@ -139,34 +167,53 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
         if (block.timestamp >= deadline) revert RulingDeadline(epoch, uint64(deadline));
-        address challenger = live.challenger;
-        uint256 bond = live.challengeBond;
+        address bondToken = p.bondToken;
+        uint256 n = live.challengers;
         uint256 penalty = 0;
         if (upheld) {
-            // A failed challenge (a self-challenge included) forfeits the bond to the treasury.
+            // A failed challenge forfeits every bond to the treasury.
             live.status = Status.Upheld;
-            IERC20(p.bondToken).forceApprove(address(hub), bond);
-            if (bond != 0) hub.deposit(agreementId, p.bondToken, bond);
-        } else {
-            live.status = Status.Rejected;
-            // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
-            IERC20 token = IERC20(p.bondToken);
-            uint256 before = token.balanceOf(address(this));
-            (penalty, ) = hub.slashBond(agreementId, live.candidateId, p.rejectPenalty);
-            _owed[challenger][p.bondToken] += bond + (token.balanceOf(address(this)) - before);
+            uint256 bonds = 0;
+            for (uint256 i = 0; i < n; ++i) bonds += live.challenges[i].bond;
+            emit TransitionRuled(agreementId, epoch, true, 0);
+            _toTreasury(agreementId, bondToken, bonds);
+            return;
         }
-        emit TransitionRuled(agreementId, epoch, upheld, penalty);
+        live.status = Status.Rejected;
+        // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
+        IERC20 token = IERC20(bondToken);
+        uint256 before = token.balanceOf(address(this));
+        (penalty, ) = hub.slashBond(agreementId, live.candidateId, p.rejectPenalty);
+        uint256 reward = token.balanceOf(address(this)) - before;
+        // Equal parts; the remainder (< n base units) goes to the first challenger, which costs no
+        // extra transfer. n ≥ 1: the status was Challenged.
+        uint256 part = reward / n;
+        uint256 remainder = reward - part * n;
+        for (uint256 i = 0; i < n; ++i) {
+            ChallengeSlot storage c = live.challenges[i];
+            _owed[c.challenger][bondToken] += c.bond + part + (i == 0 ? remainder : 0);
+        }
+        emit TransitionRuled(agreementId, epoch, false, penalty);
     }
 
     /// @inheritdoc IGengovExecution
-    function expireChallenge(uint256 agreementId, uint64 epoch) external nonReentrant {
+    function lapseChallenge(uint256 agreementId, uint64 epoch) external nonReentrant {
         Params storage p = _paramsOf(agreementId);
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
         if (block.timestamp < deadline) revert RulingDeadline(epoch, uint64(deadline));
-        live.status = Status.Expired;
-        _owed[live.challenger][p.bondToken] += live.challengeBond;
-        emit TransitionExpired(agreementId, epoch);
+        live.status = Status.Lapsed;
+        address bondToken = p.bondToken;
+        uint256 n = live.challengers;
+        uint256 forfeited = 0;
+        for (uint256 i = 0; i < n; ++i) {
+            ChallengeSlot storage c = live.challenges[i];
+            uint256 back = c.bond / 2;
+            _owed[c.challenger][bondToken] += back;
+            forfeited += c.bond - back;
+        }
+        emit ChallengeLapsed(agreementId, epoch, forfeited);
+        _toTreasury(agreementId, bondToken, forfeited);
     }
 
     /// @inheritdoc IGengovExecution
@@ -180,7 +227,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         Params storage p = _paramsOf(agreementId);
         Live storage live = _live[agreementId];
         Status status = live.status;
-        if (live.epoch != epoch || (status != Status.Proposed && status != Status.Upheld)) {
+        if (
+            live.epoch != epoch ||
+            (status != Status.Proposed && status != Status.Upheld && status != Status.Lapsed)
+        ) {
             revert TransitionStatusInvalid(epoch, status);
         }
         if (status == Status.Proposed) {
@@ -230,8 +280,12 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         v.proposedAt = live.proposedAt;
         v.candidateId = live.candidateId;
         v.status = live.status;
-        v.challenger = live.challenger;
-        v.challengeBond = live.challengeBond;
+        uint256 n = live.challengers;
+        v.challenges = new Challenge[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            ChallengeSlot storage c = live.challenges[i];
+            v.challenges[i] = Challenge(c.challenger, c.bond);
+        }
         v.commitment = live.commitment;
     }
 
@@ -264,7 +318,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     }
 
     /// @dev Who may propose for `epoch` now: the executor in the first window (if the epoch has no
-    /// proposal yet), the fallback in the second (if the executor's proposal is absent or failed).
+    /// proposal yet), the fallback in the second (if the executor's proposal is absent or rejected).
+    /// A rejected executor's transition keeps the second window open until the last moment the
+    /// fallback's own transition can still be challenged and ruled on before end(e + 1), so a
+    /// rejection that comes after end(e) + 2W still leaves the fallback its turn.
     function _proposer(
         uint256 agreementId,
         Params storage p,
@@ -273,15 +330,19 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     ) private returns (uint256) {
         Status status = live.status;
         bool sameEpoch = live.epoch == epoch && status != Status.None;
-        if (
-            !sameEpoch &&
-            (status == Status.Proposed || status == Status.Challenged || status == Status.Upheld)
-        ) {
+        if (!sameEpoch && status != Status.None && status != Status.Rejected && status != Status.Finalized) {
             revert TransitionPending(live.epoch, status);
         }
+        bool rejected = sameEpoch && status == Status.Rejected;
         uint256 opens = uint256(p.genesis) + (uint256(epoch) + 1) * p.epochLength;
         uint256 second = opens + p.executionWindow;
         uint256 closes = second + p.executionWindow;
+        if (rejected) {
+            // Never below `closes` under the clock rule 2W + challengePeriod + rulingPeriod ≤ L,
+            // which the hub validates; the max keeps the window whole regardless.
+            uint256 late = opens + p.epochLength - p.challengePeriod - p.rulingPeriod;
+            if (late > closes) closes = late;
+        }
         if (block.timestamp < opens || block.timestamp >= closes) {
             revert ProposalWindowClosed(epoch, uint64(opens), uint64(closes));
         }
@@ -291,13 +352,29 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             if (executor == 0) revert NoExecutor(epoch);
             return executor;
         }
-        if (sameEpoch && (status != Status.Rejected && status != Status.Expired)) {
+        // Only a rejected transition of the executor gives way, and only to the fallback.
+        if (sameEpoch && (!rejected || live.candidateId == fallbackCandidate)) {
             revert TransitionAlreadyProposed(epoch, status);
         }
-        if (sameEpoch && live.candidateId == fallbackCandidate)
-            revert TransitionAlreadyProposed(epoch, status);
         if (fallbackCandidate == 0) revert NoExecutor(epoch);
         return fallbackCandidate;
+    }
+
+    /// @dev Reverts ProposerCannotChallenge if the caller is the operator or the owner of the
+    /// proposing candidate, both read from the hub now (so a rotated operator key is covered) in
+    /// one call.
+    function _checkNotProposer(uint256 agreementId, uint256 candidateId) private view {
+        IGengovHub.CandidateView memory c = hub.candidate(agreementId, candidateId);
+        if (msg.sender == c.operator || msg.sender == c.owner) {
+            revert ProposerCannotChallenge(candidateId, msg.sender);
+        }
+    }
+
+    /// @dev Deposits `amount` of the bond token held here into the agreement's treasury.
+    function _toTreasury(uint256 agreementId, address token, uint256 amount) private {
+        if (amount == 0) return;
+        IERC20(token).forceApprove(address(hub), amount);
+        hub.deposit(agreementId, token, amount);
     }
 
     function _liveAt(

@@ -6,17 +6,23 @@ import {IGengovHub} from "./IGengovHub.sol";
 /// @title IGengovExecution
 /// @notice Optimistic state transitions of gengov agreements (DESIGN §3 steps 6–8, §6): the selected
 /// executor (or the fallback in a second window) proposes the new state, treasury actions and a
-/// manifest; anyone may challenge with a bond during the challenge period; the arbiter rules;
-/// unchallenged or upheld transitions are finalized by anyone; payments are pulled by recipients.
+/// manifest; up to 8 challengers (never the proposer's operator or owner) post a bond each during the
+/// challenge period; the arbiter rules; a challenge the arbiter leaves unruled lapses and the
+/// transition stands; unchallenged, upheld or lapsed transitions are finalized by anyone; payments
+/// are pulled by recipients.
 interface IGengovExecution {
     /// @notice Lifecycle of an agreement's current proposal.
+    /// @dev Proposed → Finalized (unchallenged, after the challenge period); Proposed → Challenged →
+    /// Upheld → Finalized; Challenged → Rejected (terminal: state unchanged, inputs roll over);
+    /// Challenged → Lapsed → Finalized (no ruling by the deadline: the challenge lapses, the transition
+    /// stands).
     enum Status {
         None,
         Proposed,
         Challenged,
         Upheld,
         Rejected,
-        Expired,
+        Lapsed,
         Finalized
     }
 
@@ -27,14 +33,21 @@ interface IGengovExecution {
         uint256 amount;
     }
 
+    /// @notice One challenge of the current proposal: who posted it and the bond that arrived.
+    struct Challenge {
+        address challenger;
+        uint256 bond;
+    }
+
     /// @notice The agreement's current (latest) proposal.
     struct ProposalView {
         uint64 epoch;
         uint64 proposedAt;
         uint256 candidateId;
         Status status;
-        address challenger;
-        uint256 challengeBond;
+        /// @dev In the order they were posted. They stay listed after the ruling or lapse settled
+        /// them; bonds are held by this contract only while the status is Challenged.
+        Challenge[] challenges;
         bytes32 commitment;
     }
 
@@ -63,7 +76,7 @@ interface IGengovExecution {
         bytes manifest,
         bytes spec
     );
-    /// @notice A proposal was challenged.
+    /// @notice A proposal was challenged (once per challenger).
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
     /// @param challenger The challenger.
@@ -80,10 +93,12 @@ interface IGengovExecution {
     /// @param upheld True: the transition stands; false: rejected.
     /// @param penalty Taken from the executor's bond (rejected only).
     event TransitionRuled(uint256 indexed agreementId, uint64 indexed epoch, bool upheld, uint256 penalty);
-    /// @notice The arbiter did not rule in time: the transition is rejected without penalty.
+    /// @notice The arbiter did not rule in time: the challenge lapsed and the transition stands (it
+    /// may be finalized); each challenger forfeited half its bond to the treasury.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
-    event TransitionExpired(uint256 indexed agreementId, uint64 indexed epoch);
+    /// @param forfeited The challengers' bonds sent to the treasury, in total.
+    event ChallengeLapsed(uint256 indexed agreementId, uint64 indexed epoch, uint256 forfeited);
     /// @notice A transition was finalized: state hash updated and actions credited.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
@@ -142,9 +157,17 @@ interface IGengovExecution {
     error TransitionStatusInvalid(uint64 epoch, Status status);
     /// @notice The challenge period of the proposal has ended.
     error ChallengePeriodOver(uint64 epoch, uint64 endedAt);
+    /// @notice The proposing candidate's operator or owner may not challenge its transition.
+    error ProposerCannotChallenge(uint256 candidateId, address caller);
+    /// @notice `challenger` already challenged this proposal.
+    error AlreadyChallenged(uint64 epoch, address challenger);
+    /// @notice The proposal already has the maximum number of challengers.
+    error ChallengersFull(uint64 epoch, uint256 max);
+    /// @notice The challenge bond that arrived is zero or does not fit in 96 bits.
+    error ChallengeBondInvalid(uint256 received);
     /// @notice The proposal cannot be finalized yet.
     error ChallengePeriodActive(uint64 epoch, uint64 endsAt);
-    /// @notice The arbiter's ruling deadline has passed (or not yet, for expiry).
+    /// @notice The arbiter's ruling deadline has passed (or not yet, for a lapse).
     error RulingDeadline(uint64 epoch, uint64 deadline);
     /// @notice The given state hash, manifest hash or actions differ from the proposal.
     error ProposalDataMismatch(uint64 epoch);
@@ -157,6 +180,14 @@ interface IGengovExecution {
 
     /// @notice Propose epoch `epoch`'s transition: the selected executor in [end(e), end(e) + W), or
     /// the fallback in [end(e) + W, end(e) + 2W) if the executor did not propose or was rejected.
+    /// Once the executor's transition is rejected, the fallback's window stays open until
+    /// max(end(e) + 2W, end(e) + epochLength − challengePeriod − rulingPeriod): the last moment at
+    /// which the fallback's own transition can still be challenged and ruled on before epoch e + 1's
+    /// executor proposes. So a challenge of the executor's transition cannot shut the fallback out
+    /// by keeping the rejection until after end(e) + 2W: only a rejection after that moment can,
+    /// and the arbiter chooses when it rules.
+    /// @dev The clock rule 2W + challengePeriod + rulingPeriod ≤ epochLength makes the late bound
+    /// never end before the ordinary window, and every transition of epoch e settle before end(e + 1).
     /// @param agreementId The agreement.
     /// @param epoch The executed epoch (its inputs are closed).
     /// @param prevStateHash Must equal the current state hash.
@@ -178,28 +209,39 @@ interface IGengovExecution {
     ) external returns (bytes32 newStateHash);
 
     /// @notice Challenge the current proposal during its challenge period, posting the agreement's
-    /// challengeBond in its bond token (one challenge per proposal).
+    /// challengeBond in its bond token. Up to 8 challengers per proposal, each address once; the
+    /// proposing candidate's operator and owner may not challenge (ProposerCannotChallenge). A later
+    /// challenger joins an already challenged proposal on equal terms with the first.
     /// @param agreementId The agreement.
     /// @param epoch The epoch of the proposal.
     function challenge(uint256 agreementId, uint64 epoch) external;
 
-    /// @notice Arbiter's ruling before proposedAt + challengePeriod + rulingPeriod. Upheld: the
+    /// @notice Arbiter's ruling before proposedAt + challengePeriod + rulingPeriod. Upheld: every
     /// challenger's bond goes to the treasury and the transition may be finalized. Rejected: the
-    /// executor loses rejectPenalty (half to the challenger, rest to the treasury), the challenger's
-    /// bond is returned, state unchanged, inputs roll over.
+    /// proposer loses rejectPenalty (capped at its bond; half to the challengers, rest to the
+    /// treasury), every challenger is owed its bond back plus an equal part of the challengers' half
+    /// (the division remainder, fewer base units than there are challengers, to the first
+    /// challenger); state unchanged, inputs roll over.
+    /// @dev However many challengers there are, together they receive ⌊taken / 2⌋ of the penalty
+    /// taken, so a proposer that challenges itself through other addresses still loses ⌈taken / 2⌉,
+    /// and an honest challenger that joins shares the reward with them.
     /// @param agreementId The agreement.
     /// @param epoch The epoch of the proposal.
     /// @param upheld The ruling.
     function rule(uint256 agreementId, uint64 epoch, bool upheld) external;
 
-    /// @notice After the ruling deadline with no ruling, reject the transition without penalty and
-    /// return the challenger's bond (liveness against an absent arbiter). Anyone may call.
+    /// @notice From the ruling deadline on, with no ruling, the challenge lapses: the transition stands
+    /// (status Lapsed; finalize it next) and each challenger is owed ⌊bond / 2⌋ back while the rest
+    /// of its bond goes to the treasury. An arbiter that never rules has abdicated; the per-epoch
+    /// outflow caps bound what a transition it did not review can pay, and the forfeited half makes
+    /// a challenge that only stalls the agreement cost its challenger. Anyone may call.
     /// @param agreementId The agreement.
     /// @param epoch The epoch of the proposal.
-    function expireChallenge(uint256 agreementId, uint64 epoch) external;
+    function lapseChallenge(uint256 agreementId, uint64 epoch) external;
 
-    /// @notice Finalize an unchallenged proposal after its challenge period, or an upheld one: the
-    /// state hash is updated and the actions' payments credited. Exactly once. Anyone may call.
+    /// @notice Finalize an unchallenged proposal after its challenge period, or an upheld or lapsed
+    /// one: the state hash is updated and the actions' payments credited. Exactly once. Anyone may
+    /// call.
     /// @param agreementId The agreement.
     /// @param epoch The epoch of the proposal.
     /// @param newStateHash keccak256 of the proposed state.

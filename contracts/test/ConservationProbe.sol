@@ -37,7 +37,9 @@ contract ConservationProbe {
             t.treasuries += hub.treasuryBalance(id, token);
             IGengovExecution.ProposalView memory live = execution.proposal(id);
             if (live.status == IGengovExecution.Status.Challenged && p.bondToken == token) {
-                t.liveChallengeBonds += live.challengeBond;
+                for (uint256 k = 0; k < live.challenges.length; ++k) {
+                    t.liveChallengeBonds += live.challenges[k].bond;
+                }
             }
         }
         for (uint256 i = 0; i < accounts.length; ++i) t.owed += execution.owed(accounts[i], token);

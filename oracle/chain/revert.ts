@@ -44,7 +44,7 @@ export const TRANSITION_STATUS = [
   "Challenged",
   "Upheld",
   "Rejected",
-  "Expired",
+  "Lapsed",
   "Finalized",
 ] as const;
 

@@ -142,7 +142,7 @@ export const nodeConfigSchema = z
     keeper: z
       .boolean()
       .default(true)
-      .describe("Also do permissionless upkeep (finalize, expire, backstop selection) when due"),
+      .describe("Also do permissionless upkeep (finalize, lapse, backstop selection) when due"),
     catchUpAfterMisses: z
       .number()
       .int()

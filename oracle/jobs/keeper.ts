@@ -1,7 +1,8 @@
 /**
  * Permissionless upkeep the node does when it is due and nobody else has: fix the executor of an
  * epoch nobody fixed, finalize a transition whose challenge period is over (or that was upheld), and
- * expire a challenge the arbiter left unruled.
+ * lapse a challenge the arbiter left unruled past its deadline — the transition then stands, so the
+ * same tick finalizes it.
  *
  * Fixing the executor is a backstop. The hub fixes it inside the first call that needs it — the
  * executor's (or fallback's) proposal, or the first reveal for the epoch — at a fraction of a
@@ -21,19 +22,19 @@ import { executionRead, hubRead } from "../node/context.js";
 const PROPOSED = 1;
 const CHALLENGED = 2;
 const UPHELD = 3;
-const EXPIRED = 5;
+const LAPSED = 5;
 const FINALIZED = 6;
 
 /**
  * Sends an upkeep transaction that other keepers race for. When it fails (its simulation reverts, or
  * it reverts on chain because a rival's transaction was mined first) and the chain shows the
- * transition already in the state it was after, the failure is an expected race: a warning.
+ * transition already in a state it was after, the failure is an expected race: a warning.
  */
 async function raced(
   ctx: NodeContext,
   id: bigint,
   epoch: bigint,
-  after: number,
+  after: readonly number[],
   send: () => Promise<unknown>,
 ) {
   try {
@@ -41,7 +42,7 @@ async function raced(
   } catch (error) {
     const live = (await executionRead(ctx, "proposal", [id]).catch(() => undefined)) as
       { epoch: bigint; status: number } | undefined;
-    if (live?.epoch === epoch && live.status === after) {
+    if (live?.epoch === epoch && after.includes(live.status)) {
       throw new BaseError(`epoch ${epoch}: another keeper got there first`, {
         expected: true,
         cause: error,
@@ -52,7 +53,9 @@ async function raced(
 }
 
 export type KeepAgreementParameters = { ctx: NodeContext; agreement: AgreementRuntime; now: bigint };
-export type KeepAgreementReturnType = { selected?: bigint; finalized?: bigint; expired?: bigint };
+export type KeepAgreementReturnType = { selected?: bigint; finalized?: bigint; lapsed?: bigint };
+
+type Live = { epoch: bigint; proposedAt: bigint; status: number };
 
 export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgreementReturnType> {
   const { ctx, agreement, now } = p;
@@ -73,12 +76,27 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
       done.selected = e;
     }
   }
-  const live = (await executionRead(ctx, "proposal", [id])) as {
-    epoch: bigint;
-    proposedAt: bigint;
-    status: number;
-  };
-  if ((live.status === PROPOSED && now >= live.proposedAt + c.challengePeriod) || live.status === UPHELD) {
+  let live = (await executionRead(ctx, "proposal", [id])) as Live;
+  if (live.status === CHALLENGED && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
+    const { epoch, proposedAt } = live;
+    // A rival may have lapsed it and finalized it already.
+    await raced(ctx, id, epoch, [LAPSED, FINALIZED], () =>
+      ctx.sender.send({
+        jobKey: `lapse:${id}:${epoch}:${proposedAt}`,
+        address: ctx.execution,
+        abi: gengovExecutionAbi,
+        functionName: "lapseChallenge",
+        args: [id, epoch],
+      }),
+    );
+    done.lapsed = epoch;
+    live = (await executionRead(ctx, "proposal", [id])) as Live;
+  }
+  if (
+    (live.status === PROPOSED && now >= live.proposedAt + c.challengePeriod) ||
+    live.status === UPHELD ||
+    live.status === LAPSED
+  ) {
     const proposed = ctx.store
       .logs("TransitionProposed", (a) => a.agreementId === id && a.epoch === live.epoch)
       .at(-1);
@@ -88,7 +106,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
         manifestHash: Hex;
         actions: readonly { token: Hex; to: Hex; amount: bigint }[];
       };
-      await raced(ctx, id, live.epoch, FINALIZED, () =>
+      await raced(ctx, id, live.epoch, [FINALIZED], () =>
         ctx.sender.send({
           jobKey: `finalize:${id}:${live.epoch}:${live.proposedAt}`,
           address: ctx.execution,
@@ -99,17 +117,6 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
       );
       done.finalized = live.epoch;
     }
-  } else if (live.status === CHALLENGED && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
-    await raced(ctx, id, live.epoch, EXPIRED, () =>
-      ctx.sender.send({
-        jobKey: `expire:${id}:${live.epoch}:${live.proposedAt}`,
-        address: ctx.execution,
-        abi: gengovExecutionAbi,
-        functionName: "expireChallenge",
-        args: [id, live.epoch],
-      }),
-    );
-    done.expired = live.epoch;
   }
   return done;
 }

@@ -23,7 +23,14 @@ import { revealForecast } from "../jobs/revealForecast.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
 import { Store, type ForecastRow } from "../store/Store.js";
-import { epochAt, executorWindow, fallbackWindow, revealCloses, revealOpens } from "./clock.js";
+import {
+  epochAt,
+  executorWindow,
+  fallbackWindow,
+  fallbackWindowAfterRejection,
+  revealCloses,
+  revealOpens,
+} from "./clock.js";
 import {
   hubRead,
   loadAgreement,
@@ -200,7 +207,9 @@ export class GengovNode {
     if (e < 0n) return;
     const first = executorWindow(c, e);
     const second = fallbackWindow(c, e);
-    if (now < first.opens || now >= second.closes) return;
+    // A rejected executor's transition keeps the fallback's window open longer (IGengovExecution).
+    const late = fallbackWindowAfterRejection(c, e);
+    if (now < first.opens || now >= late.closes) return;
     const selection = await this.selectionOf(candidate, agreement, e);
     if (!selection) return;
     const mine = candidate.candidateId;
@@ -212,9 +221,12 @@ export class GengovNode {
         abi: gengovExecutionAbi,
         functionName: "proposal",
         args: [candidate.agreementId],
-      })) as { epoch: bigint; status: number };
+      })) as { epoch: bigint; candidateId: bigint; status: number };
       const status = live.epoch === e ? ProposalStatus[live.status] : "None";
-      if (status === "None" || status === "Rejected" || status === "Expired") {
+      if (
+        (status === "None" && now < second.closes) ||
+        (status === "Rejected" && live.candidateId !== mine)
+      ) {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
     }

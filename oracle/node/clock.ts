@@ -28,3 +28,13 @@ export const fallbackWindow = (c: Clock, e: bigint) => ({
   opens: epochEnd(c, e) + c.executionWindow,
   closes: epochEnd(c, e) + 2n * c.executionWindow,
 });
+/**
+ * Once the executor's transition of e is rejected, the fallback may propose until
+ * max(end(e) + 2W, end(e) + epochLength − challengePeriod − rulingPeriod): the last moment its own
+ * transition can still be challenged and ruled on before end(e + 1).
+ */
+export const fallbackWindowAfterRejection = (c: Clock, e: bigint) => {
+  const ordinary = fallbackWindow(c, e);
+  const late = epochEnd(c, e) + c.epochLength - c.challengePeriod - c.rulingPeriod;
+  return { opens: ordinary.opens, closes: late > ordinary.closes ? late : ordinary.closes };
+};

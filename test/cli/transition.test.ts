@@ -90,8 +90,8 @@ describe("cli: transitions, status, payments, verify", function () {
       candidateId: "1",
       status: "Proposed",
       proposedAt: live.proposedAt.toString(),
-      challenger: live.challenger,
     });
+    expect(out.current.challenges).to.deep.equal([]);
     expect(out.stateHash).to.equal(zeroHash);
     expect(out.proposals).to.have.length(1);
     expect(out.proposals[0]).to.include({
@@ -128,7 +128,7 @@ describe("cli: transitions, status, payments, verify", function () {
     });
     expect(out.executor).to.deep.equal({ epoch: "2", executor: "1", fallback: "0", fixed: true });
     expect(out.lastTransition).to.include({ epoch: "2", candidateId: "1", status: "Proposed" });
-    expect(out.pendingChallenge).to.equal(null);
+    expect(out.pendingChallenges).to.deep.equal([]);
     const c = await x.hub.read.candidate([BigInt(id), 1n]);
     expect(out.candidates).to.have.length(1);
     expect(out.candidates[0]).to.include({
@@ -186,27 +186,33 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(human.out.join("\n")).to.include("epoch 2 candidate 1: PASS").and.include("rerun: same output");
   });
 
-  it("transition challenge: posts the challenge bond; status shows the pending challenge", async () => {
+  it("transition challenge: posts the challenge bond; a second challenger joins; status shows both", async () => {
     const balance = await x.token.read.balanceOf([x.as(CHALLENGER).address]);
     const r = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
     expect(r.code, r.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance - 20n * WAD);
+    const second = await x.run(["transition", "challenge", id, "0"], { account: x.as(15) });
+    expect(second.code, second.err).to.equal(0);
     const live = await x.execution.read.proposal([BigInt(id)]);
-    expect(live).to.include({
-      status: Status.Challenged,
-      challenger: x.as(CHALLENGER).address,
-      challengeBond: 20n * WAD,
-    });
+    expect(live.status).to.equal(Status.Challenged);
+    expect(live.challenges).to.deep.equal([
+      { challenger: x.as(CHALLENGER).address, bond: 20n * WAD },
+      { challenger: x.as(15).address, bond: 20n * WAD },
+    ]);
     const status = (await x.run(["status", id])).json();
-    expect(status.pendingChallenge).to.deep.equal({
-      challenger: x.as(CHALLENGER).address,
-      bond: (20n * WAD).toString(),
-    });
+    expect(status.pendingChallenges).to.deep.equal([
+      { challenger: x.as(CHALLENGER).address, bond: (20n * WAD).toString() },
+      { challenger: x.as(15).address, bond: (20n * WAD).toString() },
+    ]);
     expect(status.lastTransition.status).to.equal("Challenged");
 
     const again = await x.run(["transition", "challenge", id, "2"], { account: x.as(15) });
     expect(again.code).to.equal(1);
-    expect(again.err).to.include("reverted: challenge: TransitionStatusInvalid(2, Challenged)");
+    expect(again.err).to.include(`reverted: challenge: AlreadyChallenged(2, ${x.as(15).address})`);
+    // The executor's own operator (also its owner) may not challenge its transition.
+    const self = await x.run(["transition", "challenge", id, "2"], { account: x.as(4) });
+    expect(self.code).to.equal(1);
+    expect(self.err).to.include(`reverted: challenge: ProposerCannotChallenge(1, ${x.as(4).address})`);
   });
 
   it("transition rule: a bad ruling is exit 2, a non-arbiter is refused, the arbiter upholds", async () => {
@@ -222,8 +228,8 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["transition", "rule", id, "2", "uphold"], { account: x.as(0) });
     expect(r.code, r.err).to.equal(0);
     expect((await x.execution.read.proposal([BigInt(id)])).status).to.equal(Status.Upheld);
-    // A failed challenge forfeits its bond to the treasury.
-    expect(await x.hub.read.treasuryBalance([BigInt(id), token])).to.equal(treasury + 20n * WAD);
+    // A failed challenge forfeits every challenger's bond to the treasury.
+    expect(await x.hub.read.treasuryBalance([BigInt(id), token])).to.equal(treasury + 2n * 20n * WAD);
   });
 
   it("transition finalize: applies the upheld transition; the state, the payment and the executor count follow", async () => {

@@ -378,7 +378,8 @@ describe("execution + hub: token conservation invariant", () => {
         "challenge",
         8,
         async () => {
-          const a = await withStatus(Status.Proposed);
+          // Mostly a first challenge, sometimes one joining an open challenge.
+          const a = await withStatus(rnd.chance(0.7) ? Status.Proposed : Status.Challenged);
           const live = await a.execution.read.proposal([a.agreementId]);
           const list = cands.get(a.agreementId)!;
           const by = rnd.chance(0.2)
@@ -402,19 +403,21 @@ describe("execution + hub: token conservation invariant", () => {
         },
       ],
       [
-        "expireChallenge",
+        "lapseChallenge",
         2,
         async () => {
           const a = await withStatus(Status.Challenged);
           const live = await a.execution.read.proposal([a.agreementId]);
-          await a.execution.write.expireChallenge([a.agreementId, live.epoch]);
+          await a.execution.write.lapseChallenge([a.agreementId, live.epoch]);
         },
       ],
       [
         "finalize",
         6,
         async () => {
-          const a = await withStatus(rnd.chance(0.7) ? Status.Proposed : Status.Upheld);
+          const a = await withStatus(
+            rnd.pick([Status.Proposed, Status.Proposed, Status.Upheld, Status.Lapsed]),
+          );
           const p = lastProposal.get(a.agreementId);
           if (!p) throw new Error("nothing proposed yet");
           await finalizeTx(a, p, wallet());

@@ -1,7 +1,9 @@
 /**
  * Who pays for a challenge: a rejected transition costs the executor `rejectPenalty` (capped at its
  * bond; half rounded down to the challenger with its bond back, the rest to the treasury), an upheld
- * one costs the challenger its bond, an expired one costs nobody. Challenging yourself never pays.
+ * one costs the challenger its bond, a lapsed one (no ruling in time) costs the challenger half its
+ * bond, rounded up, to the treasury. Several challengers share the reward and the risk alike, and
+ * challenging yourself through an accomplice never pays.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -16,6 +18,7 @@ import {
   deadlines,
   deployExecution,
   finalizeTx,
+  OUTSIDER,
   propose,
   registerCandidates,
   ruleTx,
@@ -117,15 +120,34 @@ describe("execution: slashing and challenge bonds", () => {
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
   });
 
-  it("expired: nobody is penalised; the challenger's bond is owed back", async () => {
-    const { x, c1 } = await load();
-    const live = await x.execution.read.proposal([x.agreementId]);
-    await warpTo(x, deadlines(x, live.proposedAt).rulingDeadline);
-    await x.execution.write.expireChallenge([x.agreementId, 0n]);
+  it("lapsed: the executor keeps its bond; the challenger forfeits half its bond (rounded up) to the treasury", async () => {
+    // An odd challenge bond: the challenger gets the half rounded down back.
+    const { x } = await load();
+    const bond = 7n * WAD + 3n;
+    const a = await addAgreement(x, { challengeBond: bond });
+    const [c1] = await registerCandidates(a, 1, { first: 9, bond: 150n * WAD });
+    await warpTo(a, windows(a, 0n).opens);
+    const p = await propose(a, c1, 0n);
+    await challengeTx(a, 0n);
     const challenger = x.wallets[CHALLENGER].account.address;
-    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(x.params.challengeBond);
-    expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(150n * WAD);
-    expect(await x.hub.read.treasuryBalance([x.agreementId, x.token.address])).to.equal(0n);
+    const before = await balances(a, challenger);
+    const live = await a.execution.read.proposal([a.agreementId]);
+    await warpTo(a, deadlines(a, live.proposedAt).rulingDeadline);
+    const hash = await a.execution.write.lapseChallenge([a.agreementId, 0n]);
+    const back = bond / 2n;
+    await x.viem.assertions.emitWithArgs(hash, a.hub, "TreasuryDeposited", [
+      a.agreementId,
+      getAddress(a.token.address),
+      getAddress(a.execution.address),
+      bond - back,
+    ]);
+    const after = await balances(a, challenger);
+    expect(after.treasury - before.treasury).to.equal(bond - back);
+    expect(before.execution - after.execution).to.equal(bond - back);
+    expect(await a.execution.read.owed([challenger, a.token.address])).to.equal(back);
+    expect((await a.hub.read.candidate([a.agreementId, c1.id])).bond).to.equal(150n * WAD);
+    await finalizeTx(a, p);
+    expect((await a.hub.read.candidate([a.agreementId, c1.id])).executions).to.equal(1);
   });
 
   it("the penalty is capped at the bond left after lazily applied missed reveals", async () => {
@@ -184,18 +206,106 @@ describe("execution: slashing and challenge bonds", () => {
   });
 });
 
+describe("execution: several challengers", () => {
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(challenged);
+  const others = (x: ExecFixture) => [x.wallets[OUTSIDER], x.wallets[13]];
+
+  it("rejected: every challenger gets its bond back and an equal part of half the penalty; the remainder goes to the first", async () => {
+    const { x } = await load();
+    for (const w of others(x)) await challengeTx(x, 0n, w);
+    const who = [x.wallets[CHALLENGER], ...others(x)].map((w) => w.account.address);
+    await ruleTx(x, 0n, false);
+    const half = ODD_PENALTY / 2n; // 25 WAD: 3 parts of 8.33… WAD and 1 base unit left over
+    const part = half / 3n;
+    expect(half - 3n * part).to.equal(1n);
+    const owed = await Promise.all(who.map((a) => x.execution.read.owed([a, x.token.address])));
+    const bond = x.params.challengeBond;
+    expect(owed).to.deep.equal([bond + part + 1n, bond + part, bond + part]);
+    // The contract holds exactly what it owes.
+    expect(await x.token.read.balanceOf([x.execution.address])).to.equal(owed.reduce((a, b) => a + b));
+  });
+
+  it("upheld: every challenger's bond goes to the treasury", async () => {
+    const { x } = await load();
+    for (const w of others(x)) await challengeTx(x, 0n, w);
+    const before = await balances(x, x.wallets[CHALLENGER].account.address);
+    const hash = await ruleTx(x, 0n, true);
+    await x.viem.assertions.emitWithArgs(hash, x.hub, "TreasuryDeposited", [
+      x.agreementId,
+      getAddress(x.token.address),
+      getAddress(x.execution.address),
+      3n * x.params.challengeBond,
+    ]);
+    const after = await balances(x, x.wallets[CHALLENGER].account.address);
+    expect(after.treasury - before.treasury).to.equal(3n * x.params.challengeBond);
+    expect(after.execution).to.equal(0n);
+  });
+
+  it("lapsed: every challenger forfeits half its bond to the treasury", async () => {
+    const { x } = await load();
+    for (const w of others(x)) await challengeTx(x, 0n, w);
+    const live = await x.execution.read.proposal([x.agreementId]);
+    await warpTo(x, deadlines(x, live.proposedAt).rulingDeadline);
+    const bond = x.params.challengeBond;
+    await x.viem.assertions.emitWithArgs(
+      x.execution.write.lapseChallenge([x.agreementId, 0n]),
+      x.execution,
+      "ChallengeLapsed",
+      [x.agreementId, 0n, 3n * (bond - bond / 2n)],
+    );
+    for (const w of [x.wallets[CHALLENGER], ...others(x)]) {
+      expect(await x.execution.read.owed([w.account.address, x.token.address])).to.equal(bond / 2n);
+    }
+    expect(await x.hub.read.treasuryBalance([x.agreementId, x.token.address])).to.equal(
+      3n * (bond - bond / 2n),
+    );
+  });
+
+  it("a bond that arrives as nothing, or does not fit in 96 bits, is ChallengeBondInvalid", async () => {
+    const { x } = await load();
+    // A bond token that keeps the whole transfer as its fee delivers nothing.
+    await x.token.write.setFeeBps([10_000n]);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, x.wallets[13]),
+      x.execution,
+      "ChallengeBondInvalid",
+      [0n],
+    );
+    await x.token.write.setFeeBps([0n]);
+    const huge = 2n ** 96n;
+    const a = await addAgreement(x, { challengeBond: huge });
+    const [c] = await registerCandidates(a, 1, { first: 9 });
+    await warpTo(a, windows(a, 0n).opens);
+    await propose(a, c, 0n);
+    const rich = x.wallets[OUTSIDER];
+    await x.token.write.mint([rich.account.address, huge]);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(a, 0n, rich),
+      x.execution,
+      "ChallengeBondInvalid",
+      [huge],
+    );
+  });
+});
+
 describe("execution: challenging your own proposal never pays", () => {
-  it("fuzz: over random bonds, challenge bonds and penalties, a self-challenger ends with less", async () => {
+  // The proposer's operator and owner cannot challenge (ProposerCannotChallenge, attacks.test.ts);
+  // an accomplice's address can, and is what these cases use.
+  it("fuzz: over random bonds, challenge bonds and penalties, a proposer challenging through an accomplice ends with less", async () => {
     const conn = await network.create();
     const x = await deployExecution(conn);
     const rnd = seeded(0x5e1f);
+    const accomplice = x.wallets[OUTSIDER];
     const wealth = async (a: ExecFixture, c: Candidate) => {
-      const op = c.op.account.address;
-      return (
-        (await a.token.read.balanceOf([op])) +
-        (await a.execution.read.owed([op, a.token.address])) +
-        (await a.hub.read.candidate([a.agreementId, c.id])).bond
-      );
+      let sum = (await a.hub.read.candidate([a.agreementId, c.id])).bond;
+      for (const who of [c.op.account.address, accomplice.account.address]) {
+        sum += (await a.token.read.balanceOf([who])) + (await a.execution.read.owed([who, a.token.address]));
+      }
+      return sum;
     };
     for (let i = 0; i < 8; i++) {
       const minBond = rnd.big(1n, 1_000n * WAD);
@@ -208,10 +318,8 @@ describe("execution: challenging your own proposal never pays", () => {
       const before = await wealth(a, c);
       await warpTo(a, windows(a, 0n).opens);
       await propose(a, c, 0n);
-      await challengeTx(a, 0n, c.op);
+      await challengeTx(a, 0n, accomplice);
       await ruleTx(a, 0n, upheld);
-      const owed = await a.execution.read.owed([c.op.account.address, a.token.address]);
-      if (owed > 0n) await a.execution.write.withdrawPayment([a.token.address], { account: c.op.account });
       const loss = before - (await wealth(a, c));
       const expected = upheld ? challengeBond : rejectPenalty - rejectPenalty / 2n;
       expect(
@@ -222,18 +330,19 @@ describe("execution: challenging your own proposal never pays", () => {
     }
   });
 
-  it("with rejectPenalty 0 a rejected self-challenge is free, never a gain", async () => {
+  it("with rejectPenalty 0 a rejected challenge through an accomplice is free, never a gain", async () => {
     const conn = await network.create();
     const x = await deployExecution(conn, { rejectPenalty: 0n });
     const [c] = await registerCandidates(x, 1);
-    const op = c.op.account.address;
-    const before = await x.token.read.balanceOf([op]);
+    const accomplice = x.wallets[OUTSIDER];
+    const who = accomplice.account.address;
+    const before = await x.token.read.balanceOf([who]);
     await warpTo(x, windows(x, 0n).opens);
     await propose(x, c, 0n);
-    await challengeTx(x, 0n, c.op);
+    await challengeTx(x, 0n, accomplice);
     await ruleTx(x, 0n, false);
-    await x.execution.write.withdrawPayment([x.token.address], { account: c.op.account });
-    expect(await x.token.read.balanceOf([op])).to.equal(before);
+    await x.execution.write.withdrawPayment([x.token.address], { account: accomplice.account });
+    expect(await x.token.read.balanceOf([who])).to.equal(before);
     expect((await x.hub.read.candidate([x.agreementId, c.id])).bond).to.equal(x.params.minBond);
   });
 });

@@ -502,9 +502,10 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     );
   });
 
-  it("challenge: accepted at endsAt − 1 with the exact bond; ChallengePeriodOver at endsAt and + 1", async () => {
+  it("challenge: accepted until endsAt − 1, also from a second challenger; ChallengePeriodOver at endsAt and + 1", async () => {
     const { x, challengeEnds } = await load();
-    const challenger = x.wallets[CHALLENGER];
+    const first = x.wallets[CHALLENGER];
+    const second = x.wallets[OUTSIDER];
     const snap = await x.networkHelpers.takeSnapshot();
     for (const t of [challengeEnds, challengeEnds + 1n]) {
       await at(x, t);
@@ -516,23 +517,64 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
       );
     }
     await snap.restore();
+    await at(x, challengeEnds - 2n);
+    await challengeTx(x, 0n, first);
     await at(x, challengeEnds - 1n);
-    await x.viem.assertions.emitWithArgs(challengeTx(x, 0n), x.execution, "TransitionChallenged", [
+    await x.viem.assertions.emitWithArgs(challengeTx(x, 0n, second), x.execution, "TransitionChallenged", [
       x.agreementId,
       0n,
-      challenger.account.address,
+      second.account.address,
       x.params.challengeBond,
     ]);
     const live = await x.execution.read.proposal([x.agreementId]);
     expect(live.status).to.equal(Status.Challenged);
-    expect(live.challenger).to.equal(getAddress(challenger.account.address));
-    expect(live.challengeBond).to.equal(x.params.challengeBond);
-    // One challenge per proposal, and a challenged proposal cannot be finalized.
+    expect(live.challenges).to.deep.equal([
+      { challenger: getAddress(first.account.address), bond: x.params.challengeBond },
+      { challenger: getAddress(second.account.address), bond: x.params.challengeBond },
+    ]);
+    expect(await x.token.read.balanceOf([x.execution.address])).to.equal(2n * x.params.challengeBond);
+    await at(x, challengeEnds);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, x.wallets[15]),
+      x.execution,
+      "ChallengePeriodOver",
+      [0n, challengeEnds],
+    );
+  });
+
+  it("each address challenges once (AlreadyChallenged); the ninth challenger is ChallengersFull", async () => {
+    const { x, c2 } = await load();
+    await challengeTx(x, 0n);
+    const again = x.wallets[CHALLENGER];
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, again),
+      x.execution,
+      "AlreadyChallenged",
+      [0n, getAddress(again.account.address)],
+    );
+    // The fallback's operator may challenge the executor's transition; so may reporters and payees.
+    for (const w of [c2.op, x.wallets[1], x.wallets[2], x.wallets[13], x.wallets[14], x.wallets[15]]) {
+      await challengeTx(x, 0n, w);
+    }
+    await challengeTx(x, 0n, x.wallets[OUTSIDER]);
+    expect((await x.execution.read.proposal([x.agreementId])).challenges).to.have.length(8);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(x, 0n, x.wallets[17]),
+      x.execution,
+      "ChallengersFull",
+      [0n, 8n],
+    );
+  });
+
+  it("nobody may join a challenge once it is ruled (TransitionStatusInvalid)", async () => {
+    const { x } = await load();
+    await challengeTx(x, 0n);
+    await ruleTx(x, 0n, true);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       challengeTx(x, 0n, x.wallets[OUTSIDER]),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Challenged],
+      [0n, Status.Upheld],
     );
   });
 
@@ -648,46 +690,127 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(zeroHash);
   });
 
-  it("expireChallenge: RulingDeadline at deadline − 1; at the deadline the challenger's bond is owed back", async () => {
+  it("lapseChallenge: RulingDeadline at deadline − 1; at the deadline the challenge lapses and half the bond is owed back", async () => {
     const { x, rulingDeadline } = await load();
     const challenger = x.wallets[CHALLENGER].account.address;
-    await x.viem.assertions.revertWithCustomErrorWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n]),
-      x.execution,
-      "TransitionStatusInvalid",
-      [0n, Status.Proposed],
-    );
+    const lapse = () =>
+      x.execution.write.lapseChallenge([x.agreementId, 0n], { account: x.wallets[OUTSIDER].account });
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "TransitionStatusInvalid", [
+      0n,
+      Status.Proposed,
+    ]);
     await challengeTx(x, 0n);
     await at(x, rulingDeadline - 1n);
-    await x.viem.assertions.revertWithCustomErrorWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n]),
-      x.execution,
-      "RulingDeadline",
-      [0n, rulingDeadline],
-    );
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "RulingDeadline", [
+      0n,
+      rulingDeadline,
+    ]);
     await at(x, rulingDeadline);
-    await x.viem.assertions.emitWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n], { account: x.wallets[OUTSIDER].account }),
-      x.execution,
-      "TransitionExpired",
-      [x.agreementId, 0n],
-    );
-    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Expired);
-    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(x.params.challengeBond);
+    const half = x.params.challengeBond / 2n;
+    await x.viem.assertions.emitWithArgs(lapse(), x.execution, "ChallengeLapsed", [
+      x.agreementId,
+      0n,
+      x.params.challengeBond - half,
+    ]);
+    expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Lapsed);
+    expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(half);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "TransitionStatusInvalid", [
+      0n,
+      Status.Lapsed,
+    ]);
+    // The arbiter can no longer rule on it either.
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      x.execution.write.expireChallenge([x.agreementId, 0n]),
+      ruleTx(x, 0n, false),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Expired],
+      [0n, Status.Lapsed],
     );
   });
 
-  it("expireChallenge at the deadline + 1 also works; no penalty is taken", async () => {
-    const { x, c1, rulingDeadline } = await load();
+  it("a lapsed transition stands: it is finalized like an upheld one, and no penalty is taken", async () => {
+    const { x, p, c1, rulingDeadline } = await load();
     await challengeTx(x, 0n);
     await at(x, rulingDeadline + 1n);
-    await x.execution.write.expireChallenge([x.agreementId, 0n]);
+    await x.execution.write.lapseChallenge([x.agreementId, 0n]);
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(x.params.minBond);
+    await x.viem.assertions.emitWithArgs(finalizeTx(x, p), x.execution, "TransitionFinalized", [
+      x.agreementId,
+      0n,
+      c1.id,
+      p.newStateHash,
+    ]);
+    expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
+    expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
+  });
+
+  it("while challenged the fallback waits; once lapsed the transition blocks the next epoch until finalized", async () => {
+    const { x, p, c1, c2, rulingDeadline } = await load();
+    await challengeTx(x, 0n);
+    await at(x, windows(x, 0n).second);
+    // Still challenged in the fallback window: the fallback may not propose.
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "TransitionAlreadyProposed",
+      [0n, Status.Challenged],
+    );
+    await warpTo(x, rulingDeadline);
+    await x.execution.write.lapseChallenge([x.agreementId, 0n]);
+    await warpTo(x, windows(x, 1n).opens);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 1n)),
+      x.execution,
+      "TransitionPending",
+      [0n, Status.Lapsed],
+    );
+    await finalizeTx(x, p);
+    await propose(x, c1, 1n);
+  });
+
+  it("after a rejection past end(e) + 2W the fallback may propose until end(e) + L − C − R, and settles before end(e + 1)", async () => {
+    const { x, c1, c2 } = await load();
+    const w = windows(x, 0n);
+    const late = w.opens + BigInt(x.params.epochLength - x.params.challengePeriod - x.params.rulingPeriod);
+    expect(late > w.closes).to.equal(true);
+    await challengeTx(x, 0n);
+    await at(x, w.closes);
+    await ruleTx(x, 0n, false);
+    const snap = await x.networkHelpers.takeSnapshot();
+    // The executor gets no second try in the late window.
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, 0n, { state: { retry: true } })),
+      x.execution,
+      "CallerNotProposer",
+      [c2.id, c1.op.account.address],
+    );
+    await at(x, late - 1n);
+    const p2 = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    const { rulingDeadline, challengeEnds } = deadlines(x, late - 1n);
+    expect(rulingDeadline < windows(x, 1n).opens).to.equal(true);
+    await warpTo(x, challengeEnds);
+    await finalizeTx(x, p2);
+    await snap.restore();
+    await at(x, late);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "ProposalWindowClosed",
+      [0n, w.opens, late],
+    );
+  });
+
+  it("without a rejected executor's transition the fallback's window still closes at end(e) + 2W", async () => {
+    const { x, c2 } = await load();
+    const w = windows(x, 0n);
+    // The executor's transition is challenged but not yet ruled on when the window closes.
+    await challengeTx(x, 0n);
+    await at(x, w.closes);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      x.execution,
+      "ProposalWindowClosed",
+      [0n, w.opens, w.closes],
+    );
   });
 
   it("after a rejection in the first window: the executor may not retry; the fallback waits for the second", async () => {

@@ -58,7 +58,7 @@ contract HubAgreementsTest is HubBase {
         assertEq(uint256(s.exitDelay), 3 * L, "exitDelay");
         assertEq(uint256(s.alpha), WAD / 4, "alpha");
         assertEq(uint256(s.minScored), 2, "minScored");
-        assertTrue(s.selection == IGengovHub.Selection.Leader, "selection");
+        assertTrue(s.selection == uint8(IGengovHub.Selection.Leader), "selection");
         assertEq(uint256(s.margin), WAD / 50, "margin");
         assertEq(uint256(s.eta), 5 * WAD, "eta");
         assertEq(s.randomness, address(rng), "randomness");
@@ -125,7 +125,7 @@ contract HubAgreementsTest is HubBase {
         p.challengeBond = 1;
         p.alpha = uint64(WAD);
         p.margin = uint64(WAD);
-        p.selection = IGengovHub.Selection.Weighted;
+        p.selection = uint8(IGengovHub.Selection.Weighted);
         p.eta = type(uint64).max;
         p.maxInputBytes = 65_536;
         p.maxInputsPerEpoch = 10_000;
@@ -292,7 +292,7 @@ contract HubAgreementsTest is HubBase {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.eta = 0;
         hub.createAgreement(p, TEXT); // Leader ignores eta
-        p.selection = IGengovHub.Selection.Weighted;
+        p.selection = uint8(IGengovHub.Selection.Weighted);
         _expectInvalid(p, IGengovHub.Parameter.eta);
         // The upper bound (1000e18) lies above type(uint64).max, so it can never trigger.
         p.eta = type(uint64).max;
@@ -303,7 +303,7 @@ contract HubAgreementsTest is HubBase {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.randomness = address(0);
         hub.createAgreement(p, TEXT); // Leader ignores randomness
-        p.selection = IGengovHub.Selection.Weighted;
+        p.selection = uint8(IGengovHub.Selection.Weighted);
         _expectInvalid(p, IGengovHub.Parameter.randomness);
         p.randomness = stranger;
         _expectInvalid(p, IGengovHub.Parameter.randomness);

@@ -333,7 +333,7 @@ contract HubInvariantsTest is TestBase {
         p.exitDelay = 260; // (1 + 1)·100 + 30 + 30
         p.alpha = 0.3e18;
         p.minScored = 1;
-        p.selection = IGengovHub.Selection.Leader;
+        p.selection = uint8(IGengovHub.Selection.Leader);
         p.margin = 0.02e18;
         p.openInputs = true;
         p.maxInputBytes = 256;

@@ -153,7 +153,7 @@ contract HubOutcomesSelectionTest is HubBase {
         p.minScored = 1;
         p.alpha = uint64(WAD); // the score is the latest loss
         p.margin = 0.1e18;
-        p.selection = selection;
+        p.selection = uint8(selection);
         _use(p);
         c1 = _register(owner1, op1, 200e18);
         c2 = _register(owner2, op2, 200e18);

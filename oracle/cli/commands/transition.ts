@@ -53,8 +53,7 @@ async function liveProposal(r: Runtime, id: bigint) {
     proposedAt: bigint;
     candidateId: bigint;
     status: number;
-    challenger: Hex;
-    challengeBond: bigint;
+    challenges: readonly { challenger: Hex; bond: bigint }[];
   };
 }
 
@@ -118,7 +117,9 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
     });
   transition
     .command("challenge <agreementId> <epoch>")
-    .description("challenge the current proposal (posts the challenge bond; approves the execution contract)")
+    .description(
+      "challenge the current proposal, alone or next to earlier challengers (posts the challenge bond; approves the execution contract)",
+    )
     .action(async (idArg: string, epochArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const id = parseId("agreementId", idArg);
@@ -159,7 +160,7 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
     });
   transition
     .command("finalize <agreementId> <epoch>")
-    .description("finalize a proposal after its challenge period (anyone)")
+    .description("finalize a proposal after its challenge period, or once upheld or lapsed (anyone)")
     .action(async (idArg: string, epochArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const id = parseId("agreementId", idArg);
@@ -253,8 +254,7 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
         phases: active,
         executor: { epoch: e - 1n, executor: executor[0], fallback: executor[1], fixed: executor[2] },
         lastTransition: { ...live, status: TRANSITION_STATUS[live.status] },
-        pendingChallenge:
-          live.status === 2 ? { challenger: live.challenger, bond: live.challengeBond } : null,
+        pendingChallenges: live.status === 2 ? live.challenges : [],
         candidates,
       };
       r.print(
@@ -262,7 +262,7 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
           `agreement ${id}: epoch ${e} (${machine.secondsLeftInEpoch}s left)`,
           ...active.map((p) => `  ${p.phase}: ${p.secondsLeft}s left`),
           `executor of epoch ${e - 1n}: ${executor[0] || "none"} (fallback ${executor[1] || "none"}${executor[2] ? ", fixed" : ""})`,
-          `last transition: epoch ${live.epoch} by ${live.candidateId}, ${TRANSITION_STATUS[live.status]}`,
+          `last transition: epoch ${live.epoch} by ${live.candidateId}, ${TRANSITION_STATUS[live.status]}${live.status === 2 ? ` by ${live.challenges.length} challenger(s)` : ""}`,
           table(
             ["id", "score", "scored", "eligible", "cursor", "upToDate", "bond", "executions", "misses"],
             candidates.map((k) => [

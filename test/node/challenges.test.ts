@@ -1,0 +1,149 @@
+/**
+ * Nodes around challenges:
+ * - an arbiter that never rules: once the ruling deadline has passed, a node lapses the challenge
+ *   (the transition stands, the challenger forfeits half its bond to the treasury) and finalizes the
+ *   transition in the same tick, so the agreement moves on;
+ * - an executor's transition rejected after the fallback's ordinary window: the fallback's node
+ *   still proposes, in the window a rejection keeps open, and the transition is finalized.
+ */
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { network } from "hardhat";
+import { keccak256, stringToHex, type EIP1193Provider } from "viem";
+
+import type { ExecuteRequest, ForecastRequest, Model, ModelSpec } from "../../oracle/models/types.js";
+import type { GengovNode } from "../../oracle/node/GengovNode.js";
+import { clock, deployHub } from "../fixtures/hub.js";
+import { makeNode, registerWithSpec, testSpec } from "../fixtures/node.js";
+
+const CHALLENGER = 12;
+
+function countingModel(spec: ModelSpec): Model {
+  const record = (raw: string) => ({
+    templateId: "test/v1",
+    promptHash: keccak256(stringToHex(raw)),
+    raw,
+    usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+    fingerprint: null,
+    latencyMs: 1,
+  });
+  return {
+    spec,
+    async forecast(r: ForecastRequest) {
+      const values = [1000n + r.targetEpoch, 5000n];
+      return { ...record(JSON.stringify(values.map(String))), values, rationale: "fixed" };
+    },
+    async execute(r: ExecuteRequest) {
+      const newState = { epoch: Number(r.epoch), by: spec.model };
+      return { ...record(JSON.stringify(newState)), newState, actions: [], rationale: "note the epoch" };
+    },
+  };
+}
+
+describe("nodes and challenges", () => {
+  it("lapses at the ruling deadline and finalizes in the same tick", async function () {
+    this.timeout(120_000);
+    const conn = await network.create();
+    const f = await deployHub(conn, { minScored: 0 });
+    const t = clock(f);
+    const spec = testSpec("executor");
+    const candidateId = await registerWithSpec(f, 4, spec);
+    const specPath = join(mkdtempSync(join(tmpdir(), "gengov-lapse-")), "spec.json");
+    writeFileSync(specPath, JSON.stringify(spec));
+    const node = await makeNode(f, conn.provider as unknown as EIP1193Provider, {
+      walletIndex: 4,
+      candidates: [{ candidateId, spec, specPath }],
+      createModel: countingModel,
+    });
+    const challenger = f.wallets[CHALLENGER];
+    await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
+    try {
+      await f.networkHelpers.time.increaseTo(t.end(0n) + 1n);
+      await node.tick(); // selection and the executor's proposal of epoch 0
+      const live = await f.execution.read.proposal([f.agreementId]);
+      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([0n, candidateId, 1]);
+      await f.execution.write.challenge([f.agreementId, 0n], { account: challenger.account });
+
+      // The arbiter stays silent. Before the deadline the keeper leaves the challenge alone.
+      const deadline = live.proposedAt + BigInt(f.params.challengePeriod + f.params.rulingPeriod);
+      await f.networkHelpers.time.increaseTo(deadline - 2n);
+      await node.tick();
+      expect((await f.execution.read.proposal([f.agreementId])).status).to.equal(2);
+
+      const treasury = await f.hub.read.treasuryBalance([f.agreementId, f.token.address]);
+      await f.networkHelpers.time.increaseTo(deadline);
+      await node.tick();
+      expect((await f.execution.read.proposal([f.agreementId])).status).to.equal(6);
+      const [proposed] = await f.publicClient.getContractEvents({
+        address: f.execution.address,
+        abi: f.execution.abi,
+        eventName: "TransitionProposed",
+        fromBlock: 0n,
+      });
+      expect(await f.execution.read.stateHash([f.agreementId])).to.equal(proposed.args.newStateHash);
+      const bond = f.params.challengeBond;
+      expect(await f.hub.read.treasuryBalance([f.agreementId, f.token.address])).to.equal(
+        treasury + bond - bond / 2n,
+      );
+      expect(await f.execution.read.owed([challenger.account.address, f.token.address])).to.equal(bond / 2n);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("the fallback's node proposes after a rejection that came after its ordinary window", async function () {
+    this.timeout(120_000);
+    const conn = await network.create();
+    const f = await deployHub(conn, { minScored: 0 });
+    const t = clock(f);
+    const dir = mkdtempSync(join(tmpdir(), "gengov-late-"));
+    const nodes: GengovNode[] = [];
+    const ids: bigint[] = [];
+    for (const [i, name] of ["executor", "fallback"].entries()) {
+      const spec = testSpec(name);
+      const candidateId = await registerWithSpec(f, 4 + i, spec);
+      const specPath = join(dir, `${name}.json`);
+      writeFileSync(specPath, JSON.stringify(spec));
+      ids.push(candidateId);
+      nodes.push(
+        await makeNode(f, conn.provider as unknown as EIP1193Provider, {
+          walletIndex: 4 + i,
+          candidates: [{ candidateId, spec, specPath }],
+          createModel: countingModel,
+        }),
+      );
+    }
+    const tickAll = async () => {
+      for (const n of nodes) await n.tick();
+    };
+    const challenger = f.wallets[CHALLENGER];
+    await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
+    const W = BigInt(f.params.executionWindow);
+    try {
+      await f.networkHelpers.time.increaseTo(t.end(0n) + 1n);
+      await tickAll(); // the executor (candidate 1) proposes epoch 0
+      expect((await f.execution.read.proposal([f.agreementId])).candidateId).to.equal(ids[0]);
+      await f.execution.write.challenge([f.agreementId, 0n], { account: challenger.account });
+      // Still challenged while the fallback's ordinary window runs: the fallback waits.
+      await f.networkHelpers.time.increaseTo(t.end(0n) + W + 1n);
+      await tickAll();
+      expect((await f.execution.read.proposal([f.agreementId])).candidateId).to.equal(ids[0]);
+      // The arbiter rejects after that window has closed.
+      await f.networkHelpers.time.increaseTo(t.end(0n) + 2n * W + 30n);
+      await f.execution.write.rule([f.agreementId, 0n, false]);
+      await tickAll();
+      const live = await f.execution.read.proposal([f.agreementId]);
+      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([0n, ids[1], 1]);
+      await f.networkHelpers.time.increaseTo(live.proposedAt + BigInt(f.params.challengePeriod));
+      await tickAll(); // a keeper finalizes it
+      expect((await f.execution.read.proposal([f.agreementId])).status).to.equal(6);
+      expect((await f.hub.read.candidate([f.agreementId, ids[1]])).executions).to.equal(1);
+      expect(BigInt(await f.networkHelpers.time.latest()) < t.end(1n)).to.equal(true);
+    } finally {
+      for (const n of nodes) await n.stop();
+    }
+  });
+});
