@@ -1,10 +1,17 @@
 /**
  * Executor selection of DESIGN §5: the TypeScript twin of `Selection._computeSelection`, `_draw` and
- * `ranking` in `contracts/hub/Selection.sol`. Given each candidate's effective standing at the
- * epoch's end (see `./effectiveScore.ts`), it returns the same executor and fallback as the contract,
- * bit for bit: the node uses it to know whether it executes before anyone fixes the selection.
+ * `ranking` in `contracts/hub/Selection.sol`. Given each candidate's stored standing (see
+ * `standingOf` in `./effectiveScore.ts`; the scan never settles), it returns the same executor and
+ * fallback as the contract, bit for bit: the node uses it to know whether it executes before anyone
+ * fixes the selection.
+ *
+ * Eligible for epoch e: active, at least one bond unit, `scoredCount ≥ minScored`, `score ≤ maxScore`
+ * and up to date (`cursor ≥ eligibilityFloor(e)`: every non-void target before e revealed or settled).
+ * Leader: lowest score, ties to the lower id, with hysteresis for the incumbent. Weighted: a draw with
+ * weight `units · exp(−eta·(S − S_min))`, so splitting one bond over several seats adds no weight.
  */
 import { add, asUint256, div, MAX_UINT256, mod, mul, ScoringInputError, sub } from "./evmMath.js";
+import { CandidateStatus } from "./effectiveScore.js";
 import { expNegWad, WAD } from "./lossMath.js";
 
 /** How an agreement chooses its executor (`IGengovHub.Selection`). */
@@ -14,26 +21,81 @@ export const SelectionMode = {
 } as const;
 export type SelectionMode = (typeof SelectionMode)[keyof typeof SelectionMode];
 
-/** A candidate's effective standing at an epoch's end: what the selection loop reads per id. */
+/** Largest Weighted temperature the hub accepts (`0 < eta ≤ MAX_ETA`, a uint96 WAD). */
+export const MAX_ETA = 10_000n * WAD;
+
+/** Most void targets `eligibilityFloor` steps back over. */
+export const FLOOR_STEPS = 16;
+
+/** What the selection scan reads per candidate: its stored record and bond units. */
 export interface CandidateStanding {
   /** Candidate id (from 1). */
   id: bigint;
-  /** Effective score (WAD, lower is better). */
+  /** Stored score (WAD, lower is better). */
   score: bigint;
-  /** Bonded ≥ minBond, active, scoredCount ≥ minScored. */
-  eligible: boolean;
+  /** Bond units, `floor(bond / minBond)`. */
+  units: bigint;
+  /** The first target not yet accounted. */
+  cursor: bigint;
+  /** Accounted non-void targets, misses included. */
+  scoredCount: number;
+  /** Active, Exiting or Withdrawn. */
+  status: CandidateStatus;
+}
+
+/** What eligibility for one epoch depends on besides the standing. */
+export interface EligibilityRule {
+  /** Minimum number of accounted targets. */
+  minScored: number;
+  /** Highest score that may hold a seat (WAD). */
+  maxScore: bigint;
+  /** The epoch's `eligibilityFloor`: the cursor a candidate needs to be up to date. */
+  floor: bigint;
+}
+
+/**
+ * The cursor a candidate needs to be up to date for `epoch`: starts at `epoch` and steps back over
+ * targets `epoch − 1`, `epoch − 2`, … while that target is void, at most `FLOOR_STEPS` steps (a void
+ * target has nothing to reveal, so it cannot hold anyone back).
+ * @param epoch The epoch being selected.
+ * @param isVoid Whether a target's outcome is void (asked for targets whose report window ended).
+ * @returns The floor.
+ */
+export function eligibilityFloor(epoch: bigint, isVoid: (target: bigint) => boolean): bigint {
+  let floor = epoch;
+  for (let i = 0; i < FLOOR_STEPS && floor > 0n && isVoid(floor - 1n); i++) floor--;
+  return floor;
+}
+
+/**
+ * Eligibility for the epoch `rule` was made for: active, `units ≥ 1`, `scoredCount ≥ minScored`,
+ * `score ≤ maxScore` and `cursor ≥ floor`.
+ * @param standing The candidate's stored standing.
+ * @param rule The agreement's thresholds and the epoch's floor.
+ * @returns Whether the candidate may be selected.
+ */
+export function isEligible(standing: CandidateStanding, rule: EligibilityRule): boolean {
+  return (
+    standing.status === CandidateStatus.Active &&
+    standing.units >= 1n &&
+    standing.scoredCount >= rule.minScored &&
+    standing.score <= rule.maxScore &&
+    standing.cursor >= rule.floor
+  );
 }
 
 export interface ComputeSelectionParameters {
   /** Every candidate of the agreement, in any order; scanned by ascending id like the contract. */
   candidates: readonly CandidateStanding[];
+  /** Eligibility thresholds and the epoch's floor. */
+  rule: EligibilityRule;
   /** The agreement's last executor (`lastExecutor`, 0 = none): the Leader hysteresis incumbent. */
   incumbent: bigint;
   /** Leader hysteresis margin (WAD). */
   margin: bigint;
   /** Leader or Weighted. */
   mode: SelectionMode;
-  /** Weighted temperature (WAD). */
+  /** Weighted temperature (WAD, `0 < eta ≤ MAX_ETA`; unused by Leader). */
   eta: bigint;
   /** `IRandomnessSource.randomWord(agreementId, epoch)`; required for Weighted with an eligible candidate. */
   randomWord?: bigint;
@@ -63,7 +125,7 @@ function byId(candidates: readonly CandidateStanding[]): CandidateStanding[] {
  * @returns The executor and fallback (0 = none).
  */
 export function computeSelection(params: ComputeSelectionParameters): ComputeSelectionReturnType {
-  const { incumbent, margin, mode, eta } = params;
+  const { incumbent, margin, mode, eta, rule } = params;
   const weighted = mode === SelectionMode.Weighted;
   let best = 0n;
   let bestScore = MAX_UINT256;
@@ -72,8 +134,9 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
   let incumbentScore = MAX_UINT256;
   const ids: bigint[] = [];
   const scores: bigint[] = [];
+  const units: bigint[] = [];
   for (const c of byId(params.candidates)) {
-    if (!c.eligible) continue;
+    if (!isEligible(c, rule)) continue;
     const score = asUint256("score", c.score);
     if (score < bestScore) {
       [second, secondScore] = [best, bestScore];
@@ -85,6 +148,7 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
     if (weighted) {
       ids.push(c.id);
       scores.push(score);
+      units.push(c.units);
     }
   }
   if (best === 0n) return { executor: 0n, fallback: 0n };
@@ -92,7 +156,7 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
   if (weighted) {
     if (params.randomWord === undefined)
       throw new ScoringInputError("computeSelection: Weighted needs randomWord");
-    executor = drawWeighted({ ids, scores, minScore: bestScore, eta, randomWord: params.randomWord });
+    executor = drawWeighted({ ids, scores, units, minScore: bestScore, eta, randomWord: params.randomWord });
   } else {
     executor = best;
     // Hysteresis: an eligible incumbent keeps the seat unless beaten by more than `margin`.
@@ -104,14 +168,27 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
 }
 
 /**
- * Draw weights `expNegWad(eta · (S − S_min) / 1e18)`, as `Selection._draw` computes them.
+ * Draw weights `units · expNegWad(eta · (S − S_min) / 1e18)`, as `Selection._draw` computes them.
  * @param scores Eligible candidates' scores (WAD), each ≥ `minScore`.
- * @param minScore The lowest of them.
- * @param eta Temperature (WAD).
- * @returns One weight (WAD) per score.
+ * @param units Their bond units, one per score.
+ * @param minScore The lowest score.
+ * @param eta Temperature (WAD, `0 < eta ≤ MAX_ETA`).
+ * @returns One weight per score.
  */
-export function selectionWeights(scores: readonly bigint[], minScore: bigint, eta: bigint): bigint[] {
-  return scores.map((s) => expNegWad(div(mul(eta, sub(s, minScore)), WAD)));
+export function selectionWeights(
+  scores: readonly bigint[],
+  units: readonly bigint[],
+  minScore: bigint,
+  eta: bigint,
+): bigint[] {
+  if (units.length !== scores.length) {
+    throw new ScoringInputError("selectionWeights: scores and units differ in length", {
+      details: `${scores.length} scores, ${units.length} units`,
+    });
+  }
+  if (eta <= 0n || eta > MAX_ETA)
+    throw new ScoringInputError("eta outside (0, MAX_ETA]", { details: `${eta}` });
+  return scores.map((s, i) => mul(units[i], expNegWad(div(mul(eta, sub(s, minScore)), WAD))));
 }
 
 export interface DrawWeightedParameters {
@@ -119,6 +196,8 @@ export interface DrawWeightedParameters {
   ids: readonly bigint[];
   /** Their scores (WAD). */
   scores: readonly bigint[];
+  /** Their bond units. */
+  units: readonly bigint[];
   /** The lowest score. */
   minScore: bigint;
   /** Temperature (WAD). */
@@ -139,7 +218,7 @@ export function drawWeighted(params: DrawWeightedParameters): bigint {
       details: `${ids.length} ids, ${params.scores.length} scores`,
     });
   }
-  const weights = selectionWeights(params.scores, params.minScore, params.eta);
+  const weights = selectionWeights(params.scores, params.units, params.minScore, params.eta);
   const total = weights.reduce((acc, w) => add(acc, w), 0n);
   let pick = mod(asUint256("randomWord", randomWord), total);
   for (let i = 0; i < ids.length; i++) {
@@ -152,18 +231,19 @@ export function drawWeighted(params: DrawWeightedParameters): bigint {
 export interface RankingReturnType {
   /** Eligible candidate ids, best first, ties by lower id. */
   ids: bigint[];
-  /** Their effective scores (WAD). */
+  /** Their scores (WAD). */
   scores: bigint[];
 }
 
 /**
  * `Selection.ranking`: eligible candidates ordered by (score, id) ascending.
  * @param candidates Every candidate's standing, in any order.
+ * @param rule Eligibility thresholds and the epoch's floor.
  * @returns Ids and scores, best first.
  */
-export function ranking(candidates: readonly CandidateStanding[]): RankingReturnType {
+export function ranking(candidates: readonly CandidateStanding[], rule: EligibilityRule): RankingReturnType {
   const eligible = byId(candidates)
-    .filter((c) => c.eligible)
+    .filter((c) => isEligible(c, rule))
     .sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : a.id < b.id ? -1 : 1));
   return { ids: eligible.map((c) => c.id), scores: eligible.map((c) => c.score) };
 }
