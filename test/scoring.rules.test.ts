@@ -4,28 +4,33 @@
  * misses, void targets, settlement, bond units) and eligibility and the Weighted draw.
  */
 import { expect } from "chai";
+import { keccak256 } from "viem";
 
 import {
   applyMisses,
   applyReveal,
+  beaconOf,
+  beaconWord,
   bondUnits,
   CandidateStatus,
   computeSelection,
-  deadlinePassedBefore,
-  eligibilityFloor,
+  dueEnd,
   ewma,
   expNegWad,
-  FLOOR_STEPS,
   isEligible,
   MAX_BOND_UNITS,
   MAX_ETA,
+  MAX_VOID_LOOKBACK,
   registeredRecord,
   revealDeadline,
   ScoringInputError,
   SelectionMode,
   selectionWeights,
   settle,
+  SETTLE_CHUNK,
+  settleEnd,
   standingOf,
+  upToDateFloor,
   WAD,
   type AgreementClock,
   type CandidateStanding,
@@ -116,10 +121,10 @@ describe("scoring twin: rules", () => {
     };
     for (const t of [0n, 1n, 5n]) {
       const d = revealDeadline(clock, t);
-      expect(deadlinePassedBefore(clock, d - 1n)).to.equal(t);
-      expect(deadlinePassedBefore(clock, d)).to.equal(t + 1n);
+      expect(dueEnd(clock, d - 1n)).to.equal(t);
+      expect(dueEnd(clock, d)).to.equal(t + 1n);
     }
-    expect(deadlinePassedBefore(clock, 0n)).to.equal(0n);
+    expect(dueEnd(clock, 0n)).to.equal(0n);
     const record = {
       ...registeredRecord({ epoch: 0n, horizon: 1n, bond: 105n * WAD }),
       score: WAD / 10n,
@@ -134,6 +139,16 @@ describe("scoring twin: rules", () => {
       settle({ ...rules, record: settled.record, clock, asOf: revealDeadline(clock, 3n) }).record,
     ).to.deep.equal(settled.record);
     expect(settle({ ...rules, record: settled.record, clock, asOf: 0n }).misses).to.equal(0);
+    // poke accounts at most SETTLE_CHUNK targets; an exiting candidate answers up to its lastTarget.
+    const late = revealDeadline(clock, 1000n);
+    expect(settle({ ...rules, record, clock, asOf: late, chunk: SETTLE_CHUNK }).record.cursor).to.equal(
+      1n + SETTLE_CHUNK,
+    );
+    const exiting = { ...record, status: CandidateStatus.Exiting };
+    expect(settle({ ...rules, record: exiting, clock, asOf: late, lastTarget: 4n }).record.cursor).to.equal(
+      5n,
+    );
+    expect(settleEnd(clock, record, late, 4n)).to.equal(1001n);
   });
 
   it("bond units are floor(bond / minBond), at most MAX_BOND_UNITS", () => {
@@ -153,12 +168,12 @@ describe("scoring twin: rules", () => {
     });
   });
 
-  it("the floor steps back over void targets, at most FLOOR_STEPS of them", () => {
-    expect(eligibilityFloor(10n, never)).to.equal(10n);
-    expect(eligibilityFloor(10n, (t) => t === 9n || t === 8n)).to.equal(8n);
-    expect(eligibilityFloor(10n, (t) => t === 8n)).to.equal(10n);
-    expect(eligibilityFloor(3n, () => true)).to.equal(0n);
-    expect(eligibilityFloor(100n, () => true)).to.equal(100n - BigInt(FLOOR_STEPS));
+  it("the floor steps back over void targets, at most MAX_VOID_LOOKBACK of them", () => {
+    expect(upToDateFloor(10n, never)).to.equal(10n);
+    expect(upToDateFloor(10n, (t) => t === 9n || t === 8n)).to.equal(8n);
+    expect(upToDateFloor(10n, (t) => t === 8n)).to.equal(10n);
+    expect(upToDateFloor(3n, () => true)).to.equal(0n);
+    expect(upToDateFloor(100n, () => true)).to.equal(100n - BigInt(MAX_VOID_LOOKBACK));
   });
 
   it("eligibility needs every condition: active, a unit, minScored, maxScore, up to date", () => {
@@ -215,5 +230,15 @@ describe("scoring twin: rules", () => {
     expect(
       computeSelection({ ...base, candidates: [{ ...leader, cursor: 9n }, incumbent], incumbent: 1n }),
     ).to.deep.equal({ executor: 2n, fallback: 0n });
+  });
+
+  it("the beacon XORs the salts' low 64 bits and the draw hashes (agreement, epoch, beacon)", () => {
+    const a = `0x${"11".repeat(24)}00000000000000ff` as const;
+    const b = `0x${"22".repeat(24)}0000000000000f0f` as const;
+    expect(beaconOf([a, b])).to.equal(0xff0n);
+    expect(beaconOf([])).to.equal(0n);
+    expect(beaconWord(1n, 2n, 0xf0n)).to.equal(
+      BigInt(keccak256(`0x${[1n, 2n, 0xf0n].map((x) => x.toString(16).padStart(64, "0")).join("")}`)),
+    );
   });
 });

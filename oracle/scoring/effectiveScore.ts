@@ -1,13 +1,14 @@
 /**
  * A candidate's score record and how it moves: the TypeScript twin of the hub's participation rules
- * (registration, reveal, settlement, bond units) in `contracts/hub/`.
+ * in `contracts/hub/` (registration, `revealForecast`, `poke` and the `candidate` view's settlement,
+ * `HubStorage._accountTo` / `_settleTo` / `_dueEnd` / `_settleEnd`, bond units).
  *
  * Every candidate has a `cursor`, the first target epoch not yet accounted. Each target from the
  * cursor on ends up revealed (scored with `ewma`), void (no outcome: skipped, no effect) or missed: a
  * forecast committed but not revealed and a forecast never committed are the same miss, the worst
  * loss. Misses are applied when the candidate next reveals (the targets between its cursor and the
- * revealed one) or is settled (the targets whose reveal deadline has passed), in closed form with
- * `applyMisses`, each costing `missPenalty` of bond. Selection never settles: it only admits
+ * revealed one) or is settled (`poke`: the targets whose reveal deadline has passed), in closed form
+ * with `applyMisses`, each costing `missPenalty` of bond. Selection never settles: it only admits
  * candidates whose cursor is up to date (see `isEligible` in `./selection.ts`), so a stored score is
  * the effective one for every eligible candidate.
  */
@@ -116,16 +117,16 @@ export function revealDeadline(clock: AgreementClock, target: bigint): bigint {
 }
 
 /**
- * The first target whose reveal deadline is after `asOf`: settling at `asOf` accounts every target
- * below it.
+ * `HubStorage._dueEnd`: the first target whose reveal deadline is after `asOf`; every earlier target
+ * is due (settling at `asOf` may account it).
  * @param clock The agreement clock.
  * @param asOf A timestamp.
- * @returns The exclusive bound of the targets past their deadline.
+ * @returns The exclusive bound of the due targets.
  */
-export function deadlinePassedBefore(clock: AgreementClock, asOf: bigint): bigint {
+export function dueEnd(clock: AgreementClock, asOf: bigint): bigint {
   // revealDeadline(t) ≤ asOf ⇔ (t + 1)·L ≤ asOf − genesis − reportWindow − revealWindow.
-  const span = asOf - clock.genesis - clock.reportWindow - clock.revealWindow;
-  return span < 0n ? 0n : span / clock.epochLength;
+  const lag = clock.genesis + clock.reportWindow + clock.revealWindow;
+  return asOf < lag ? 0n : (asOf - lag) / clock.epochLength;
 }
 
 /**
@@ -182,9 +183,10 @@ export interface ApplyMissedReturnType {
 }
 
 /**
- * Accounts the targets `[cursor, through)`: the non-void ones are misses, applied in closed form
- * (`applyMisses`, worst score while nothing was scored yet), added to `scoredCount`, and charged
- * `missPenalty` each (capped at the bond); the cursor moves to `through`.
+ * `HubStorage._settleTo`: accounts the targets `[cursor, through)` (`_accountTo`): the non-void ones
+ * are misses, applied in closed form (`applyMisses`, worst score while nothing was scored yet) and
+ * added to `scoredCount`, and each takes `missPenalty` from the bond (at most the whole bond); the
+ * cursor moves to `through`. Every target in the range must be due.
  * @returns The new record, the misses and the penalty.
  */
 export function applyMissed(params: ApplyMissedParameters): ApplyMissedReturnType {
@@ -207,23 +209,47 @@ function checkedCount(count: bigint): number {
   return Number(count);
 }
 
+/** Most targets one `poke` accounts (`Limits.SETTLE_CHUNK`). */
+export const SETTLE_CHUNK = 256n;
+
+/**
+ * `HubStorage._settleEnd`: where settling at `asOf` stops: the due targets, and for a candidate that
+ * is exiting no further than its last obligated target.
+ * @param clock The agreement clock.
+ * @param record The record.
+ * @param asOf The settlement's timestamp.
+ * @param lastTarget The candidate's last obligated target (read only when it is not active).
+ * @returns The exclusive bound.
+ */
+export function settleEnd(clock: AgreementClock, record: ScoreRecord, asOf: bigint, lastTarget = 0n): bigint {
+  const end = dueEnd(clock, asOf);
+  return record.status !== CandidateStatus.Active && end > lastTarget + 1n ? lastTarget + 1n : end;
+}
+
 export interface SettleParameters extends MissRule {
   /** The stored record. */
   record: ScoreRecord;
   /** The agreement clock. */
   clock: AgreementClock;
-  /** The settlement's timestamp: every target whose reveal deadline is at or before it is accounted. */
+  /** The settlement's timestamp. */
   asOf: bigint;
+  /** The last obligated target of an exiting candidate (`Candidate.lastTarget`). */
+  lastTarget?: bigint;
+  /** Most targets to account (`poke` passes `SETTLE_CHUNK`; the `candidate` view none). */
+  chunk?: bigint;
 }
 
 /**
- * Settlement at `asOf`: accounts every target whose reveal deadline has passed and that the candidate
- * has not revealed (`applyMissed` up to `deadlinePassedBefore(clock, asOf)`). A settled candidate is
- * up to date again, with its misses in its score.
+ * Settlement at `asOf`, as `poke` (with `chunk: SETTLE_CHUNK`) and the `candidate` view (without)
+ * do it: `applyMissed` up to `settleEnd`. A settled active candidate is up to date again, its misses
+ * in its score.
  * @returns The new record, the misses and the penalty.
  */
 export function settle(params: SettleParameters): ApplyMissedReturnType {
-  return applyMissed({ ...params, through: deadlinePassedBefore(params.clock, params.asOf) });
+  const { record, chunk } = params;
+  let through = settleEnd(params.clock, record, params.asOf, params.lastTarget);
+  if (chunk !== undefined && through > record.cursor + chunk) through = record.cursor + chunk;
+  return applyMissed({ ...params, through });
 }
 
 export interface ApplyRevealParameters extends MissRule {
@@ -241,8 +267,9 @@ export interface ApplyRevealReturnType extends ApplyMissedReturnType {
 }
 
 /**
- * A reveal of `target`: first the misses in `[cursor, target)` (`applyMissed`), then the loss with
- * `ewma` (the first scored target sets the score), `scoredCount + 1`, cursor at `target + 1`.
+ * `Forecasts.revealForecast` on the record: first the misses in `[cursor, target)` (`applyMissed`),
+ * then the loss with `ewma` (the first scored target sets the score), `scoredCount + 1`, cursor at
+ * `target + 1`. (The hub refuses a reveal of a void target or below the cursor.)
  * @returns The new record, the misses applied before it and their penalty.
  * @throws ScoringInputError when the target is already accounted (below the cursor).
  */

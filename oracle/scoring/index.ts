@@ -4,8 +4,8 @@
  *   lossMath.ts        contracts/libraries/LossMath.sol (+ Forecasts._epochLoss)
  *   median.ts          contracts/libraries/Median.sol
  *   effectiveScore.ts  the score record: registration, reveal, missed targets, settlement, bond units
- *   selection.ts       eligibility (up-to-date floor, maxScore) and Selection._computeSelection /
- *                      _draw / ranking
+ *   selection.ts       ScoreRecord.eligible and ExecutorSelection._upToDateFloor /
+ *                      _computeSelection / _draw / ranking
  *   evmMath.ts         Solidity 0.8 checked integer semantics and panic codes
  *
  * The oracle node must agree with the contract bit for bit (DESIGN §5): every function here repeats

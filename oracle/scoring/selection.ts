@@ -1,15 +1,17 @@
 /**
- * Executor selection of DESIGN §5: the TypeScript twin of `Selection._computeSelection`, `_draw` and
- * `ranking` in `contracts/hub/Selection.sol`. Given each candidate's stored standing (see
+ * Executor selection of DESIGN §5: the TypeScript twin of `_computeSelection`, `_draw` and `ranking`
+ * in `contracts/hub/ExecutorSelection.sol`. Given each candidate's stored standing (see
  * `standingOf` in `./effectiveScore.ts`; the scan never settles), it returns the same executor and
  * fallback as the contract, bit for bit: the node uses it to know whether it executes before anyone
  * fixes the selection.
  *
  * Eligible for epoch e: active, at least one bond unit, `scoredCount ≥ minScored`, `score ≤ maxScore`
- * and up to date (`cursor ≥ eligibilityFloor(e)`: every non-void target before e revealed or settled).
+ * and up to date (`cursor ≥ upToDateFloor(e)`: every non-void target before e revealed or settled).
  * Leader: lowest score, ties to the lower id, with hysteresis for the incumbent. Weighted: a draw with
  * weight `units · exp(−eta·(S − S_min))`, so splitting one bond over several seats adds no weight.
  */
+import { encodeAbiParameters, keccak256, type Hex } from "viem";
+
 import { add, asUint256, div, MAX_UINT256, mod, mul, ScoringInputError, sub } from "./evmMath.js";
 import { CandidateStatus } from "./effectiveScore.js";
 import { expNegWad, WAD } from "./lossMath.js";
@@ -24,8 +26,8 @@ export type SelectionMode = (typeof SelectionMode)[keyof typeof SelectionMode];
 /** Largest Weighted temperature the hub accepts (`0 < eta ≤ MAX_ETA`, a uint96 WAD). */
 export const MAX_ETA = 10_000n * WAD;
 
-/** Most void targets `eligibilityFloor` steps back over. */
-export const FLOOR_STEPS = 16;
+/** Most void targets `upToDateFloor` steps back over (`Limits.MAX_VOID_LOOKBACK`). */
+export const MAX_VOID_LOOKBACK = 16;
 
 /** What the selection scan reads per candidate: its stored record and bond units. */
 export interface CandidateStanding {
@@ -49,27 +51,29 @@ export interface EligibilityRule {
   minScored: number;
   /** Highest score that may hold a seat (WAD). */
   maxScore: bigint;
-  /** The epoch's `eligibilityFloor`: the cursor a candidate needs to be up to date. */
+  /** The epoch's `upToDateFloor`: the cursor a candidate needs to be up to date. */
   floor: bigint;
 }
 
 /**
- * The cursor a candidate needs to be up to date for `epoch`: starts at `epoch` and steps back over
- * targets `epoch − 1`, `epoch − 2`, … while that target is void, at most `FLOOR_STEPS` steps (a void
- * target has nothing to reveal, so it cannot hold anyone back).
+ * `ExecutorSelection._upToDateFloor`: the cursor a candidate needs to be up to date for `epoch`.
+ * Starts at `epoch` and steps back over targets `epoch − 1`, `epoch − 2`, … while that target is
+ * void, at most `MAX_VOID_LOOKBACK` steps (nobody can be scored on a void target, so it holds nobody
+ * back).
  * @param epoch The epoch being selected.
  * @param isVoid Whether a target's outcome is void (asked for targets whose report window ended).
  * @returns The floor.
  */
-export function eligibilityFloor(epoch: bigint, isVoid: (target: bigint) => boolean): bigint {
+export function upToDateFloor(epoch: bigint, isVoid: (target: bigint) => boolean): bigint {
   let floor = epoch;
-  for (let i = 0; i < FLOOR_STEPS && floor > 0n && isVoid(floor - 1n); i++) floor--;
+  while (floor !== 0n && epoch - floor < BigInt(MAX_VOID_LOOKBACK) && isVoid(floor - 1n)) floor--;
   return floor;
 }
 
 /**
- * Eligibility for the epoch `rule` was made for: active, `units ≥ 1`, `scoredCount ≥ minScored`,
- * `score ≤ maxScore` and `cursor ≥ floor`.
+ * `ScoreRecord.eligible`: active, `units ≥ 1`, `scoredCount ≥ minScored`, `score ≤ maxScore` and
+ * `cursor ≥ floor` (for a selection, the epoch's `upToDateFloor`; the `candidate` view uses the
+ * current `dueEnd`).
  * @param standing The candidate's stored standing.
  * @param rule The agreement's thresholds and the epoch's floor.
  * @returns Whether the candidate may be selected.
@@ -97,7 +101,10 @@ export interface ComputeSelectionParameters {
   mode: SelectionMode;
   /** Weighted temperature (WAD, `0 < eta ≤ MAX_ETA`; unused by Leader). */
   eta: bigint;
-  /** `IRandomnessSource.randomWord(agreementId, epoch)`; required for Weighted with an eligible candidate. */
+  /**
+   * The draw's word: `beaconWord(agreementId, epoch, beacon)` or the agreement's external
+   * `IRandomnessSource.randomWord(agreementId, epoch)`; required for Weighted with an eligible candidate.
+   */
   randomWord?: bigint;
 }
 
@@ -118,7 +125,7 @@ function byId(candidates: readonly CandidateStanding[]): CandidateStanding[] {
 }
 
 /**
- * The executor and fallback of an epoch, exactly as `Selection._computeSelection`: one scan by
+ * The executor and fallback of an epoch, exactly as `ExecutorSelection._computeSelection`: one scan by
  * ascending id keeps the best and second-best eligible scores with strict `<` (ties go to the lower
  * id); Leader keeps an eligible incumbent while `bestScore + margin ≥ incumbentScore`; Weighted draws
  * with `drawWeighted`. The fallback is the best when the executor is not the best, else the second.
@@ -168,7 +175,7 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
 }
 
 /**
- * Draw weights `units · expNegWad(eta · (S − S_min) / 1e18)`, as `Selection._draw` computes them.
+ * Draw weights `units · expNegWad(eta · (S − S_min) / 1e18)`, as `ExecutorSelection._draw` computes them.
  * @param scores Eligible candidates' scores (WAD), each ≥ `minScore`.
  * @param units Their bond units, one per score.
  * @param minScore The lowest score.
@@ -207,7 +214,7 @@ export interface DrawWeightedParameters {
 }
 
 /**
- * `Selection._draw`: `pick = randomWord % Σweights`, then walk the ids in order subtracting weights
+ * `ExecutorSelection._draw`: `pick = randomWord % Σweights`, then walk the ids in order subtracting weights
  * until `pick < weight`.
  * @returns The drawn candidate id.
  */
@@ -236,7 +243,7 @@ export interface RankingReturnType {
 }
 
 /**
- * `Selection.ranking`: eligible candidates ordered by (score, id) ascending.
+ * `ExecutorSelection.ranking`: eligible candidates ordered by (score, id) ascending.
  * @param candidates Every candidate's standing, in any order.
  * @param rule Eligibility thresholds and the epoch's floor.
  * @returns Ids and scores, best first.
@@ -246,4 +253,34 @@ export function ranking(candidates: readonly CandidateStanding[], rule: Eligibil
     .filter((c) => isEligible(c, rule))
     .sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : a.id < b.id ? -1 : 1));
   return { ids: eligible.map((c) => c.id), scores: eligible.map((c) => c.score) };
+}
+
+/**
+ * The beacon of a target (`Epoch.beacon`): the XOR of the low 64 bits of every salt revealed for it
+ * by a candidate that registered into the beacon (every candidate of a Weighted agreement without an
+ * external randomness source).
+ * @param salts The revealed salts.
+ * @returns The beacon (uint64).
+ */
+export function beaconOf(salts: readonly Hex[]): bigint {
+  return salts.reduce((acc, salt) => acc ^ BigInt.asUintN(64, BigInt(salt)), 0n);
+}
+
+/**
+ * `ExecutorSelection._randomWord` without an external source: `keccak256(abi.encode(agreementId,
+ * epoch, beacon(epoch − 1)))`, with beacon 0 for epoch 0 and after a void target.
+ * @param agreementId The agreement.
+ * @param epoch The epoch being drawn.
+ * @param beacon The beacon of target `epoch − 1`.
+ * @returns The draw's word.
+ */
+export function beaconWord(agreementId: bigint, epoch: bigint, beacon: bigint): bigint {
+  return BigInt(
+    keccak256(
+      encodeAbiParameters(
+        [{ type: "uint256" }, { type: "uint64" }, { type: "uint64" }],
+        [agreementId, epoch, beacon],
+      ),
+    ),
+  );
 }

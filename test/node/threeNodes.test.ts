@@ -14,7 +14,7 @@ import {
   bondUnits,
   CandidateStatus,
   computeSelection,
-  eligibilityFloor,
+  upToDateFloor,
   epochLoss,
   ewma,
   median,
@@ -106,7 +106,7 @@ describe("three node processes (three operators) against one chain", function ()
         const rule: EligibilityRule = {
           minScored: f.params.minScored,
           maxScore: "maxScore" in f.params ? BigInt(f.params.maxScore as bigint) : WAD,
-          floor: eligibilityFloor(e, () => false),
+          floor: upToDateFloor(e, () => false),
         };
         const incumbent =
           ev
