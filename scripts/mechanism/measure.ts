@@ -23,8 +23,8 @@ export const ALPHAS = [0.2, 0.3] as const;
 export const MARGINS = [0.01, 0.02] as const;
 /** eta studied for Weighted (the vouching example had 8 before `eta` could exceed 18.45). */
 export const ETAS = [8, 50, 100, 200, 300, 500, 1000] as const;
-/** maxScore studied (1 = no cap). */
-export const MAX_SCORES = [0.5, 0.7, 0.9, 1] as const;
+/** maxScore studied (the hub takes values in (0, 1); 0.99 is as good as no cap). */
+export const MAX_SCORES = [0.5, 0.6, 0.7, 0.8, 0.9, 0.99] as const;
 
 /** Whether a smaller value is better (regressions are moves the other way). */
 export type Direction = "lower" | "higher";

@@ -64,10 +64,7 @@ export interface MechanismParams {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/**
- * An example's parameters (`examples/<name>/params.json`), with overrides. An example without
- * `maxScore` gets 1e18 (no cap).
- */
+/** An example's parameters (`examples/<name>/params.json`), with overrides. */
 export function exampleParams(
   example: ExampleName,
   overrides: Partial<MechanismParams> = {},
@@ -85,7 +82,7 @@ export function exampleParams(
     selection: "Leader" | "Weighted";
     margin: string;
     eta?: string;
-    maxScore?: string;
+    maxScore: string;
   };
   return {
     example,
@@ -103,8 +100,8 @@ export function exampleParams(
     minScored: p.minScored,
     mode: SelectionMode[p.selection],
     margin: BigInt(p.margin),
-    eta: BigInt(p.eta ?? WAD),
-    maxScore: BigInt(p.maxScore ?? WAD),
+    eta: BigInt(p.eta ?? WAD), // Leader examples have none and never read it
+    maxScore: BigInt(p.maxScore),
     ...overrides,
   };
 }
