@@ -131,7 +131,7 @@ function regretOf(
 const switchesOf = (xs: readonly bigint[]) =>
   xs.slice(1).filter((x, i) => x !== 0n && xs[i] !== 0n && x !== xs[i]).length;
 
-export interface LeaderResult {
+export interface PoolResult {
   regretT20: Estimate;
   regretT100: Estimate;
   switchesT100: Estimate;
@@ -144,7 +144,7 @@ export interface LeaderResult {
  * (epochs nobody is eligible for yet, the first `minScored + horizon`, have no executor under any rule
  * and are left out), executor switches, and the best model's share of the executions.
  */
-export function standardPool(opts: ScenarioOptions): LeaderResult {
+export function standardPool(opts: ScenarioOptions): PoolResult {
   const { params } = opts;
   const seats = poolSeats(params.minBond);
   const mus = seats.map((s) => expectedLoss(params.example, s.model));
