@@ -91,6 +91,46 @@ function clampInt128(v: bigint): bigint {
   return v > INT128_MAX ? INT128_MAX : v < -INT128_MAX ? -INT128_MAX : v;
 }
 
+/** Noise width of an honest simulated forecast, as a share of the metric's full-miss error (`scale`). */
+export function forecastNoiseWidth(skill: number): number {
+  // 2% at skill 1, 62% at skill 0.
+  return 0.02 + 0.6 * (1 - Math.min(1, Math.max(0, skill)));
+}
+
+export interface SimulatedForecastParameters {
+  /** What the forecast is a noisy view of: one value per metric (scaled integers). */
+  base: readonly bigint[];
+  /** Each metric's full-miss error (`scale`); 0 counts as 1. */
+  scales: readonly bigint[];
+  /** 0 to 1: the honest noise width is `forecastNoiseWidth(skill) · scale`. */
+  skill: number;
+  /** "honest" or "adversarial" (at least one full miss away from the base). */
+  profile: "honest" | "adversarial";
+  /** The uniform [0, 1) stream the noise is drawn from, in metric order. */
+  uniform: () => number;
+}
+
+/**
+ * A simulated model's forecast values: the base plus noise of known width. The one recipe of every
+ * simulated forecaster (the demo's nodes draw from a keccak256 stream, the mechanism benchmark from
+ * mulberry32), so "skill" means the same everywhere.
+ * @returns One value per metric.
+ */
+export function simulatedForecastValues(params: SimulatedForecastParameters): bigint[] {
+  const { base, uniform } = params;
+  return params.scales.map((s, i) => {
+    const scale = Number(s > 0n ? s : 1n);
+    if (params.profile === "adversarial") {
+      // At least one full miss away from the base, in a random direction.
+      const direction = uniform() < 0.5 ? -1 : 1;
+      const offset = direction * scale * (1 + uniform()) + 0.25 * scale * normal(uniform);
+      return clampInt128(base[i] + BigInt(Math.round(offset)));
+    }
+    const width = forecastNoiseWidth(params.skill);
+    return clampInt128(base[i] + BigInt(Math.round(scale * width * normal(uniform))));
+  });
+}
+
 function lastOutcome(history: readonly EpochRecord[]): bigint[] | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     const outcome = history[i].outcome;
@@ -150,18 +190,12 @@ export class SimulatedModel implements Model {
         ),
       ),
     );
-    const clampedSkill = Math.min(1, Math.max(0, skill));
-    const values = metrics.map((metric, i) => {
-      const scale = Number(metric.scale > 0n ? metric.scale : 1n);
-      if (profile === "adversarial") {
-        // At least one full miss away from the base, in a random direction.
-        const direction = uniform() < 0.5 ? -1 : 1;
-        const offset = direction * scale * (1 + uniform()) + 0.25 * scale * normal(uniform);
-        return clampInt128(base[i] + BigInt(Math.round(offset)));
-      }
-      // Noise width as a fraction of the full-miss error: 2% at skill 1, 62% at skill 0.
-      const width = 0.02 + 0.6 * (1 - clampedSkill);
-      return clampInt128(base[i] + BigInt(Math.round(scale * width * normal(uniform))));
+    const values = simulatedForecastValues({
+      base,
+      scales: metrics.map((m) => m.scale),
+      skill,
+      profile,
+      uniform,
     });
     const rationale = `Simulated forecast (${profile}, skill ${skill}): ${
       truth !== undefined ? "the simulated truth" : "the last non-void outcome"

@@ -1,12 +1,19 @@
 /**
- * A candidate's effective score record: the TypeScript twin of `HubStorage._applyMissed`, `_rebase`
- * and `_isEligible` in `contracts/hub/HubStorage.sol`. The hub applies missed reveals lazily: a
- * pending forecast whose reveal deadline has passed counts as a worst-loss miss (closed form) and
- * costs `missPenalty` of bond, unless its target's outcome is void, in which case it is dropped.
- * Selection reads every record as of the epoch's end; this file computes the same record off-chain.
+ * A candidate's score record and how it moves: the TypeScript twin of the hub's participation rules
+ * in `contracts/hub/` (registration, `revealForecast`, `poke` and the `candidate` view's settlement,
+ * `HubStorage._accountTo` / `_settleTo` / `_dueEnd` / `_settleEnd`, bond units).
+ *
+ * Every candidate has a `cursor`, the first target epoch not yet accounted. Each target from the
+ * cursor on ends up revealed (scored with `ewma`), void (no outcome: skipped, no effect) or missed: a
+ * forecast committed but not revealed and a forecast never committed are the same miss, the worst
+ * loss. Misses are applied when the candidate next reveals (the targets between its cursor and the
+ * revealed one) or is settled (`poke`: the targets whose reveal deadline has passed), in closed form
+ * with `applyMisses`, each costing `missPenalty` of bond. Selection never settles: it only admits
+ * candidates whose cursor is up to date (see `isEligible` in `./selection.ts`), so a stored score is
+ * the effective one for every eligible candidate.
  */
-import { add, EvmPanicError, mul, PanicCode } from "./evmMath.js";
-import { applyMisses } from "./lossMath.js";
+import { add, div, EvmPanicError, mul, PanicCode, ScoringInputError } from "./evmMath.js";
+import { applyMisses, ewma, WAD } from "./lossMath.js";
 import type { CandidateStanding } from "./selection.js";
 
 /** Candidate status in the hub's hot slot. */
@@ -25,16 +32,14 @@ export const OutcomeStatus = {
 } as const;
 export type OutcomeStatus = (typeof OutcomeStatus)[keyof typeof OutcomeStatus];
 
-/** The hub's per-candidate hot slot (`HubStorage.Score`). */
+/** A candidate's score record: what the hub keeps per candidate for scoring and selection. */
 export interface ScoreRecord {
-  /** EWMA score (WAD, uint64). */
+  /** EWMA score (WAD, lower is better; 1e18 = worst). */
   score: bigint;
-  /** Scored epochs, misses included (uint32). */
+  /** Accounted non-void targets, misses included (uint32). */
   scoredCount: number;
-  /** Target epoch of bit 0 of `pendingMask` (uint32). */
-  pendingBase: bigint;
-  /** Bit i set = an unrevealed commitment for target `pendingBase + i` (uint16). */
-  pendingMask: number;
+  /** The first target epoch not yet accounted. */
+  cursor: bigint;
   /** Bond (uint96). */
   bond: bigint;
   /** Active, Exiting or Withdrawn. */
@@ -49,8 +54,47 @@ export interface AgreementClock {
   revealWindow: bigint;
 }
 
-/** Number of pending targets the record can hold (`HubStorage._RING`). */
-export const RING = 16;
+/** Most bond units a candidate can hold: the hub refuses a bond above `MAX_BOND_UNITS · minBond`. */
+export const MAX_BOND_UNITS = 262_143n;
+
+/**
+ * Bond units, `floor(bond / minBond)`: what a candidate weighs in a Weighted draw, and at least 1 to
+ * be eligible. Splitting a bond over several seats never adds units.
+ * @param bond The candidate's bond.
+ * @param minBond The agreement's minimum bond (non-zero in a valid agreement).
+ * @returns The units.
+ * @throws ScoringInputError when the bond is above what the hub accepts.
+ */
+export function bondUnits(bond: bigint, minBond: bigint): bigint {
+  const units = div(bond, minBond);
+  if (units > MAX_BOND_UNITS)
+    throw new ScoringInputError("bond above MAX_BOND_UNITS · minBond", { details: `${bond} / ${minBond}` });
+  return units;
+}
+
+export interface RegisteredRecordParameters {
+  /** The epoch the candidate registers in. */
+  epoch: bigint;
+  /** The agreement's horizon: the first target it can commit to is `epoch + horizon`. */
+  horizon: bigint;
+  /** Its bond. */
+  bond: bigint;
+}
+
+/**
+ * The record of a candidate registered during `epoch`: worst score, nothing scored, cursor at its
+ * first committable target.
+ * @returns A new active record.
+ */
+export function registeredRecord(params: RegisteredRecordParameters): ScoreRecord {
+  return {
+    score: WAD,
+    scoredCount: 0,
+    cursor: params.epoch + params.horizon,
+    bond: params.bond,
+    status: CandidateStatus.Active,
+  };
+}
 
 /**
  * `end(e) = genesis + (e + 1)·L`.
@@ -73,13 +117,26 @@ export function revealDeadline(clock: AgreementClock, target: bigint): bigint {
 }
 
 /**
- * `HubStorage._isVoid` from what `IGengovHub.outcome` returns: a fixed status decides; a pending one
- * is void when nobody or fewer than `quorum` reporters reported (only meaningful once the report
- * window ended). `quorum` is the one in force at the epoch's last report (HubStorage.Epoch.quorum).
+ * `HubStorage._dueEnd`: the first target whose reveal deadline is after `asOf`; every earlier target
+ * is due (settling at `asOf` may account it).
+ * @param clock The agreement clock.
+ * @param asOf A timestamp.
+ * @returns The exclusive bound of the due targets.
+ */
+export function dueEnd(clock: AgreementClock, asOf: bigint): bigint {
+  // revealDeadline(t) ≤ asOf ⇔ (t + 1)·L ≤ asOf − genesis − reportWindow − revealWindow.
+  const lag = clock.genesis + clock.reportWindow + clock.revealWindow;
+  return asOf < lag ? 0n : (asOf - lag) / clock.epochLength;
+}
+
+/**
+ * Whether an epoch's outcome is void, from what `IGengovHub.outcome` returns: a fixed status decides;
+ * a pending one is void when nobody or fewer than `quorum` reporters reported (only meaningful once
+ * the report window ended). `quorum` is the one in force at the epoch's last report.
  * @param status The stored outcome status.
  * @param reports Number of reports received.
  * @param quorum The quorum in force at the epoch's last report.
- * @returns Whether the target's forecasts are dropped rather than counted as misses.
+ * @returns Whether the target is skipped rather than scored or counted as a miss.
  */
 export function isVoidOutcome(status: OutcomeStatus, reports: number, quorum: number): boolean {
   if (status !== OutcomeStatus.Pending) return status === OutcomeStatus.Void;
@@ -87,110 +144,164 @@ export function isVoidOutcome(status: OutcomeStatus, reports: number, quorum: nu
 }
 
 /**
- * `HubStorage._rebase`: shift the window so bit 0 is the lowest pending target. An empty mask keeps
- * the old base (the next commit resets it).
- * @param record The record.
- * @param mask The new pending mask, relative to `record.pendingBase`.
- * @returns A new record.
+ * Misses in `[from, to)`: the targets that are not void.
+ * @param from The first target.
+ * @param to The exclusive bound.
+ * @param isVoid Whether a target's outcome is void.
+ * @returns The number of missed targets.
  */
-export function rebase(record: ScoreRecord, mask: number): ScoreRecord {
-  if (mask === 0) return { ...record, pendingMask: 0 };
-  let shift = 0;
-  while ((mask & (1 << shift)) === 0) shift++;
-  return { ...record, pendingBase: record.pendingBase + BigInt(shift), pendingMask: mask >>> shift };
+export function countMisses(from: bigint, to: bigint, isVoid: (target: bigint) => boolean): number {
+  let misses = 0;
+  for (let t = from; t < to; t++) if (!isVoid(t)) misses++;
+  return misses;
 }
 
-export interface ApplyMissedParameters {
-  /** The stored record. */
-  record: ScoreRecord;
-  /** The agreement clock. */
-  clock: AgreementClock;
+/** What accounting misses depends on besides the record. */
+export interface MissRule {
   /** EWMA weight (WAD). */
   alpha: bigint;
   /** Bond moved to the treasury per miss. */
   missPenalty: bigint;
-  /** Apply every pending forecast whose reveal deadline is at or before this timestamp. */
-  asOf: bigint;
-  /** Whether a target's outcome is void; asked only for targets whose deadline has passed. */
+  /** Whether a target's outcome is void; asked only for targets whose report window has ended. */
   isVoid: (target: bigint) => boolean;
 }
 
-export interface ApplyMissedReturnType {
-  /** The record with the misses applied and the window rebased. */
+export interface ApplyMissedParameters extends MissRule {
+  /** The stored record. */
   record: ScoreRecord;
-  /** Misses applied (void targets are dropped, not counted). */
+  /** Account every target in `[record.cursor, through)`; nothing when `through ≤ cursor`. */
+  through: bigint;
+}
+
+export interface ApplyMissedReturnType {
+  /** The record with the misses applied and the cursor at `max(cursor, through)`. */
+  record: ScoreRecord;
+  /** Misses applied (void targets are skipped, not counted). */
   misses: number;
   /** Bond moved to the treasury, at most the bond. */
   penalty: bigint;
 }
 
 /**
- * `HubStorage._applyMissed`: scan the pending bits from the lowest; stop at the first target whose
- * deadline is after `asOf` (later targets have later deadlines); drop the others, counting non-void
- * ones as misses; then `applyMisses` in closed form, add the misses to `scoredCount` and take
- * `missPenalty · misses` (capped at the bond) from the bond.
- * @returns The effective record, the misses and the penalty.
+ * `HubStorage._settleTo`: accounts the targets `[cursor, through)` (`_accountTo`): the non-void ones
+ * are misses, applied in closed form (`applyMisses`, worst score while nothing was scored yet) and
+ * added to `scoredCount`, and each takes `missPenalty` from the bond (at most the whole bond); the
+ * cursor moves to `through`. Every target in the range must be due.
+ * @returns The new record, the misses and the penalty.
  */
 export function applyMissed(params: ApplyMissedParameters): ApplyMissedReturnType {
-  const { record, clock, asOf, isVoid } = params;
-  let mask = record.pendingMask;
-  if (mask === 0) return { record: { ...record }, misses: 0, penalty: 0n };
-  let misses = 0;
-  for (let i = 0; i < RING; i++) {
-    if ((mask & (1 << i)) === 0) continue;
-    const target = record.pendingBase + BigInt(i);
-    if (revealDeadline(clock, target) > asOf) break; // later targets have later deadlines
-    mask &= ~(1 << i);
-    if (!isVoid(target)) misses++;
-  }
-  const s = rebase(record, mask);
+  const { record, through } = params;
+  if (through <= record.cursor) return { record: { ...record }, misses: 0, penalty: 0n };
+  const misses = countMisses(record.cursor, through, params.isVoid);
+  const s: ScoreRecord = { ...record, cursor: through };
   if (misses === 0) return { record: s, misses: 0, penalty: 0n };
-  // `uint64(...)` in the contract: the closed form stays ≤ 1e18 for a valid record, so this is exact.
-  s.score = BigInt.asUintN(64, applyMisses(s.score, params.alpha, BigInt(misses), s.scoredCount === 0));
-  const scoredCount = add(BigInt(s.scoredCount), BigInt(misses));
-  if (scoredCount >= 1n << 32n) {
-    throw new EvmPanicError(PanicCode.ArithmeticOverflow, "scoredCount overflows uint32", `${scoredCount}`);
-  }
-  s.scoredCount = Number(scoredCount);
+  s.score = applyMisses(s.score, params.alpha, BigInt(misses), s.scoredCount === 0);
+  s.scoredCount = checkedCount(BigInt(s.scoredCount) + BigInt(misses));
   let penalty = mul(params.missPenalty, BigInt(misses));
   if (penalty > s.bond) penalty = s.bond;
   s.bond -= penalty;
   return { record: s, misses, penalty };
 }
 
-/** What eligibility depends on besides the record. */
-export interface EligibilityRule {
-  /** Minimum bond. */
-  minBond: bigint;
-  /** Minimum number of scored epochs. */
-  minScored: number;
+function checkedCount(count: bigint): number {
+  if (count >= 1n << 32n)
+    throw new EvmPanicError(PanicCode.ArithmeticOverflow, "scoredCount overflows uint32", `${count}`);
+  return Number(count);
+}
+
+/** Most targets one `poke` accounts (`Limits.SETTLE_CHUNK`). */
+export const SETTLE_CHUNK = 256n;
+
+/**
+ * `HubStorage._settleEnd`: where settling at `asOf` stops: the due targets, and for a candidate that
+ * is exiting no further than its last obligated target.
+ * @param clock The agreement clock.
+ * @param record The record.
+ * @param asOf The settlement's timestamp.
+ * @param lastTarget The candidate's last obligated target (read only when it is not active).
+ * @returns The exclusive bound.
+ */
+export function settleEnd(clock: AgreementClock, record: ScoreRecord, asOf: bigint, lastTarget = 0n): bigint {
+  const end = dueEnd(clock, asOf);
+  return record.status !== CandidateStatus.Active && end > lastTarget + 1n ? lastTarget + 1n : end;
+}
+
+export interface SettleParameters extends MissRule {
+  /** The stored record. */
+  record: ScoreRecord;
+  /** The agreement clock. */
+  clock: AgreementClock;
+  /** The settlement's timestamp. */
+  asOf: bigint;
+  /** The last obligated target of an exiting candidate (`Candidate.lastTarget`). */
+  lastTarget?: bigint;
+  /** Most targets to account (`poke` passes `SETTLE_CHUNK`; the `candidate` view none). */
+  chunk?: bigint;
 }
 
 /**
- * `HubStorage._isEligible`: active, bond ≥ minBond, scoredCount ≥ minScored.
- * @param record An effective record (misses applied).
- * @param rule The agreement's thresholds.
- * @returns Whether the candidate may be selected.
+ * Settlement at `asOf`, as `poke` (with `chunk: SETTLE_CHUNK`) and the `candidate` view (without)
+ * do it: `applyMissed` up to `settleEnd`. A settled active candidate is up to date again, its misses
+ * in its score.
+ * @returns The new record, the misses and the penalty.
  */
-export function isEligible(record: ScoreRecord, rule: EligibilityRule): boolean {
-  return (
-    record.status === CandidateStatus.Active &&
-    record.bond >= rule.minBond &&
-    record.scoredCount >= rule.minScored
-  );
+export function settle(params: SettleParameters): ApplyMissedReturnType {
+  const { record, chunk } = params;
+  let through = settleEnd(params.clock, record, params.asOf, params.lastTarget);
+  if (chunk !== undefined && through > record.cursor + chunk) through = record.cursor + chunk;
+  return applyMissed({ ...params, through });
 }
 
-export interface EffectiveStandingParameters extends ApplyMissedParameters, EligibilityRule {
-  /** The candidate's id. */
-  id: bigint;
+export interface ApplyRevealParameters extends MissRule {
+  /** The stored record. */
+  record: ScoreRecord;
+  /** The revealed target; at or after the cursor, with a final (non-void) outcome. */
+  target: bigint;
+  /** The revealed forecast's loss (`epochLoss`, WAD). */
+  loss: bigint;
+}
+
+export interface ApplyRevealReturnType extends ApplyMissedReturnType {
+  /** The score after the misses and the revealed loss. */
+  record: ScoreRecord;
 }
 
 /**
- * `Selection._effective`: the standing selection reads for one candidate as of `asOf` (for an epoch
- * `e`, `asOf = epochEnd(e)`).
- * @returns The candidate's id, effective score and eligibility.
+ * `Forecasts.revealForecast` on the record: first the misses in `[cursor, target)` (`applyMissed`),
+ * then the loss with `ewma` (the first scored target sets the score), `scoredCount + 1`, cursor at
+ * `target + 1`. (The hub refuses a reveal of a void target or below the cursor.)
+ * @returns The new record, the misses applied before it and their penalty.
+ * @throws ScoringInputError when the target is already accounted (below the cursor).
  */
-export function effectiveStanding(params: EffectiveStandingParameters): CandidateStanding {
-  const { record } = applyMissed(params);
-  return { id: params.id, score: record.score, eligible: isEligible(record, params) };
+export function applyReveal(params: ApplyRevealParameters): ApplyRevealReturnType {
+  const { target } = params;
+  if (target < params.record.cursor) {
+    throw new ScoringInputError("reveal of a target already accounted", {
+      details: `target ${target} < cursor ${params.record.cursor}`,
+    });
+  }
+  const missed = applyMissed({ ...params, through: target });
+  const s = missed.record;
+  s.score = ewma(s.score, params.loss, params.alpha, s.scoredCount === 0);
+  s.scoredCount = checkedCount(add(BigInt(s.scoredCount), 1n));
+  s.cursor = target + 1n;
+  return { ...missed, record: s };
+}
+
+/**
+ * The standing selection reads from a stored record (selection never settles).
+ * @param id The candidate's id.
+ * @param record Its stored record.
+ * @param minBond The agreement's minimum bond.
+ * @returns Its standing.
+ */
+export function standingOf(id: bigint, record: ScoreRecord, minBond: bigint): CandidateStanding {
+  return {
+    id,
+    score: record.score,
+    units: bondUnits(record.bond, minBond),
+    cursor: record.cursor,
+    scoredCount: record.scoredCount,
+    status: record.status,
+  };
 }

@@ -3,8 +3,9 @@
  *
  *   lossMath.ts        contracts/libraries/LossMath.sol (+ Forecasts._epochLoss)
  *   median.ts          contracts/libraries/Median.sol
- *   effectiveScore.ts  HubStorage._applyMissed / _rebase / _isEligible (lazy missed reveals)
- *   selection.ts       Selection._computeSelection / _draw / ranking
+ *   effectiveScore.ts  the score record: registration, reveal, missed targets, settlement, bond units
+ *   selection.ts       ScoreRecord.eligible and ExecutorSelection._upToDateFloor /
+ *                      _computeSelection / _draw / ranking
  *   evmMath.ts         Solidity 0.8 checked integer semantics and panic codes
  *
  * The oracle node must agree with the contract bit for bit (DESIGN §5): every function here repeats

@@ -142,9 +142,14 @@ export function applyMisses(score: bigint, alpha: bigint, misses: bigint, first:
   return sub(WAD, div(mul(rpowWad(sub(WAD, alpha), misses), sub(WAD, score)), WAD));
 }
 
+/** Most Taylor terms `expNegWad` adds (`LossMath.expNegWad`'s loop bound). */
+export const EXP_TERMS = 12n;
+
 /**
  * `e^(−x)` in WAD for `x ≥ 0` in WAD (`LossMath.expNegWad`): `x = k·ln2 + r`, `e^r` by a Taylor series
- * of at most 24 terms that stops at the first zero term, then `(1e36 / e^r) >> k`.
+ * of at most 12 terms that stops at the first zero term, then `(1e36 / e^r) >> k`. The contract computes
+ * it `unchecked`; nothing in it can overflow (term · r < 1e36, sum < 2e18), so bigint gives the same
+ * integers.
  * @param x The exponent magnitude in WAD.
  * @returns `e^(−x)` in WAD; 0 from `x ≥ 42e18` on.
  */
@@ -155,7 +160,7 @@ export function expNegWad(x: bigint): bigint {
   const r = x - k * LN2_WAD;
   let term = WAD;
   let sum = WAD;
-  for (let i = 1n; i < 24n; i++) {
+  for (let i = 1n; i <= EXP_TERMS; i++) {
     term = (term * r) / (i * WAD);
     if (term === 0n) break;
     sum += term;

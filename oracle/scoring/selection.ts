@@ -1,10 +1,19 @@
 /**
- * Executor selection of DESIGN §5: the TypeScript twin of `Selection._computeSelection`, `_draw` and
- * `ranking` in `contracts/hub/Selection.sol`. Given each candidate's effective standing at the
- * epoch's end (see `./effectiveScore.ts`), it returns the same executor and fallback as the contract,
- * bit for bit: the node uses it to know whether it executes before anyone fixes the selection.
+ * Executor selection of DESIGN §5: the TypeScript twin of `_computeSelection`, `_draw` and `ranking`
+ * in `contracts/hub/ExecutorSelection.sol`. Given each candidate's stored standing (see
+ * `standingOf` in `./effectiveScore.ts`; the scan never settles), it returns the same executor and
+ * fallback as the contract, bit for bit: the node uses it to know whether it executes before anyone
+ * fixes the selection.
+ *
+ * Eligible for epoch e: active, at least one bond unit, `scoredCount ≥ minScored`, `score ≤ maxScore`
+ * and up to date (`cursor ≥ upToDateFloor(e)`: every non-void target before e revealed or settled).
+ * Leader: lowest score, ties to the lower id, with hysteresis for the incumbent. Weighted: a draw with
+ * weight `units · exp(−eta·(S − S_min))`, so splitting one bond over several seats adds no weight.
  */
+import { encodeAbiParameters, keccak256, type Hex } from "viem";
+
 import { add, asUint256, div, MAX_UINT256, mod, mul, ScoringInputError, sub } from "./evmMath.js";
+import { CandidateStatus } from "./effectiveScore.js";
 import { expNegWad, WAD } from "./lossMath.js";
 
 /** How an agreement chooses its executor (`IGengovHub.Selection`). */
@@ -14,28 +23,88 @@ export const SelectionMode = {
 } as const;
 export type SelectionMode = (typeof SelectionMode)[keyof typeof SelectionMode];
 
-/** A candidate's effective standing at an epoch's end: what the selection loop reads per id. */
+/** Largest Weighted temperature the hub accepts (`0 < eta ≤ MAX_ETA`, a uint96 WAD). */
+export const MAX_ETA = 10_000n * WAD;
+
+/** Most void targets `upToDateFloor` steps back over (`Limits.MAX_VOID_LOOKBACK`). */
+export const MAX_VOID_LOOKBACK = 16;
+
+/** What the selection scan reads per candidate: its stored record and bond units. */
 export interface CandidateStanding {
   /** Candidate id (from 1). */
   id: bigint;
-  /** Effective score (WAD, lower is better). */
+  /** Stored score (WAD, lower is better). */
   score: bigint;
-  /** Bonded ≥ minBond, active, scoredCount ≥ minScored. */
-  eligible: boolean;
+  /** Bond units, `floor(bond / minBond)`. */
+  units: bigint;
+  /** The first target not yet accounted. */
+  cursor: bigint;
+  /** Accounted non-void targets, misses included. */
+  scoredCount: number;
+  /** Active, Exiting or Withdrawn. */
+  status: CandidateStatus;
+}
+
+/** What eligibility for one epoch depends on besides the standing. */
+export interface EligibilityRule {
+  /** Minimum number of accounted targets. */
+  minScored: number;
+  /** Highest score that may hold a seat (WAD). */
+  maxScore: bigint;
+  /** The epoch's `upToDateFloor`: the cursor a candidate needs to be up to date. */
+  floor: bigint;
+}
+
+/**
+ * `ExecutorSelection._upToDateFloor`: the cursor a candidate needs to be up to date for `epoch`.
+ * Starts at `epoch` and steps back over targets `epoch − 1`, `epoch − 2`, … while that target is
+ * void, at most `MAX_VOID_LOOKBACK` steps (nobody can be scored on a void target, so it holds nobody
+ * back).
+ * @param epoch The epoch being selected.
+ * @param isVoid Whether a target's outcome is void (asked for targets whose report window ended).
+ * @returns The floor.
+ */
+export function upToDateFloor(epoch: bigint, isVoid: (target: bigint) => boolean): bigint {
+  let floor = epoch;
+  while (floor !== 0n && epoch - floor < BigInt(MAX_VOID_LOOKBACK) && isVoid(floor - 1n)) floor--;
+  return floor;
+}
+
+/**
+ * `ScoreRecord.eligible`: active, `units ≥ 1`, `scoredCount ≥ minScored`, `score ≤ maxScore` and
+ * `cursor ≥ floor` (for a selection, the epoch's `upToDateFloor`; the `candidate` view uses the
+ * current `dueEnd`).
+ * @param standing The candidate's stored standing.
+ * @param rule The agreement's thresholds and the epoch's floor.
+ * @returns Whether the candidate may be selected.
+ */
+export function isEligible(standing: CandidateStanding, rule: EligibilityRule): boolean {
+  return (
+    standing.status === CandidateStatus.Active &&
+    standing.units >= 1n &&
+    standing.scoredCount >= rule.minScored &&
+    standing.score <= rule.maxScore &&
+    standing.cursor >= rule.floor
+  );
 }
 
 export interface ComputeSelectionParameters {
   /** Every candidate of the agreement, in any order; scanned by ascending id like the contract. */
   candidates: readonly CandidateStanding[];
+  /** Eligibility thresholds and the epoch's floor. */
+  rule: EligibilityRule;
   /** The agreement's last executor (`lastExecutor`, 0 = none): the Leader hysteresis incumbent. */
   incumbent: bigint;
   /** Leader hysteresis margin (WAD). */
   margin: bigint;
   /** Leader or Weighted. */
   mode: SelectionMode;
-  /** Weighted temperature (WAD). */
+  /** Weighted temperature (WAD, `0 < eta ≤ MAX_ETA`; unused by Leader). */
   eta: bigint;
-  /** `IRandomnessSource.randomWord(agreementId, epoch)`; required for Weighted with an eligible candidate. */
+  /**
+   * The draw's word: `beaconWord(agreementId, epoch, beacon)` or the agreement's external
+   * `IRandomnessSource.randomWord(agreementId, epoch)`; required for Weighted with an eligible candidate.
+   */
   randomWord?: bigint;
 }
 
@@ -56,14 +125,14 @@ function byId(candidates: readonly CandidateStanding[]): CandidateStanding[] {
 }
 
 /**
- * The executor and fallback of an epoch, exactly as `Selection._computeSelection`: one scan by
+ * The executor and fallback of an epoch, exactly as `ExecutorSelection._computeSelection`: one scan by
  * ascending id keeps the best and second-best eligible scores with strict `<` (ties go to the lower
  * id); Leader keeps an eligible incumbent while `bestScore + margin ≥ incumbentScore`; Weighted draws
  * with `drawWeighted`. The fallback is the best when the executor is not the best, else the second.
  * @returns The executor and fallback (0 = none).
  */
 export function computeSelection(params: ComputeSelectionParameters): ComputeSelectionReturnType {
-  const { incumbent, margin, mode, eta } = params;
+  const { incumbent, margin, mode, eta, rule } = params;
   const weighted = mode === SelectionMode.Weighted;
   let best = 0n;
   let bestScore = MAX_UINT256;
@@ -72,8 +141,9 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
   let incumbentScore = MAX_UINT256;
   const ids: bigint[] = [];
   const scores: bigint[] = [];
+  const units: bigint[] = [];
   for (const c of byId(params.candidates)) {
-    if (!c.eligible) continue;
+    if (!isEligible(c, rule)) continue;
     const score = asUint256("score", c.score);
     if (score < bestScore) {
       [second, secondScore] = [best, bestScore];
@@ -85,6 +155,7 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
     if (weighted) {
       ids.push(c.id);
       scores.push(score);
+      units.push(c.units);
     }
   }
   if (best === 0n) return { executor: 0n, fallback: 0n };
@@ -92,7 +163,7 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
   if (weighted) {
     if (params.randomWord === undefined)
       throw new ScoringInputError("computeSelection: Weighted needs randomWord");
-    executor = drawWeighted({ ids, scores, minScore: bestScore, eta, randomWord: params.randomWord });
+    executor = drawWeighted({ ids, scores, units, minScore: bestScore, eta, randomWord: params.randomWord });
   } else {
     executor = best;
     // Hysteresis: an eligible incumbent keeps the seat unless beaten by more than `margin`.
@@ -104,14 +175,27 @@ export function computeSelection(params: ComputeSelectionParameters): ComputeSel
 }
 
 /**
- * Draw weights `expNegWad(eta · (S − S_min) / 1e18)`, as `Selection._draw` computes them.
+ * Draw weights `units · expNegWad(eta · (S − S_min) / 1e18)`, as `ExecutorSelection._draw` computes them.
  * @param scores Eligible candidates' scores (WAD), each ≥ `minScore`.
- * @param minScore The lowest of them.
- * @param eta Temperature (WAD).
- * @returns One weight (WAD) per score.
+ * @param units Their bond units, one per score.
+ * @param minScore The lowest score.
+ * @param eta Temperature (WAD, `0 < eta ≤ MAX_ETA`).
+ * @returns One weight per score.
  */
-export function selectionWeights(scores: readonly bigint[], minScore: bigint, eta: bigint): bigint[] {
-  return scores.map((s) => expNegWad(div(mul(eta, sub(s, minScore)), WAD)));
+export function selectionWeights(
+  scores: readonly bigint[],
+  units: readonly bigint[],
+  minScore: bigint,
+  eta: bigint,
+): bigint[] {
+  if (units.length !== scores.length) {
+    throw new ScoringInputError("selectionWeights: scores and units differ in length", {
+      details: `${scores.length} scores, ${units.length} units`,
+    });
+  }
+  if (eta <= 0n || eta > MAX_ETA)
+    throw new ScoringInputError("eta outside (0, MAX_ETA]", { details: `${eta}` });
+  return scores.map((s, i) => mul(units[i], expNegWad(div(mul(eta, sub(s, minScore)), WAD))));
 }
 
 export interface DrawWeightedParameters {
@@ -119,6 +203,8 @@ export interface DrawWeightedParameters {
   ids: readonly bigint[];
   /** Their scores (WAD). */
   scores: readonly bigint[];
+  /** Their bond units. */
+  units: readonly bigint[];
   /** The lowest score. */
   minScore: bigint;
   /** Temperature (WAD). */
@@ -128,7 +214,7 @@ export interface DrawWeightedParameters {
 }
 
 /**
- * `Selection._draw`: `pick = randomWord % Σweights`, then walk the ids in order subtracting weights
+ * `ExecutorSelection._draw`: `pick = randomWord % Σweights`, then walk the ids in order subtracting weights
  * until `pick < weight`.
  * @returns The drawn candidate id.
  */
@@ -139,7 +225,7 @@ export function drawWeighted(params: DrawWeightedParameters): bigint {
       details: `${ids.length} ids, ${params.scores.length} scores`,
     });
   }
-  const weights = selectionWeights(params.scores, params.minScore, params.eta);
+  const weights = selectionWeights(params.scores, params.units, params.minScore, params.eta);
   const total = weights.reduce((acc, w) => add(acc, w), 0n);
   let pick = mod(asUint256("randomWord", randomWord), total);
   for (let i = 0; i < ids.length; i++) {
@@ -152,18 +238,49 @@ export function drawWeighted(params: DrawWeightedParameters): bigint {
 export interface RankingReturnType {
   /** Eligible candidate ids, best first, ties by lower id. */
   ids: bigint[];
-  /** Their effective scores (WAD). */
+  /** Their scores (WAD). */
   scores: bigint[];
 }
 
 /**
- * `Selection.ranking`: eligible candidates ordered by (score, id) ascending.
+ * `ExecutorSelection.ranking`: eligible candidates ordered by (score, id) ascending.
  * @param candidates Every candidate's standing, in any order.
+ * @param rule Eligibility thresholds and the epoch's floor.
  * @returns Ids and scores, best first.
  */
-export function ranking(candidates: readonly CandidateStanding[]): RankingReturnType {
+export function ranking(candidates: readonly CandidateStanding[], rule: EligibilityRule): RankingReturnType {
   const eligible = byId(candidates)
-    .filter((c) => c.eligible)
+    .filter((c) => isEligible(c, rule))
     .sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : a.id < b.id ? -1 : 1));
   return { ids: eligible.map((c) => c.id), scores: eligible.map((c) => c.score) };
+}
+
+/**
+ * The beacon of a target (`Epoch.beacon`): the XOR of the low 64 bits of every salt revealed for it
+ * by a candidate that registered into the beacon (every candidate of a Weighted agreement without an
+ * external randomness source).
+ * @param salts The revealed salts.
+ * @returns The beacon (uint64).
+ */
+export function beaconOf(salts: readonly Hex[]): bigint {
+  return salts.reduce((acc, salt) => acc ^ BigInt.asUintN(64, BigInt(salt)), 0n);
+}
+
+/**
+ * `ExecutorSelection._randomWord` without an external source: `keccak256(abi.encode(agreementId,
+ * epoch, beacon(epoch − 1)))`, with beacon 0 for epoch 0 and after a void target.
+ * @param agreementId The agreement.
+ * @param epoch The epoch being drawn.
+ * @param beacon The beacon of target `epoch − 1`.
+ * @returns The draw's word.
+ */
+export function beaconWord(agreementId: bigint, epoch: bigint, beacon: bigint): bigint {
+  return BigInt(
+    keccak256(
+      encodeAbiParameters(
+        [{ type: "uint256" }, { type: "uint64" }, { type: "uint64" }],
+        [agreementId, epoch, beacon],
+      ),
+    ),
+  );
 }

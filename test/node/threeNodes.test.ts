@@ -11,13 +11,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import {
+  bondUnits,
+  CandidateStatus,
   computeSelection,
+  upToDateFloor,
   epochLoss,
   ewma,
   median,
   ranking,
   SelectionMode,
   type CandidateStanding,
+  type EligibilityRule,
 } from "../../oracle/scoring/index.js";
 import { chainEvents, driveEpochs, duplicates, Supervisor } from "../fixtures/epochDriver.js";
 import { WAD } from "../fixtures/hub.js";
@@ -79,12 +83,31 @@ describe("three node processes (three operators) against one chain", function ()
         // Inside [end(e), end(e) + reportWindow): no reveal for target e yet and every earlier
         // deadline passed, so the views now are the standings selection read at end(e).
         const views = await Promise.all(ids.map((id) => f.hub.read.candidate([a, id])));
+        const ev = await chainEvents(f);
+        // Every candidate reveals every target, so its cursor is one past its last revealed target.
+        const cursorOf = (id: bigint) =>
+          ev
+            .reveals(a)
+            .filter((l) => l.args.candidateId === id)
+            .reduce((c, l) => (l.args.targetEpoch >= c ? l.args.targetEpoch + 1n : c), 0n);
         const standings: CandidateStanding[] = views.map((v, i) => ({
           id: ids[i],
           score: v.score,
-          eligible: v.eligible,
+          units: bondUnits(v.bond, BigInt(f.params.minBond)),
+          cursor: cursorOf(ids[i]),
+          scoredCount: v.scoredCount,
+          status: v.withdrawn
+            ? CandidateStatus.Withdrawn
+            : v.exiting
+              ? CandidateStatus.Exiting
+              : CandidateStatus.Active,
         }));
-        const ev = await chainEvents(f);
+        // No epoch is void here (the scripted reporter reports every one).
+        const rule: EligibilityRule = {
+          minScored: f.params.minScored,
+          maxScore: "maxScore" in f.params ? BigInt(f.params.maxScore as bigint) : WAD,
+          floor: upToDateFloor(e, () => false),
+        };
         const incumbent =
           ev
             .selected(a)
@@ -92,6 +115,7 @@ describe("three node processes (three operators) against one chain", function ()
             .at(-1)?.args.executor ?? 0n;
         const twin = computeSelection({
           candidates: standings,
+          rule,
           incumbent,
           margin: BigInt(f.params.margin),
           mode: SelectionMode.Leader,
@@ -110,7 +134,7 @@ describe("three node processes (three operators) against one chain", function ()
           fixed ? [twin.executor, twin.fallback] : undefined,
         );
         const [rankIds, rankScores] = await f.hub.read.ranking([a, e]);
-        const twinRanking = ranking(standings);
+        const twinRanking = ranking(standings, rule);
         expect([[...rankIds], [...rankScores]]).to.deep.equal([twinRanking.ids, twinRanking.scores]);
         const proposal = ev.proposals(a).find((l) => l.args.epoch === e);
         if (twin.executor !== 0n) expect(proposal?.args.candidateId).to.equal(twin.executor);

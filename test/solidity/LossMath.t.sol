@@ -96,4 +96,20 @@ contract LossMathTest is TestBase {
         uint256 v = LossMath.expNegWad(WAD);
         assertLe(v > 367879441171442321 ? v - 367879441171442321 : 367879441171442321 - v, 1e3, "e^-1");
     }
+
+    /// @dev The 12-term recipe's exact integers; `test/scoring.rules.test.ts` pins the same values
+    /// for the TypeScript twin. Just below a multiple of ln 2 the series is longest and its
+    /// truncation shows (e^−(ln2 − 1e-18) = 0.5 + 3.6e-13 here, 0.5 + 1e-18 exactly).
+    function test_expNegWad_pinnedValues() public pure {
+        assertEq(LossMath.expNegWad(1), 999999999999999999, "1 wei");
+        assertEq(LossMath.expNegWad(0.5e18), 606530659712640904, "e^-0.5");
+        assertEq(LossMath.expNegWad(WAD), 367879441171442332, "e^-1");
+        assertEq(LossMath.expNegWad(693147180559945308), 500000000000360054, "just below ln 2");
+        assertEq(LossMath.expNegWad(693147180559945309), 0.5e18, "ln 2");
+        assertEq(LossMath.expNegWad(1234567890123456789), 290960462097213945, "e^-1.23");
+        assertEq(LossMath.expNegWad(5e18), 6737946999085467, "e^-5");
+        assertEq(LossMath.expNegWad(41e18), 1, "e^-41");
+        assertEq(LossMath.expNegWad(42e18 - 1), 0, "below 1 wei");
+        assertEq(LossMath.expNegWad(42e18), 0, "cut-off");
+    }
 }
