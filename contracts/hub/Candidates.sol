@@ -156,12 +156,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         v.cursor = s.cursor;
         // Eligible as stored: active, bonded, scored enough, under the ceiling and up to date with
         // every due target (a record behind on its targets is not, until it reveals or is poked).
-        v.eligible = ScoreRecord.eligible(
-            stored,
-            a.minScored,
-            a.maxScore,
-            _dueEnd(a, block.timestamp)
-        );
+        v.eligible = ScoreRecord.eligible(stored, a.minScored, a.maxScore, _dueEnd(a, block.timestamp));
     }
 
     function _register(

@@ -307,7 +307,11 @@ abstract contract ExecutorSelection is HubStorage {
     /// @dev The draw's randomness: the agreement's external source if it has one, otherwise the
     /// beacon of the previous target — salts committed at least `horizon` epochs earlier and revealed
     /// before this epoch ended, so no caller chooses it by choosing a block.
-    function _randomWord(uint256 agreementId, Agreement storage a, uint64 epoch) private view returns (uint256) {
+    function _randomWord(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) private view returns (uint256) {
         if (a.randomness != address(0)) return IRandomnessSource(a.randomness).randomWord(agreementId, epoch);
         uint64 beacon = epoch == 0 ? 0 : _epochs[agreementId][epoch - 1].beacon;
         return uint256(keccak256(abi.encode(agreementId, epoch, beacon)));
