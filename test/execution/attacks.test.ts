@@ -20,6 +20,7 @@ import {
   fund,
   OUTSIDER,
   propose,
+  qualify,
   registerCandidates,
   ruleTx,
   Status,
@@ -31,12 +32,16 @@ import {
 } from "../fixtures/execution.js";
 import type { Connection } from "../fixtures/hub.js";
 
-/** Two candidates with minScored 0: executor of every epoch is 1, fallback 2 (equal scores). */
+/**
+ * Two candidates with minScored 0, scored once (a never-scored candidate never executes): from
+ * epoch E on, the executor is 1 and the fallback 2 (candidate 1 forecast better).
+ */
 async function twoCandidates(conn: Connection) {
   const x = await deployExecution(conn);
   const [c1, c2] = await registerCandidates(x, 2);
   await fund(x, x.treasuryToken.address, 5_000n * WAD);
-  return { x, c1, c2 };
+  const E = await qualify(x, [c1, c2]);
+  return { x, c1, c2, E };
 }
 
 const lapse = (x: ExecFixture, epoch: bigint) =>
@@ -50,7 +55,7 @@ describe("execution attacks", () => {
   const load = () => conn.networkHelpers.loadFixture(twoCandidates);
 
   it("silent arbiter: a challenger of every transition halts nothing and pays half a bond per challenge", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const challenger = x.wallets[CHALLENGER];
     const B = x.token.address;
     const balance = () => x.token.read.balanceOf([challenger.account.address]);
@@ -59,7 +64,7 @@ describe("execution attacks", () => {
     const bond = x.params.challengeBond;
     const EPOCHS = 4n;
     let state = await x.execution.read.stateHash([x.agreementId]);
-    for (let e = 0n; e < EPOCHS; e++) {
+    for (let e = E; e < E + EPOCHS; e++) {
       await warpTo(x, windows(x, e).opens);
       const p = await propose(x, c1, e, { state: { epoch: Number(e) } });
       await challengeTx(x, e);
@@ -83,30 +88,30 @@ describe("execution attacks", () => {
   });
 
   it("self-challenge: the proposer's operator and owner cannot challenge its transition", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     // Candidate 1's owner rotates its operator key, so owner and operator are two addresses.
     const owner = c1.op;
     const operator = x.wallets[17];
     await x.hub.write.setOperator([x.agreementId, c1.id, operator.account.address], {
       account: owner.account,
     });
-    await warpTo(x, windows(x, 0n).opens);
-    await propose(x, { ...c1, op: operator }, 0n);
+    await warpTo(x, windows(x, E).opens);
+    await propose(x, { ...c1, op: operator }, E);
     for (const who of [operator, owner]) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        challengeTx(x, 0n, who),
+        challengeTx(x, E, who),
         x.execution,
         "ProposerCannotChallenge",
         [c1.id, getAddress(who.account.address)],
       );
     }
     // Anyone else still can.
-    await challengeTx(x, 0n);
+    await challengeTx(x, E);
     expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Challenged);
   });
 
   it("colluding challenger: the executor loses, an honest second challenger is paid, the fallback executes the epoch", async () => {
-    const { x, c1, c2 } = await load();
+    const { x, c1, c2, E } = await load();
     const B = x.token.address;
     const colluder = x.wallets[OUTSIDER];
     const honest = x.wallets[CHALLENGER];
@@ -121,23 +126,23 @@ describe("execution attacks", () => {
     const honestBefore = await x.token.read.balanceOf([honest.account.address]);
 
     // The executor proposes at the very end of its window and its accomplice challenges at once.
-    const w = windows(x, 0n);
+    const w = windows(x, E);
     await at(x, w.second - 1n);
-    await propose(x, c1, 0n, { state: { censored: true } });
-    await challengeTx(x, 0n, colluder);
+    await propose(x, c1, E, { state: { censored: true } });
+    await challengeTx(x, E, colluder);
     // The occupied first place does not shut out an honest challenger.
-    await challengeTx(x, 0n, honest);
+    await challengeTx(x, E, honest);
 
     // The arbiter rejects only after the fallback's ordinary window has closed.
     await at(x, w.closes + 60n);
-    await ruleTx(x, 0n, false);
+    await ruleTx(x, E, false);
 
     // The fallback still executes the epoch, and its transition settles within the epoch.
-    const good = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    const good = await propose(x, c2, E, { state: { by: "fallback" } });
     const live = await x.execution.read.proposal([x.agreementId]);
     expect(live.candidateId).to.equal(c2.id);
     const { rulingDeadline, challengeEnds } = deadlines(x, live.proposedAt);
-    expect(rulingDeadline <= windows(x, 1n).opens).to.equal(true);
+    expect(rulingDeadline <= windows(x, E + 1n).opens).to.equal(true);
     await warpTo(x, challengeEnds);
     await finalizeTx(x, good);
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(good.newStateHash);

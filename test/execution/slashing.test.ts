@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getAddress, type Address } from "viem";
+import { encodeFunctionData, getAddress, type Address } from "viem";
 
 import {
   addAgreement,
@@ -20,6 +20,7 @@ import {
   finalizeTx,
   OUTSIDER,
   propose,
+  qualify,
   registerCandidates,
   ruleTx,
   seeded,
@@ -35,14 +36,18 @@ import type { Connection } from "../fixtures/hub.js";
 
 const ODD_PENALTY = 50n * WAD + 1n;
 
-/** Executor 1 (bond 150) proposed epoch 0 and the challenger challenged it. */
+/**
+ * Executor 1 (bond 150) proposed epoch E, the first its candidates may execute (scored once, so not
+ * at the never-scored 1.0), and the challenger challenged it.
+ */
 async function challenged(conn: Connection) {
   const x = await deployExecution(conn, { rejectPenalty: ODD_PENALTY });
   const [c1, c2] = await registerCandidates(x, 2, { bond: 150n * WAD });
-  await warpTo(x, windows(x, 0n).opens);
-  const p = await propose(x, c1, 0n);
-  await challengeTx(x, 0n);
-  return { x, c1, c2, p };
+  const E = await qualify(x, [c1, c2]);
+  await warpTo(x, windows(x, E).opens);
+  const p = await propose(x, c1, E);
+  await challengeTx(x, E);
+  return { x, c1, c2, p, E };
 }
 
 async function balances(x: ExecFixture, who: Address) {
@@ -69,11 +74,11 @@ describe("execution: slashing and challenge bonds", () => {
   });
 
   it("rejected: the executor loses rejectPenalty; half rounded down + the bond owed to the challenger; rest to the treasury", async () => {
-    const { x, c1 } = await load();
+    const { x, c1, E } = await load();
     const challenger = x.wallets[CHALLENGER].account.address;
     const half = ODD_PENALTY / 2n;
     const before = await balances(x, challenger);
-    const hash = await ruleTx(x, 0n, false);
+    const hash = await ruleTx(x, E, false);
     await x.viem.assertions.emitWithArgs(hash, x.hub, "BondSlashed", [
       x.agreementId,
       c1.id,
@@ -82,7 +87,7 @@ describe("execution: slashing and challenge bonds", () => {
     ]);
     await x.viem.assertions.emitWithArgs(hash, x.execution, "TransitionRuled", [
       x.agreementId,
-      0n,
+      E,
       false,
       ODD_PENALTY,
     ]);
@@ -100,11 +105,11 @@ describe("execution: slashing and challenge bonds", () => {
   });
 
   it("upheld: the challenger's bond goes to the treasury and the executor keeps its bond", async () => {
-    const { x, c1, p } = await load();
+    const { x, c1, p, E } = await load();
     const challenger = x.wallets[CHALLENGER].account.address;
     const before = await balances(x, challenger);
-    const hash = await ruleTx(x, 0n, true);
-    await x.viem.assertions.emitWithArgs(hash, x.execution, "TransitionRuled", [x.agreementId, 0n, true, 0n]);
+    const hash = await ruleTx(x, E, true);
+    await x.viem.assertions.emitWithArgs(hash, x.execution, "TransitionRuled", [x.agreementId, E, true, 0n]);
     await x.viem.assertions.emitWithArgs(hash, x.hub, "TreasuryDeposited", [
       x.agreementId,
       getAddress(x.token.address),
@@ -126,14 +131,15 @@ describe("execution: slashing and challenge bonds", () => {
     const bond = 7n * WAD + 3n;
     const a = await addAgreement(x, { challengeBond: bond });
     const [c1] = await registerCandidates(a, 1, { first: 9, bond: 150n * WAD });
-    await warpTo(a, windows(a, 0n).opens);
-    const p = await propose(a, c1, 0n);
-    await challengeTx(a, 0n);
+    const Ea = await qualify(a, [c1]);
+    await warpTo(a, windows(a, Ea).opens);
+    const p = await propose(a, c1, Ea);
+    await challengeTx(a, Ea);
     const challenger = x.wallets[CHALLENGER].account.address;
     const before = await balances(a, challenger);
     const live = await a.execution.read.proposal([a.agreementId]);
     await warpTo(a, deadlines(a, live.proposedAt).rulingDeadline);
-    const hash = await a.execution.write.lapseChallenge([a.agreementId, 0n]);
+    const hash = await a.execution.write.lapseChallenge([a.agreementId, Ea]);
     const back = bond / 2n;
     await x.viem.assertions.emitWithArgs(hash, a.hub, "TreasuryDeposited", [
       a.agreementId,
@@ -150,41 +156,51 @@ describe("execution: slashing and challenge bonds", () => {
     expect((await a.hub.read.candidate([a.agreementId, c1.id])).executions).to.equal(1);
   });
 
-  it("the penalty is capped at the bond left after lazily applied missed reveals", async () => {
-    // rejectPenalty = minBond = bond; a reveal missed after the selection leaves 90 when the ruling lands.
+  it("the penalty is capped at the bond left after a missed reveal is charged", async () => {
+    // rejectPenalty = minBond = bond; a reveal missed after the selection, charged (poked) before the
+    // ruling lands, leaves 90. The hub charges misses only on a reveal, a poke or a withdrawal, not
+    // inside slashBond.
     const { x } = await load();
     const a = await addAgreement(x, { rejectPenalty: 100n * WAD, missPenalty: 10n * WAD });
-    const [c1] = await registerCandidates(a, 2, { first: 9 });
+    const cands = await registerCandidates(a, 2, { first: 9 });
+    const [c1] = cands;
+    // Scored once, so it may execute from Ea on; now inside epoch Ea, where target T = Ea + 1 is
+    // committed.
+    const Ea = await qualify(a, cands);
+    const T = Ea + 1n;
+    const scored = (await a.hub.read.candidate([a.agreementId, c1.id])).score;
     const t = clock(a);
     const salt = `0x${"11".repeat(32)}` as const;
-    const values = truthOf(1n);
+    const values = truthOf(T);
     const commitment = commitmentOf({
       chainId: await a.publicClient.getChainId(),
       hub: a.hub.address,
       agreementId: a.agreementId,
       candidateId: c1.id,
-      targetEpoch: 1n,
+      targetEpoch: T,
       values,
       salt,
     });
-    await a.hub.write.commitForecast([a.agreementId, c1.id, 1n, commitment], { account: c1.op.account });
-    await warpTo(a, t.end(1n));
+    await a.hub.write.commitForecast([a.agreementId, c1.id, T, commitment], { account: c1.op.account });
+    await warpTo(a, t.end(T));
     for (const r of [1, 2, 3]) {
-      await a.hub.write.reportOutcome([a.agreementId, 1n, values], { account: a.wallets[r].account });
+      await a.hub.write.reportOutcome([a.agreementId, T, values], { account: a.wallets[r].account });
     }
-    // Selected at end(1) with its pending reveal not yet due: still eligible, still executor.
-    await propose(a, c1, 1n);
-    await challengeTx(a, 1n);
-    await warpTo(a, t.revealCloses(1n)); // the reveal deadline of target 1 has now passed
+    // Selected at end(T) (target Ea is void, T's reveal not yet due): up to date, still executor.
+    await propose(a, c1, T);
+    await challengeTx(a, T);
+    await warpTo(a, t.revealCloses(T)); // the reveal deadline of target T has now passed
     expect((await a.hub.read.candidate([a.agreementId, c1.id])).bond).to.equal(90n * WAD);
-    const hash = await ruleTx(a, 1n, false);
-    await x.viem.assertions.emitWithArgs(hash, a.hub, "RevealsMissed", [
-      a.agreementId,
-      c1.id,
-      1,
-      10n * WAD,
-      WAD,
-    ]);
+    // The miss moves the score alpha of the way to the worst loss: S ← 1 − (1 − α)(1 − S).
+    const missed = WAD - ((WAD - a.params.alpha) * (WAD - scored)) / WAD;
+    expect(missed > scored).to.equal(true);
+    await x.viem.assertions.emitWithArgs(
+      a.hub.write.poke([a.agreementId, c1.id], { account: x.wallets[OUTSIDER].account }),
+      a.hub,
+      "RevealsMissed",
+      [a.agreementId, c1.id, 1, 10n * WAD, missed],
+    );
+    const hash = await ruleTx(a, T, false);
     await x.viem.assertions.emitWithArgs(hash, a.hub, "BondSlashed", [
       a.agreementId,
       c1.id,
@@ -193,7 +209,7 @@ describe("execution: slashing and challenge bonds", () => {
     ]);
     await x.viem.assertions.emitWithArgs(hash, a.execution, "TransitionRuled", [
       a.agreementId,
-      1n,
+      T,
       false,
       90n * WAD,
     ]);
@@ -215,10 +231,10 @@ describe("execution: several challengers", () => {
   const others = (x: ExecFixture) => [x.wallets[OUTSIDER], x.wallets[13]];
 
   it("rejected: every challenger gets its bond back and an equal part of half the penalty; the remainder goes to the first", async () => {
-    const { x } = await load();
-    for (const w of others(x)) await challengeTx(x, 0n, w);
+    const { x, E } = await load();
+    for (const w of others(x)) await challengeTx(x, E, w);
     const who = [x.wallets[CHALLENGER], ...others(x)].map((w) => w.account.address);
-    await ruleTx(x, 0n, false);
+    await ruleTx(x, E, false);
     const half = ODD_PENALTY / 2n; // 25 WAD: 3 parts of 8.33… WAD and 1 base unit left over
     const part = half / 3n;
     expect(half - 3n * part).to.equal(1n);
@@ -230,10 +246,10 @@ describe("execution: several challengers", () => {
   });
 
   it("upheld: every challenger's bond goes to the treasury", async () => {
-    const { x } = await load();
-    for (const w of others(x)) await challengeTx(x, 0n, w);
+    const { x, E } = await load();
+    for (const w of others(x)) await challengeTx(x, E, w);
     const before = await balances(x, x.wallets[CHALLENGER].account.address);
-    const hash = await ruleTx(x, 0n, true);
+    const hash = await ruleTx(x, E, true);
     await x.viem.assertions.emitWithArgs(hash, x.hub, "TreasuryDeposited", [
       x.agreementId,
       getAddress(x.token.address),
@@ -246,16 +262,16 @@ describe("execution: several challengers", () => {
   });
 
   it("lapsed: every challenger forfeits half its bond to the treasury", async () => {
-    const { x } = await load();
-    for (const w of others(x)) await challengeTx(x, 0n, w);
+    const { x, E } = await load();
+    for (const w of others(x)) await challengeTx(x, E, w);
     const live = await x.execution.read.proposal([x.agreementId]);
     await warpTo(x, deadlines(x, live.proposedAt).rulingDeadline);
     const bond = x.params.challengeBond;
     await x.viem.assertions.emitWithArgs(
-      x.execution.write.lapseChallenge([x.agreementId, 0n]),
+      x.execution.write.lapseChallenge([x.agreementId, E]),
       x.execution,
       "ChallengeLapsed",
-      [x.agreementId, 0n, 3n * (bond - bond / 2n)],
+      [x.agreementId, E, 3n * (bond - bond / 2n)],
     );
     for (const w of [x.wallets[CHALLENGER], ...others(x)]) {
       expect(await x.execution.read.owed([w.account.address, x.token.address])).to.equal(bond / 2n);
@@ -266,28 +282,50 @@ describe("execution: several challengers", () => {
   });
 
   it("a bond that arrives as nothing, or does not fit in 96 bits, is ChallengeBondInvalid", async () => {
-    const { x } = await load();
+    const { x, E } = await load();
     // A bond token that keeps the whole transfer as its fee delivers nothing.
     await x.token.write.setFeeBps([10_000n]);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(x, 0n, x.wallets[13]),
+      challengeTx(x, E, x.wallets[13]),
       x.execution,
       "ChallengeBondInvalid",
       [0n],
     );
     await x.token.write.setFeeBps([0n]);
     const huge = 2n ** 96n;
-    const a = await addAgreement(x, { challengeBond: huge });
-    const [c] = await registerCandidates(a, 1, { first: 9 });
-    await warpTo(a, windows(a, 0n).opens);
-    await propose(a, c, 0n);
-    const rich = x.wallets[OUTSIDER];
-    await x.token.write.mint([rich.account.address, huge]);
+    // The hub refuses a challenge bond that does not fit in 96 bits when the agreement is created…
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(a, 0n, rich),
+      addAgreement(x, { challengeBond: huge }),
+      x.hub,
+      "AgreementParameterInvalid",
+      [16], // Parameter.challengeBond
+    );
+    // …so only a bond token that delivers more than it was asked for can bring one: this one moves
+    // 2^96 of its own balance to the execution contract before the challenger's bond.
+    const evil = await x.viem.deployContract("ReentrantERC20");
+    const a = await addAgreement(x, { bondToken: evil.address });
+    const rich = x.wallets[OUTSIDER];
+    const op = x.wallets[9];
+    await evil.write.mint([op.account.address, a.params.minBond]);
+    await evil.write.approve([a.hub.address, 2n ** 255n], { account: op.account });
+    await evil.write.mint([rich.account.address, a.params.challengeBond]);
+    await evil.write.approve([a.execution.address, 2n ** 255n], { account: rich.account });
+    await evil.write.mint([evil.address, huge]);
+    const [c] = await registerCandidates(a, 1, { first: 9 });
+    const Ea = await qualify(a, [c]);
+    await warpTo(a, windows(a, Ea).opens);
+    await propose(a, c, Ea);
+    const push = encodeFunctionData({
+      abi: evil.abi,
+      functionName: "transfer",
+      args: [a.execution.address, huge],
+    });
+    await evil.write.arm([evil.address, push, true]);
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      challengeTx(a, Ea, rich),
       x.execution,
       "ChallengeBondInvalid",
-      [huge],
+      [huge + a.params.challengeBond],
     );
   });
 });
@@ -315,11 +353,12 @@ describe("execution: challenging your own proposal never pays", () => {
       const upheld = i % 2 === 0;
       const a = await addAgreement(x, { minBond, rejectPenalty, missPenalty: 0n, challengeBond });
       const [c] = await registerCandidates(a, 1, { first: 4 + (i % 4), bond });
+      const Ea = await qualify(a, [c]);
       const before = await wealth(a, c);
-      await warpTo(a, windows(a, 0n).opens);
-      await propose(a, c, 0n);
-      await challengeTx(a, 0n, accomplice);
-      await ruleTx(a, 0n, upheld);
+      await warpTo(a, windows(a, Ea).opens);
+      await propose(a, c, Ea);
+      await challengeTx(a, Ea, accomplice);
+      await ruleTx(a, Ea, upheld);
       const loss = before - (await wealth(a, c));
       const expected = upheld ? challengeBond : rejectPenalty - rejectPenalty / 2n;
       expect(
@@ -334,13 +373,14 @@ describe("execution: challenging your own proposal never pays", () => {
     const conn = await network.create();
     const x = await deployExecution(conn, { rejectPenalty: 0n });
     const [c] = await registerCandidates(x, 1);
+    const E = await qualify(x, [c]);
     const accomplice = x.wallets[OUTSIDER];
     const who = accomplice.account.address;
     const before = await x.token.read.balanceOf([who]);
-    await warpTo(x, windows(x, 0n).opens);
-    await propose(x, c, 0n);
-    await challengeTx(x, 0n, accomplice);
-    await ruleTx(x, 0n, false);
+    await warpTo(x, windows(x, E).opens);
+    await propose(x, c, E);
+    await challengeTx(x, E, accomplice);
+    await ruleTx(x, E, false);
     await x.execution.write.withdrawPayment([x.token.address], { account: accomplice.account });
     expect(await x.token.read.balanceOf([who])).to.equal(before);
     expect((await x.hub.read.candidate([x.agreementId, c.id])).bond).to.equal(x.params.minBond);

@@ -436,29 +436,29 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     conn = await network.create();
   });
 
-  /** Executor 1 proposed epoch 0 at end(0) + 10. */
+  /** Executor 1 proposed epoch E (its first executable epoch) at end(E) + 10. */
   async function proposed(c: Connection) {
     const base = await twoCandidates(c);
-    const proposedAt = windows(base.x, 0n).opens + 10n;
+    const proposedAt = windows(base.x, base.E).opens + 10n;
     await at(base.x, proposedAt);
-    const p = await propose(base.x, base.c1, 0n);
+    const p = await propose(base.x, base.c1, base.E);
     return { ...base, p, proposedAt, ...deadlines(base.x, proposedAt) };
   }
   const load = () => conn.networkHelpers.loadFixture(proposed);
 
   it("finalize: ChallengePeriodActive at endsAt − 1; succeeds at endsAt", async () => {
-    const { x, p, c1, challengeEnds } = await load();
+    const { x, p, c1, challengeEnds, E } = await load();
     await at(x, challengeEnds - 1n);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       finalizeTx(x, p),
       x.execution,
       "ChallengePeriodActive",
-      [0n, challengeEnds],
+      [E, challengeEnds],
     );
     await at(x, challengeEnds);
     await x.viem.assertions.emitWithArgs(finalizeTx(x, p), x.execution, "TransitionFinalized", [
       x.agreementId,
-      0n,
+      E,
       c1.id,
       p.newStateHash,
     ]);
@@ -467,19 +467,19 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
   });
 
   it("finalize at endsAt + 1 succeeds, and never twice (TransitionStatusInvalid)", async () => {
-    const { x, p, challengeEnds } = await load();
+    const { x, p, challengeEnds, E } = await load();
     await at(x, challengeEnds + 1n);
     await finalizeTx(x, p);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       finalizeTx(x, p),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Finalized],
+      [E, Status.Finalized],
     );
   });
 
   it("finalize must repeat the proposal's state, manifest and actions (ProposalDataMismatch)", async () => {
-    const { x, p, challengeEnds } = await load();
+    const { x, p, challengeEnds, E } = await load();
     await warpTo(x, challengeEnds);
     const other = keccak256(stringToHex("other"));
     for (const bad of [
@@ -491,38 +491,38 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
         finalizeTx(x, bad),
         x.execution,
         "ProposalDataMismatch",
-        [0n],
+        [E],
       );
     }
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      finalizeTx(x, { ...p, epoch: 1n }),
+      finalizeTx(x, { ...p, epoch: E + 1n }),
       x.execution,
       "TransitionStatusInvalid",
-      [1n, Status.Proposed],
+      [E + 1n, Status.Proposed],
     );
   });
 
   it("challenge: accepted until endsAt − 1, also from a second challenger; ChallengePeriodOver at endsAt and + 1", async () => {
-    const { x, challengeEnds } = await load();
+    const { x, challengeEnds, E } = await load();
     const first = x.wallets[CHALLENGER];
     const second = x.wallets[OUTSIDER];
     const snap = await x.networkHelpers.takeSnapshot();
     for (const t of [challengeEnds, challengeEnds + 1n]) {
       await at(x, t);
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        challengeTx(x, 0n),
+        challengeTx(x, E),
         x.execution,
         "ChallengePeriodOver",
-        [0n, challengeEnds],
+        [E, challengeEnds],
       );
     }
     await snap.restore();
     await at(x, challengeEnds - 2n);
-    await challengeTx(x, 0n, first);
+    await challengeTx(x, E, first);
     await at(x, challengeEnds - 1n);
-    await x.viem.assertions.emitWithArgs(challengeTx(x, 0n, second), x.execution, "TransitionChallenged", [
+    await x.viem.assertions.emitWithArgs(challengeTx(x, E, second), x.execution, "TransitionChallenged", [
       x.agreementId,
-      0n,
+      E,
       second.account.address,
       x.params.challengeBond,
     ]);
@@ -535,56 +535,56 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     expect(await x.token.read.balanceOf([x.execution.address])).to.equal(2n * x.params.challengeBond);
     await at(x, challengeEnds);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(x, 0n, x.wallets[15]),
+      challengeTx(x, E, x.wallets[15]),
       x.execution,
       "ChallengePeriodOver",
-      [0n, challengeEnds],
+      [E, challengeEnds],
     );
   });
 
   it("each address challenges once (AlreadyChallenged); the ninth challenger is ChallengersFull", async () => {
-    const { x, c2 } = await load();
-    await challengeTx(x, 0n);
+    const { x, c2, E } = await load();
+    await challengeTx(x, E);
     const again = x.wallets[CHALLENGER];
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(x, 0n, again),
+      challengeTx(x, E, again),
       x.execution,
       "AlreadyChallenged",
-      [0n, getAddress(again.account.address)],
+      [E, getAddress(again.account.address)],
     );
     // The fallback's operator may challenge the executor's transition; so may reporters and payees.
     for (const w of [c2.op, x.wallets[1], x.wallets[2], x.wallets[13], x.wallets[14], x.wallets[15]]) {
-      await challengeTx(x, 0n, w);
+      await challengeTx(x, E, w);
     }
-    await challengeTx(x, 0n, x.wallets[OUTSIDER]);
+    await challengeTx(x, E, x.wallets[OUTSIDER]);
     expect((await x.execution.read.proposal([x.agreementId])).challenges).to.have.length(8);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(x, 0n, x.wallets[17]),
+      challengeTx(x, E, x.wallets[17]),
       x.execution,
       "ChallengersFull",
-      [0n, 8n],
+      [E, 8n],
     );
   });
 
   it("nobody may join a challenge once it is ruled (TransitionStatusInvalid)", async () => {
-    const { x } = await load();
-    await challengeTx(x, 0n);
-    await ruleTx(x, 0n, true);
+    const { x, E } = await load();
+    await challengeTx(x, E);
+    await ruleTx(x, E, true);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(x, 0n, x.wallets[OUTSIDER]),
+      challengeTx(x, E, x.wallets[OUTSIDER]),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Upheld],
+      [E, Status.Upheld],
     );
   });
 
   it("challenge of another epoch or of nothing is TransitionStatusInvalid", async () => {
-    const { x } = await load();
+    const { x, E } = await load();
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      challengeTx(x, 1n),
+      challengeTx(x, E + 1n),
       x.execution,
       "TransitionStatusInvalid",
-      [1n, Status.Proposed],
+      [E + 1n, Status.Proposed],
     );
     const fresh = await addAgreement(x);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
@@ -596,37 +596,37 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
   });
 
   it("a challenged transition cannot be finalized", async () => {
-    const { x, p, challengeEnds } = await load();
-    await challengeTx(x, 0n);
+    const { x, p, challengeEnds, E } = await load();
+    await challengeTx(x, E);
     await warpTo(x, challengeEnds);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       finalizeTx(x, p),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Challenged],
+      [E, Status.Challenged],
     );
   });
 
   it("only the arbiter rules (CallerNotArbiter), and only on a challenged proposal", async () => {
-    const { x } = await load();
+    const { x, E } = await load();
     const outsider = x.wallets[OUTSIDER];
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      ruleTx(x, 0n, true),
+      ruleTx(x, E, true),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Proposed],
+      [E, Status.Proposed],
     );
-    await challengeTx(x, 0n);
+    await challengeTx(x, E);
     for (const upheld of [true, false]) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        ruleTx(x, 0n, upheld, outsider),
+        ruleTx(x, E, upheld, outsider),
         x.execution,
         "CallerNotArbiter",
         [outsider.account.address],
       );
     }
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      ruleTx(x, 0n, true, x.wallets[CHALLENGER]),
+      ruleTx(x, E, true, x.wallets[CHALLENGER]),
       x.execution,
       "CallerNotArbiter",
       [x.wallets[CHALLENGER].account.address],
@@ -635,23 +635,23 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
 
   for (const upheld of [true, false]) {
     it(`ruling (${upheld ? "uphold" : "reject"}): accepted at deadline − 1, RulingDeadline at deadline and + 1`, async () => {
-      const { x, rulingDeadline } = await load();
-      await challengeTx(x, 0n);
+      const { x, rulingDeadline, E } = await load();
+      await challengeTx(x, E);
       const snap = await x.networkHelpers.takeSnapshot();
       for (const t of [rulingDeadline, rulingDeadline + 1n]) {
         await at(x, t);
         await x.viem.assertions.revertWithCustomErrorWithArgs(
-          ruleTx(x, 0n, upheld),
+          ruleTx(x, E, upheld),
           x.execution,
           "RulingDeadline",
-          [0n, rulingDeadline],
+          [E, rulingDeadline],
         );
       }
       await snap.restore();
       await at(x, rulingDeadline - 1n);
-      await x.viem.assertions.emitWithArgs(ruleTx(x, 0n, upheld), x.execution, "TransitionRuled", [
+      await x.viem.assertions.emitWithArgs(ruleTx(x, E, upheld), x.execution, "TransitionRuled", [
         x.agreementId,
-        0n,
+        E,
         upheld,
         upheld ? 0n : x.params.rejectPenalty,
       ]);
@@ -660,82 +660,82 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
       );
       // A second ruling is impossible.
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        ruleTx(x, 0n, !upheld),
+        ruleTx(x, E, !upheld),
         x.execution,
         "TransitionStatusInvalid",
-        [0n, upheld ? Status.Upheld : Status.Rejected],
+        [E, upheld ? Status.Upheld : Status.Rejected],
       );
     });
   }
 
   it("an upheld transition is finalized at once, without waiting for the challenge period", async () => {
-    const { x, p, c1 } = await load();
-    await challengeTx(x, 0n);
-    await ruleTx(x, 0n, true);
+    const { x, p, c1, E } = await load();
+    await challengeTx(x, E);
+    await ruleTx(x, E, true);
     await finalizeTx(x, p);
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(p.newStateHash);
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).executions).to.equal(1);
   });
 
   it("a rejected transition leaves the state unchanged and cannot be finalized", async () => {
-    const { x, p } = await load();
-    await challengeTx(x, 0n);
-    await ruleTx(x, 0n, false);
+    const { x, p, E } = await load();
+    await challengeTx(x, E);
+    await ruleTx(x, E, false);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       finalizeTx(x, p),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Rejected],
+      [E, Status.Rejected],
     );
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(zeroHash);
   });
 
   it("lapseChallenge: RulingDeadline at deadline − 1; at the deadline the challenge lapses and half the bond is owed back", async () => {
-    const { x, rulingDeadline } = await load();
+    const { x, rulingDeadline, E } = await load();
     const challenger = x.wallets[CHALLENGER].account.address;
     const lapse = () =>
-      x.execution.write.lapseChallenge([x.agreementId, 0n], { account: x.wallets[OUTSIDER].account });
+      x.execution.write.lapseChallenge([x.agreementId, E], { account: x.wallets[OUTSIDER].account });
     await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "TransitionStatusInvalid", [
-      0n,
+      E,
       Status.Proposed,
     ]);
-    await challengeTx(x, 0n);
+    await challengeTx(x, E);
     await at(x, rulingDeadline - 1n);
     await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "RulingDeadline", [
-      0n,
+      E,
       rulingDeadline,
     ]);
     await at(x, rulingDeadline);
     const half = x.params.challengeBond / 2n;
     await x.viem.assertions.emitWithArgs(lapse(), x.execution, "ChallengeLapsed", [
       x.agreementId,
-      0n,
+      E,
       x.params.challengeBond - half,
     ]);
     expect((await x.execution.read.proposal([x.agreementId])).status).to.equal(Status.Lapsed);
     expect(await x.execution.read.owed([challenger, x.token.address])).to.equal(half);
     await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "TransitionStatusInvalid", [
-      0n,
+      E,
       Status.Lapsed,
     ]);
     // The arbiter can no longer rule on it either.
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      ruleTx(x, 0n, false),
+      ruleTx(x, E, false),
       x.execution,
       "TransitionStatusInvalid",
-      [0n, Status.Lapsed],
+      [E, Status.Lapsed],
     );
   });
 
   it("a lapsed transition stands: it is finalized like an upheld one, and no penalty is taken", async () => {
-    const { x, p, c1, rulingDeadline } = await load();
-    await challengeTx(x, 0n);
+    const { x, p, c1, rulingDeadline, E } = await load();
+    await challengeTx(x, E);
     await at(x, rulingDeadline + 1n);
-    await x.execution.write.lapseChallenge([x.agreementId, 0n]);
+    await x.execution.write.lapseChallenge([x.agreementId, E]);
     expect((await x.hub.read.candidate([x.agreementId, c1.id])).bond).to.equal(x.params.minBond);
     await x.viem.assertions.emitWithArgs(finalizeTx(x, p), x.execution, "TransitionFinalized", [
       x.agreementId,
-      0n,
+      E,
       c1.id,
       p.newStateHash,
     ]);
@@ -744,98 +744,98 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
   });
 
   it("while challenged the fallback waits; once lapsed the transition blocks the next epoch until finalized", async () => {
-    const { x, p, c1, c2, rulingDeadline } = await load();
-    await challengeTx(x, 0n);
-    await at(x, windows(x, 0n).second);
+    const { x, p, c1, c2, rulingDeadline, E } = await load();
+    await challengeTx(x, E);
+    await at(x, windows(x, E).second);
     // Still challenged in the fallback window: the fallback may not propose.
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      sendProposal(x, await prepareTransition(x, c2, E)),
       x.execution,
       "TransitionAlreadyProposed",
-      [0n, Status.Challenged],
+      [E, Status.Challenged],
     );
     await warpTo(x, rulingDeadline);
-    await x.execution.write.lapseChallenge([x.agreementId, 0n]);
-    await warpTo(x, windows(x, 1n).opens);
+    await x.execution.write.lapseChallenge([x.agreementId, E]);
+    await warpTo(x, windows(x, E + 1n).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 1n)),
+      sendProposal(x, await prepareTransition(x, c1, E + 1n)),
       x.execution,
       "TransitionPending",
-      [0n, Status.Lapsed],
+      [E, Status.Lapsed],
     );
     await finalizeTx(x, p);
-    await propose(x, c1, 1n);
+    await propose(x, c1, E + 1n);
   });
 
   it("after a rejection past end(e) + 2W the fallback may propose until end(e) + L − C − R, and settles before end(e + 1)", async () => {
-    const { x, c1, c2 } = await load();
-    const w = windows(x, 0n);
+    const { x, c1, c2, E } = await load();
+    const w = windows(x, E);
     const late = w.opens + BigInt(x.params.epochLength - x.params.challengePeriod - x.params.rulingPeriod);
     expect(late > w.closes).to.equal(true);
-    await challengeTx(x, 0n);
+    await challengeTx(x, E);
     await at(x, w.closes);
-    await ruleTx(x, 0n, false);
+    await ruleTx(x, E, false);
     const snap = await x.networkHelpers.takeSnapshot();
     // The executor gets no second try in the late window.
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c1, 0n, { state: { retry: true } })),
+      sendProposal(x, await prepareTransition(x, c1, E, { state: { retry: true } })),
       x.execution,
       "CallerNotProposer",
       [c2.id, c1.op.account.address],
     );
     await at(x, late - 1n);
-    const p2 = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    const p2 = await propose(x, c2, E, { state: { by: "fallback" } });
     const { rulingDeadline, challengeEnds } = deadlines(x, late - 1n);
-    expect(rulingDeadline < windows(x, 1n).opens).to.equal(true);
+    expect(rulingDeadline < windows(x, E + 1n).opens).to.equal(true);
     await warpTo(x, challengeEnds);
     await finalizeTx(x, p2);
     await snap.restore();
     await at(x, late);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      sendProposal(x, await prepareTransition(x, c2, E)),
       x.execution,
       "ProposalWindowClosed",
-      [0n, w.opens, late],
+      [E, w.opens, late],
     );
   });
 
   it("without a rejected executor's transition the fallback's window still closes at end(e) + 2W", async () => {
-    const { x, c2 } = await load();
-    const w = windows(x, 0n);
+    const { x, c2, E } = await load();
+    const w = windows(x, E);
     // The executor's transition is challenged but not yet ruled on when the window closes.
-    await challengeTx(x, 0n);
+    await challengeTx(x, E);
     await at(x, w.closes);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c2, 0n)),
+      sendProposal(x, await prepareTransition(x, c2, E)),
       x.execution,
       "ProposalWindowClosed",
-      [0n, w.opens, w.closes],
+      [E, w.opens, w.closes],
     );
   });
 
   it("after a rejection in the first window: the executor may not retry; the fallback waits for the second", async () => {
-    const { x, c1, c2 } = await load();
-    await challengeTx(x, 0n);
-    await ruleTx(x, 0n, false);
-    const w = windows(x, 0n);
+    const { x, c1, c2, E } = await load();
+    await challengeTx(x, E);
+    await ruleTx(x, E, false);
+    const w = windows(x, E);
     for (const c of [c1, c2]) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
-        sendProposal(x, await prepareTransition(x, c, 0n, { state: { retry: true } })),
+        sendProposal(x, await prepareTransition(x, c, E, { state: { retry: true } })),
         x.execution,
         "TransitionAlreadyProposed",
-        [0n, Status.Rejected],
+        [E, Status.Rejected],
       );
     }
     await at(x, w.second);
-    const p2 = await propose(x, c2, 0n, { state: { by: "fallback" } });
+    const p2 = await propose(x, c2, E, { state: { by: "fallback" } });
     // The fallback's proposal rejected too: nobody else may propose this epoch.
-    await challengeTx(x, 0n);
-    await ruleTx(x, 0n, false);
+    await challengeTx(x, E);
+    await ruleTx(x, E, false);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
-      sendProposal(x, await prepareTransition(x, c2, 0n, { state: { third: true } })),
+      sendProposal(x, await prepareTransition(x, c2, E, { state: { third: true } })),
       x.execution,
       "TransitionAlreadyProposed",
-      [0n, Status.Rejected],
+      [E, Status.Rejected],
     );
     expect(p2.prevStateHash).to.equal(zeroHash);
   });
