@@ -1,5 +1,6 @@
 /**
- * Nodes around challenges:
+ * Nodes around challenges, once their candidates are scored (a never-scored model never executes, so
+ * the nodes first forecast their way to E, the first epoch they may execute):
  * - an arbiter that never rules: once the ruling deadline has passed, a node lapses the challenge
  *   (the transition stands, the challenger forfeits half its bond to the treasury) and finalizes the
  *   transition in the same tick, so the agreement moves on;
@@ -16,6 +17,7 @@ import { keccak256, stringToHex, type EIP1193Provider } from "viem";
 
 import type { ExecuteRequest, ForecastRequest, Model, ModelSpec } from "../../oracle/models/types.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
+import { qualify, truth } from "../fixtures/epochDriver.js";
 import { clock, deployHub } from "../fixtures/hub.js";
 import { makeNode, registerWithSpec, testSpec } from "../fixtures/node.js";
 
@@ -33,8 +35,10 @@ function countingModel(spec: ModelSpec): Model {
   return {
     spec,
     async forecast(r: ForecastRequest) {
-      const values = [1000n + r.targetEpoch, 5000n];
-      return { ...record(JSON.stringify(values.map(String))), values, rationale: "fixed" };
+      // The scripted truth the driver's reporters report: every forecast scores loss 0, so the
+      // candidates qualify after one reveal and tie (the lower id executes).
+      const values = truth(r.targetEpoch);
+      return { ...record(JSON.stringify(values.map(String))), values, rationale: "the truth" };
     },
     async execute(r: ExecuteRequest) {
       const newState = { epoch: Number(r.epoch), by: spec.model };
@@ -61,11 +65,12 @@ describe("nodes and challenges", () => {
     const challenger = f.wallets[CHALLENGER];
     await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
     try {
-      await f.networkHelpers.time.increaseTo(t.end(0n) + 1n);
-      await node.tick(); // selection and the executor's proposal of epoch 0
+      const E = await qualify(f, f.agreementId, [candidateId], [{ pump: () => node.tick(), logs: [] }]);
+      await f.networkHelpers.time.increaseTo(t.end(E) + 1n);
+      await node.tick(); // selection and the executor's proposal of epoch E
       const live = await f.execution.read.proposal([f.agreementId]);
-      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([0n, candidateId, 1]);
-      await f.execution.write.challenge([f.agreementId, 0n], { account: challenger.account });
+      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([E, candidateId, 1]);
+      await f.execution.write.challenge([f.agreementId, E], { account: challenger.account });
 
       // The arbiter stays silent. Before the deadline the keeper leaves the challenge alone.
       const deadline = live.proposedAt + BigInt(f.params.challengePeriod + f.params.rulingPeriod);
@@ -123,25 +128,28 @@ describe("nodes and challenges", () => {
     await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
     const W = BigInt(f.params.executionWindow);
     try {
-      await f.networkHelpers.time.increaseTo(t.end(0n) + 1n);
-      await tickAll(); // the executor (candidate 1) proposes epoch 0
-      expect((await f.execution.read.proposal([f.agreementId])).candidateId).to.equal(ids[0]);
-      await f.execution.write.challenge([f.agreementId, 0n], { account: challenger.account });
+      const pumped = nodes.map((n) => ({ pump: () => n.tick(), logs: [] }));
+      const E = await qualify(f, f.agreementId, ids, pumped);
+      await f.networkHelpers.time.increaseTo(t.end(E) + 1n);
+      await tickAll(); // the executor (candidate 1) proposes epoch E
+      const first = await f.execution.read.proposal([f.agreementId]);
+      expect([first.epoch, first.candidateId]).to.deep.equal([E, ids[0]]);
+      await f.execution.write.challenge([f.agreementId, E], { account: challenger.account });
       // Still challenged while the fallback's ordinary window runs: the fallback waits.
-      await f.networkHelpers.time.increaseTo(t.end(0n) + W + 1n);
+      await f.networkHelpers.time.increaseTo(t.end(E) + W + 1n);
       await tickAll();
       expect((await f.execution.read.proposal([f.agreementId])).candidateId).to.equal(ids[0]);
       // The arbiter rejects after that window has closed.
-      await f.networkHelpers.time.increaseTo(t.end(0n) + 2n * W + 30n);
-      await f.execution.write.rule([f.agreementId, 0n, false]);
+      await f.networkHelpers.time.increaseTo(t.end(E) + 2n * W + 30n);
+      await f.execution.write.rule([f.agreementId, E, false]);
       await tickAll();
       const live = await f.execution.read.proposal([f.agreementId]);
-      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([0n, ids[1], 1]);
+      expect([live.epoch, live.candidateId, live.status]).to.deep.equal([E, ids[1], 1]);
       await f.networkHelpers.time.increaseTo(live.proposedAt + BigInt(f.params.challengePeriod));
       await tickAll(); // a keeper finalizes it
       expect((await f.execution.read.proposal([f.agreementId])).status).to.equal(6);
       expect((await f.hub.read.candidate([f.agreementId, ids[1]])).executions).to.equal(1);
-      expect(BigInt(await f.networkHelpers.time.latest()) < t.end(1n)).to.equal(true);
+      expect(BigInt(await f.networkHelpers.time.latest()) < t.end(E + 1n)).to.equal(true);
     } finally {
       for (const n of nodes) await n.stop();
     }
