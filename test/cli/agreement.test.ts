@@ -67,7 +67,9 @@ describe("cli: agreements, inputs, deposits, keys", function () {
     expect(p.randomness).to.equal(zeroAddress);
     expect(p.maxInputsPerEpoch).to.equal(32);
     expect(p.maxInputsPerSender).to.equal(8);
-    expect(p.maxScore).to.equal((8n * WAD) / 10n);
+    expect(p.alpha).to.equal((2n * WAD) / 10n);
+    expect(p.margin).to.equal(WAD / 100n);
+    expect(p.maxScore).to.equal((7n * WAD) / 10n);
   });
 
   it("agreement show: parameters, text hash and candidate count as on chain; --full-text adds the text", async () => {

@@ -191,7 +191,7 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
     expect(r.code, r.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance - 20n * WAD);
-    const second = await x.run(["transition", "challenge", id, "0"], { account: x.as(15) });
+    const second = await x.run(["transition", "challenge", id, "2"], { account: x.as(15) });
     expect(second.code, second.err).to.equal(0);
     const live = await x.execution.read.proposal([BigInt(id)]);
     expect(live.status).to.equal(Status.Challenged);
