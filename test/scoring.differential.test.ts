@@ -1,50 +1,81 @@
 /**
  * Differential tests: the TypeScript scoring twin (`oracle/scoring/`) against the Solidity it mirrors.
  *
- * 1. LossMath and Median through `contracts/test/ScoringHarness.sol`, on a few hundred seeded random
- *    inputs per function plus hand-picked edges (equal values, int128 / int256 extremes, scale 1,
- *    alpha = 1e18, overflow paths). Results must be equal, and so must the panic code of every revert.
- * 2. A live hub over many epochs with randomly skilled candidates, skipped reveals, void epochs, a
- *    top-up and an exit: every epoch, each candidate's `candidate()` view must equal the twin's
- *    effective record (tracked independently through commits, reveals and misses), every reveal's
- *    loss and score the twin's, every outcome the twin's median, and the twin's selection from the
- *    on-chain standings and last executor must equal `executorOf`, `ranking` and `selectExecutor`,
- *    for Leader (with and without margin) and Weighted.
+ * 1. LossMath, Median and ScoreRecord.eligible through `contracts/test/ScoringHarness.sol`, on a few
+ *    hundred seeded random inputs per function plus hand-picked edges (equal values, int128 / int256
+ *    extremes, scale 1, alpha = 1e18, overflow paths; expNegWad next to every multiple of ln 2 and
+ *    from 42e18 on; every eligibility threshold at, below and above its boundary). Results must be
+ *    equal, and so must the panic code of every revert.
+ * 2. A live hub on the in-process chain over many epochs, on the cursor rules: candidates that skip
+ *    commits (a never-committed target is a miss), withhold reveals, exit and withdraw, register late
+ *    (one into a withdrawn candidate's seat), top up, get poked, and void epochs (one run has a void
+ *    streak longer than MAX_VOID_LOOKBACK). The test keeps its own model of every record, advanced
+ *    only with the twin (`registeredRecord`, `applyReveal`, `settle`, `applyMissed`), and after every
+ *    step compares the hub's `candidate()` view (score, scoredCount, cursor, misses, bond, exiting,
+ *    withdrawn, eligible) with the twin's settlement of the model; every reveal's loss and score, every
+ *    RevealsMissed (misses, penalty, score) and every ExecutorSelected with the twin's; every outcome
+ *    with the twin's median or void; and `executorOf` / `ranking` / `selectExecutor` in the selection
+ *    window with `computeSelection` / `ranking` on the twin's standings (`standingOf`,
+ *    `upToDateFloor`). Leader with and without margin, Weighted with boundary words from a fixed
+ *    source, and Weighted on the salt beacon (`beaconOf`, `beaconWord`).
  *
- * Each comparison has been seen to fail against a deliberately broken twin (rounding, tie-breaking,
- * hysteresis boundary, draw boundary, deadline boundary, void handling, penalty cap, rebase); the
- * coverage counters asserted at the end keep the runs exercising those cases.
+ * Coverage counters asserted at the end keep the runs exercising the cases the rules distinguish
+ * (never-committed and withheld misses, the penalty cap, stale cursors, the void lookback cap, ties,
+ * the hysteresis boundary, draw boundaries, selections fixed by each path, a record changed before
+ * the fix). A twin with a 13-term expNegWad fails both the library and the Weighted hub comparisons.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { BaseError, ContractFunctionRevertedError, keccak256, parseEventLogs, toHex, type Hex } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  type Hex,
+  type Log,
+} from "viem";
 
 import {
   applyMissed,
   applyMisses,
+  applyReveal,
+  beaconOf,
+  beaconWord,
   CandidateStatus,
   computeSelection,
+  dueEnd,
   epochLoss,
   EvmPanicError,
   ewma,
   expNegWad,
+  isEligible,
+  isVoidOutcome,
   LN2_WAD,
   MAX_INT256,
   MAX_UINT256,
+  MAX_VOID_LOOKBACK,
   median,
   metricLoss,
   MIN_INT256,
   ranking,
-  rebase,
+  registeredRecord,
   rpowWad,
+  ScoringInputError,
   SelectionMode,
   selectionWeights,
-  isEligible,
+  settle,
+  SETTLE_CHUNK,
+  standingOf,
+  upToDateFloor,
   type AgreementClock,
+  type ApplyMissedReturnType,
   type CandidateStanding,
+  type EligibilityRule,
   type ScoreRecord,
 } from "../oracle/scoring/index.js";
-import { clock, commitmentOf, deployHub, WAD } from "./fixtures/hub.js";
+import { clock, commitmentOf, deployHub, EPOCH, WAD } from "./fixtures/hub.js";
 import { prng, type Prng } from "./fixtures/prng.js";
 
 // ───────────────────────────────────── library differential ─────────────────────────────────────
@@ -246,24 +277,86 @@ describe("scoring twin ≡ Solidity libraries (randomised differential)", () => 
     expect(dp.panics).to.be.greaterThan(0);
   });
 
-  it("expNegWad: equal across [0, 42e18], at multiples of ln 2 and beyond the cut-off", async () => {
+  it("expNegWad: equal across [0, 42e18), next to every multiple of ln 2, and from 42e18 on", async () => {
     const r = prng(0x40n);
     const cases: [bigint][] = [0n, 1n, LN2_WAD - 1n, LN2_WAD, LN2_WAD + 1n, 2n * LN2_WAD, WAD, 41n * LN2_WAD]
-      .concat([42n * WAD - 1n, 42n * WAD, 60n * LN2_WAD, MAX_UINT256])
+      .concat([42n * WAD - 1n, 42n * WAD, 42n * WAD + 1n, 60n * LN2_WAD, 61n * LN2_WAD, MAX_UINT256])
       .map((x) => [x]);
-    while (cases.length < RANDOM_CASES) {
+    // Every k·ln2 with 42e18 ≥ k·ln2 (k ≤ 60), offset by a few wei (the Taylor series then stops
+    // after one or two terms, or r wraps to just below ln 2 with k − 1) and by larger amounts.
+    for (let k = 0n; k <= 61n; k++) {
+      for (const d of [-2n, -1n, 0n, 1n, 2n]) if (k * LN2_WAD + d >= 0n) cases.push([k * LN2_WAD + d]);
+    }
+    while (cases.length < 3 * RANDOM_CASES) {
+      const near = BigInt(r.int(0, 61)) * LN2_WAD;
       const x = r.pick([
         r.between(0n, 42n * WAD),
         r.between(0n, 42n * WAD),
         r.between(0n, 10n ** 6n),
         r.between(0n, WAD),
-        BigInt(r.int(0, 60)) * LN2_WAD + BigInt(r.int(-2, 2)),
+        near + BigInt(r.int(-1000, 1000)),
+        near + r.between(-(10n ** 12n), 10n ** 12n),
+        near + r.between(-(10n ** 17n), 10n ** 17n),
+        42n * WAD + r.between(-(10n ** 6n), 10n ** 6n),
+        r.between(42n * WAD, 2n ** 64n),
         r.between(42n * WAD, MAX_UINT256),
       ]);
       cases.push([x < 0n ? 0n : x]);
     }
     const d = await differential(cases, (...a) => harness.read.expNegWad(a), expNegWad);
     expect(d.mismatches, `${d.mismatchCount} mismatches`).to.deep.equal([]);
+    expect(d.values).to.equal(cases.length);
+    // The fuzz reaches both sides of the cut-off and the shift by every k.
+    expect(cases.filter(([x]) => x >= 42n * WAD).length).to.be.greaterThan(RANDOM_CASES / 10);
+    expect(new Set(cases.map(([x]) => (x < 42n * WAD ? x / LN2_WAD : -1n))).size).to.equal(62);
+  });
+
+  it("eligible: ScoreRecord.eligible on packed records equals the twin's isEligible at every threshold", async () => {
+    const r = prng(0x60n);
+    type Fields = { score: bigint; scoredCount: number; cursor: number; units: number; status: number };
+    const cases: [Fields, bigint, bigint, bigint][] = [];
+    const U32 = 2 ** 32 - 1;
+    while (cases.length < 2 * RANDOM_CASES) {
+      const minScored = r.pick([0n, 1n, 2n, BigInt(r.int(0, 100)), 65_535n]);
+      const maxScore = r.pick([WAD, WAD - 1n, (8n * WAD) / 10n, r.between(1n, WAD), (1n << 64n) - 1n]);
+      const floor = r.pick([0n, BigInt(r.int(0, 1000)), BigInt(U32), BigInt(U32) + 1n]);
+      // Each field on, just below or just above its threshold, or anywhere in its width.
+      const near = (x: bigint, lo: bigint, hi: bigint) => {
+        const v = x + BigInt(r.int(-1, 1));
+        return r.chance(0.25) ? r.between(lo, hi) : v < lo ? lo : v > hi ? hi : v;
+      };
+      const fields: Fields = {
+        score: near(maxScore, 0n, (1n << 60n) - 1n),
+        scoredCount: Number(
+          r.chance(0.1) ? r.between(65_530n, BigInt(U32)) : near(minScored, 0n, BigInt(U32)),
+        ),
+        cursor: Number(near(floor, 0n, BigInt(U32))),
+        units: Number(r.chance(0.2) ? 0n : r.pick([1n, 2n, r.between(1n, (1n << 18n) - 1n)])),
+        status: r.chance(0.8)
+          ? CandidateStatus.Active
+          : r.pick([CandidateStatus.Exiting, CandidateStatus.Withdrawn]),
+      };
+      cases.push([fields, minScored, maxScore, floor]);
+    }
+    const chain = await Promise.all(cases.map((c) => harness.read.eligible(c)));
+    const twin = cases.map(([c, minScored, maxScore, floor]) =>
+      isEligible(
+        {
+          id: 1n,
+          score: c.score,
+          units: BigInt(c.units),
+          cursor: BigInt(c.cursor),
+          scoredCount: c.scoredCount,
+          status: c.status as CandidateStatus,
+        },
+        { minScored: Number(minScored), maxScore, floor },
+      ),
+    );
+    const mismatches = cases.filter((_, i) => chain[i] !== twin[i]).slice(0, 5);
+    const show = (c: unknown) => JSON.stringify(c, (_, v: unknown) => (typeof v === "bigint" ? `${v}` : v));
+    expect(mismatches.map(show), "mismatches").to.deep.equal([]);
+    expect(twin.filter((x) => x).length, "eligible cases").to.be.greaterThan(RANDOM_CASES / 10);
+    expect(twin.filter((x) => !x).length, "ineligible cases").to.be.greaterThan(RANDOM_CASES / 10);
   });
 
   it("median: equal on random lists (duplicates, even counts, int256 extremes, empty)", async () => {
@@ -299,366 +392,750 @@ type Scenario = {
   margin: bigint;
   eta: bigint;
   seed: bigint;
-  /** Report and reveal windows (default 600 s each); summing to the epoch length puts a reveal
-   * deadline exactly on the next epoch's end, where selection reads scores. */
+  epochs: number;
+  horizon: number;
+  /** Weighted: draw from a `FixedRandomness` source set to words on weight boundaries, not the beacon. */
+  fixedWords?: boolean;
+  /** Report and reveal windows (default 600 s each); summing to the epoch length puts target t's
+   * reveal deadline exactly on end(t + 1), where the selection window of t + 1 opens. */
   windows?: { reportWindow: number; revealWindow: number };
+  /** Epochs [from, to) nobody reports: a void streak longer than MAX_VOID_LOOKBACK. */
+  voidStreak?: [number, number];
 };
 
-const EPOCHS = 30;
 /**
- * Per candidate: forecast noise (fraction of the metric's scale), reveal-skip probability, targets
- * it never reveals, and bond.
- * - Candidate 3 copies candidate 2's every forecast and reveal, so their scores are always equal.
- *   Candidate 2 starts below minBond and tops up in the epoch after candidate 3 first executed, so it
- *   rejoins tied with the incumbent: the exact Leader boundary `bestScore + margin == incumbentScore`.
- * - Candidate 1 is the most skilful but misses its first reveals, so it leads only later, with the
- *   tied pair behind it: the tie for second place decides the fallback.
- * - Candidate 6's bond is below the miss penalties it incurs: the penalty is capped at the bond.
+ * What a candidate does. Profiles 1 and 2 are a mirrored pair: 2 copies 1's every commit (values
+ * included), reveal and withhold, so their scores are always equal. 1 registers with exactly one bond
+ * unit and withholds its first target, so its first miss costs the unit (ineligible, same score); it
+ * tops up once 2 has executed (half-way at the latest), and rejoins tied with the incumbent: the exact
+ * Leader boundary `bestScore + margin == incumbentScore`. 0 is the most skilful but withholds its first targets, so
+ * it leads only later, with the tied pair behind it (the tie for second decides the fallback). 5's
+ * bond runs out under the miss penalties (the cap), 4 exits and withdraws, 7 registers into 4's seat.
  */
-const CANDIDATES = [
-  { noise: 0.03, skip: 0, missUntil: 4n, bond: 200n * WAD },
-  { noise: 0.05, skip: 0, missUntil: 0n, bond: 90n * WAD },
-  { noise: 0.05, skip: 0, missUntil: 0n, bond: 120n * WAD }, // the mirror of candidate 2
-  { noise: 0.25, skip: 0.05, missUntil: 0n, bond: 140n * WAD },
-  { noise: 0.5, skip: 0.3, missUntil: 0n, bond: 100n * WAD }, // exits half-way
-  { noise: 1.2, skip: 0.4, missUntil: 0n, bond: 25n * WAD },
+type Profile = {
+  /** Forecast noise as a fraction of each metric's scale. */
+  noise: number;
+  /** Chance of committing nothing for a target: a never-committed miss. */
+  skipCommit: number;
+  /** Chance of withholding a committed reveal. */
+  withhold: number;
+  /** Withholds the reveals of its first this many targets. */
+  missFirst?: number;
+  bond: bigint;
+  /** Registers in this epoch (default 0). */
+  registerAt?: number;
+  /** Requests exit in this epoch and withdraws as soon as it may. */
+  exitAt?: number;
+  /** Commits nothing in epochs [from, to). */
+  silent?: [number, number];
+  /** Copies this profile's commits and reveals. */
+  mirrorOf?: number;
+};
+
+const MISS_PENALTY = 30n * WAD;
+const MIRRORED = 1;
+const MIRROR = 2;
+const BROKE = 5;
+const PROFILES: Profile[] = [
+  { noise: 0.03, skipCommit: 0.03, withhold: 0, missFirst: 4, bond: 400n * WAD },
+  { noise: 0.05, skipCommit: 0.04, withhold: 0.04, missFirst: 1, bond: 100n * WAD },
+  { noise: 0, skipCommit: 0, withhold: 0, mirrorOf: MIRRORED, bond: 330n * WAD },
+  { noise: 0.25, skipCommit: 0.1, withhold: 0.05, silent: [10, 14], bond: 250n * WAD },
+  { noise: 0.5, skipCommit: 0.1, withhold: 0.3, exitAt: 7, bond: 160n * WAD },
+  { noise: 1.2, skipCommit: 0.2, withhold: 0.4, bond: 100n * WAD },
+  { noise: 0.1, skipCommit: 0.08, withhold: 0.08, registerAt: 5, bond: 220n * WAD },
+  { noise: 0.04, skipCommit: 0.05, withhold: 0.05, registerAt: 15, bond: 300n * WAD },
 ];
-const MIRRORED = 1; // index of the candidate that is copied (and tops up)
-const MIRROR = 2; // index of the candidate that copies it
-const EXITING = 4; // index of the candidate that requests exit half-way
-const VOID_CHANCE = 0.15;
+/** Operators (and owners) are accounts 4, 5, …: account 4 + profile index. */
+const OPERATOR0 = 4;
+const VOID_CHANCE = 0.12;
 
-/**
- * A random word for the Weighted draw; half the time one that lands exactly on a boundary between two
- * candidates' weight intervals (`word % total == w_1 + … + w_k`), where `<` versus `≤` decides.
- */
-function randomWordFor(r: Prng, standings: readonly CandidateStanding[], eta: bigint): bigint {
-  const eligible = standings.filter((c) => c.eligible);
-  if (eligible.length < 2 || r.chance(0.5)) return r.bits(256);
-  const scores = eligible.map((c) => c.score);
-  const weights = selectionWeights(
-    scores,
-    scores.reduce((a, b) => (b < a ? b : a)),
-    eta,
-  );
-  const total = weights.reduce((a, b) => a + b, 0n);
-  const cut = weights.slice(0, r.int(1, weights.length - 1)).reduce((a, b) => a + b, 0n);
-  return cut + total * r.bits(128);
-}
-
-type Model = {
+type Seat = {
+  id: bigint;
+  profile: number;
+  /** The stored record, as the twin advances it. */
   record: ScoreRecord;
+  /** `Candidate.misses`: misses charged so far. */
   misses: number;
+  /** `Candidate.lastTarget` (exiting candidates) and `exitAt`. */
+  lastTarget: bigint;
+  exitAt: bigint;
+  /** The first target it answers for. */
+  firstTarget: bigint;
   committed: Map<bigint, { values: bigint[]; salt: Hex }>;
 };
 
+type Fixed = { executor: bigint; fallback: bigint };
+
+/** The ids and (weighted) weights the draw walks, for boundary words and boundary coverage. */
+function drawWeights(candidates: readonly CandidateStanding[], rule: EligibilityRule, eta: bigint) {
+  const eligible = candidates.filter((c) => isEligible(c, rule)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (eligible.length === 0) return { weights: [] as bigint[], total: 0n };
+  const minScore = eligible.reduce((m, c) => (c.score < m ? c.score : m), MAX_UINT256);
+  const weights = selectionWeights(
+    eligible.map((c) => c.score),
+    eligible.map((c) => c.units),
+    minScore,
+    eta,
+  );
+  return { weights, total: weights.reduce((a, b) => a + b, 0n) };
+}
+
 /**
- * Drives a hub for EPOCHS epochs and checks, every epoch, twin ≡ chain for effective records and
- * for the executor selection. Returns coverage counters the caller asserts on.
+ * Drives a hub for `s.epochs` epochs and checks twin ≡ chain after every step. Returns coverage
+ * counters the caller asserts on.
  */
-async function runSelectionDifferential(s: Scenario) {
+async function runHubDifferential(s: Scenario) {
   const conn = await network.create();
-  const randomness = await conn.viem.deployContract("FixedRandomness");
+  const randomness = s.fixedWords ? await conn.viem.deployContract("FixedRandomness") : undefined;
+  const h = BigInt(s.horizon);
   const f = await deployHub(conn, {
     selection: s.mode,
     margin: s.margin,
     eta: s.eta,
-    randomness: randomness.address,
+    randomness: randomness?.address ?? zeroAddress,
+    horizon: s.horizon,
+    exitDelay: (s.horizon + 2) * EPOCH,
+    missPenalty: MISS_PENALTY,
     minScored: 2,
     ...s.windows,
   });
-  const { hub, wallets, agreementId, networkHelpers, publicClient } = f;
+  const { hub, wallets, agreementId, networkHelpers, publicClient, params } = f;
   const t = clock(f);
+  const L = BigInt(params.epochLength);
   const chainId = await publicClient.getChainId();
   const r = prng(s.seed);
-  const ops = CANDIDATES.map((_, i) => wallets[4 + i]);
-  const reporters = [wallets[1], wallets[2], wallets[3]];
+  const reporters = wallets.slice(1, 4);
+  const weighted = s.mode === SelectionMode.Weighted;
+  const onBeacon = weighted && !s.fixedWords;
   const hubClock: AgreementClock = {
     genesis: f.genesis,
-    epochLength: BigInt(f.params.epochLength),
-    reportWindow: BigInt(f.params.reportWindow),
-    revealWindow: BigInt(f.params.revealWindow),
+    epochLength: L,
+    reportWindow: BigInt(params.reportWindow),
+    revealWindow: BigInt(params.revealWindow),
   };
-  const metrics = f.params.metrics.map((m) => ({ scale: m.scale, lossKind: m.lossKind }));
-  const voidEpochs = new Set<bigint>();
+  const windowCloses = (e: bigint) => t.end(e) + hubClock.reportWindow + hubClock.revealWindow;
+  const epochAt = (at: bigint) => (at < f.genesis ? 0n : (at - f.genesis) / L);
+  const metrics = params.metrics.map((m) => ({ scale: m.scale, lossKind: m.lossKind }));
+  const voids = new Set<bigint>();
+  const isVoid = (target: bigint) => voids.has(target);
+  const rules = { alpha: params.alpha, missPenalty: params.missPenalty, isVoid };
+  const rule = (floor: bigint): EligibilityRule => ({
+    minScored: params.minScored,
+    maxScore: params.maxScore,
+    floor,
+  });
   const medians = new Map<bigint, bigint[]>();
-  const settle = (m: Model, asOf: bigint) =>
-    applyMissed({
-      record: m.record,
-      clock: hubClock,
-      alpha: f.params.alpha,
-      missPenalty: f.params.missPenalty,
-      asOf,
-      isVoid: (target) => voidEpochs.has(target),
-    });
+  const reportCounts = new Map<bigint, number>();
+  /** Salts revealed per target: the beacon. */
+  const salts = new Map<bigint, Hex[]>();
+  /** Words set in the fixed source per epoch. */
+  const words = new Map<bigint, bigint>();
+  const fixed = new Map<bigint, Fixed>();
+  const seats: Seat[] = [];
+  const freeIds: bigint[] = [];
+  let lastExecutor = 0n;
+  let topUpDue = false;
+  let toppedUp = false;
+
   const coverage = {
-    selected: 0,
+    selections: 0,
+    byCall: 0,
+    byReveal: 0,
+    byRoster: 0,
+    unfixed: 0,
     none: 0,
     notBest: 0,
+    ties: 0,
     boundary: 0,
     secondTie: 0,
-    capped: 0,
-    ties: 0,
-    misses: 0,
-    voids: 0,
     ineligible: 0,
-  };
-  /** What the hub's `_loadSettled` does before a write: apply due misses to the stored record. */
-  const settleInto = (m: Model, at: bigint): ScoreRecord => {
-    const settled = settle(m, at);
-    m.misses += settled.misses;
-    if (settled.penalty < f.params.missPenalty * BigInt(settled.misses)) coverage.capped++;
-    return settled.record;
-  };
-  const blockTime = async (hash: Hex) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    return { receipt, at: (await publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp };
+    stale: 0,
+    lookbackCut: 0,
+    drawBoundary: 0,
+    zeroBeacon: 0,
+    neverCommitted: 0,
+    withheld: 0,
+    capped: 0,
+    pokedMisses: 0,
+    changedBeforeFix: 0,
+    refusedTwice: 0,
+    voids: 0,
+    late: 0,
+    reused: 0,
+    withdrawn: 0,
   };
 
-  const models: Model[] = [];
-  for (const [i, op] of ops.entries()) {
-    const { bond } = CANDIDATES[i];
-    await hub.write.registerCandidate(
-      [agreementId, keccak256(toHex(`spec-${i}`)), bond, op.account.address],
-      {
-        account: op.account,
-      },
+  // ─── the twin's side ───
+
+  const standings = () => seats.map((c) => standingOf(c.id, c.record, params.minBond));
+
+  /** What `_computeSelection(e)` returns now, by the twin. */
+  const twinSelection = (e: bigint) => {
+    const candidates = standings();
+    const eRule = rule(upToDateFloor(e, isVoid));
+    const randomWord = !weighted
+      ? undefined
+      : s.fixedWords
+        ? (words.get(e) ?? 0n)
+        : beaconWord(agreementId, e, e === 0n ? 0n : beaconOf(salts.get(e - 1n) ?? []));
+    const selection = computeSelection({
+      candidates,
+      rule: eRule,
+      incumbent: lastExecutor,
+      margin: s.margin,
+      mode: s.mode,
+      eta: s.eta,
+      randomWord,
+    });
+    return {
+      ...selection,
+      candidates,
+      rule: eRule,
+      randomWord,
+      incumbent: lastExecutor,
+      ranking: ranking(candidates, eRule),
+    };
+  };
+
+  /** The hub fixes epoch e's selection now: returns the ExecutorSelected events it must emit. */
+  const fix = (e: bigint, how: "byCall" | "byReveal" | "byRoster") => {
+    if (fixed.has(e)) return [];
+    const sel = twinSelection(e);
+    fixed.set(e, { executor: sel.executor, fallback: sel.fallback });
+    if (sel.executor !== 0n) lastExecutor = sel.executor;
+    if (sel.executor === seats.find((c) => c.profile === MIRROR)?.id && !toppedUp) topUpDue = true;
+    // Coverage of what this selection exercised.
+    coverage.selections++;
+    coverage[how]++;
+    const { ids, scores } = sel.ranking;
+    if (sel.executor === 0n) coverage.none++;
+    else if (sel.executor !== ids[0]) coverage.notBest++;
+    if (new Set(scores).size < scores.length) coverage.ties++;
+    const incumbent = sel.candidates.find((c) => c.id === sel.incumbent && isEligible(c, sel.rule));
+    if (!weighted && incumbent && incumbent.id !== ids[0] && scores[0] + s.margin === incumbent.score) {
+      coverage.boundary++;
+    }
+    if (sel.executor === ids[0] && scores.length >= 3 && scores[1] === scores[2]) coverage.secondTie++;
+    let unbounded = e;
+    while (unbounded !== 0n && isVoid(unbounded - 1n)) unbounded--;
+    for (const c of sel.candidates) {
+      if (isEligible(c, sel.rule)) continue;
+      coverage.ineligible++;
+      if (isEligible(c, rule(0n))) coverage.stale++;
+      if (sel.rule.floor !== unbounded && isEligible(c, rule(unbounded))) coverage.lookbackCut++;
+    }
+    if (weighted && sel.randomWord !== undefined) {
+      const { weights, total } = drawWeights(sel.candidates, sel.rule, s.eta);
+      let pick = total === 0n ? -1n : sel.randomWord % total;
+      for (const w of weights.slice(0, -1)) if ((pick -= w) === 0n) coverage.drawBoundary++;
+      if (onBeacon && beaconOf(salts.get(e - 1n) ?? []) === 0n && ids.length > 1) coverage.zeroBeacon++;
+    }
+    return [{ epoch: e, executor: sel.executor, fallbackCandidate: sel.fallback }];
+  };
+
+  /** Books a settlement into a seat: the RevealsMissed event it must have emitted. */
+  const book = (c: Seat, res: ApplyMissedReturnType, from: bigint, through: bigint) => {
+    for (let x = from; x < through; x++) {
+      if (!isVoid(x)) c.committed.has(x) ? coverage.withheld++ : coverage.neverCommitted++;
+    }
+    c.misses += res.misses;
+    if (res.penalty < MISS_PENALTY * BigInt(res.misses)) coverage.capped++;
+    c.record = res.record;
+    return res.misses === 0
+      ? []
+      : [{ candidateId: c.id, misses: res.misses, penalty: res.penalty, score: res.record.score }];
+  };
+
+  // ─── the chain's side ───
+
+  const parse = (logs: Log[]) => parseEventLogs({ abi: hub.abi, logs });
+  type Logs = ReturnType<typeof parse>;
+  const send = async (hash: Promise<Hex>) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+    const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+    return { at: block.timestamp, logs: parse(receipt.logs) };
+  };
+  const eventsOf = (logs: Logs, name: string) =>
+    logs
+      .filter((l) => l.eventName === name)
+      .map((l) => {
+        const { agreementId: _, ...args } = l.args as Record<string, unknown>;
+        return args;
+      });
+  const expectEvents = (
+    what: string,
+    logs: Logs,
+    selected: ReturnType<typeof fix>,
+    missed: ReturnType<typeof book>,
+  ) => {
+    expect(eventsOf(logs, "ExecutorSelected"), `${what}: ExecutorSelected`).to.deep.equal(selected);
+    expect(eventsOf(logs, "RevealsMissed"), `${what}: RevealsMissed`).to.deep.equal(missed);
+  };
+
+  /** Every seat's `candidate()` view equals the twin's settlement of the model as of the latest block. */
+  const expectViews = async (when: string) => {
+    const block = await publicClient.getBlock();
+    const views = await Promise.all(
+      seats.map((c) => hub.read.candidate([agreementId, c.id], { blockNumber: block.number })),
     );
-    const record = { score: WAD, scoredCount: 0, pendingBase: 0n, pendingMask: 0, bond, status: 0 } as const;
-    models.push({ record: { ...record }, misses: 0, committed: new Map() });
-  }
-
-  /** Every candidate's view equals the twin's record with missed reveals applied as of `asOf`. */
-  const expectViewsMatch = async (asOf: bigint, when: string) => {
-    const views = await Promise.all(models.map((_, i) => hub.read.candidate([agreementId, BigInt(i + 1)])));
+    const floor = dueEnd(hubClock, block.timestamp);
     views.forEach((v, i) => {
-      const { record, misses } = settle(models[i], asOf);
-      const rule = { minBond: f.params.minBond, minScored: f.params.minScored };
+      const c = seats[i];
+      const withdrawn = c.record.status === CandidateStatus.Withdrawn;
+      const settled = withdrawn
+        ? { record: c.record, misses: 0 }
+        : settle({
+            ...rules,
+            record: c.record,
+            clock: hubClock,
+            asOf: block.timestamp,
+            lastTarget: c.lastTarget,
+          });
       expect(
         {
           score: v.score,
           scoredCount: v.scoredCount,
-          bond: v.bond,
+          cursor: v.cursor,
           misses: v.misses,
+          bond: v.bond,
           exiting: v.exiting,
+          withdrawn: v.withdrawn,
           eligible: v.eligible,
         },
-        `candidate ${i + 1} ${when}`,
+        `candidate ${c.id} (profile ${c.profile}) ${when}`,
       ).to.deep.equal({
-        score: record.score,
-        scoredCount: record.scoredCount,
-        bond: record.bond,
-        misses: models[i].misses + misses,
-        exiting: record.status === CandidateStatus.Exiting,
-        eligible: isEligible(record, rule),
+        score: settled.record.score,
+        scoredCount: settled.record.scoredCount,
+        cursor: settled.record.cursor,
+        misses: c.misses + settled.misses,
+        bond: settled.record.bond,
+        exiting: c.record.status === CandidateStatus.Exiting,
+        withdrawn,
+        eligible: isEligible(standingOf(c.id, c.record, params.minBond), rule(floor)),
       });
     });
-    return views;
   };
 
-  const truth = Array.from({ length: EPOCHS + 2 }, () => [
+  /** `executorOf(e)` and `ranking(e)` equal the twin's, fixed or not, inside the window or not. */
+  const expectSelection = async (e: bigint, when: string) => {
+    const block = await publicClient.getBlock();
+    const at = { blockNumber: block.number };
+    const [[executor, fallback, isFixed], [ids, scores]] = await Promise.all([
+      hub.read.executorOf([agreementId, e], at),
+      hub.read.ranking([agreementId, e], at),
+    ]);
+    const twin = twinSelection(e);
+    const open = block.timestamp >= t.end(e) && block.timestamp < windowCloses(e);
+    const done = fixed.get(e);
+    expect({ executor, fallback, isFixed }, `executorOf(${e}) ${when}`).to.deep.equal(
+      done
+        ? { ...done, isFixed: true }
+        : open
+          ? { executor: twin.executor, fallback: twin.fallback, isFixed: false }
+          : { executor: 0n, fallback: 0n, isFixed: false },
+    );
+    expect({ ids, scores }, `ranking(${e}) ${when}`).to.deep.equal(twin.ranking);
+  };
+
+  /** selectExecutor(e): its result, then the event, equal the twin's. */
+  const selectNow = async (e: bigint) => {
+    const done = fixed.get(e);
+    const twin = done ?? twinSelection(e);
+    const { result } = await hub.simulate.selectExecutor([agreementId, e]);
+    expect(result, `selectExecutor(${e})`).to.deep.equal([twin.executor, twin.fallback]);
+    const selected = fix(e, "byCall");
+    const { logs } = await send(hub.write.selectExecutor([agreementId, e]));
+    expectEvents(`selectExecutor(${e})`, logs, selected, []);
+  };
+
+  const register = async (p: number) => {
+    const op = wallets[OPERATOR0 + p];
+    const id = freeIds.pop() ?? BigInt(seats.length + 1);
+    const { bond } = PROFILES[p];
+    const { at, logs } = await send(
+      hub.write.registerCandidate([agreementId, keccak256(toHex(`spec-${p}`)), bond, op.account.address], {
+        account: op.account,
+      }),
+    );
+    expect(eventsOf(logs, "CandidateRegistered").map((x) => x.candidateId)).to.deep.equal([id]);
+    const record = registeredRecord({ epoch: epochAt(at), horizon: h, bond });
+    const seat: Seat = {
+      id,
+      profile: p,
+      record,
+      misses: 0,
+      lastTarget: 0n,
+      exitAt: 0n,
+      firstTarget: record.cursor,
+      committed: new Map(),
+    };
+    if (id <= BigInt(seats.length)) {
+      seats[Number(id) - 1] = seat;
+      coverage.reused++;
+    } else seats.push(seat);
+    if (epochAt(at) > 0n) coverage.late++;
+  };
+  const operatorOf = (c: Seat) => wallets[OPERATOR0 + c.profile].account;
+
+  /** A roster change: in a Weighted agreement it first fixes the previous epoch's selection. */
+  const rosterFix = (e: bigint) => (weighted && e > 0n ? fix(e - 1n, "byRoster") : []);
+  const noteChange = (e: bigint) => {
+    if (!weighted && e > 0n && !fixed.has(e - 1n)) coverage.changedBeforeFix++;
+  };
+
+  const poke = async (e: bigint, c: Seat) => {
+    const selected = rosterFix(e);
+    const { at, logs } = await send(hub.write.poke([agreementId, c.id]));
+    let missed: ReturnType<typeof book> = [];
+    if (c.record.status !== CandidateStatus.Withdrawn) {
+      const from = c.record.cursor;
+      const res = settle({
+        ...rules,
+        record: c.record,
+        clock: hubClock,
+        asOf: at,
+        lastTarget: c.lastTarget,
+        chunk: SETTLE_CHUNK,
+      });
+      if (res.record.cursor !== from) noteChange(e);
+      missed = book(c, res, from, res.record.cursor);
+      if (res.misses > 0) coverage.pokedMisses++;
+    }
+    expectEvents(`poke(${c.id})@${e}`, logs, selected, missed);
+  };
+
+  const topUp = async (e: bigint, c: Seat, amount: bigint) => {
+    const selected = rosterFix(e);
+    const { logs } = await send(hub.write.topUp([agreementId, c.id, amount], { account: operatorOf(c) }));
+    noteChange(e);
+    c.record = { ...c.record, bond: c.record.bond + amount };
+    expectEvents(`topUp(${c.id})@${e}`, logs, selected, []);
+  };
+
+  const requestExit = async (e: bigint, c: Seat) => {
+    const selected = rosterFix(e);
+    const { at, logs } = await send(hub.write.requestExit([agreementId, c.id], { account: operatorOf(c) }));
+    noteChange(e);
+    c.record = { ...c.record, status: CandidateStatus.Exiting };
+    c.lastTarget = epochAt(at) + h - 1n;
+    c.exitAt = at + BigInt(params.exitDelay);
+    expectEvents(`requestExit(${c.id})@${e}`, logs, selected, []);
+  };
+
+  const withdraw = async (c: Seat) => {
+    const { logs } = await send(hub.write.withdraw([agreementId, c.id], { account: operatorOf(c) }));
+    const from = c.record.cursor;
+    const res = applyMissed({ ...rules, record: c.record, through: c.lastTarget + 1n });
+    const missed = book(c, res, from, res.record.cursor);
+    const amount = c.record.bond;
+    c.record = { ...c.record, bond: 0n, status: CandidateStatus.Withdrawn };
+    freeIds.push(c.id);
+    if (lastExecutor === c.id) lastExecutor = 0n;
+    coverage.withdrawn++;
+    expectEvents(`withdraw(${c.id})`, logs, [], missed);
+    expect(
+      eventsOf(logs, "BondWithdrawn").map((x) => x.amount),
+      `withdraw(${c.id}) amount`,
+    ).to.deep.equal([amount]);
+  };
+
+  const truth = Array.from({ length: s.epochs + s.horizon + 2 }, () => [
     BigInt(1000 + r.int(-300, 300)),
     BigInt(5000 + r.int(-2000, 2000)),
   ]);
 
-  let lastExecutor = 0n;
-  let toppedUp = false;
-  for (let e = 0n; e < BigInt(EPOCHS); e++) {
-    // Epoch e: every active candidate commits for target e + 1 (the mirror copies its twin).
-    const target = e + 1n;
-    for (const [i, m] of models.entries()) {
-      if (m.record.status !== CandidateStatus.Active) continue;
-      const src = i === MIRROR ? models[MIRRORED] : undefined;
-      if (src !== undefined ? !src.committed.has(target) : r.chance(0.08)) continue;
-      const values =
-        src?.committed.get(target)?.values ??
-        truth[Number(target)].map((v, k) =>
-          BigInt(Math.round(Number(v) + r.normal() * CANDIDATES[i].noise * Number(metrics[k].scale))),
+  /** Reporters report epoch x: 2–3 of them (some correcting once), or 0–1 (below quorum: void). */
+  const report = async (x: bigint) => {
+    const streak = s.voidStreak && x >= BigInt(s.voidStreak[0]) && x < BigInt(s.voidStreak[1]);
+    const isVoidEpoch = streak || r.chance(VOID_CHANCE);
+    const n = isVoidEpoch ? (streak ? 0 : r.int(0, 1)) : r.chance(0.25) ? 2 : 3;
+    const finals: bigint[][] = [];
+    for (let k = 0; k < n; k++) {
+      let values: bigint[] = [];
+      for (let again = true; again; again = r.chance(0.15)) {
+        values = truth[Number(x)].map((v) => v + BigInt(r.int(-20, 20)) * BigInt(k + 1));
+        await hub.write.reportOutcome([agreementId, x, values], { account: reporters[k].account });
+      }
+      finals.push(values);
+    }
+    reportCounts.set(x, n);
+    if (isVoidEpoch) voids.add(x);
+    else
+      medians.set(
+        x,
+        [0, 1].map((m) => median(finals.map((v) => v[m]))),
+      );
+  };
+
+  for (const [p, profile] of PROFILES.entries()) if ((profile.registerAt ?? 0) === 0) await register(p);
+
+  for (let e = 0n; e < BigInt(s.epochs); e++) {
+    const prev = e - 1n;
+    if (e > 0n) {
+      // end(prev): the selection window of prev opens; with windows summing to L, the reveal
+      // deadline of prev − 1 is exactly now.
+      await networkHelpers.time.increaseTo(t.start(e));
+      await expectViews(`at end(${prev})`);
+      await expectSelection(prev, "as its window opens");
+      if (e > 1n && !fixed.has(prev - 1n)) {
+        coverage.unfixed++;
+        await expectSelection(prev - 1n, "after its window closed unfixed");
+      }
+      await report(prev);
+
+      // Roster changes in the report phase (Weighted: each first fixes prev's selection).
+      for (const c of seats) {
+        const profile = PROFILES[c.profile];
+        const latest = await publicClient.getBlock();
+        if (c.record.status === CandidateStatus.Exiting && latest.timestamp >= c.exitAt) await withdraw(c);
+        if (c.record.status === CandidateStatus.Active && profile.exitAt === Number(e))
+          await requestExit(e, c);
+      }
+      // The mirrored candidate tops up once the mirror executed (half-way at the latest).
+      if (!toppedUp && (topUpDue || e === BigInt(s.epochs >> 1))) {
+        toppedUp = true;
+        const mirrored = seats.find((c) => c.profile === MIRRORED);
+        if (mirrored) await topUp(e, mirrored, 250n * WAD);
+      }
+      if (r.chance(0.15)) {
+        // Anyone but the mirrored candidate (whose unit its misses take) and the one whose bond runs out.
+        const active = seats.filter(
+          (c) => c.record.status === CandidateStatus.Active && c.profile !== MIRRORED && c.profile !== BROKE,
         );
-      const salt = keccak256(toHex(`salt-${i}-${target}`));
+        if (active.length > 0) await topUp(e, r.pick(active), r.between(10n, 150n) * WAD);
+      }
+      // Nobody pokes candidate 1: it stays behind the void streak, where the lookback cap cuts it.
+      for (let k = r.int(0, 2); k > 0; k--) await poke(e, r.pick(seats.slice(1)));
+      await expectViews(`after the roster changes of ${e}`);
+      if (r.chance(0.4)) await selectNow(prev);
+      await expectSelection(prev, "in its report phase");
+    }
+
+    for (const [p, profile] of PROFILES.entries()) if (profile.registerAt === Number(e)) await register(p);
+
+    // Commits for target e + h (a mirror copies its source's, values included).
+    const target = e + h;
+    for (const c of seats) {
+      if (c.record.status !== CandidateStatus.Active) continue;
+      const profile = PROFILES[c.profile];
+      let values: bigint[] | undefined;
+      if (profile.mirrorOf !== undefined) {
+        values = seats.find((o) => o.profile === profile.mirrorOf)?.committed.get(target)?.values;
+      } else {
+        const silent = profile.silent && e >= BigInt(profile.silent[0]) && e < BigInt(profile.silent[1]);
+        if (!silent && !r.chance(profile.skipCommit)) {
+          values = truth[Number(target)].map((v, k) =>
+            BigInt(Math.round(Number(v) + r.normal() * profile.noise * Number(metrics[k].scale))),
+          );
+        }
+      }
+      if (values === undefined) continue;
+      const salt = toHex(r.bits(256), { size: 32 });
       const commitment = commitmentOf({
         chainId,
         hub: hub.address,
         agreementId,
-        candidateId: BigInt(i + 1),
+        candidateId: c.id,
         targetEpoch: target,
         values,
         salt,
       });
-      const hash = await hub.write.commitForecast([agreementId, BigInt(i + 1), target, commitment], {
-        account: ops[i].account,
-      });
-      const { at } = await blockTime(hash);
-      const rec = settleInto(m, at);
-      m.record =
-        rec.pendingMask === 0
-          ? { ...rec, pendingBase: target, pendingMask: 1 }
-          : { ...rec, pendingMask: rec.pendingMask | (1 << Number(target - rec.pendingBase)) };
-      m.committed.set(target, { values, salt });
-    }
-    if (!toppedUp && lastExecutor === BigInt(MIRROR + 1)) {
-      toppedUp = true;
-      const m = models[MIRRORED];
-      const amount = f.params.minBond - m.record.bond;
-      const { at } = await blockTime(
-        await hub.write.topUp([agreementId, BigInt(MIRRORED + 1), amount], {
-          account: ops[MIRRORED].account,
-        }),
-      );
-      const rec = settleInto(m, at);
-      m.record = { ...rec, bond: rec.bond + amount };
-    }
-    if (e === BigInt(EPOCHS / 2)) {
-      const m = models[EXITING];
-      const { at } = await blockTime(
-        await hub.write.requestExit([agreementId, BigInt(EXITING + 1)], { account: ops[EXITING].account }),
-      );
-      m.record = { ...settleInto(m, at), status: CandidateStatus.Exiting };
+      await hub.write.commitForecast([agreementId, c.id, target, commitment], { account: operatorOf(c) });
+      c.committed.set(target, { values, salt });
     }
 
-    // end(e): reporters report epoch e (one report only = below quorum = void).
-    await networkHelpers.time.increaseTo(t.end(e));
-    const isVoid = r.chance(VOID_CHANCE);
-    if (isVoid) voidEpochs.add(e);
-    const reports = (isVoid ? reporters.slice(0, 1) : reporters).map((_, k) =>
-      truth[Number(e)].map((v) => v + BigInt(r.int(-20, 20)) * BigInt(k + 1)),
-    );
-    for (const [k, values] of reports.entries()) {
-      await hub.write.reportOutcome([agreementId, e, values], { account: reporters[k].account });
-    }
-    if (!isVoid)
-      medians.set(
-        e,
-        [0, 1].map((m) => median(reports.map((v) => v[m]))),
-      );
+    await expectViews(`after the commits for ${target}`);
 
-    // Selection window of e: the twin, fed the on-chain standings, must pick what the hub picks.
-    const views = await expectViewsMatch(t.end(e), `at end(${e})`);
-    const standings: CandidateStanding[] = views.map((v, i) => ({
-      id: BigInt(i + 1),
-      score: v.score,
-      eligible: v.eligible,
-    }));
-    const word = randomWordFor(r, standings, s.eta);
-    if (s.mode === SelectionMode.Weighted) await randomness.write.setWord([e, word]);
-    const selected = await publicClient.getContractEvents({
-      address: hub.address,
-      abi: hub.abi,
-      eventName: "ExecutorSelected",
-      fromBlock: 0n,
-    });
-    const incumbent = selected.map((ev) => ev.args.executor ?? 0n).findLast((x) => x !== 0n) ?? 0n;
-    const twin = computeSelection({
-      candidates: standings,
-      incumbent,
-      margin: s.margin,
-      mode: s.mode,
-      eta: s.eta,
-      randomWord: word,
-    });
-    const [executor, fallback, isFixed] = await hub.read.executorOf([agreementId, e]);
-    expect({ executor, fallback, isFixed }, `executorOf(${e})`).to.deep.equal({ ...twin, isFixed: false });
-    const [ids, scores] = await hub.read.ranking([agreementId, e]);
-    const twinRanking = ranking(standings);
-    expect({ ids, scores }, `ranking(${e})`).to.deep.equal(twinRanking);
-    const { result } = await hub.simulate.selectExecutor([agreementId, e]);
-    expect(result, `selectExecutor(${e})`).to.deep.equal([twin.executor, twin.fallback]);
-    await hub.write.selectExecutor([agreementId, e]);
-    expect(await hub.read.executorOf([agreementId, e])).to.deep.equal([twin.executor, twin.fallback, true]);
-    if (twin.executor !== 0n) lastExecutor = twin.executor;
-    coverage.selected++;
-    if (twin.executor === 0n) coverage.none++;
-    else if (twin.executor !== twinRanking.ids[0]) coverage.notBest++;
-    if (new Set(twinRanking.scores).size < twinRanking.scores.length) coverage.ties++;
-    const incumbentStanding = standings.find((c) => c.id === incumbent && c.eligible);
-    if (
-      s.mode === SelectionMode.Leader &&
-      incumbentStanding !== undefined &&
-      incumbent !== twinRanking.ids[0] &&
-      twinRanking.scores[0] + s.margin === incumbentStanding.score
-    ) {
-      coverage.boundary++;
-    }
-    if (twin.executor === twinRanking.ids[0] && twinRanking.scores[1] === twinRanking.scores[2]) {
-      coverage.secondTie++;
-    }
-    coverage.ineligible += standings.filter((c) => !c.eligible).length;
-
-    // Reveal window of target e: reveal unless skipping (the mirror copies its twin) or void.
-    await networkHelpers.time.increaseTo(t.revealOpens(e));
-    let twinRevealed = false;
-    for (const [i, m] of models.entries()) {
-      const c = m.committed.get(e);
-      if (c === undefined || isVoid) continue;
-      const reveal: boolean =
-        i === MIRROR ? twinRevealed : e > CANDIDATES[i].missUntil && !r.chance(CANDIDATES[i].skip);
-      if (i === MIRRORED) twinRevealed = reveal;
-      if (!reveal) continue;
-      const { receipt, at } = await blockTime(
-        await hub.write.revealForecast([agreementId, BigInt(i + 1), e, c.values, c.salt], {
-          account: ops[i].account,
-        }),
+    if (e > 0n) {
+      // Reveal phase of prev, at a random point of it.
+      const offset = r.between(0n, hubClock.revealWindow - 120n);
+      await networkHelpers.time.increaseTo(t.revealOpens(prev) + offset);
+      const [pending, , reports] = await hub.read.outcome([agreementId, prev]);
+      expect({ reports }, `reports of ${prev}`).to.deep.equal({ reports: reportCounts.get(prev) });
+      if (pending === 0) {
+        expect(isVoidOutcome(0, reports, params.quorum), `void(${prev})`).to.equal(isVoid(prev));
+      }
+      const decisions = new Map<number, boolean>();
+      for (const c of seats) {
+        const committed = c.committed.get(prev);
+        if (committed === undefined || isVoid(prev) || c.record.status === CandidateStatus.Withdrawn)
+          continue;
+        if (c.record.status === CandidateStatus.Exiting && prev > c.lastTarget) continue;
+        const profile = PROFILES[c.profile];
+        const reveal =
+          profile.mirrorOf !== undefined
+            ? (decisions.get(profile.mirrorOf) ?? false)
+            : prev - c.firstTarget >= BigInt(profile.missFirst ?? 0) && !r.chance(profile.withhold);
+        decisions.set(c.profile, reveal);
+        if (!reveal) continue;
+        const selected = fix(prev, "byReveal");
+        const loss = epochLoss(committed.values, medians.get(prev) ?? [], metrics);
+        const from = c.record.cursor;
+        const next = applyReveal({ ...rules, record: c.record, target: prev, loss });
+        const missed = book(c, applyMissed({ ...rules, record: c.record, through: prev }), from, prev);
+        const { logs } = await send(
+          hub.write.revealForecast([agreementId, c.id, prev, committed.values, committed.salt], {
+            account: operatorOf(c),
+          }),
+        );
+        c.record = next.record;
+        if (onBeacon) salts.set(prev, [...(salts.get(prev) ?? []), committed.salt]);
+        expectEvents(`reveal ${c.id}@${prev}`, logs, selected, missed);
+        expect(
+          eventsOf(logs, "ForecastRevealed").map(({ loss, score }) => ({ loss, score })),
+          `reveal ${c.id}@${prev}`,
+        ).to.deep.equal([{ loss, score: next.record.score }]);
+        // The target is accounted now: the hub refuses it again, and so does the twin.
+        if (r.chance(0.1)) {
+          const refused = await hub.simulate
+            .revealForecast([agreementId, c.id, prev, committed.values, committed.salt], {
+              account: operatorOf(c).address,
+            })
+            .then(
+              () => "accepted",
+              (err: unknown) => {
+                const reverted =
+                  err instanceof BaseError
+                    ? err.walk((x) => x instanceof ContractFunctionRevertedError)
+                    : null;
+                return reverted instanceof ContractFunctionRevertedError
+                  ? reverted.data?.errorName
+                  : String(err);
+              },
+            );
+          expect(refused, `second reveal ${c.id}@${prev}`).to.equal("ForecastNotPending");
+          expect(() => applyReveal({ ...rules, record: c.record, target: prev, loss })).to.throw(
+            ScoringInputError,
+          );
+          coverage.refusedTwice++;
+        }
+      }
+      // The outcome is the twin's per-metric median, or void below quorum.
+      await hub.write.finalizeOutcome([agreementId, prev]);
+      const [status, values] = await hub.read.outcome([agreementId, prev]);
+      expect({ status, values }, `outcome(${prev})`).to.deep.equal(
+        isVoid(prev) ? { status: 2, values: [] } : { status: 1, values: medians.get(prev) },
       );
-      const rec = settleInto(m, at);
-      const loss = epochLoss(c.values, medians.get(e) ?? [], metrics);
-      const score = ewma(rec.score, loss, f.params.alpha, rec.scoredCount === 0);
-      const bit = 1 << Number(e - rec.pendingBase);
-      m.record = rebase({ ...rec, score, scoredCount: rec.scoredCount + 1 }, rec.pendingMask & ~bit);
-      const [event] = parseEventLogs({ abi: hub.abi, logs: receipt.logs, eventName: "ForecastRevealed" });
-      expect({ loss: event.args.loss, score: event.args.score }, `reveal ${i + 1}@${e}`).to.deep.equal({
-        loss,
-        score,
-      });
+      if (r.chance(0.3)) await selectNow(prev);
+      await expectSelection(prev, "after the reveals");
+      await expectViews(`after the reveals of ${prev}`);
     }
-    // The outcome is the twin's per-metric median, or void below quorum.
-    await hub.write.finalizeOutcome([agreementId, e]);
-    const [status, finalValues] = await hub.read.outcome([agreementId, e]);
-    expect({ status, values: finalValues }, `outcome(${e})`).to.deep.equal(
-      isVoid ? { status: 2, values: [] } : { status: 1, values: medians.get(e) },
-    );
-    const latest = await publicClient.getBlock();
-    await expectViewsMatch(latest.timestamp, `after reveals of ${e}`);
+
+    // The fixed source's word for e, chosen now that every record it will see is known: half the
+    // time on a boundary between two weight intervals (or one below it), where `<` versus `≤` decides.
+    if (randomness !== undefined) {
+      const sel = twinSelection(e);
+      const { weights, total } = drawWeights(sel.candidates, sel.rule, s.eta);
+      let word = r.bits(256);
+      if (weights.length >= 2 && r.chance(0.6)) {
+        const cut = weights.slice(0, r.int(1, weights.length - 1)).reduce((a, b) => a + b, 0n);
+        word = cut - (r.chance(0.3) ? 1n : 0n) + total * r.bits(128);
+      }
+      words.set(e, word);
+      await randomness.write.setWord([e, word]);
+    }
   }
-  expect(toppedUp, "candidate 2 never executed, so candidate 1 never rejoined").to.equal(true);
-  coverage.voids = voidEpochs.size;
-  coverage.misses = models.reduce((acc, m) => acc + m.misses, 0);
+  coverage.voids = voids.size;
+  expect(toppedUp, "the mirror never executed, so the mirrored candidate never rejoined").to.equal(true);
   return coverage;
 }
 
-describe("scoring twin ≡ hub: effective scores and executor selection every epoch", () => {
+describe("scoring twin ≡ hub: records, views and executor selection on the cursor rules", () => {
   const scenarios: Scenario[] = [
-    { name: "Leader, margin 0.05", mode: SelectionMode.Leader, margin: WAD / 20n, eta: 5n * WAD, seed: 1n },
+    {
+      name: "Leader, margin 0.05",
+      mode: SelectionMode.Leader,
+      margin: WAD / 20n,
+      eta: 5n * WAD,
+      seed: 1n,
+      epochs: 40,
+      horizon: 1,
+    },
     {
       name: "Leader, margin 0, reveal deadline = next epoch end",
       mode: SelectionMode.Leader,
       margin: 0n,
       eta: 5n * WAD,
       seed: 2n,
+      epochs: 40,
+      horizon: 1,
       windows: { reportWindow: 1200, revealWindow: 2400 },
     },
-    { name: "Weighted, eta 5", mode: SelectionMode.Weighted, margin: WAD / 50n, eta: 5n * WAD, seed: 3n },
+    {
+      name: "Weighted, eta 5, boundary words from a fixed source",
+      mode: SelectionMode.Weighted,
+      margin: WAD / 50n,
+      eta: 5n * WAD,
+      seed: 3n,
+      epochs: 40,
+      horizon: 1,
+      fixedWords: true,
+    },
+    {
+      name: "Weighted, eta 5, salt beacon, horizon 2, 20 void epochs in a row",
+      mode: SelectionMode.Weighted,
+      margin: WAD / 50n,
+      eta: 5n * WAD,
+      seed: 4n,
+      epochs: 44,
+      horizon: 2,
+      voidStreak: [18, 38],
+    },
+    {
+      name: "Leader, margin 0.02, horizon 3, 20 void epochs in a row",
+      mode: SelectionMode.Leader,
+      margin: WAD / 50n,
+      eta: 5n * WAD,
+      seed: 7n,
+      epochs: 44,
+      horizon: 3,
+      voidStreak: [18, 38],
+    },
   ];
   for (const s of scenarios) {
-    it(`${s.name}: ${EPOCHS} epochs, twin selection = executorOf = ranking = selectExecutor`, async function () {
+    it(`${s.name}: ${s.epochs} epochs, twin = candidate() = executorOf = ranking = selectExecutor`, async function () {
       this.timeout(300_000);
-      const coverage = await runSelectionDifferential(s);
-      // The run must exercise what it claims to: burn-in with no executor, tied scores, misses
-      // (skipped reveals), void epochs and ineligible candidates; and, where the mode allows it,
-      // an executor other than the best (hysteresis kept the incumbent, or the draw fell elsewhere).
-      expect(coverage.selected).to.equal(EPOCHS);
-      expect(coverage.none, "epochs without executor").to.be.greaterThan(0);
-      expect(coverage.ties, "epochs with tied scores").to.be.greaterThan(0);
-      expect(coverage.misses, "missed reveals").to.be.greaterThan(0);
-      expect(coverage.voids, "void epochs").to.be.greaterThan(0);
-      expect(coverage.ineligible, "ineligible standings").to.be.greaterThan(0);
-      expect(coverage.capped, "miss penalty capped at the bond").to.be.greaterThan(0);
-      if (s.mode === SelectionMode.Leader && s.margin === 0n) {
-        expect(coverage.boundary, "incumbent exactly at the margin").to.be.greaterThan(0);
-        expect(coverage.secondTie, "best executes, tie for second").to.be.greaterThan(0);
+      if (s.voidStreak) expect(s.voidStreak[1] - s.voidStreak[0]).to.be.greaterThan(MAX_VOID_LOOKBACK + 1);
+      const coverage = await runHubDifferential(s);
+      const at = (what: string) => `${what} (${JSON.stringify(coverage)})`;
+      expect(coverage.selections + coverage.unfixed, at("epochs")).to.be.greaterThanOrEqual(s.epochs - 2);
+      for (const key of [
+        "none",
+        "ties",
+        "ineligible",
+        "stale",
+        "neverCommitted",
+        "withheld",
+        "capped",
+        "pokedMisses",
+        "voids",
+        "byCall",
+        "byReveal",
+        "late",
+        "reused",
+        "withdrawn",
+        "refusedTwice",
+      ] as const) {
+        expect(coverage[key], at(key)).to.be.greaterThan(0);
       }
-      if (s.margin > 0n || s.mode === SelectionMode.Weighted) {
-        expect(coverage.notBest, "executor other than the best").to.be.greaterThan(0);
+      if (!isWeighted(s)) expect(coverage.changedBeforeFix, at("changedBeforeFix")).to.be.greaterThan(0);
+      if (isWeighted(s)) expect(coverage.byRoster, at("byRoster")).to.be.greaterThan(0);
+      if (s.margin > 0n || isWeighted(s)) expect(coverage.notBest, at("notBest")).to.be.greaterThan(0);
+      if (!isWeighted(s) && s.margin === 0n) {
+        expect(coverage.boundary, at("boundary")).to.be.greaterThan(0);
+        expect(coverage.secondTie, at("secondTie")).to.be.greaterThan(0);
+      }
+      if (s.fixedWords) expect(coverage.drawBoundary, at("drawBoundary")).to.be.greaterThan(0);
+      if (s.voidStreak) {
+        expect(coverage.lookbackCut, at("lookbackCut")).to.be.greaterThan(0);
+        if (isWeighted(s) && !s.fixedWords)
+          expect(coverage.zeroBeacon, at("zeroBeacon")).to.be.greaterThan(0);
       }
     });
   }
 });
+
+function isWeighted(s: Scenario) {
+  return s.mode === SelectionMode.Weighted;
+}
