@@ -24,7 +24,13 @@ contract ScoreRecordTest is TestBase {
         });
     }
 
-    function test_fuzz_roundTrip(uint64 score, uint32 count, uint32 cursor, uint32 units, uint8 status) public pure {
+    function test_fuzz_roundTrip(
+        uint64 score,
+        uint32 count,
+        uint32 cursor,
+        uint32 units,
+        uint8 status
+    ) public pure {
         ScoreRecord.Score memory s = _score(score, count, cursor, units, status);
         uint256 r = ScoreRecord.encode(s);
         assertLe(r, type(uint128).max, "record wider than 128 bits");
