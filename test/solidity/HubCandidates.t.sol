@@ -105,6 +105,25 @@ contract HubCandidatesTest is HubBase {
         hub.registerCandidate(aid, bytes32(0), 1, op1);
     }
 
+    /// @dev Regression (b0e20bd): with a minBond large enough that 262,143 units pass 2^96, the unit
+    /// check alone let a bond above 2^96 − 1 through and `uint96(bond)` booked less than was paid.
+    function test_registerCandidate_bondAbove96BitsRefusedWithLargeMinBond() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.minBond = 1e24; // 262,143 × 1e24 > 2^96
+        _use(p);
+        uint256 big = uint256(type(uint96).max) + 1;
+        token.mint(owner1, big);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, big, type(uint96).max));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), big, op1);
+        uint256 cid = _register(owner1, op1, type(uint96).max);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, big, type(uint96).max));
+        vm.prank(owner1);
+        hub.topUp(aid, cid, 1);
+        assertEq(_view(cid).bond, type(uint96).max, "booked = paid");
+        assertEq(token.balanceOf(address(hub)), type(uint96).max, "held = booked");
+    }
+
     function test_registerCandidate_feeOnTransferBooksReceived() public {
         token.setFeeBps(100);
         vm.expectEmit();
