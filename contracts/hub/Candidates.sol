@@ -155,8 +155,15 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         v.withdrawn = s.status == _WITHDRAWN;
         v.cursor = s.cursor;
         // Eligible as stored: active, bonded, scored enough, under the ceiling and up to date with
-        // every due target (a record behind on its targets is not, until it reveals or is poked).
-        v.eligible = ScoreRecord.eligible(stored, a.minScored, a.maxScore, _dueEnd(a, block.timestamp));
+        // every due target (a record behind on its targets is not, until it reveals or is poked),
+        // stepping back over void targets as the selection does: during epoch e's selection window
+        // the due targets end at e, so this is exactly what the selection reads.
+        v.eligible = ScoreRecord.eligible(
+            stored,
+            a.minScored,
+            a.maxScore,
+            _upToDateFloor(agreementId, uint64(_dueEnd(a, block.timestamp)))
+        );
     }
 
     function _register(

@@ -342,6 +342,7 @@ contract HubOutcomesSelectionTest is HubBase {
             _warp(_end(e));
             (uint256 ex, , ) = hub.executorOf(aid, e);
             assertEq(ex, e <= 18 ? c1 : 0, "eligible while at most 16 void targets precede");
+            assertEq(_view(c1).eligible, e <= 18, "the view agrees with the selection");
         }
         (uint256 ex19, ) = hub.selectExecutor(aid, 19);
         assertEq(ex19, 0, "17 void targets: behind");
