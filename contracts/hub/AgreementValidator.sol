@@ -76,7 +76,8 @@ contract AgreementValidator {
         if (p.selection > uint8(IGengovHub.Selection.Weighted))
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.selection);
         if (p.selection == uint8(IGengovHub.Selection.Weighted)) {
-            if (p.eta == 0 || p.eta > MAX_ETA) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.eta);
+            if (p.eta == 0 || p.eta > MAX_ETA)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.eta);
             // Zero: the hub's beacon of revealed salts. Otherwise an external source (e.g. a VRF).
             if (p.randomness != address(0) && p.randomness.code.length == 0)
                 revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.randomness);

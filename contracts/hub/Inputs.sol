@@ -26,7 +26,8 @@ abstract contract Inputs is HubStorage {
         if (index >= a.maxInputsPerEpoch) revert InputLimitReached(epoch, a.maxInputsPerEpoch);
         // One sender cannot take the whole epoch's quota from the others.
         uint256 mine = _inputsBySender[agreementId][epoch][msg.sender];
-        if (mine >= a.maxInputsPerSender) revert InputSenderLimitReached(epoch, msg.sender, a.maxInputsPerSender);
+        if (mine >= a.maxInputsPerSender)
+            revert InputSenderLimitReached(epoch, msg.sender, a.maxInputsPerSender);
         _inputsBySender[agreementId][epoch][msg.sender] = mine + 1;
         // prev and sender have fixed sizes and data comes last, so the packed encoding is unambiguous.
         if (index == 0) {

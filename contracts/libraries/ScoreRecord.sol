@@ -82,7 +82,12 @@ library ScoreRecord {
     /// @param maxScore The agreement's score ceiling (WAD).
     /// @param floor The first target a record must have accounted for.
     /// @return Whether the candidate is eligible.
-    function eligible(uint256 r, uint256 minScored, uint256 maxScore, uint256 floor) internal pure returns (bool) {
+    function eligible(
+        uint256 r,
+        uint256 minScored,
+        uint256 maxScore,
+        uint256 floor
+    ) internal pure returns (bool) {
         return
             r >> STATUS_OFFSET == 0 &&
             (r >> UNITS_OFFSET) & UNITS_MASK != 0 &&
