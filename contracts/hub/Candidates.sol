@@ -155,8 +155,15 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         v.withdrawn = s.status == _WITHDRAWN;
         v.cursor = s.cursor;
         // Eligible as stored: active, bonded, scored enough, under the ceiling and up to date with
-        // every due target (a record behind on its targets is not, until it reveals or is poked).
-        v.eligible = ScoreRecord.eligible(stored, a.minScored, a.maxScore, _dueEnd(a, block.timestamp));
+        // every due target (a record behind on its targets is not, until it reveals or is poked),
+        // stepping back over void targets as the selection does: during epoch e's selection window
+        // the due targets end at e, so this is exactly what the selection reads.
+        v.eligible = ScoreRecord.eligible(
+            stored,
+            a.minScored,
+            a.maxScore,
+            _upToDateFloor(agreementId, uint64(_dueEnd(a, block.timestamp)))
+        );
     }
 
     function _register(
@@ -211,8 +218,12 @@ abstract contract Candidates is Agreements, ExecutorSelection {
     }
 
     /// @dev Bonds count in whole minBonds up to MAX_BOND_UNITS; a larger bond is refused rather than
-    /// silently capped, so weight stays proportional to bond.
+    /// silently capped, so weight stays proportional to bond. A bond is booked in 96 bits: with a
+    /// large minBond the units allow more, so that bound is checked too (else it would truncate).
     function _requireBondFits(Agreement storage a, uint256 bond) private view {
-        if (bond / a.minBond > MAX_BOND_UNITS) revert BondAboveMaximum(bond, MAX_BOND_UNITS * a.minBond);
+        uint256 maxBond = MAX_BOND_UNITS * a.minBond;
+        if (maxBond > type(uint96).max) maxBond = type(uint96).max;
+        if (bond > type(uint96).max || bond / a.minBond > MAX_BOND_UNITS)
+            revert BondAboveMaximum(bond, maxBond);
     }
 }

@@ -286,22 +286,44 @@ abstract contract ExecutorSelection is HubStorage {
         uint256[] memory out,
         uint256 count,
         uint256 minScore
-    ) private view returns (uint256) {
+    ) private view returns (uint256 chosen) {
         uint256 eta = a.eta;
         uint256 total = 0;
-        for (uint256 i = 0; i < count; ++i) {
-            // (S − S_min) ≤ 1e18 and eta ≤ 1e22: the product fits easily.
-            uint256 w = out[3 * i + 2] * LossMath.expNegWad((eta * (out[3 * i + 1] - minScore)) / WAD);
-            out[3 * i + 1] = w;
-            total += w;
+        // Up to 1024 iterations, so without bounds or overflow checks (by construction: `count`
+        // triples were written; (S − S_min) ≤ 1e18 and eta ≤ 1e22; units < 2^18, exp ≤ 1e18).
+        unchecked {
+            for (uint256 i = 0; i < count; ++i) {
+                uint256 at;
+                uint256 score;
+                uint256 units;
+                assembly ("memory-safe") {
+                    at := add(add(out, 0x20), mul(i, 0x60))
+                    score := mload(add(at, 0x20))
+                    units := mload(add(at, 0x40))
+                }
+                uint256 w = units * LossMath.expNegWad((eta * (score - minScore)) / WAD);
+                assembly ("memory-safe") {
+                    mstore(add(at, 0x20), w)
+                }
+                total += w;
+            }
         }
         uint256 pick = _randomWord(agreementId, a, epoch) % total;
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 w = out[3 * i + 1];
-            if (pick < w) return out[3 * i];
-            pick -= w;
+        // pick < total: the walk stops inside the array.
+        assembly ("memory-safe") {
+            for {
+                let at := add(out, 0x20)
+            } 1 {
+                at := add(at, 0x60)
+            } {
+                let w := mload(add(at, 0x20))
+                if lt(pick, w) {
+                    chosen := mload(at)
+                    break
+                }
+                pick := sub(pick, w)
+            }
         }
-        return out[3 * count - 3]; // unreachable: pick < total
     }
 
     /// @dev The draw's randomness: the agreement's external source if it has one, otherwise the

@@ -341,7 +341,8 @@ interface IGengovHub {
     error RosterFrozen(uint64 epoch, uint64 until);
     /// @notice A registration bond below the agreement's `minBond`.
     error BondBelowMinimum(uint256 bond, uint256 minBond);
-    /// @notice A bond above the largest one that counts (262,143 × minBond).
+    /// @notice A bond above the largest one that counts (262,143 × minBond) or above what a bond
+    /// holds (2^96 − 1); `maxBond` is the smaller of the two.
     error BondAboveMaximum(uint256 bond, uint256 maxBond);
     /// @notice Too many targets to settle in one call: `poke` the candidate first.
     error CandidateNotSettled(uint256 candidateId, uint64 cursor);

@@ -62,6 +62,8 @@ contract GasSnapshotsTest is TestBase {
         p.openInputs = true;
         p.maxInputBytes = 1024;
         p.maxInputsPerEpoch = 100;
+        p.maxInputsPerSender = 100;
+        p.maxScore = 0.9e18;
     }
 
     function _values(uint256 k) private pure returns (int128[] memory v) {
@@ -132,9 +134,13 @@ contract GasSnapshotsTest is TestBase {
         vm.prank(OP);
         hub.revealForecast(id, cid, 1, _values(2), bytes32(uint256(2)));
         gas.snapshotGasLastCall("hub", "revealForecast.k2");
-        vm.warp(1_000_000 + 30 * L);
+        // The record is up to date (cursor 2, target 2 not yet due): nothing to settle.
         hub.poke(id, cid);
         gas.snapshotGasLastCall("hub", "poke.noop");
+        // 27 later targets without reports are void: poke walks them and charges nothing.
+        vm.warp(1_000_000 + 30 * L);
+        hub.poke(id, cid);
+        gas.snapshotGasLastCall("hub", "poke.void27");
     }
 
     function test_gas_missedRevealPoke() public {

@@ -58,7 +58,7 @@ contract HubAgreementsTest is HubBase {
         assertEq(uint256(s.exitDelay), 3 * L, "exitDelay");
         assertEq(uint256(s.alpha), WAD / 4, "alpha");
         assertEq(uint256(s.minScored), 2, "minScored");
-        assertTrue(s.selection == uint8(IGengovHub.Selection.Leader), "selection");
+        assertEq(uint256(s.selection), uint256(IGengovHub.Selection.Leader), "selection");
         assertEq(uint256(s.margin), WAD / 50, "margin");
         assertEq(uint256(s.eta), 5 * WAD, "eta");
         assertEq(s.randomness, address(rng), "randomness");
@@ -68,6 +68,8 @@ contract HubAgreementsTest is HubBase {
         assertTrue(s.openInputs, "openInputs");
         assertEq(uint256(s.maxInputBytes), 1024, "maxInputBytes");
         assertEq(uint256(s.maxInputsPerEpoch), 20, "maxInputsPerEpoch");
+        assertEq(uint256(s.maxInputsPerSender), 5, "maxInputsPerSender");
+        assertEq(uint256(s.maxScore), (WAD * 9) / 10, "maxScore");
     }
 
     function test_createAgreement_keepsFutureGenesis() public {
@@ -122,18 +124,27 @@ contract HubAgreementsTest is HubBase {
         p.minBond = type(uint96).max;
         p.missPenalty = type(uint96).max;
         p.rejectPenalty = type(uint96).max;
-        p.challengeBond = 1;
+        p.challengeBond = type(uint96).max;
         p.alpha = uint64(WAD);
         p.margin = uint64(WAD);
         p.selection = uint8(IGengovHub.Selection.Weighted);
-        p.eta = type(uint64).max;
+        p.eta = 10_000e18;
+        p.maxScore = uint64(WAD - 1);
         p.maxInputBytes = 65_536;
         p.maxInputsPerEpoch = 10_000;
+        p.maxInputsPerSender = 10_000; // × one listed sender == maxInputsPerEpoch
         p.openInputs = false;
         p.inputAllowlist = new address[](1);
         p.inputAllowlist[0] = stranger;
         uint256 id = hub.createAgreement(p, TEXT);
         assertEq(id, 2, "created");
+        // And the lower edges of the ranges that have one.
+        p.challengeBond = 1;
+        p.eta = 1;
+        p.maxScore = 1;
+        p.maxInputsPerSender = 1;
+        p.randomness = address(0); // the hub's salt beacon
+        assertEq(hub.createAgreement(p, TEXT), 3, "created at the lower edges");
     }
 
     function test_createAgreement_exitDelayAtLowerBound() public {
@@ -272,6 +283,11 @@ contract HubAgreementsTest is HubBase {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.challengeBond = 0;
         _expectInvalid(p, IGengovHub.Parameter.challengeBond);
+        // The execution contract books a challenge bond in 96 bits: one more would truncate.
+        p.challengeBond = uint128(type(uint96).max) + 1;
+        _expectInvalid(p, IGengovHub.Parameter.challengeBond);
+        p.challengeBond = type(uint96).max;
+        hub.createAgreement(p, TEXT);
     }
 
     function test_createAgreement_revertsOnInvalidAlpha() public {
@@ -294,19 +310,72 @@ contract HubAgreementsTest is HubBase {
         hub.createAgreement(p, TEXT); // Leader ignores eta
         p.selection = uint8(IGengovHub.Selection.Weighted);
         _expectInvalid(p, IGengovHub.Parameter.eta);
-        // The upper bound (1000e18) lies above type(uint64).max, so it can never trigger.
-        p.eta = type(uint64).max;
+        // eta is a uint96 capped at 10,000 (WAD): the cap is reachable and enforced.
+        p.eta = 10_000e18 + 1;
+        _expectInvalid(p, IGengovHub.Parameter.eta);
+        p.eta = type(uint96).max;
+        _expectInvalid(p, IGengovHub.Parameter.eta);
+        p.eta = 10_000e18;
+        hub.createAgreement(p, TEXT);
+        // Leader ignores eta even above the cap.
+        p.selection = uint8(IGengovHub.Selection.Leader);
+        p.eta = type(uint96).max;
         hub.createAgreement(p, TEXT);
     }
 
     function test_createAgreement_revertsOnInvalidRandomnessOnlyWhenWeighted() public {
         IGengovHub.AgreementParams memory p = _defaultParams();
-        p.randomness = address(0);
+        p.randomness = stranger;
         hub.createAgreement(p, TEXT); // Leader ignores randomness
         p.selection = uint8(IGengovHub.Selection.Weighted);
-        _expectInvalid(p, IGengovHub.Parameter.randomness);
-        p.randomness = stranger;
-        _expectInvalid(p, IGengovHub.Parameter.randomness);
+        _expectInvalid(p, IGengovHub.Parameter.randomness); // an account without code
+        // Zero is valid: the draw then uses the hub's beacon of revealed salts.
+        p.randomness = address(0);
+        hub.createAgreement(p, TEXT);
+    }
+
+    function test_createAgreement_revertsOnInvalidSelection() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        uint8[3] memory bad = [uint8(2), 3, type(uint8).max];
+        for (uint256 i = 0; i < bad.length; ++i) {
+            p.selection = bad[i];
+            _expectInvalid(p, IGengovHub.Parameter.selection);
+        }
+        p.selection = uint8(IGengovHub.Selection.Weighted);
+        uint256 id = hub.createAgreement(p, TEXT);
+        (IGengovHub.AgreementParams memory stored, , ) = hub.agreement(id);
+        assertEq(uint256(stored.selection), 1, "Weighted stored");
+    }
+
+    function test_createAgreement_revertsOnInvalidMaxScore() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.maxScore = 0;
+        _expectInvalid(p, IGengovHub.Parameter.maxScore);
+        // A ceiling at 1.0 would let a never-scored model (score 1.0) execute.
+        p.maxScore = uint64(WAD);
+        _expectInvalid(p, IGengovHub.Parameter.maxScore);
+        p.maxScore = type(uint64).max;
+        _expectInvalid(p, IGengovHub.Parameter.maxScore);
+        p.maxScore = uint64(WAD - 1);
+        hub.createAgreement(p, TEXT);
+    }
+
+    function test_createAgreement_revertsOnInvalidMaxInputsPerSender() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.maxInputsPerSender = 0;
+        _expectInvalid(p, IGengovHub.Parameter.maxInputsPerSender);
+        p.maxInputsPerSender = p.maxInputsPerEpoch + 1;
+        _expectInvalid(p, IGengovHub.Parameter.maxInputsPerSender);
+        p.maxInputsPerSender = p.maxInputsPerEpoch;
+        hub.createAgreement(p, TEXT);
+        // Allow-list: every listed sender must be able to use its whole share (4 × 5 = 20 fits, 4 × 6 not).
+        p.openInputs = false;
+        p.inputAllowlist = new address[](4);
+        for (uint256 i = 0; i < 4; ++i) p.inputAllowlist[i] = address(uint160(0x7000 + i));
+        p.maxInputsPerSender = 6;
+        _expectInvalid(p, IGengovHub.Parameter.maxInputsPerSender);
+        p.maxInputsPerSender = 5;
+        hub.createAgreement(p, TEXT);
     }
 
     function test_createAgreement_revertsOnInvalidMaxOutflowPerEpoch() public {

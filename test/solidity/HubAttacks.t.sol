@@ -200,6 +200,8 @@ contract HubAttacksTest is HubBase {
 
     function test_attack_exitDoesNotDodgeMissPenalty() public {
         _commit(op1, c1, 1, f);
+        // Target 1's commit window has closed: the forecast is locked in, and so is the obligation.
+        _warp(_start(1));
         vm.prank(owner1);
         hub.requestExit(aid, c1);
         uint64 exitAt = uint64(now_ + 3 * L);
@@ -218,18 +220,20 @@ contract HubAttacksTest is HubBase {
         assertEq(token.balanceOf(address(hub)), 150e18 + MISS_PENALTY, "c2 bond + treasury");
     }
 
-    /// @dev Worst case for the exit delay: commit and exit at the first instant of an epoch with the
-    /// smallest valid exitDelay; exitAt then equals the reveal deadline, and the miss still applies.
+    /// @dev Worst case for the exit delay: the smallest valid exitDelay, and the exit asked at the
+    /// first instant of the epoch right after the last owed target's commit window closed. exitAt is
+    /// still after that target's reveal deadline, and the miss applies at withdrawal.
     function test_attack_exitWithMinimalDelayStillPenalised() public {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.exitDelay = 2 * L + RW + RV;
         _use(p);
         uint256 c = _register(owner1, op1, 150e18);
         _commit(op1, c, 1, f);
+        _warp(_start(1));
         vm.prank(owner1);
         hub.requestExit(aid, c);
         uint64 exitAt = uint64(now_ + p.exitDelay);
-        assertEq(uint256(exitAt), _revealCloses(1), "exitAt == reveal deadline");
+        assertEq(uint256(exitAt), _revealCloses(1) + L, "exitAt one epoch after the last reveal deadline");
         _warp(_end(1));
         _reportAll(1, _vals(1000, 5000));
         _warp(exitAt - 1);
@@ -238,22 +242,46 @@ contract HubAttacksTest is HubBase {
         hub.withdraw(aid, c);
         _warp(exitAt);
         vm.prank(owner1);
-        assertEq(hub.withdraw(aid, c), 140e18, "penalty applied at the deadline itself");
+        assertEq(hub.withdraw(aid, c), 140e18, "penalty applied at exitAt");
     }
 
+    /// @dev Exiting while a target's commit window is still open gives that target up before its
+    /// outcome can be known: it is neither owed nor revealable, so nothing is dodged.
+    function test_attack_exitBeforeCommitWindowClosesForfeitsTheForecast() public {
+        _commit(op1, c1, 1, f);
+        vm.prank(owner1);
+        hub.requestExit(aid, c1); // epoch 0: target 1's commit window is still open
+        (, bool pending) = hub.forecastSlot(aid, c1, 1);
+        assertFalse(pending, "not owed");
+        _reportTargetOne(); // f is a good forecast: it would have scored well
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, c1, 1));
+        _reveal(op1, c1, 1, f);
+        _warp(_start(3));
+        vm.prank(owner1);
+        assertEq(hub.withdraw(aid, c1), 150e18, "no penalty: nothing was owed");
+        IGengovHub.CandidateView memory v = _view(c1);
+        assertEq(uint256(v.scoredCount), 0, "never scored");
+        assertEq(v.score, WAD, "worst score");
+    }
+
+    /// @dev Registration needs minBond, but a bond can fall under it afterwards (a slash, misses):
+    /// such a candidate holds no bond unit and is not eligible, whatever its score, until topped up.
     function test_attack_bondBelowMinimumIsIneligible() public {
         IGengovHub.AgreementParams memory p = _unitParams();
         p.minScored = 1;
         p.margin = 0;
         _use(p);
-        uint256 poor = _register(owner1, op1, MIN_BOND - 1);
+        uint256 poor = _register(owner1, op1, MIN_BOND);
         uint256 rich = _register(owner2, op2, MIN_BOND);
         _round(1, _two(poor, rich), _ops2(op1, op2), _f2(0, 0.5e18), 0);
+        assertTrue(_view(poor).eligible, "best score, bonded");
+        vm.prank(address(hub.execution()));
+        hub.slashBond(aid, poor, 1); // one wei under minBond
         assertFalse(_view(poor).eligible, "best score but under-bonded");
         assertTrue(_view(rich).eligible, "bonded");
-        // rich commits target 3 and will stay silent: its penalty takes it under minBond.
-        vm.prank(op2);
-        hub.commitForecast(aid, rich, 3, _commitment(rich, 3, _vals(0)));
+        // Both commit target 3; rich will stay silent: its penalty takes it under minBond.
+        _commit(op1, poor, 3, _vals(0));
+        _commit(op2, rich, 3, _vals(0));
         _warp(_end(2));
         (uint256 e, uint256 fb) = hub.selectExecutor(aid, 2);
         assertEq(e, rich, "only the bonded one");
@@ -263,8 +291,13 @@ contract HubAttacksTest is HubBase {
         assertTrue(_view(poor).eligible, "topped up");
         _warp(_end(3));
         _reportAll(3, _vals(0));
+        _warp(_revealOpens(3));
+        _reveal(op1, poor, 3, _vals(0));
         _warp(_revealCloses(3));
-        assertFalse(_view(rich).eligible, "penalised under minBond");
+        assertFalse(_view(rich).eligible, "behind on target 3");
+        hub.poke(aid, rich);
+        assertEq(uint256(_view(rich).cursor), 4, "up to date once poked");
+        assertFalse(_view(rich).eligible, "and penalised under minBond");
         _warp(_end(4));
         (e, fb) = hub.selectExecutor(aid, 4);
         assertEq(e, poor, "the topped-up candidate");
@@ -304,8 +337,16 @@ contract HubAttacksTest is HubBase {
         assertLe(r.score, s.score, "silence scored better");
         assertEq(s.bond + MISS_PENALTY, r.bond, "silence costs the penalty");
         assertEq(uint256(r.scoredCount), uint256(s.scoredCount), "both counted");
+        // Until its miss is booked the silent record is behind: it sits out epoch 4 entirely.
+        bool revealerQualifies = r.score <= p.maxScore;
         (uint256[] memory ids, ) = hub.ranking(aid, 4);
-        assertEq(ids[0], revealer, "the revealer ranks first (ties by id)");
+        assertEq(ids.length, revealerQualifies ? 1 : 0, "only the revealer can be ranked");
+        if (revealerQualifies) assertEq(ids[0], revealer, "the revealer");
+        // Once booked (anyone may poke), silence still never ranks ahead (ties go to the lower id).
+        hub.poke(aid, silent);
+        (ids, ) = hub.ranking(aid, 4);
+        if (revealerQualifies) assertEq(ids[0], revealer, "the revealer ranks first");
+        else assertEq(ids.length, 0, "the silent one cannot qualify where the revealer does not");
     }
 
     // ─────────────────────────────────── retroactive quorum changes ──────────────────────────────
@@ -314,8 +355,6 @@ contract HubAttacksTest is HubBase {
     /// quorum is void: candidates cannot reveal it (OutcomeIsVoid) and owe nothing. Lowering the
     /// quorum afterwards must not turn their silence into a penalised miss.
     function test_attack_quorumLoweredLaterDoesNotPenaliseAVoidEpoch() public {
-        // KNOWN BUG (fails today): the hub re-decides a closed epoch's voidness from the current
-        // quorum. Remove this skip together with the fix (snapshot the quorum per epoch).
         _commit(op1, c1, 1, f);
         _warp(_end(1));
         _report(r1, 1, _vals(1000, 5000));
@@ -338,7 +377,6 @@ contract HubAttacksTest is HubBase {
     /// @dev The mirror image: an epoch that closed with quorum is final; a candidate that skipped its
     /// reveal owes the penalty, and raising the quorum afterwards must not erase it.
     function test_attack_quorumRaisedLaterDoesNotEraseAMissedReveal() public {
-        // KNOWN BUG (fails today), same cause as the test above. Remove this skip with the fix.
         _commit(op1, c1, 1, f);
         _warp(_end(1));
         _report(r1, 1, _vals(1000, 5000));

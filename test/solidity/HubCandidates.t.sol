@@ -5,7 +5,8 @@ import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {HubBase} from "./HubBase.sol";
 
-/// @notice Bonded candidates: registration (plain, EIP-2612 permit, fee-on-transfer), top-ups, operator
+/// @notice Bonded candidates: registration (plain, EIP-2612 permit, fee-on-transfer, minBond and the
+/// largest counted bond, reuse of withdrawn seats), top-ups, operator
 /// rotation, exit and withdrawal with its time edges, and the permissionless poke.
 contract HubCandidatesTest is HubBase {
     bytes32 private constant PERMIT_TYPEHASH = keccak256(
@@ -60,12 +61,37 @@ contract HubCandidatesTest is HubBase {
         hub.registerCandidate(aid, bytes32(0), 0, op1);
     }
 
-    function test_registerCandidate_revertsOnBondAboveUint96() public {
+    function test_registerCandidate_revertsOnBondBelowMinimum() public {
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondBelowMinimum.selector, MIN_BOND - 1, MIN_BOND));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), MIN_BOND - 1, op1);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondBelowMinimum.selector, 1, MIN_BOND));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), 1, op1);
+        assertEq(token.balanceOf(address(hub)), 0, "nothing kept");
+        assertEq(_register(owner1, op1, MIN_BOND), 1, "exactly minBond registers");
+    }
+
+    /// @dev A bond counts in at most 262,143 whole minBonds; one more unit is refused, not capped.
+    function test_registerCandidate_revertsOnBondAboveMaximum() public {
+        uint256 maxBond = ((uint256(1) << 18) - 1) * MIN_BOND;
+        token.mint(owner1, 2 * maxBond);
+        bytes memory err = abi.encodeWithSelector(
+            IGengovHub.BondAboveMaximum.selector,
+            maxBond + MIN_BOND,
+            maxBond
+        );
+        vm.expectRevert(err);
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), maxBond + MIN_BOND, op1);
         uint256 big = uint256(type(uint96).max) + 1;
         token.mint(owner1, big);
-        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, big));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, big, maxBond));
         vm.prank(owner1);
         hub.registerCandidate(aid, bytes32(0), big, op1);
+        // The largest bond that still counts (a partial unit above it is kept, uncounted).
+        uint256 cid = _register(owner1, op1, maxBond + MIN_BOND - 1);
+        assertEq(_view(cid).bond, maxBond + MIN_BOND - 1, "largest bond");
     }
 
     function test_registerCandidate_revertsAtCandidateLimit() public {
@@ -79,14 +105,37 @@ contract HubCandidatesTest is HubBase {
         hub.registerCandidate(aid, bytes32(0), 1, op1);
     }
 
+    /// @dev Regression (b0e20bd): with a minBond large enough that 262,143 units pass 2^96, the unit
+    /// check alone let a bond above 2^96 − 1 through and `uint96(bond)` booked less than was paid.
+    function test_registerCandidate_bondAbove96BitsRefusedWithLargeMinBond() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.minBond = 1e24; // 262,143 × 1e24 > 2^96
+        _use(p);
+        uint256 big = uint256(type(uint96).max) + 1;
+        token.mint(owner1, big);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, big, type(uint96).max));
+        vm.prank(owner1);
+        hub.registerCandidate(aid, bytes32(0), big, op1);
+        uint256 cid = _register(owner1, op1, type(uint96).max);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, big, type(uint96).max));
+        vm.prank(owner1);
+        hub.topUp(aid, cid, 1);
+        assertEq(_view(cid).bond, type(uint96).max, "booked = paid");
+        assertEq(token.balanceOf(address(hub)), type(uint96).max, "held = booked");
+    }
+
     function test_registerCandidate_feeOnTransferBooksReceived() public {
         token.setFeeBps(100);
         vm.expectEmit();
-        emit IGengovHub.CandidateRegistered(aid, 1, owner1, op1, keccak256("s"), 99e18);
+        emit IGengovHub.CandidateRegistered(aid, 1, owner1, op1, keccak256("s"), 198e18);
         vm.prank(owner1);
-        uint256 cid = hub.registerCandidate(aid, keccak256("s"), 100e18, op1);
-        assertEq(_view(cid).bond, 99e18, "bond = received");
-        assertEq(token.balanceOf(address(hub)), 99e18, "held");
+        uint256 cid = hub.registerCandidate(aid, keccak256("s"), 200e18, op1);
+        assertEq(_view(cid).bond, 198e18, "bond = received");
+        assertEq(token.balanceOf(address(hub)), 198e18, "held");
+        // The minimum applies to what arrives: minBond sent, minBond − 1% received.
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondBelowMinimum.selector, 99e18, MIN_BOND));
+        vm.prank(owner2);
+        hub.registerCandidate(aid, keccak256("s"), MIN_BOND, op2);
     }
 
     function test_registerCandidate_revertsWhenNothingArrives() public {
@@ -160,13 +209,13 @@ contract HubCandidatesTest is HubBase {
     // ─────────────────────────────────────────── topUp ───────────────────────────────────────────
 
     function test_topUp_anyonePaysAndEmits() public {
-        uint256 cid = _register(owner1, op1, 50e18);
+        uint256 cid = _register(owner1, op1, 100e18);
         vm.expectEmit();
-        emit IGengovHub.BondToppedUp(aid, cid, 60e18, 110e18);
+        emit IGengovHub.BondToppedUp(aid, cid, 60e18, 160e18);
         vm.prank(stranger);
         hub.topUp(aid, cid, 60e18);
-        assertEq(_view(cid).bond, 110e18, "bond");
-        assertEq(token.balanceOf(address(hub)), 110e18, "held");
+        assertEq(_view(cid).bond, 160e18, "bond");
+        assertEq(token.balanceOf(address(hub)), 160e18, "held");
     }
 
     function test_topUp_feeOnTransferBooksReceived() public {
@@ -189,9 +238,14 @@ contract HubCandidatesTest is HubBase {
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, 0));
         hub.topUp(aid, cid, 0);
         uint256 big = uint256(type(uint96).max);
+        uint256 maxBond = ((uint256(1) << 18) - 1) * MIN_BOND;
         token.mint(owner1, big);
-        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAmountInvalid.selector, big));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, 100e18 + big, maxBond));
         hub.topUp(aid, cid, big);
+        vm.expectRevert(
+            abi.encodeWithSelector(IGengovHub.BondAboveMaximum.selector, maxBond + MIN_BOND, maxBond)
+        );
+        hub.topUp(aid, cid, maxBond);
         hub.requestExit(aid, cid);
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
         hub.topUp(aid, cid, 1);
@@ -305,10 +359,97 @@ contract HubCandidatesTest is HubBase {
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
         vm.prank(owner1);
         hub.requestExit(aid, cid);
-        bytes32 c = _commitment(cid, 1, _vals(1, 2));
-        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateExiting.selector, cid));
-        vm.prank(op1);
-        hub.commitForecast(aid, cid, 1, c);
+
+        // It answers only for targets whose commit window had closed (none: lastTarget 0 < cursor 1).
+        // A commit reads only the seat, so a later commit is stored, but it is inert: never
+        // pending, never revealable, never charged.
+        _commit(op1, cid, 1, _vals(1, 2));
+        (, bool pending) = hub.forecastSlot(aid, cid, 1);
+        assertFalse(pending, "a commit after the exit is not owed");
+        _warp(_end(1));
+        _reportAll(1, _vals(1, 2));
+        _warp(_revealOpens(1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, cid, 1));
+        _reveal(op1, cid, 1, _vals(1, 2));
+        _warp(exitAt);
+        vm.prank(owner1);
+        assertEq(hub.withdraw(aid, cid), MIN_BOND, "no miss charged for target 1");
+        assertEq(uint256(_view(cid).misses), 0, "misses");
+    }
+
+    /// @dev An exiting candidate still answers for every target whose commit window had closed when
+    /// it asked: [cursor, current + horizon). Leaving does not erase them, committed or not.
+    function test_requestExit_stillAnswersForClosedCommitWindows() public {
+        uint256 cid = _register(owner1, op1, 200e18);
+        _warp(_start(1));
+        _commit(op1, cid, 2, _vals(1, 2)); // target 1 was never committed
+        _warp(_start(2));
+        vm.prank(owner1);
+        hub.requestExit(aid, cid); // epoch 2, horizon 1: targets up to 2 are owed, 3 is not
+        uint64 exitAt = uint64(now_ + 3 * L);
+        _commit(op1, cid, 3, _vals(1, 2));
+        _reportAll(1, _vals(1, 2));
+        _warp(_end(2));
+        _reportAll(2, _vals(1, 2));
+        _warp(_revealOpens(2));
+        (, bool pending) = hub.forecastSlot(aid, cid, 2);
+        assertTrue(pending, "target 2 is still owed");
+        _reveal(op1, cid, 2, _vals(1, 2)); // charges target 1 (never committed) on the way
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertEq(uint256(v.misses), 1, "target 1 missed");
+        assertEq(uint256(v.scoredCount), 2, "miss + reveal");
+        assertEq(uint256(v.cursor), 3, "cursor past the last owed target");
+        _warp(_end(3));
+        _reportAll(3, _vals(1, 2));
+        _warp(_revealOpens(3));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, cid, 3));
+        _reveal(op1, cid, 3, _vals(1, 2));
+        _warp(exitAt + 2 * L);
+        assertEq(uint256(_view(cid).misses), 1, "target 3 is not owed");
+        vm.prank(owner1);
+        assertEq(hub.withdraw(aid, cid), 200e18 - MISS_PENALTY, "one penalty");
+    }
+
+    /// @dev A withdrawn candidate's seat is reused by the next registration (last freed first): the
+    /// id comes back with a fresh record, owner, operator and bond; the count does not grow.
+    function test_withdraw_freesTheSeatForTheNextRegistration() public {
+        uint256 a = _register(owner1, op1, MIN_BOND);
+        uint256 b = _register(owner2, op2, 2 * MIN_BOND);
+        vm.prank(owner1);
+        hub.requestExit(aid, a);
+        vm.prank(owner2);
+        hub.requestExit(aid, b);
+        _warp(now_ + 3 * L);
+        vm.prank(owner1);
+        hub.withdraw(aid, a);
+        vm.prank(owner2);
+        hub.withdraw(aid, b);
+        vm.expectEmit();
+        emit IGengovHub.CandidateRegistered(
+            aid,
+            b,
+            owner3,
+            op3,
+            keccak256(abi.encode("spec", owner3, op3)),
+            3 * MIN_BOND
+        );
+        assertEq(_register(owner3, op3, 3 * MIN_BOND), b, "the last freed seat first");
+        assertEq(_register(stranger, op1, MIN_BOND), a, "then the other");
+        (, , uint256 count) = hub.agreement(aid);
+        assertEq(count, 2, "no new seat");
+        assertEq(_register(owner1, op2, MIN_BOND), 3, "a new seat once none is free");
+        IGengovHub.CandidateView memory v = _view(b);
+        assertEq(v.owner, owner3, "owner");
+        assertEq(v.operator, op3, "operator");
+        assertEq(v.bond, 3 * MIN_BOND, "bond");
+        assertEq(v.score, WAD, "fresh score");
+        assertEq(uint256(v.scoredCount), 0, "fresh count");
+        assertFalse(v.exiting || v.withdrawn, "active");
+        assertEq(uint256(v.cursor), hub.epochAt(aid, now_) + 1, "answers from its first committable target");
+        // The old owner has no hold on the seat any more.
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.CallerNotOwner.selector, b, owner2));
+        vm.prank(owner2);
+        hub.requestExit(aid, b);
     }
 
     function test_withdraw_timeEdges() public {

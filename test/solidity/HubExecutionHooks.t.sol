@@ -5,8 +5,9 @@ import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {HubBase} from "./HubBase.sol";
 
 /// @notice The hub side of the execution hooks: only the hub's own execution contract may slash a
-/// bond, release treasury funds or count an execution; slashing settles missed reveals first, caps at
-/// the bond and splits challenger / treasury; plus the views the execution contract reads.
+/// bond, release treasury funds or count an execution; slashing takes from the stored bond (misses not
+/// yet booked are charged from what is left), caps at the bond and splits challenger / treasury; plus
+/// the views the execution contract reads.
 contract HubExecutionHooksTest is HubBase {
     address internal exec;
     uint256 internal cid;
@@ -64,18 +65,35 @@ contract HubExecutionHooksTest is HubBase {
         assertEq(taken, 0, "nothing left");
     }
 
-    function test_slashBond_settlesMissedRevealsFirst() public {
+    /// @dev A slash takes from the bond as stored; misses not yet booked are charged afterwards from
+    /// what is left (capped at it), so bond + treasury + what left the hub is conserved either way.
+    /// Due misses are charged before the penalty: a ruling never folds an unpaid miss penalty into
+    /// the challengers' share, whether or not anyone poked the executor first.
+    function test_slashBond_chargesDueMissesFirst() public {
         _commit(op1, cid, 1, _vals(1, 1));
         _warp(_end(1));
         _reportAll(1, _vals(1, 1));
         _warp(_revealCloses(1));
+        assertEq(_view(cid).bond, 140e18, "the view shows the miss");
         vm.expectEmit();
         emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
         vm.expectEmit();
-        emit IGengovHub.BondSlashed(aid, cid, 140e18, 70e18);
+        emit IGengovHub.BondSlashed(aid, cid, 100e18, 50e18);
         vm.prank(exec);
-        hub.slashBond(aid, cid, 200e18);
-        assertEq(hub.treasuryBalance(aid, address(token)), MISS_PENALTY + 70e18, "penalty + half the slash");
+        (uint256 taken, ) = hub.slashBond(aid, cid, 100e18);
+        assertEq(taken, 100e18, "taken from the 140e18 left after the miss");
+        assertEq(_view(cid).bond, 40e18, "150 - 10 - 100");
+        assertEq(hub.poke(aid, cid), 0, "nothing left to book");
+        assertEq(hub.treasuryBalance(aid, address(token)), 50e18 + MISS_PENALTY, "half the slash + penalty");
+        // Slashing all: capped at what is left.
+        vm.prank(exec);
+        (taken, ) = hub.slashBond(aid, cid, 1000e18);
+        assertEq(taken, 40e18, "the rest");
+        assertEq(
+            token.balanceOf(address(hub)),
+            hub.treasuryBalance(aid, address(token)) + _view(cid).bond,
+            "held = treasury + bond"
+        );
     }
 
     function test_slashBond_reverts() public {

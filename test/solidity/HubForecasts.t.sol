@@ -5,8 +5,10 @@ import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {HubBase} from "./HubBase.sol";
 
 /// @notice Commit–reveal forecasts: commit window and overwrite, reveal window, exact loss and EWMA
-/// scores, every reveal error, the pending ring up to the maximum horizon, and missed reveals applied
-/// lazily (closed form, penalty, void targets dropped) by poke, commit, topUp, requestExit and reveal.
+/// scores, every reveal error, the commitment ring up to the maximum horizon, and the targets a
+/// candidate owes from its cursor on: revealed, void, or charged as a miss (never committed alike) in
+/// closed form with its penalty, booked only by reveal, poke and withdraw (never by commit, topUp or
+/// requestExit).
 contract HubForecastsTest is HubBase {
     uint256 internal cid;
 
@@ -215,8 +217,13 @@ contract HubForecastsTest is HubBase {
         _reveal(op1, cid, 1, _vals(1100));
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 3));
         _reveal(op1, 3, 1, f);
-        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, other, 1));
+        // `other` owes target 1 but never committed it: nothing it reveals can match.
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, other, 1));
         _reveal(op2, other, 1, f);
+        // A candidate registered after target 1's commit window does not owe it at all.
+        uint256 late = _register(owner3, op3, MIN_BOND);
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, late, 1));
+        _reveal(op3, late, 1, f);
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, cid, 1));
         _reveal(op1, cid, 1, _vals(1100, 4001));
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, cid, 1));
@@ -237,8 +244,10 @@ contract HubForecastsTest is HubBase {
         _reveal(op1, cid, 1, _vals(1, 1));
     }
 
-    /// @dev Regression: a target below the pending window used to underflow (Panic 0x11).
-    function test_reveal_belowPendingWindowRevertsForecastNotPending() public {
+    /// @dev Regression: a target below the pending window used to underflow (Panic 0x11). Now: a target
+    /// below the cursor is accounted for and cannot be revealed again; a target at the cursor that was
+    /// never committed is still owed, so revealing it fails on the commitment and it ends as a miss.
+    function test_reveal_belowCursorRevertsForecastNotPending() public {
         uint256 late = _register(owner2, op2, MIN_BOND);
         _commit(op1, cid, 1, _vals(1, 1));
         _warp(_end(0));
@@ -248,11 +257,19 @@ contract HubForecastsTest is HubBase {
         _reportAll(1, _vals(1, 1));
         _warp(_revealOpens(1));
         _reveal(op1, cid, 1, _vals(1, 1));
-        // Target 2 is still pending, so the window now starts above target 1.
+        assertEq(uint256(_view(cid).cursor), 2, "cursor past target 1");
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, cid, 1));
         _reveal(op1, cid, 1, _vals(1, 1));
-        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastNotPending.selector, late, 1));
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.ForecastMismatch.selector, late, 1));
         _reveal(op2, late, 1, _vals(1, 1));
+        _warp(_end(2));
+        _reportAll(2, _vals(2, 2));
+        _warp(_revealOpens(2));
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, late, 1, MISS_PENALTY, WAD);
+        _reveal(op2, late, 2, _vals(2, 2));
+        assertEq(uint256(_view(late).cursor), 3, "target 1 charged, target 2 scored");
+        assertEq(uint256(_view(late).scoredCount), 2, "both counted");
     }
 
     function test_reveal_clippedLossIsWorst() public {
@@ -404,11 +421,14 @@ contract HubForecastsTest is HubBase {
         _commit(op1, c, 5, _vals(0));
         _warp(_start(5));
         _reportAll(4, _vals(0));
-        // This commit settles target 3 (deadline end(3) + RW + RV ≤ start(5)) on the way:
-        // 1 − 0.75 · 0.8 = 0.4.
+        // A commit writes only its commitment: target 3 (due since end(3) + RW + RV ≤ start(5)) is
+        // charged by whoever pokes. Target 2 had no reports (void, free): 1 − 0.75 · 0.8 = 0.4.
+        _commit(op1, c, 6, _vals(0));
+        assertEq(hub.treasuryBalance(aid, address(token)), 0, "a commit charges nothing");
         vm.expectEmit();
         emit IGengovHub.RevealsMissed(aid, c, 1, MISS_PENALTY, 0.4e18);
-        _commit(op1, c, 6, _vals(0));
+        assertEq(hub.poke(aid, c), 1, "target 3");
+        assertEq(uint256(_view(c).cursor), 4, "cursor at the first target not yet due");
         _warp(_start(6));
         _report(r1, 5, _vals(0)); // one report < quorum: target 5 is void
         _warp(_end(6));
@@ -432,16 +452,23 @@ contract HubForecastsTest is HubBase {
     }
 
     function test_missedReveal_penaltyCappedAtBond() public {
-        uint256 small = _register(owner2, op2, 4e18);
-        _commit(op2, small, 1, _vals(1, 1));
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        p.missPenalty = MIN_BOND; // the largest valid penalty
+        _use(p);
+        uint256 small = _register(owner2, op2, MIN_BOND + 4e18);
         _warp(_end(1));
         _reportAll(1, _vals(1, 1));
-        _warp(_revealCloses(1));
+        _warp(_end(2));
+        _reportAll(2, _vals(1, 1));
+        _warp(_revealCloses(2));
+        // Two misses (never committed) would take 200e18; the bond holds 104e18.
         vm.expectEmit();
-        emit IGengovHub.RevealsMissed(aid, small, 1, 4e18, WAD);
-        hub.poke(aid, small);
+        emit IGengovHub.RevealsMissed(aid, small, 2, MIN_BOND + 4e18, WAD);
+        assertEq(hub.poke(aid, small), 2, "two misses");
         assertEq(_view(small).bond, 0, "bond emptied");
-        assertEq(hub.treasuryBalance(aid, address(token)), 4e18, "capped penalty");
+        assertFalse(_view(small).eligible, "no bond unit left");
+        assertEq(hub.treasuryBalance(aid, address(token)), MIN_BOND + 4e18, "capped penalty");
+        assertEq(token.balanceOf(address(hub)), MIN_BOND + 4e18 + 200e18, "held = treasury + cid's bond");
     }
 
     /// @dev Shared start: `cid` committed target 1 and missed it (outcome final); now is epoch 3.
@@ -452,36 +479,60 @@ contract HubForecastsTest is HubBase {
         _warp(_start(3));
     }
 
-    function test_missedReveal_appliedLazilyByCommit() public {
-        _missTargetOne();
-        bytes32 c = _commitment(cid, 4, _vals(4, 4));
+    /// @dev What the view shows and what one poke then books: the miss of target 1, exactly once.
+    function _expectOneMissBookedByPoke(uint256 bondBefore) internal {
+        IGengovHub.CandidateView memory v = _view(cid);
+        assertEq(uint256(v.misses), 1, "the view applies the miss");
+        assertEq(v.bond, bondBefore - MISS_PENALTY, "view bond");
+        assertFalse(v.eligible, "not eligible until the record accounts for target 1");
         vm.expectEmit();
         emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        assertEq(hub.poke(aid, cid), 1, "poke books it");
+        assertEq(hub.treasuryBalance(aid, address(token)), MISS_PENALTY, "treasury");
+        assertEq(_view(cid).bond, bondBefore - MISS_PENALTY, "stored bond");
+        assertEq(hub.poke(aid, cid), 0, "once");
+    }
+
+    /// @dev A commit reads only the seat and writes only its commitment: it settles nothing.
+    function test_missedReveal_notChargedByCommit() public {
+        _missTargetOne();
+        bytes32 c = _commitment(cid, 4, _vals(4, 4));
         vm.expectEmit();
         emit IGengovHub.ForecastCommitted(aid, cid, 4, c);
         vm.prank(op1);
         hub.commitForecast(aid, cid, 4, c);
-        assertEq(hub.treasuryBalance(aid, address(token)), MISS_PENALTY, "treasury");
+        assertEq(hub.treasuryBalance(aid, address(token)), 0, "nothing booked by the commit");
+        _expectOneMissBookedByPoke(200e18);
     }
 
-    function test_missedReveal_appliedLazilyByTopUp() public {
+    /// @dev A top-up adds to the stored bond and settles nothing; the miss is taken when booked.
+    function test_missedReveal_notChargedByTopUp() public {
         _missTargetOne();
         vm.expectEmit();
-        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
-        vm.expectEmit();
-        emit IGengovHub.BondToppedUp(aid, cid, 5e18, 195e18);
+        emit IGengovHub.BondToppedUp(aid, cid, 5e18, 205e18);
         vm.prank(owner1);
         hub.topUp(aid, cid, 5e18);
+        assertEq(hub.treasuryBalance(aid, address(token)), 0, "nothing booked by the top-up");
+        _expectOneMissBookedByPoke(205e18);
     }
 
-    function test_missedReveal_appliedLazilyByRequestExit() public {
+    /// @dev Asking to exit settles nothing; withdrawing books every owed target before paying out.
+    function test_missedReveal_chargedAtWithdrawNotAtRequestExit() public {
         _missTargetOne();
-        vm.expectEmit();
-        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
         vm.expectEmit();
         emit IGengovHub.ExitRequested(aid, cid, uint64(now_ + 3 * L));
         vm.prank(owner1);
         hub.requestExit(aid, cid);
+        assertEq(hub.treasuryBalance(aid, address(token)), 0, "nothing booked by the request");
+        assertEq(uint256(_view(cid).misses), 1, "the view applies the miss");
+        _warp(now_ + 3 * L);
+        vm.expectEmit();
+        emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
+        vm.expectEmit();
+        emit IGengovHub.BondWithdrawn(aid, cid, owner1, 190e18);
+        vm.prank(owner1);
+        hub.withdraw(aid, cid);
+        assertEq(hub.treasuryBalance(aid, address(token)), MISS_PENALTY, "treasury");
     }
 
     function test_missedReveal_appliedLazilyByRevealBeforeScoring() public {

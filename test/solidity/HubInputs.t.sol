@@ -5,7 +5,7 @@ import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {HubBase} from "./HubBase.sol";
 
 /// @notice Participant inputs: the agreement's hash chain across epochs, its head per epoch, epoch edges,
-/// size and count caps, allow-list.
+/// size, per-epoch and per-sender count caps, allow-list.
 contract HubInputsTest is HubBase {
     function test_submitInput_extendsHashChainAndEmits() public {
         bytes memory d1 = "first input";
@@ -93,16 +93,35 @@ contract HubInputsTest is HubBase {
     function test_submitInput_revertsAtLimitAndResetsNextEpoch() public {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.maxInputsPerEpoch = 2;
+        p.maxInputsPerSender = 1;
         _use(p);
-        vm.startPrank(stranger);
+        vm.prank(stranger);
         hub.submitInput(aid, "a");
+        vm.prank(owner1);
         hub.submitInput(aid, "b");
+        // owner2 has used none of its share, but the epoch is full.
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.InputLimitReached.selector, 0, 2));
+        vm.prank(owner2);
         hub.submitInput(aid, "c");
-        vm.stopPrank();
         _warp(_end(0));
         vm.prank(stranger);
         hub.submitInput(aid, "c");
+    }
+
+    function test_submitInput_perSenderLimitResetsNextEpoch() public {
+        // Default agreement: 5 per sender, 20 per epoch.
+        vm.startPrank(stranger);
+        for (uint256 i = 0; i < 5; ++i) hub.submitInput(aid, "a");
+        vm.expectRevert(abi.encodeWithSelector(IGengovHub.InputSenderLimitReached.selector, 0, stranger, 5));
+        hub.submitInput(aid, "a");
+        vm.stopPrank();
+        vm.prank(owner1);
+        hub.submitInput(aid, "b");
+        (, uint32 count) = hub.epochInputs(aid, 0);
+        assertEq(uint256(count), 6, "the refused input is not counted");
+        _warp(_end(0));
+        vm.prank(stranger);
+        hub.submitInput(aid, "a");
     }
 
     function test_submitInput_allowlist() public {

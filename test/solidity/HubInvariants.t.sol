@@ -12,7 +12,9 @@ import {TestBase, Vm} from "../../contracts/test/Vm.sol";
 /// rotation, fee switch, time) with bounded, mostly
 /// valid arguments, plus `advance`, which plays a whole protocol phase at once so runs complete
 /// forecast rounds (and miss some). Every successful reveal is replayed at once, as an attacker
-/// re-sending it would. Ghost records feed the invariants (reveals, double reveals).
+/// re-sending it would. Ghost records feed the invariants (reveals, double reveals, each seat's first
+/// owed target). Withdrawn seats are reused by later registrations, so ghost records are kept per
+/// seat occupancy (`gen`).
 /// The clock is a ghost variable re-applied with `vm.warp` on every call, so it never depends on
 /// whether the runner carries block.timestamp between calls.
 contract HubHandler {
@@ -30,12 +32,19 @@ contract HubHandler {
     address[] internal _reporters;
 
     uint256 public time;
+    /// @dev The highest seat id handed out (ids are reused, so this is the number of seats).
     uint256 public candidateCount;
     mapping(uint256 cid => address) public ownerOf;
     mapping(uint256 cid => address) public operatorOf;
-    mapping(uint256 cid => mapping(uint64 target => int128[2])) internal _forecast;
-    mapping(uint256 cid => mapping(uint64 target => bytes32)) internal _saltOf;
-    mapping(uint256 cid => mapping(uint64 target => bool)) public revealed;
+    /// @dev Occupancy of a seat: incremented on each registration into it.
+    mapping(uint256 cid => uint256) public gen;
+    /// @dev The first target the current occupant owes (registration epoch + horizon).
+    mapping(uint256 cid => uint64) public firstTarget;
+    mapping(uint256 cid => mapping(uint256 gen => mapping(uint64 target => int128[2]))) internal _forecast;
+    mapping(uint256 cid => mapping(uint256 gen => mapping(uint64 target => bytes32))) internal _saltOf;
+    mapping(uint256 cid => mapping(uint256 gen => mapping(uint64 target => bool))) internal _revealed;
+    /// @dev Reveals of the current occupant.
+    mapping(uint256 cid => uint256) public revealsOf;
 
     // Ghost counters: doubleReveals must stay 0; the others show the run reached the paths.
     uint256 public doubleReveals;
@@ -43,6 +52,7 @@ contract HubHandler {
     uint256 public commits;
     uint256 public missesApplied;
     uint256 public withdrawals;
+    uint256 public reuses;
     uint256 public finals;
 
     constructor(
@@ -89,23 +99,34 @@ contract HubHandler {
 
     function _values(uint64 target, uint256 cid) internal view returns (int128[] memory v) {
         v = new int128[](2);
-        v[0] = _forecast[cid][target][0];
-        v[1] = _forecast[cid][target][1];
+        v[0] = _forecast[cid][gen[cid]][target][0];
+        v[1] = _forecast[cid][gen[cid]][target][1];
+    }
+
+    /// @notice Whether the current occupant of `cid` revealed `target`.
+    function revealed(uint256 cid, uint64 target) external view returns (bool) {
+        return _revealed[cid][gen[cid]][target];
     }
 
     // ─────────────────────────────────────────── actions ─────────────────────────────────────────
 
+    /// @dev Bonds from half a minBond (refused) to three; a withdrawn seat is reused first.
     function register(uint256 seed, uint256 bond) external step(seed) {
-        if (candidateCount >= MAX_CANDIDATES) return;
-        bond = 1 + (bond % 300e18);
-        address owner = address(uint160(0x10000 + candidateCount + 1));
-        address operator = address(uint160(0x20000 + candidateCount + 1));
+        if (candidateCount >= MAX_CANDIDATES && withdrawals == reuses) return;
+        bond = 50e18 + (bond % 250e18);
+        uint256 n = uint256(keccak256(abi.encode(seed, "owner"))) % 1000;
+        address owner = address(uint160(0x10000 + n));
+        address operator = address(uint160(0x20000 + n));
         _fund(owner, bond);
         vm.prank(owner);
         try hub.registerCandidate(aid, keccak256(abi.encode(seed)), bond, operator) returns (uint256 cid) {
-            candidateCount = cid;
+            if (cid > candidateCount) candidateCount = cid;
+            else ++reuses;
             ownerOf[cid] = owner;
             operatorOf[cid] = operator;
+            ++gen[cid];
+            firstTarget[cid] = _epoch() + 1;
+            revealsOf[cid] = 0;
         } catch {}
     }
 
@@ -142,16 +163,18 @@ contract HubHandler {
 
     function _tryReveal(uint256 cid, uint64 target) internal {
         vm.prank(operatorOf[cid]);
-        try hub.revealForecast(aid, cid, target, _values(target, cid), _saltOf[cid][target]) {
-            if (revealed[cid][target]) ++doubleReveals;
-            revealed[cid][target] = true;
+        uint256 g = gen[cid];
+        try hub.revealForecast(aid, cid, target, _values(target, cid), _saltOf[cid][g][target]) {
+            if (_revealed[cid][g][target]) ++doubleReveals;
+            _revealed[cid][g][target] = true;
+            ++revealsOf[cid];
             ++reveals;
         } catch {
             return;
         }
         // Replay the reveal that just succeeded, as an attacker re-sending the transaction would.
         vm.prank(operatorOf[cid]);
-        try hub.revealForecast(aid, cid, target, _values(target, cid), _saltOf[cid][target]) {
+        try hub.revealForecast(aid, cid, target, _values(target, cid), _saltOf[cid][g][target]) {
             ++doubleReveals;
         } catch {}
     }
@@ -166,8 +189,8 @@ contract HubHandler {
         bytes32 c = hub.forecastCommitment(aid, cid, target, values, salt);
         vm.prank(operatorOf[cid]);
         try hub.commitForecast(aid, cid, target, c) {
-            _forecast[cid][target] = v;
-            _saltOf[cid][target] = salt;
+            _forecast[cid][gen[cid]][target] = v;
+            _saltOf[cid][gen[cid]][target] = salt;
             ++commits;
         } catch {}
     }
@@ -186,6 +209,16 @@ contract HubHandler {
     /// next target (3/4); at a reveal opening, each candidate reveals its forecast for the previous
     /// epoch (2/3), so some reveals are missed and some epochs are void.
     function advance(uint256 seed) external {
+        _advance(seed);
+    }
+
+    /// @dev Two whole epochs of the protocol's rhythm in one call, so that runs mostly made of
+    /// other calls still complete many forecast rounds (reveals, misses, void targets).
+    function advanceEpochs(uint256 seed) external {
+        for (uint256 i = 0; i < 4; ++i) _advance(uint256(keccak256(abi.encode(seed, i))));
+    }
+
+    function _advance(uint256 seed) internal {
         uint256 r = (time - genesis) % epochLength;
         time += r < reportWindow ? reportWindow - r : epochLength - r;
         vm.warp(time);
@@ -296,6 +329,8 @@ contract HubHandler {
 /// (see HubHandler). A short epoch (100 s) lets one run cross several epochs.
 contract HubInvariantsTest is TestBase {
     uint256 private constant WAD = 1e18;
+    uint256 private constant GENESIS = 1_700_000_000;
+    uint8 private constant QUORUM = 2;
 
     GengovHub internal hub;
     MockERC20 internal token;
@@ -338,6 +373,8 @@ contract HubInvariantsTest is TestBase {
         p.openInputs = true;
         p.maxInputBytes = 256;
         p.maxInputsPerEpoch = 8;
+        p.maxInputsPerSender = 8;
+        p.maxScore = 0.9e18;
         aid = hub.createAgreement(p, "Invariant agreement.");
 
         handler = new HubHandler(hub, token, aid, 1_700_000_000, 100, 30, reporters);
@@ -366,6 +403,60 @@ contract HubInvariantsTest is TestBase {
     /// hardhat-config: invariant.depth = 128
     function invariant_noDoubleReveal() public view {
         assertEq(handler.doubleReveals(), 0, "a forecast was revealed twice");
+    }
+
+    /// @dev Participation accounting, from ghost records kept by the handler and independent of the
+    /// hub's own counters: every target the current occupant of a seat owes, from its first one
+    /// (registration epoch + horizon) up to its cursor, was revealed, void, or counted as a miss. So
+    /// (with the view's misses applied) scoredCount = reveals + non-void unrevealed targets in
+    /// [first, cursor), and the hub's miss count is exactly the latter; an active record has
+    /// accounted for every due target.
+    /// hardhat-config: invariant.depth = 128
+    function invariant_participationAccounting() public {
+        vm.warp(handler.time());
+        uint256 n = handler.candidateCount();
+        for (uint256 cid = 1; cid <= n; ++cid) {
+            IGengovHub.CandidateView memory v = hub.candidate(aid, cid);
+            uint64 first = handler.firstTarget(cid);
+            assertGe(v.cursor, first, "cursor before the first owed target");
+            uint256 missed = 0;
+            for (uint64 t = first; t < v.cursor; ++t) {
+                if (handler.revealed(cid, t)) continue;
+                (IGengovHub.OutcomeStatus st, , uint8 reports) = hub.outcome(aid, t);
+                bool isVoid =
+                    st == IGengovHub.OutcomeStatus.Void ||
+                        (st == IGengovHub.OutcomeStatus.Pending && reports < QUORUM);
+                if (!isVoid) ++missed;
+            }
+            assertEq(
+                uint256(v.scoredCount),
+                handler.revealsOf(cid) + missed,
+                "scoredCount != revealed + missed"
+            );
+            assertEq(uint256(v.misses), missed, "misses != non-void unrevealed owed targets");
+            if (!v.exiting && !v.withdrawn && handler.time() >= GENESIS + 60) {
+                uint256 due = (handler.time() - GENESIS - 60) / 100;
+                assertGe(v.cursor, due, "an active record left a due target unaccounted");
+            }
+        }
+    }
+
+    /// @dev What the selection may pick: eligible means active, at least one bond unit and a score
+    /// at most maxScore, and never more than the seat count.
+    /// hardhat-config: invariant.depth = 128
+    function invariant_eligibleMeansBondedAndUnderCeiling() public {
+        vm.warp(handler.time());
+        uint256 n = handler.candidateCount();
+        for (uint256 cid = 1; cid <= n; ++cid) {
+            IGengovHub.CandidateView memory v = hub.candidate(aid, cid);
+            if (!v.eligible) continue;
+            assertTrue(!v.exiting && !v.withdrawn, "an exiting or withdrawn candidate is eligible");
+            assertGe(hub.candidate(aid, cid).bond, 100e18, "eligible under minBond");
+            assertLe(v.score, 0.9e18, "eligible over maxScore");
+            assertGe(uint256(v.scoredCount), 1, "eligible before the burn-in");
+        }
+        (, , uint256 seats) = hub.agreement(aid);
+        assertEq(seats, n, "seat count");
     }
 
     /// hardhat-config: invariant.depth = 128

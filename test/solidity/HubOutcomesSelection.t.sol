@@ -274,6 +274,8 @@ contract HubOutcomesSelectionTest is HubBase {
         assertEq(f, 1, "incumbent is the fallback");
     }
 
+    /// @dev Scores range over [0, 0.99]: above maxScore (0.9) a candidate is not eligible at all, so an
+    /// incumbent over the ceiling loses the seat whatever the margin, and one alone has no fallback.
     function test_fuzz_selectExecutor_incumbentKeepsSeatUnlessBeatenByMoreThanMargin(
         uint64 x,
         uint64 y
@@ -281,12 +283,19 @@ contract HubOutcomesSelectionTest is HubBase {
         x = uint64(bound(x, 0, 0.99e18));
         y = uint64(bound(y, 0, 0.99e18));
         (uint256 e, uint256 f) = _hysteresisRun(int128(uint128(x)), int128(uint128(y)));
-        uint256 expected = uint256(y) + 0.1e18 < x ? 2 : 1;
+        bool ok1 = x <= 0.9e18;
+        bool ok2 = y <= 0.9e18;
+        uint256 expected;
+        if (ok1 && ok2) expected = uint256(y) + 0.1e18 < x ? 2 : 1;
+        else expected = ok1 ? 1 : (ok2 ? 2 : 0);
         assertEq(e, expected, "executor");
-        assertEq(f, 3 - expected, "fallback");
+        assertEq(f, ok1 && ok2 ? 3 - expected : 0, "fallback");
     }
 
-    function test_selectExecutor_usesEffectiveScoresWithoutPoke() public {
+    /// @dev Eligibility is read from the record alone: a leader that skipped target 3 and was never
+    /// poked has not accounted for it, so it is not up to date and sits out epoch 4. Poked, its miss
+    /// is booked as the worst loss (alpha 1: score 1.0), which is over maxScore: out either way.
+    function test_selectExecutor_recordBehindOnATargetIsNotEligible() public {
         (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Leader);
         _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.1e18, 0.3e18), 0);
         _commitRound(3, _two(c1, c2), _ops2(op1, op2), _f2(0.1e18, 0.3e18));
@@ -300,12 +309,49 @@ contract HubOutcomesSelectionTest is HubBase {
         _warp(_end(4));
         (, bool pending) = hub.forecastSlot(aid, c1, 3);
         assertTrue(pending, "nobody poked c1");
+        assertEq(uint256(_view(c1).cursor), 4, "the view accounts for the miss");
+        assertFalse(_view(c1).eligible, "but the stored record is behind");
         (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, 4);
-        assertEq(ids[0], c2, "c2 first");
-        assertEq(scores[1], WAD, "c1's miss counts as the worst loss");
+        assertEq(ids.length, 1, "only c2");
+        assertEq(ids[0], c2, "c2");
+        assertEq(scores[0], 0.3e18, "c2's score");
+        (uint256 ve, uint256 vf, ) = hub.executorOf(aid, 4);
+        assertEq(ve, c2, "view executor");
+        assertEq(vf, 0, "view fallback");
+
+        uint256 snap = vm.snapshotState();
+        assertEq(hub.poke(aid, c1), 1, "the miss booked");
+        assertEq(_view(c1).score, WAD, "worst loss");
+        (ids, ) = hub.ranking(aid, 4);
+        assertEq(ids.length, 1, "still only c2: c1 is over maxScore");
+        vm.revertToState(snap);
+
         vm.expectEmit();
-        emit IGengovHub.ExecutorSelected(aid, 4, c2, c1);
+        emit IGengovHub.ExecutorSelected(aid, 4, c2, 0);
         hub.selectExecutor(aid, 4);
+    }
+
+    /// @dev Nobody can account for a void target, so the up-to-date floor steps back over the void
+    /// targets just before the epoch, at most 16 of them. A candidate that revealed target 1 and then
+    /// saw targets 2.. voided stays eligible through epoch 18 (floor 2) and drops out at epoch 19
+    /// (floor 3), until a poke walks its cursor over the void targets for free.
+    function test_selection_upToDateFloorStepsBackOverAtMost16VoidTargets() public {
+        (uint256 c1, ) = _selectionAgreement(IGengovHub.Selection.Leader);
+        _round(1, _one(c1), _ops1(op1), _f1(0.2e18), 0);
+        for (uint64 e = 2; e <= 19; ++e) {
+            _warp(_end(e));
+            (uint256 ex, , ) = hub.executorOf(aid, e);
+            assertEq(ex, e <= 18 ? c1 : 0, "eligible while at most 16 void targets precede");
+            assertEq(_view(c1).eligible, e <= 18, "the view agrees with the selection");
+        }
+        (uint256 ex19, ) = hub.selectExecutor(aid, 19);
+        assertEq(ex19, 0, "17 void targets: behind");
+        _warp(_end(20));
+        assertEq(hub.poke(aid, c1), 0, "void targets cost nothing");
+        assertEq(uint256(_view(c1).cursor), 20, "cursor walked over the void targets");
+        assertEq(uint256(_view(c1).misses), 0, "no misses");
+        (uint256 ex20, ) = hub.selectExecutor(aid, 20);
+        assertEq(ex20, c1, "up to date again");
     }
 
     function test_selectExecutor_revealFixesSelectionFromPreRevealScores() public {
@@ -351,31 +397,45 @@ contract HubOutcomesSelectionTest is HubBase {
         assertEq(e, c1, "eligible after burn-in");
     }
 
-    function test_ranking_excludesExitingAndUnderBonded() public {
+    function test_ranking_excludesExitingUnderBondedAndUnscored() public {
         IGengovHub.AgreementParams memory p = _unitParams();
-        p.minScored = 0;
+        p.minScored = 0; // even without a burn-in, a never-scored model (score 1.0) is over maxScore
         _use(p);
         uint256 c1 = _register(owner1, op1, MIN_BOND);
-        uint256 c2 = _register(owner2, op2, MIN_BOND - 1);
+        uint256 c2 = _register(owner2, op2, MIN_BOND);
         uint256 c3 = _register(owner3, op3, MIN_BOND);
+        (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, 0);
+        assertEq(ids.length, 0, "unscored candidates sit at the worst score, over maxScore");
+        uint256[] memory all = new uint256[](3);
+        (all[0], all[1], all[2]) = (c1, c2, c3);
+        address[] memory ops = new address[](3);
+        (ops[0], ops[1], ops[2]) = (op1, op2, op3);
+        int128[] memory fs = new int128[](3);
+        (fs[0], fs[1], fs[2]) = (0.2e18, 0.2e18, 0.1e18);
+        _round(1, all, ops, fs, 0);
+        uint256 unscored = _register(stranger, op1, MIN_BOND);
         vm.prank(owner3);
         hub.requestExit(aid, c3);
-        (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, 0);
-        assertEq(ids.length, 1, "only c1");
+        vm.prank(address(hub.execution()));
+        hub.slashBond(aid, c2, 1);
+        (ids, scores) = hub.ranking(aid, 2);
+        assertEq(ids.length, 1, "only c1: c3 exits, c2 is under minBond, the newcomer is unscored");
         assertEq(ids[0], c1, "c1");
-        assertEq(scores[0], WAD, "unscored candidates sit at the worst score");
+        assertEq(scores[0], 0.2e18, "c1's score");
         vm.prank(owner2);
         hub.topUp(aid, c2, 1);
-        (ids, ) = hub.ranking(aid, 0);
-        assertEq(ids.length, 2, "c2 reaches minBond");
-        assertEq(ids[1], c2, "tie at the worst score, by id");
+        (ids, ) = hub.ranking(aid, 2);
+        assertEq(ids.length, 2, "c2 reaches minBond again");
+        assertEq(ids[1], c2, "tie, by id");
+        assertTrue(ids[0] != unscored && ids[1] != unscored, "the newcomer is not ranked");
     }
 
     /// @dev The packed scan against the candidates' own views: 9 candidates (pairs and a lone last id),
-    /// a fuzzed subset skips its target-2 reveal, so at end(3) their records still hold a due miss and
-    /// take the settling path while the others take the assembly fast path. The executor and
-    /// fallback must be what the views say: lowest (score, id) among the eligible, with hysteresis.
-    function test_fuzz_selection_fastAndSettlingPathsAgreeWithViews(uint256 seed) public {
+    /// a fuzzed subset skips its target-2 reveal, so at end(3) their records are behind (cursor 2)
+    /// and neither the scan nor the views count them, whatever their scores; bonds of one unit and
+    /// two alternate. The executor and fallback must be what the views say: lowest (score, id) among
+    /// the eligible, with hysteresis.
+    function test_fuzz_selection_scanAgreesWithViews(uint256 seed) public {
         IGengovHub.AgreementParams memory p = _unitParams();
         p.minScored = 1;
         p.margin = 0.05e18;
@@ -412,6 +472,7 @@ contract HubOutcomesSelectionTest is HubBase {
         uint256 incumbentScore = type(uint256).max;
         for (uint256 i = 0; i < n; ++i) {
             IGengovHub.CandidateView memory v = _view(cids[i]);
+            if ((skips >> i) & 1 == 1) assertFalse(v.eligible, "a skipper is behind on target 2");
             if (!v.eligible) continue;
             if (cids[i] == incumbent) incumbentScore = v.score;
             if (v.score < bestScore) {
@@ -477,9 +538,10 @@ contract HubOutcomesSelectionTest is HubBase {
     function test_weighted_drawWalksIdOrderByWeight() public {
         (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Weighted);
         _round(1, _two(c1, c2), _ops2(op1, op2), _f2(0.3e18, 0.1e18), 0);
-        // w1 = e^(−5 · (0.3 − 0.1)) = e^−1, w2 = e^0 = 1; the walk goes c1 then c2.
-        uint256 w1 = LossMath.expNegWad(1e18);
-        uint256 w2 = WAD;
+        // Two bond units each: w1 = 2·e^(−5 · (0.3 − 0.1)) = 2·e^−1, w2 = 2·e^0 = 2; the walk goes c1
+        // then c2.
+        uint256 w1 = 2 * LossMath.expNegWad(1e18);
+        uint256 w2 = 2 * WAD;
         _warp(_end(2));
         uint256[5] memory words = [w1 - 1, w1, w1 + w2 - 1, w1 + w2, 7 * (w1 + w2) + w1 - 1];
         uint256[5] memory picks = [c1, c2, c2, c1, c1];
@@ -498,20 +560,42 @@ contract HubOutcomesSelectionTest is HubBase {
         assertEq(fixedPick, c1, "a fixed draw does not change with the word");
     }
 
-    function test_fuzz_weighted_pickFollowsTheWeights(uint256 word, uint64 s1, uint64 s2) public {
+    /// @dev Reference draw: weight = bond units × e^(−eta·(S − S_min)) over the eligible (score at most
+    /// maxScore 0.9); a candidate over the ceiling has no weight at all, and one alone has no fallback.
+    function test_fuzz_weighted_pickFollowsTheWeights(
+        uint256 word,
+        uint64 s1,
+        uint64 s2,
+        bool threeUnits
+    ) public {
         s1 = uint64(bound(s1, 0, 0.99e18));
         s2 = uint64(bound(s2, 0, 0.99e18));
         (uint256 c1, uint256 c2) = _selectionAgreement(IGengovHub.Selection.Weighted);
+        // 2 units for c1; c2 has 2, or 3 after a top-up.
+        if (threeUnits) {
+            vm.prank(owner2);
+            hub.topUp(aid, c2, 150e18); // 350e18: the half unit above 3 does not count
+        }
         _round(1, _two(c1, c2), _ops2(op1, op2), _f2(int128(uint128(s1)), int128(uint128(s2))), 0);
-        uint256 sMin = s1 < s2 ? s1 : s2;
-        uint256 w1 = LossMath.expNegWad((5e18 * (s1 - sMin)) / WAD);
-        uint256 w2 = LossMath.expNegWad((5e18 * (s2 - sMin)) / WAD);
+        bool ok1 = s1 <= 0.9e18;
+        bool ok2 = s2 <= 0.9e18;
+        uint256 sMin = !ok2 || (ok1 && s1 < s2) ? s1 : s2;
+        uint256 w1 = ok1 ? 2 * LossMath.expNegWad((5e18 * (s1 - sMin)) / WAD) : 0;
+        uint256 w2 = ok2 ? (threeUnits ? 3 : 2) * LossMath.expNegWad((5e18 * (s2 - sMin)) / WAD) : 0;
         rng.setWord(2, word);
         _warp(_end(2));
         (uint256 e, uint256 f) = hub.selectExecutor(aid, 2);
+        if (!ok1 && !ok2) {
+            assertEq(e + f, 0, "nobody eligible");
+            return;
+        }
         uint256 expected = word % (w1 + w2) < w1 ? c1 : c2;
-        uint256 best = s2 < s1 ? c2 : c1;
         assertEq(e, expected, "draw");
+        if (!(ok1 && ok2)) {
+            assertEq(f, 0, "alone: no fallback");
+            return;
+        }
+        uint256 best = s2 < s1 ? c2 : c1;
         assertEq(f, e == best ? (best == c1 ? c2 : c1) : best, "fallback");
     }
 

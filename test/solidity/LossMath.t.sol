@@ -90,6 +90,48 @@ contract LossMathTest is TestBase {
         assertLe(LossMath.expNegWad(a), WAD, "above one");
     }
 
+    /// @dev The recipe as first written (checked Solidity, shared with the TypeScript twin): the
+    /// assembly version must give the same integers.
+    function _expNegWadReference(uint256 x) internal pure returns (uint256) {
+        if (x >= 42e18) return 0;
+        uint256 ln2 = 693147180559945309;
+        uint256 k = x / ln2;
+        uint256 r = x - k * ln2;
+        uint256 term = WAD;
+        uint256 sum = WAD;
+        for (uint256 i = 1; i <= 12; ++i) {
+            term = (term * r) / (i * WAD);
+            if (term == 0) break;
+            sum += term;
+        }
+        return ((WAD * WAD) / sum) >> k;
+    }
+
+    function test_fuzz_expNegWad_matchesTheReferenceRecipe(uint256 x, uint256 k, uint256 j) public pure {
+        assertEq(LossMath.expNegWad(x), _expNegWadReference(x), "any x");
+        x = bound(x, 0, 43e18);
+        assertEq(LossMath.expNegWad(x), _expNegWadReference(x), "x in range");
+        // Just below a multiple of ln2: the longest series (18 terms).
+        x = bound(k, 0, 60) * 693147180559945309 + 693147180559945309 - 1 - bound(j, 0, 1e12);
+        assertEq(LossMath.expNegWad(x), _expNegWadReference(x), "longest series");
+    }
+
+    function test_expNegWad_edges() public pure {
+        uint256[8] memory xs = [
+            uint256(0),
+            1,
+            693147180559945309 - 1,
+            693147180559945309,
+            693147180559945309 + 1,
+            42e18 - 1,
+            42e18,
+            type(uint256).max
+        ];
+        for (uint256 i = 0; i < xs.length; ++i) {
+            assertEq(LossMath.expNegWad(xs[i]), _expNegWadReference(xs[i]), "edge");
+        }
+    }
+
     function test_expNegWad_knownValues() public pure {
         assertEq(LossMath.expNegWad(0), WAD, "e^0");
         // e^-1 = 0.367879441171442321…
