@@ -679,7 +679,8 @@ async function runHubDifferential(s: Scenario) {
     const views = await Promise.all(
       seats.map((c) => hub.read.candidate([agreementId, c.id], { blockNumber: block.number })),
     );
-    const floor = dueEnd(hubClock, block.timestamp);
+    // The view steps back over void targets like the selection does.
+    const floor = upToDateFloor(dueEnd(hubClock, block.timestamp), isVoid);
     views.forEach((v, i) => {
       const c = seats[i];
       const withdrawn = c.record.status === CandidateStatus.Withdrawn;

@@ -73,7 +73,7 @@ export function upToDateFloor(epoch: bigint, isVoid: (target: bigint) => boolean
 /**
  * `ScoreRecord.eligible`: active, `units ≥ 1`, `scoredCount ≥ minScored`, `score ≤ maxScore` and
  * `cursor ≥ floor` (for a selection, the epoch's `upToDateFloor`; the `candidate` view uses the
- * current `dueEnd`).
+ * `upToDateFloor` of the current `dueEnd`).
  * @param standing The candidate's stored standing.
  * @param rule The agreement's thresholds and the epoch's floor.
  * @returns Whether the candidate may be selected.
