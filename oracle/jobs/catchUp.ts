@@ -33,12 +33,6 @@ export type CatchUpReturnType = {
   next: bigint;
 };
 
-/** The first target whose reveal window is still open at `now`: every earlier one is due. */
-export function dueEnd(c: Clock, now: bigint): bigint {
-  const lag = c.genesis + c.reportWindow + c.revealWindow;
-  return now < lag ? 0n : (now - lag) / c.epochLength;
-}
-
 /**
  * The next moment a check can find something new: in a Leader agreement when the next target's
  * reveal window closes (its miss becomes due and a poke still helps the current epoch's selection);
