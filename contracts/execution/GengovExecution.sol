@@ -10,7 +10,7 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 
 /// @title GengovExecution
 /// @notice Optimistic transitions for the hub that created it. One live proposal per agreement at a
-/// time (epoch e's transition settles before e + 1's executor must propose, DESIGN §3), kept in slots
+/// time (epoch e's transition settles before e + 1's executor must propose, docs/mechanism.md), kept in slots
 /// that are overwritten every epoch; state, actions and manifest stay in calldata and events, and
 /// finalization re-checks them against one stored commitment.
 /// @dev The challenge game: anyone but the proposing candidate's operator and owner may challenge,

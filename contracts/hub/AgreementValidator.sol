@@ -5,7 +5,7 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {MAX_ETA, MAX_HORIZON, MAX_METRICS, WAD} from "./Limits.sol";
 
 /// @title AgreementValidator
-/// @notice The clock and economic checks of a new agreement's parameters (DESIGN §4). The hub creates
+/// @notice The clock and economic checks of a new agreement's parameters. The hub creates
 /// it in its constructor and calls it from `createAgreement`; the checks live apart only because the
 /// hub's runtime code is at the 24 KB limit. Each failure reverts with
 /// `AgreementParameterInvalid(parameter)`, which the hub's call bubbles up unchanged. The metric,

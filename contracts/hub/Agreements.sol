@@ -9,7 +9,7 @@ import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title Agreements
-/// @notice Creation and validation of agreements (DESIGN §4), the arbiter's reporter-set change,
+/// @notice Creation and validation of agreements, the arbiter's reporter-set change,
 /// treasury deposits, and the read-only views of agreements.
 abstract contract Agreements is HubStorage {
     using SafeERC20 for IERC20;

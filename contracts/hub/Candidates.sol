@@ -120,9 +120,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         _beforeRosterChange(agreementId, a);
         ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         if (s.status == _WITHDRAWN) return 0;
-        uint256 end = _settleEnd(a, c, s, block.timestamp);
-        if (end > uint256(s.cursor) + SETTLE_CHUNK) end = uint256(s.cursor) + SETTLE_CHUNK;
-        misses = _settleTo(agreementId, candidateId, a, c, s, end);
+        misses = _settleDue(agreementId, candidateId, a, c, s);
         _storeScore(agreementId, candidateId, s);
     }
 

@@ -9,7 +9,6 @@ import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
-import {SETTLE_CHUNK} from "./Limits.sol";
 
 /// @title ExecutionHooks
 /// @notice The narrow door between the hub (bonds, treasury, scores) and its execution contract
@@ -41,11 +40,7 @@ abstract contract ExecutionHooks is HubStorage {
         ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
         // Due misses are charged first, so a ruling never absorbs their penalty into the challengers'
         // share (an executor is up to date when selected: at most a target or two are owed).
-        if (s.status != _WITHDRAWN) {
-            uint256 end = _settleEnd(a, c, s, block.timestamp);
-            if (end > uint256(s.cursor) + SETTLE_CHUNK) end = uint256(s.cursor) + SETTLE_CHUNK;
-            _settleTo(agreementId, candidateId, a, c, s, end);
-        }
+        if (s.status != _WITHDRAWN) _settleDue(agreementId, candidateId, a, c, s);
         taken = _takeFromBond(a, c, s, amount);
         _storeScore(agreementId, candidateId, s);
         toChallenger = taken / 2;

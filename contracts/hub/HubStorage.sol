@@ -6,6 +6,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {SETTLE_CHUNK} from "./Limits.sol";
 
 /// @title HubStorage
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
@@ -259,6 +260,20 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
             c.misses += misses;
             emit RevealsMissed(agreementId, candidateId, misses, penalty, s.score);
         }
+    }
+
+    /// @dev Settles what is due now, at most SETTLE_CHUNK targets, so a long-dormant record is settled
+    /// in bounded steps. The caller writes the record back.
+    function _settleDue(
+        uint256 agreementId,
+        uint256 candidateId,
+        Agreement storage a,
+        Candidate storage c,
+        ScoreRecord.Score memory s
+    ) internal returns (uint32) {
+        uint256 end = _settleEnd(a, c, s, block.timestamp);
+        if (end > uint256(s.cursor) + SETTLE_CHUNK) end = uint256(s.cursor) + SETTLE_CHUNK;
+        return _settleTo(agreementId, candidateId, a, c, s, end);
     }
 
     /// @dev What taking `amount` from `bond` leaves and takes: at most the whole bond.

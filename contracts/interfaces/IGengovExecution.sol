@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {IGengovHub} from "./IGengovHub.sol";
 
 /// @title IGengovExecution
-/// @notice Optimistic state transitions of gengov agreements (DESIGN §3 steps 6–8, §6): the selected
+/// @notice Optimistic state transitions of gengov agreements: the selected
 /// executor (or the fallback in a second window) proposes the new state, treasury actions and a
 /// manifest; up to 8 challengers (never the proposer's operator or owner) post a bond each during the
 /// challenge period; the arbiter rules; a challenge the arbiter leaves unruled lapses and the

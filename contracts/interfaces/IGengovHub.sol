@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 /// @title IGengovHub
 /// @notice One hub holding many language-model agreements: agreement texts and parameters, participant
 /// inputs, bonded candidate models, commit–reveal forecasts scored against reported outcomes, and the
-/// selection of the candidate that executes each epoch. Timeline and rules: DESIGN.md §3–§5.
+/// selection of the candidate that executes each epoch. Timeline and rules: docs/mechanism.md.
 interface IGengovHub {
     // ─────────────────────────────────────────── types ───────────────────────────────────────────
 
