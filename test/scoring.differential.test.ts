@@ -22,7 +22,7 @@
  * Coverage counters asserted at the end keep the runs exercising the cases the rules distinguish
  * (never-committed and withheld misses, the penalty cap, stale cursors, the void lookback cap, ties,
  * the hysteresis boundary, draw boundaries, selections fixed by each path, a record changed before
- * the fix). A twin with a 13-term expNegWad fails both the library and the Weighted hub comparisons.
+ * the fix). A twin that sums one Taylor term more (to r^8/8!) fails both the library and the Weighted hub comparisons.
  */
 import { expect } from "chai";
 import { network } from "hardhat";

@@ -151,7 +151,8 @@ abstract contract ExecutorSelection is HubStorage {
     uint256 private constant _NONE = type(uint256).max;
 
     /// @dev The scan: one cold slot per two candidates (ids 2p and 2p + 1 share slot p), nothing else.
-    /// Keeps the two lowest keys, and for Weighted every eligible (id, score, units) in id order.
+    /// Keeps the two lowest keys, and for Weighted every eligible candidate in id order as one word,
+    /// `record << 32 | id`.
     function _computeSelection(
         uint256 agreementId,
         Agreement storage a,
@@ -159,8 +160,7 @@ abstract contract ExecutorSelection is HubStorage {
     ) internal view returns (uint256 executor, uint256 fallbackCandidate) {
         uint256 n = a.candidateCount;
         bool weighted = a.selection == Selection.Weighted;
-        // Weighted collects triples: out[3i] = id, out[3i + 1] = score, out[3i + 2] = units.
-        uint256[] memory out = new uint256[](weighted ? 3 * n : 0);
+        uint256[] memory out = new uint256[](weighted ? n : 0);
         Tally memory t = _scan(
             agreementId,
             n,
@@ -195,63 +195,73 @@ abstract contract ExecutorSelection is HubStorage {
         assembly ("memory-safe") {
             base := records.slot
         }
-        uint256 scoreMask = ScoreRecord.SCORE_MASK;
         assembly ("memory-safe") {
             let best := not(0)
             let second := not(0)
             let count := 0
             let weighted := mload(out)
-            let word := 0
+            mstore(0x20, base)
+            // Slot p holds ids 2p (low half) and 2p + 1 (high half). Id 0 and ids above n were never
+            // written: their zero records have no units, so they are never eligible. Each half is
+            // eligible when status is 0 and units ≥ 1 (the 20 bits from UNITS_OFFSET are in
+            // [1, 2^18)), scoredCount ≥ minScored, score ≤ maxScore and cursor ≥ floor; offsets and
+            // masks are ScoreRecord's, written out (the same block twice: a Yul function costs a
+            // call per candidate).
             for {
-                let id := 1
-            } iszero(gt(id, n)) {
-                id := add(id, 1)
+                let p := 0
+            } iszero(gt(p, shr(1, n))) {
+                p := add(p, 1)
             } {
-                let r := 0
-                switch and(id, 1)
-                case 0 {
-                    mstore(0x00, shr(1, id))
-                    mstore(0x20, base)
-                    word := sload(keccak256(0x00, 0x40))
-                    r := and(word, 0xffffffffffffffffffffffffffffffff)
-                }
-                default {
-                    // Odd ids share their slot with the even id before them, read one step earlier,
-                    // except id 1, whose pair (slot 0) holds the unused id 0 in its low half.
-                    if eq(id, 1) {
-                        mstore(0x00, 0)
-                        mstore(0x20, base)
-                        word := sload(keccak256(0x00, 0x40))
-                    }
-                    r := shr(128, word)
-                }
-                let score := and(r, scoreMask)
-                let units := and(shr(108, r), 0x3ffff)
-                // status 0, units ≥ 1, scoredCount ≥ minScored, score ≤ maxScore, cursor ≥ floor
-                if and(
-                    and(iszero(shr(126, r)), gt(units, 0)),
-                    and(
-                        iszero(lt(and(shr(60, r), 0xffff), minScored)),
+                mstore(0x00, p)
+                let word := sload(keccak256(0x00, 0x40))
+                {
+                    let r := and(word, 0xffffffffffffffffffffffffffffffff)
+                    let id := shl(1, p)
+                    let score := and(r, 0xfffffffffffffff)
+                    if and(
+                        and(lt(sub(shr(108, r), 1), 0x3ffff), iszero(lt(and(shr(60, r), 0xffff), minScored))),
                         and(iszero(gt(score, maxScore)), iszero(lt(and(shr(76, r), 0xffffffff), floor)))
-                    )
-                ) {
-                    let k := or(shl(32, score), id)
-                    switch lt(k, best)
-                    case 1 {
-                        second := best
-                        best := k
-                    }
-                    default {
+                    ) {
+                        let k := or(shl(32, score), id)
                         if lt(k, second) {
-                            second := k
+                            switch lt(k, best)
+                            case 1 {
+                                second := best
+                                best := k
+                            }
+                            default {
+                                second := k
+                            }
+                        }
+                        if weighted {
+                            count := add(count, 1)
+                            mstore(add(out, shl(5, count)), or(shl(32, r), id))
                         }
                     }
-                    if weighted {
-                        let at := add(add(out, 0x20), mul(count, 0x60))
-                        mstore(at, id)
-                        mstore(add(at, 0x20), score)
-                        mstore(add(at, 0x40), units)
-                        count := add(count, 1)
+                }
+                {
+                    let r := shr(128, word)
+                    let id := or(shl(1, p), 1)
+                    let score := and(r, 0xfffffffffffffff)
+                    if and(
+                        and(lt(sub(shr(108, r), 1), 0x3ffff), iszero(lt(and(shr(60, r), 0xffff), minScored))),
+                        and(iszero(gt(score, maxScore)), iszero(lt(and(shr(76, r), 0xffffffff), floor)))
+                    ) {
+                        let k := or(shl(32, score), id)
+                        if lt(k, second) {
+                            switch lt(k, best)
+                            case 1 {
+                                second := best
+                                best := k
+                            }
+                            default {
+                                second := k
+                            }
+                        }
+                        if weighted {
+                            count := add(count, 1)
+                            mstore(add(out, shl(5, count)), or(shl(32, r), id))
+                        }
                     }
                 }
             }
@@ -276,9 +286,11 @@ abstract contract ExecutorSelection is HubStorage {
         return eligible && bestScore + a.margin >= (r & ScoreRecord.SCORE_MASK) ? incumbent : best;
     }
 
-    /// @dev Weighted: draws from `count` (id, score, units) triples with weight
+    /// @dev Weighted: draws from the first `count` words of `out` (`record << 32 | id`) with weight
     /// units × exp(−eta·(S − S_min)); splitting a bond across seats never adds weight (units are
-    /// whole minBonds, and ⌊x⌋ + ⌊y⌋ ≤ ⌊x + y⌋). The scores are overwritten with the weights.
+    /// whole minBonds, and ⌊x⌋ + ⌊y⌋ ≤ ⌊x + y⌋). The draw is the first candidate in id order whose
+    /// running weight total exceeds `randomWord % total`, found by bisection over the running totals,
+    /// which overwrite the records (`total << 32 | id`).
     function _draw(
         uint256 agreementId,
         Agreement storage a,
@@ -286,44 +298,36 @@ abstract contract ExecutorSelection is HubStorage {
         uint256[] memory out,
         uint256 count,
         uint256 minScore
-    ) private view returns (uint256 chosen) {
+    ) private view returns (uint256) {
         uint256 eta = a.eta;
         uint256 total = 0;
         // Up to 1024 iterations, so without bounds or overflow checks (by construction: `count`
-        // triples were written; (S − S_min) ≤ 1e18 and eta ≤ 1e22; units < 2^18, exp ≤ 1e18).
+        // words were written; (S − S_min) ≤ 1e18 and eta ≤ 1e22; units < 2^18, exp ≤ 1e18, so the
+        // total stays below 2^88 and `total << 32` fits).
         unchecked {
-            for (uint256 i = 0; i < count; ++i) {
-                uint256 at;
-                uint256 score;
-                uint256 units;
+            for (uint256 i = 1; i <= count; ++i) {
+                uint256 word;
                 assembly ("memory-safe") {
-                    at := add(add(out, 0x20), mul(i, 0x60))
-                    score := mload(add(at, 0x20))
-                    units := mload(add(at, 0x40))
+                    word := mload(add(out, shl(5, i)))
                 }
-                uint256 w = units * LossMath.expNegWad((eta * (score - minScore)) / WAD);
+                uint256 score = (word >> 32) & ScoreRecord.SCORE_MASK;
+                uint256 units = (word >> (32 + ScoreRecord.UNITS_OFFSET)) & ScoreRecord.UNITS_MASK;
+                total += units * LossMath.expNegWad((eta * (score - minScore)) / WAD);
                 assembly ("memory-safe") {
-                    mstore(add(at, 0x20), w)
+                    mstore(add(out, shl(5, i)), or(shl(32, total), and(word, 0xffffffff)))
                 }
-                total += w;
             }
         }
         uint256 pick = _randomWord(agreementId, a, epoch) % total;
-        // pick < total: the walk stops inside the array.
-        assembly ("memory-safe") {
-            for {
-                let at := add(out, 0x20)
-            } 1 {
-                at := add(at, 0x60)
-            } {
-                let w := mload(add(at, 0x20))
-                if lt(pick, w) {
-                    chosen := mload(at)
-                    break
-                }
-                pick := sub(pick, w)
-            }
+        // The first running total above `pick`: pick < total, so it exists; lo and hi are 1-based.
+        uint256 lo = 1;
+        uint256 hi = count;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (out[mid - 1] >> 32 > pick) hi = mid;
+            else lo = mid + 1;
         }
+        return out[lo - 1] & type(uint32).max;
     }
 
     /// @dev The draw's randomness: the agreement's external source if it has one, otherwise the

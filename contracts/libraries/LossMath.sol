@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 /// @title LossMath
-/// @notice Pure scoring math of DESIGN §5, in WAD (1e18 = 1 = worst loss). The TypeScript twin in
+/// @notice Pure scoring math (metric loss, EWMA score, misses, selection weights) in WAD (1e18 = 1 = worst loss). The TypeScript twin in
 /// `oracle/scoring/lossMath.ts` computes the same integers; differential tests keep them equal.
 library LossMath {
     uint256 internal constant WAD = 1e18;
@@ -78,41 +78,33 @@ library LossMath {
     }
 
     /// @notice e^(−x) in WAD for x ≥ 0 in WAD. Exact integer recipe (shared with the TS twin):
-    /// x = k·ln2 + r with 0 ≤ r < ln2; e^(−x) = (1e36 / e^r) >> k, e^r by a Taylor series of at most
-    /// 12 terms that stops at the first zero term. The terms left out sum to less than 1e-12 of e^r,
-    /// so the result is within 1e-12 relative of e^(−x) above the final shift's rounding; the short
-    /// series keeps one call per candidate affordable in the selection scan.
+    /// x = k·ln2 + r with 0 ≤ r < ln2; e^(−x) = (1e36 / e^r) >> k, e^r by the Taylor series 1 + r + … +
+    /// r^7/7!, term i being ⌊term(i−1)·r / (i·1e18)⌋. The terms left out sum to at most 7.2e-7 of
+    /// e^r, so the result is within 7.2e-7 relative of e^(−x) (above the final shift's rounding). It
+    /// is non-increasing in x: each partial sum grows with r, and at r → ln2 the truncated e^r is
+    /// below 2, so the value just before a multiple of ln2 is at least the value at it.
     /// @param x The exponent magnitude in WAD.
     /// @return z The value of e^(−x) in WAD, 0 once it is below 1e-18.
-    /// @dev In assembly, six terms per loop step: the Weighted selection computes one per eligible
-    /// candidate (up to 1024), and the checked Solidity loop cost about 5,600 gas at 18 terms. The
-    /// integers are the recipe's exactly: term i is ⌊term(i−1)·r / (i·1e18)⌋ (term·r < 1e36, no
-    /// overflow); the series stops after 12 terms (two steps of six) or at the first zero term;
-    /// terms after a zero one are zero (0·r / d = 0), so finishing the step of six adds nothing.
+    /// @dev Unrolled assembly: the Weighted selection computes one per eligible candidate (up to
+    /// 1024). term·r < 1e36 and the sum < 2e18, so nothing overflows.
     function expNegWad(uint256 x) internal pure returns (uint256 z) {
         assembly ("memory-safe") {
             if lt(x, 42000000000000000000) {
                 let r := mod(x, 693147180559945309)
-                let term := 1000000000000000000
-                let sum := term
-                for {
-                    let d := 1000000000000000000
-                } and(gt(term, 0), lt(d, 13000000000000000000)) {
-                    d := add(d, 6000000000000000000)
-                } {
-                    term := div(mul(term, r), d)
-                    sum := add(sum, term)
-                    term := div(mul(term, r), add(d, 1000000000000000000))
-                    sum := add(sum, term)
-                    term := div(mul(term, r), add(d, 2000000000000000000))
-                    sum := add(sum, term)
-                    term := div(mul(term, r), add(d, 3000000000000000000))
-                    sum := add(sum, term)
-                    term := div(mul(term, r), add(d, 4000000000000000000))
-                    sum := add(sum, term)
-                    term := div(mul(term, r), add(d, 5000000000000000000))
-                    sum := add(sum, term)
-                }
+                let term := r
+                let sum := add(1000000000000000000, term)
+                term := div(mul(term, r), 2000000000000000000)
+                sum := add(sum, term)
+                term := div(mul(term, r), 3000000000000000000)
+                sum := add(sum, term)
+                term := div(mul(term, r), 4000000000000000000)
+                sum := add(sum, term)
+                term := div(mul(term, r), 5000000000000000000)
+                sum := add(sum, term)
+                term := div(mul(term, r), 6000000000000000000)
+                sum := add(sum, term)
+                term := div(mul(term, r), 7000000000000000000)
+                sum := add(sum, term)
                 z := shr(div(x, 693147180559945309), div(1000000000000000000000000000000000000, sum))
             }
         }

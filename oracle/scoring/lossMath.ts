@@ -142,14 +142,14 @@ export function applyMisses(score: bigint, alpha: bigint, misses: bigint, first:
   return sub(WAD, div(mul(rpowWad(sub(WAD, alpha), misses), sub(WAD, score)), WAD));
 }
 
-/** Most Taylor terms `expNegWad` adds (`LossMath.expNegWad`'s loop bound). */
-export const EXP_TERMS = 12n;
+/** Highest power of `r` in the Taylor series of `e^r` that `expNegWad` sums (`LossMath.expNegWad`). */
+export const EXP_TERMS = 7n;
 
 /**
- * `e^(−x)` in WAD for `x ≥ 0` in WAD (`LossMath.expNegWad`): `x = k·ln2 + r`, `e^r` by a Taylor series
- * of at most 12 terms that stops at the first zero term, then `(1e36 / e^r) >> k`. The contract computes
- * it `unchecked`; nothing in it can overflow (term · r < 1e36, sum < 2e18), so bigint gives the same
- * integers.
+ * `e^(−x)` in WAD for `x ≥ 0` in WAD (`LossMath.expNegWad`): `x = k·ln2 + r`, `e^r` by the Taylor series
+ * `1 + r + … + r^7/7!` with term `i = ⌊term(i−1)·r / (i·1e18)⌋`, then `(1e36 / e^r) >> k`; within 7.2e-7
+ * relative of `e^(−x)`. The contract computes it unchecked; nothing in it can overflow (term · r < 1e36,
+ * sum < 2e18), so bigint gives the same integers.
  * @param x The exponent magnitude in WAD.
  * @returns `e^(−x)` in WAD; 0 from `x ≥ 42e18` on.
  */
@@ -162,7 +162,6 @@ export function expNegWad(x: bigint): bigint {
   let sum = WAD;
   for (let i = 1n; i <= EXP_TERMS; i++) {
     term = (term * r) / (i * WAD);
-    if (term === 0n) break;
     sum += term;
   }
   return ((WAD * WAD) / sum) >> k;

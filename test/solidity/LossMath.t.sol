@@ -99,9 +99,8 @@ contract LossMathTest is TestBase {
         uint256 r = x - k * ln2;
         uint256 term = WAD;
         uint256 sum = WAD;
-        for (uint256 i = 1; i <= 12; ++i) {
+        for (uint256 i = 1; i <= 7; ++i) {
             term = (term * r) / (i * WAD);
-            if (term == 0) break;
             sum += term;
         }
         return ((WAD * WAD) / sum) >> k;
@@ -111,7 +110,7 @@ contract LossMathTest is TestBase {
         assertEq(LossMath.expNegWad(x), _expNegWadReference(x), "any x");
         x = bound(x, 0, 43e18);
         assertEq(LossMath.expNegWad(x), _expNegWadReference(x), "x in range");
-        // Just below a multiple of ln2: the longest series (18 terms).
+        // Just below a multiple of ln2: r and every term at their largest.
         x = bound(k, 0, 60) * 693147180559945309 + 693147180559945309 - 1 - bound(j, 0, 1e12);
         assertEq(LossMath.expNegWad(x), _expNegWadReference(x), "longest series");
     }
@@ -134,22 +133,24 @@ contract LossMathTest is TestBase {
 
     function test_expNegWad_knownValues() public pure {
         assertEq(LossMath.expNegWad(0), WAD, "e^0");
-        // e^-1 = 0.367879441171442321…
+        // e^-1 = 0.367879441171442321…, e^-(ln2 - 1e-18) = 0.5000000000000000005…: within 7.2e-7.
         uint256 v = LossMath.expNegWad(WAD);
-        assertLe(v > 367879441171442321 ? v - 367879441171442321 : 367879441171442321 - v, 1e3, "e^-1");
+        assertLe(v > 367879441171442321 ? v - 367879441171442321 : 367879441171442321 - v, 0.265e12, "e^-1");
+        v = LossMath.expNegWad(693147180559945308);
+        assertLe(v > 0.5e18 ? v - 0.5e18 : 0.5e18 - v, 0.36e12, "just below ln 2");
     }
 
-    /// @dev The 12-term recipe's exact integers; `test/scoring.rules.test.ts` pins the same values
-    /// for the TypeScript twin. Just below a multiple of ln 2 the series is longest and its
-    /// truncation shows (e^−(ln2 − 1e-18) = 0.5 + 3.6e-13 here, 0.5 + 1e-18 exactly).
+    /// @dev The recipe's exact integers; `test/scoring.rules.test.ts` pins the same values for the
+    /// TypeScript twin. Just below a multiple of ln 2 the truncation shows most
+    /// (e^−(ln2 − 1e-18) = 0.5 + 3.6e-7 here, 0.5 + 1e-18 exactly).
     function test_expNegWad_pinnedValues() public pure {
         assertEq(LossMath.expNegWad(1), 999999999999999999, "1 wei");
-        assertEq(LossMath.expNegWad(0.5e18), 606530659712640904, "e^-0.5");
-        assertEq(LossMath.expNegWad(WAD), 367879441171442332, "e^-1");
-        assertEq(LossMath.expNegWad(693147180559945308), 500000000000360054, "just below ln 2");
+        assertEq(LossMath.expNegWad(0.5e18), 606530697436967798, "e^-0.5");
+        assertEq(LossMath.expNegWad(WAD), 367879441717669763, "e^-1");
+        assertEq(LossMath.expNegWad(693147180559945308), 500000357714286720, "just below ln 2");
         assertEq(LossMath.expNegWad(693147180559945309), 0.5e18, "ln 2");
-        assertEq(LossMath.expNegWad(1234567890123456789), 290960462097213945, "e^-1.23");
-        assertEq(LossMath.expNegWad(5e18), 6737946999085467, "e^-5");
+        assertEq(LossMath.expNegWad(1234567890123456789), 290960495075460364, "e^-1.23");
+        assertEq(LossMath.expNegWad(5e18), 6737946999119142, "e^-5");
         assertEq(LossMath.expNegWad(41e18), 1, "e^-41");
         assertEq(LossMath.expNegWad(42e18 - 1), 0, "below 1 wei");
         assertEq(LossMath.expNegWad(42e18), 0, "cut-off");
