@@ -261,11 +261,7 @@ contract HubHardeningTest is HubBase {
         (uint256 ex, , ) = hub.executorOf(aid, e);
         assertEq(ex, 1024, "the draw picks the last seat");
         (uint256 selectGas, uint256 revealGas) = _measureWorstSelectionAfter(e, "weighted");
-        assertLe(
-            selectGas,
-            SELECTION_GAS_TARGET,
-            "selectExecutor gas, Weighted, 1024 adversarial seats"
-        );
+        assertLe(selectGas, SELECTION_GAS_TARGET, "selectExecutor gas, Weighted, 1024 adversarial seats");
         assertLe(revealGas, SELECTION_GAS_TARGET + 100_000, "the first reveal, which fixes it");
     }
 
