@@ -214,8 +214,8 @@ export interface DrawWeightedParameters {
 }
 
 /**
- * `ExecutorSelection._draw`: `pick = randomWord % Σweights`, then walk the ids in order subtracting weights
- * until `pick < weight`.
+ * `ExecutorSelection._draw`: `pick = randomWord % Σweights`; the drawn id is the first whose running total
+ * of weights exceeds `pick` (the contract bisects the running totals; walking them gives the same id).
  * @returns The drawn candidate id.
  */
 export function drawWeighted(params: DrawWeightedParameters): bigint {
