@@ -72,7 +72,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
   });
 
   /** A fresh agreement (one cap token, funded treasury) and a node for its one openai candidate. */
-  async function setup(name: string) {
+  async function setup(name: string, config: Record<string, unknown> = { modelBackoff: { initialMs: 0 } }) {
     const agreement = await createAgreement(f, {
       minScored: 0,
       capTokens: [f.token.address],
@@ -100,6 +100,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
           },
         }),
       logs: raw,
+      config,
     });
     nodes.push(node);
     const logs = () => raw.map((l) => JSON.parse(l) as LogLine);
