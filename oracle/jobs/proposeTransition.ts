@@ -238,6 +238,7 @@ async function build(p: ProposeTransitionParameters) {
     outcomes: history.map((h) => ({
       epoch: h.epoch.toString(),
       values: h.outcome ? h.outcome.map(String) : null,
+      ...(h.pending ? { pending: true } : {}),
     })),
     scores: scores.map((s) => ({ candidateId: s.candidateId.toString(), score: s.score.toString() })),
     allowedTokens: allowedTokens.map((t) => ({
