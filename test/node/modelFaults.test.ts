@@ -208,7 +208,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
     const offList = { token: TOKEN_OFF_LIST, to: ALICE, amount: "1" };
     queues.execution.push(
       reply.json({ ...GOOD_EXECUTION, actions: [overCap], rationale: "pay too much" }),
-      reply.json({ ...GOOD_EXECUTION, actions: [offList], rationale: "pay in a rogue token" }),
+      reply.json({ ...GOOD_EXECUTION, actions: [offList, overCap], rationale: "pay in a rogue token" }),
     );
     let lines = logs().length;
     await node.tick();
@@ -221,6 +221,13 @@ describe("node: model faults through the OpenAI-compatible provider", function (
       `model answer rejected (attempt 2): Execution rejected by policy: action 0: token ${TOKEN_OFF_LIST} is not allowed`,
       "abstaining: no acceptable model answer",
     ]);
+    // Every violation is logged, with an excerpt of the rejected answer; each counts as "policy".
+    expect(rejected[1].violations).to.deep.equal([
+      `tokenNotAllowed: action 0: token ${TOKEN_OFF_LIST} is not allowed`,
+      `overCap: token ${f.token.address} (GBOND): total ${CAP + 1n} exceeds the remaining cap ${CAP}`,
+    ]);
+    expect(rejected[1].answer).to.contain(`"token":"${TOKEN_OFF_LIST}"`);
+    expect(node.ctx.metrics.modelErrorCount("policy")).to.equal(2);
 
     // Next tick: a refusal is retried within the job, and the acceptable second answer is proposed.
     const pay = { token: f.token.address, to: ALICE, amount: (CAP / 2n).toString() };
@@ -269,5 +276,49 @@ describe("node: model faults through the OpenAI-compatible provider", function (
     expect(fake.requests.length).to.be.greaterThan(requests);
     expect(commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
     expect(logs().some((l) => l.at === "revealForecast" && l.msg === "revealed")).to.equal(true);
+  });
+
+  it("backs a failing model off across ticks, counts its errors by kind and logs a bounded excerpt", async () => {
+    const { node, logs, mine } = await setup("backoff", { modelBackoff: { initialMs: 200, maxMs: 800 } });
+    let n = 0;
+    const garbage = () =>
+      n++ % 2 === 0
+        ? reply.text(`{"values": [1.5, ${"9".repeat(5_000)}`)
+        : reply.withExtraFields(GOOD_FORECAST, { note: "x".repeat(5_000) });
+    const asked = fake.requests.length;
+    const started = Date.now();
+    let ticks = 0;
+    while (Date.now() - started < 2_000) {
+      queues.forecast.length = 0;
+      queues.forecast.push(garbage());
+      await node.tick();
+      ticks++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const requests = fake.requests.length - asked;
+    // Waits of 200, 400, 800, 800… ms: at most 5 asks in 2 s, though the node ticked far more often.
+    expect(ticks).to.be.greaterThan(20);
+    expect(requests).to.be.within(3, 5);
+    expect((await mine()).commits).to.deep.equal([]);
+    const text = node.ctx.metrics.render();
+    expect(text).to.include(`gengov_model_errors_total{kind="invalid_json"} ${Math.ceil(requests / 2)}`);
+    expect(text).to.include(`gengov_model_errors_total{kind="schema"} ${Math.floor(requests / 2)}`);
+    const warned = logs().filter((l) => l.at === "commitForecast" && l.level === "warn");
+    expect(warned).to.have.length(requests);
+    for (const l of warned) {
+      const answer = (l as unknown as { answer: string }).answer;
+      expect(answer.length).to.be.lessThan(400);
+      expect(answer).to.match(/… \(\d+ more characters\)$/);
+    }
+    expect(warned.map((l) => (l as unknown as { kind: string }).kind).slice(0, 2)).to.deep.equal([
+      "invalid_json",
+      "schema",
+    ]);
+    // A good answer after the backoff resets it: committed.
+    queues.forecast.length = 0;
+    await new Promise((r) => setTimeout(r, 800));
+    await node.tick();
+    expect((await mine()).commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
+    expect(node.candidates[0].backoff!.failures("forecast")).to.equal(0);
   });
 });
