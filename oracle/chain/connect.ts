@@ -36,10 +36,14 @@ export type ConnectOptions = {
   onEndpointFailed?: (url: string, reason: string) => void;
 };
 
-/** The chain's common name (viem's list), or "chain-<id>" for one it does not know. */
+/**
+ * The chain's common name from viem's list ("Anvil / Foundry / Hardhat" when several share the id),
+ * or "chain-<id>" for one it does not know.
+ */
 export function chainName(chainId: number): string {
-  for (const c of Object.values(knownChains) as Chain[]) if (c?.id === chainId) return c.name;
-  return `chain-${chainId}`;
+  const names = new Set<string>();
+  for (const c of Object.values(knownChains) as Chain[]) if (c?.id === chainId) names.add(c.name);
+  return names.size ? [...names].sort().join(" / ") : `chain-${chainId}`;
 }
 
 export function chainFor(chainId: number): Chain {

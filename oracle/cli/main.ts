@@ -67,7 +67,16 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
         process.exitCode = result.ok ? 0 : 1;
         return;
       }
-      const config = loadNodeConfig(o.config);
+      let config: ReturnType<typeof loadNodeConfig>;
+      try {
+        config = loadNodeConfig(o.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        // One line per problem, each named.
+        for (const line of error.shortMessage.split("\n")) process.stderr.write(`gengov: ${line}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const log = createLogger(config.logLevel);
       const node = await GengovNode.create(config, { logger: log, createModel: models });
       const shutdown = (signal: string) => {
