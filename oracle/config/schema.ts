@@ -270,7 +270,7 @@ export function describeOptions(): { option: string; description: string; defaul
       rows.push({
         option: path,
         description: description || inner.description || "",
-        default: JSON.stringify(value),
+        default: JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
       });
       return;
     }
