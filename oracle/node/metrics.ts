@@ -33,6 +33,8 @@ export class Metrics {
   modelCalls = 0;
   modelLatencySeconds = 0;
   modelTokens = 0;
+  /** When the last model call settled: the loop moved on then. */
+  lastModelAnswerAt = 0;
   /** The operator's balance (wei), when last read. */
   operatorBalance: bigint | undefined;
 
@@ -64,7 +66,10 @@ export class Metrics {
   modelCallStarted(): () => void {
     const id = this.nextCall++;
     this.inFlight.set(id, Date.now());
-    return () => this.inFlight.delete(id);
+    return () => {
+      this.inFlight.delete(id);
+      this.lastModelAnswerAt = Date.now();
+    };
   }
 
   /** Start (ms) of the oldest model call still waiting for its answer, if any. */
@@ -76,11 +81,11 @@ export class Metrics {
 
   /**
    * Liveness: the loop is healthy while it ticks, and while it waits on a model call that is still
-   * within the longest time such a call may take. It is stuck when no tick finished for
-   * `stalledAfterMs` outside a model call, or a model call outlived `modelBudgetMs`.
+   * within the longest time such a call may take. It is stuck when neither a tick nor a model call
+   * finished for `stalledAfterMs` outside a model call, or a model call outlived `modelBudgetMs`.
    */
   health(options: { stalledAfterMs: number; modelBudgetMs: number }, now = Date.now()) {
-    const progress = Math.max(this.lastTickAt, this.loopStartedAt);
+    const progress = Math.max(this.lastTickAt, this.loopStartedAt, this.lastModelAnswerAt);
     const since = this.awaitingModelSince();
     const lastTickAgeMs = this.lastTickAt > 0 ? now - this.lastTickAt : null;
     const awaitingModelMs = since === undefined ? null : now - since;

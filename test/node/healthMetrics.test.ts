@@ -103,8 +103,10 @@ describe("node: /healthz and /metrics", function () {
     expect(stuck.awaitingModelMs).to.be.greaterThanOrEqual(800);
 
     gates[0].open();
+    // Healthy again once the model answered; wait for the whole tick to finish.
     const deadline = Date.now() + 10_000;
-    while ((res = await fetch(`${base}/healthz`)).status !== 200 && Date.now() < deadline) await sleep(20);
+    while (node.ctx.metrics.lastTickAt === 0 && Date.now() < deadline) await sleep(20);
+    res = await fetch(`${base}/healthz`);
     expect(res.status).to.equal(200);
     const health = (await res.json()) as { ok: boolean; lastBlock: string; lastTickAgeMs: number };
     expect(health.ok).to.equal(true);

@@ -280,12 +280,12 @@ describe("node: model faults through the OpenAI-compatible provider", function (
 
   it("backs a failing model off across ticks, counts its errors by kind and logs a bounded excerpt", async () => {
     const { node, logs, mine } = await setup("backoff", { modelBackoff: { initialMs: 200, maxMs: 800 } });
-    let n = 0;
+    const asked = fake.requests.length;
+    // The reply queued now answers the next request: answers alternate not JSON / not the schema.
     const garbage = () =>
-      n++ % 2 === 0
+      (fake.requests.length - asked) % 2 === 0
         ? reply.text(`{"values": [1.5, ${"9".repeat(5_000)}`)
         : reply.withExtraFields(GOOD_FORECAST, { note: "x".repeat(5_000) });
-    const asked = fake.requests.length;
     const started = Date.now();
     let ticks = 0;
     while (Date.now() - started < 2_000) {
@@ -296,24 +296,25 @@ describe("node: model faults through the OpenAI-compatible provider", function (
       await new Promise((r) => setTimeout(r, 10));
     }
     const requests = fake.requests.length - asked;
+    const warned = logs().filter((l) => l.at === "commitForecast" && l.level === "warn");
+    const kinds = warned.map((l) => (l as unknown as { kind: string }).kind);
     // Waits of 200, 400, 800, 800… ms: at most 5 asks in 2 s, though the node ticked far more often.
     expect(ticks).to.be.greaterThan(20);
-    expect(requests).to.be.within(3, 5);
+    expect(warned.length).to.be.within(3, 5);
+    expect(requests).to.be.at.most(2 * warned.length); // one retry per ask, on a timeout only
     expect((await mine()).commits).to.deep.equal([]);
+    expect(kinds).to.include("invalid_json");
     const text = node.ctx.metrics.render();
-    expect(text).to.include(`gengov_model_errors_total{kind="invalid_json"} ${Math.ceil(requests / 2)}`);
-    expect(text).to.include(`gengov_model_errors_total{kind="schema"} ${Math.floor(requests / 2)}`);
-    const warned = logs().filter((l) => l.at === "commitForecast" && l.level === "warn");
-    expect(warned).to.have.length(requests);
+    for (const kind of new Set(kinds)) {
+      const count = kinds.filter((k) => k === kind).length;
+      expect(text).to.include(`gengov_model_errors_total{kind="${kind}"} ${count}`);
+    }
     for (const l of warned) {
-      const answer = (l as unknown as { answer: string }).answer;
-      expect(answer.length).to.be.lessThan(400);
+      const answer = (l as unknown as { answer?: string; kind: string }).answer;
+      if (l.kind === "timeout") continue;
+      expect(answer!.length).to.be.lessThan(400);
       expect(answer).to.match(/… \(\d+ more characters\)$/);
     }
-    expect(warned.map((l) => (l as unknown as { kind: string }).kind).slice(0, 2)).to.deep.equal([
-      "invalid_json",
-      "schema",
-    ]);
     // A good answer after the backoff resets it: committed.
     queues.forecast.length = 0;
     await new Promise((r) => setTimeout(r, 800));
