@@ -1,6 +1,7 @@
 /**
- * viem clients for a chain: fallback over several RPC URLs with retries, a chain-id check that refuses
- * the wrong network, and discovery of the hub from the Ignition deployment of that chain.
+ * viem clients for a chain: several RPC URLs ordered by health (an endpoint that fails is passed over
+ * for a cooldown, the healthy ones are used first), a chain-id check that refuses the wrong network,
+ * and discovery of the hub from the Ignition deployment of that chain.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,14 +10,17 @@ import {
   createPublicClient,
   custom,
   defineChain,
-  fallback,
   http,
+  HttpRequestError,
+  TimeoutError,
   type Chain,
   type EIP1193Provider,
   type Hex,
   type PublicClient,
   type Transport,
 } from "viem";
+
+import * as knownChains from "viem/chains";
 
 import { ConfigError } from "../errors/BaseError.js";
 
@@ -26,7 +30,21 @@ export type ConnectOptions = {
   provider?: EIP1193Provider;
   chainId: number;
   pollingIntervalMs?: number;
+  /** How long a failing endpoint is passed over before it is tried again (default 30 s). */
+  cooldownMs?: number;
+  /** Told when an endpoint fails and is passed over. */
+  onEndpointFailed?: (url: string, reason: string) => void;
 };
+
+/**
+ * The chain's common name from viem's list ("Anvil / Foundry / Hardhat" when several share the id),
+ * or "chain-<id>" for one it does not know.
+ */
+export function chainName(chainId: number): string {
+  const names = new Set<string>();
+  for (const c of Object.values(knownChains) as Chain[]) if (c?.id === chainId) names.add(c.name);
+  return names.size ? [...names].sort().join(" / ") : `chain-${chainId}`;
+}
 
 export function chainFor(chainId: number): Chain {
   return defineChain({
@@ -40,10 +58,65 @@ export function chainFor(chainId: number): Chain {
 export function transportFor(options: ConnectOptions): Transport {
   if (options.provider) return custom(options.provider, { retryCount: 3, retryDelay: 100 });
   if (!options.rpcUrls?.length) throw new ConfigError("rpcUrls: at least one RPC URL is needed");
-  return fallback(
-    options.rpcUrls.map((url) => http(url, { retryCount: 3, retryDelay: 150, timeout: 20_000 })),
-    { rank: false, retryCount: 2 },
-  );
+  return healthOrdered(options.rpcUrls, options);
+}
+
+/** A failure of the endpoint itself (unreachable, HTTP error, timeout, rate limit), not of the call. */
+function endpointFailed(error: unknown): boolean {
+  if (error instanceof HttpRequestError || error instanceof TimeoutError) return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== "number" || code === -32005;
+}
+
+/**
+ * Sends each request to the healthiest endpoint: those that have not failed (or whose cooldown is
+ * over) in the configured order, then those still cooling down, least recently failed first. An
+ * endpoint that fails is demoted for `cooldownMs` and the request goes on to the next one; an
+ * answer from the node (a revert, a JSON-RPC error) is returned as is.
+ */
+export function healthOrdered(
+  urls: string[],
+  options: Pick<ConnectOptions, "cooldownMs" | "onEndpointFailed"> = {},
+): Transport {
+  const cooldownMs = options.cooldownMs ?? 30_000;
+  const endpoints = urls.map((url) => ({ url, failedAt: 0 }));
+  return (params) => {
+    const transports = urls.map(
+      (url) => http(url, { retryCount: 0, timeout: 20_000 })({ ...params, retryCount: 0 }).request,
+    );
+    const request = async (args: { method: string; params?: unknown }) => {
+      const now = Date.now();
+      const cooling = (i: number) => endpoints[i].failedAt > 0 && now - endpoints[i].failedAt < cooldownMs;
+      const order = endpoints
+        .map((_, i) => i)
+        .sort((a, b) =>
+          cooling(a) === cooling(b)
+            ? cooling(a)
+              ? endpoints[a].failedAt - endpoints[b].failedAt
+              : a - b
+            : cooling(a)
+              ? 1
+              : -1,
+        );
+      let last: unknown;
+      for (const i of order) {
+        try {
+          const result = await transports[i](args as never);
+          endpoints[i].failedAt = 0;
+          return result;
+        } catch (error) {
+          if (!endpointFailed(error)) throw error;
+          last = error;
+          if (!cooling(i)) {
+            options.onEndpointFailed?.(endpoints[i].url, (error as Error).message.split("\n")[0]);
+          }
+          endpoints[i].failedAt = Date.now();
+        }
+      }
+      throw last;
+    };
+    return custom({ request }, { retryCount: 2, retryDelay: 150 })(params);
+  };
 }
 
 /** Connects and checks the chain id; a mismatch is a ConfigError naming both ids. */

@@ -164,6 +164,7 @@ export class TxSender {
     this.store.setNextNonce(this.account.address, tx.nonce + 1);
     this.onAttempt?.("recorded", jobKey);
     await this.broadcast(raw);
+    this.log.info({ at: "txSender", msg: "broadcast", jobKey, tx: hash, nonce: tx.nonce });
     this.onAttempt?.("broadcast", jobKey);
     // Test hooks: a crash after the transaction left but before its receipt was read, at the n-th
     // broadcast ("afterBroadcast:n") or at a job kind's ("afterBroadcast.reveal", "…propose").

@@ -13,9 +13,10 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { encryptKey } from "../chain/keys.js";
 import { TxRevertedError } from "../chain/txSender.js";
-import { loadNodeConfig } from "../config/schema.js";
+import { loadNodeConfig, type CandidateConfig } from "../config/schema.js";
 import { BaseError, ConfigError } from "../errors/BaseError.js";
-import { createModel } from "../models/index.js";
+import { createModel, type ModelSpec } from "../models/index.js";
+import { checkNode } from "../node/check.js";
 import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
 import { registerAgreementCommands } from "./commands/agreement.js";
@@ -47,29 +48,49 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
     .command("node")
     .description("run an oracle node for the candidates in a config file")
     .requiredOption("--config <file>", "node config JSON")
-    .action(async (o: { config: string }) => {
-      const config = loadNodeConfig(o.config);
+    .option("--check", "check config, key, spec hashes, RPC, chain id and each model once; send nothing")
+    .action(async (o: { config: string; check?: boolean }) => {
+      const models = (spec: ModelSpec, candidate: CandidateConfig) =>
+        createModel(spec, {
+          openai: {
+            apiKey: process.env[candidate.provider.apiKeyEnv],
+            baseURL: candidate.provider.baseURL,
+            timeoutMs: candidate.provider.timeoutMs,
+            retries: candidate.provider.maxRetries,
+          },
+        });
+      if (o.check) {
+        const result = await checkNode(o.config, { createModel: models });
+        const out = overrides.out ?? ((line: string) => process.stdout.write(line + "\n"));
+        for (const line of result.lines) out(line);
+        for (const problem of result.problems) process.stderr.write(`gengov: ${problem}\n`);
+        process.exitCode = result.ok ? 0 : 1;
+        return;
+      }
+      let config: ReturnType<typeof loadNodeConfig>;
+      try {
+        config = loadNodeConfig(o.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        // One line per problem, each named.
+        for (const line of error.shortMessage.split("\n")) process.stderr.write(`gengov: ${line}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const log = createLogger(config.logLevel);
-      const node = await GengovNode.create(config, {
-        logger: log,
-        createModel: (spec, candidate) =>
-          createModel(spec, {
-            openai: {
-              apiKey: process.env[candidate.provider.apiKeyEnv],
-              baseURL: candidate.provider.baseURL,
-              timeoutMs: candidate.provider.timeoutMs,
-              retries: candidate.provider.maxRetries,
-            },
-          }),
-      });
+      const node = await GengovNode.create(config, { logger: log, createModel: models });
       const shutdown = (signal: string) => {
         log.info({ at: "node", msg: `${signal}: finishing the current job, then stopping` });
         void node.stop();
       };
       process.once("SIGINT", () => shutdown("SIGINT"));
       process.once("SIGTERM", () => shutdown("SIGTERM"));
-      log.info({ at: "node", msg: "started", hub: node.ctx.hub, candidates: node.candidates.length });
-      await node.start();
+      try {
+        await node.start();
+      } catch (error) {
+        await node.stop();
+        throw error;
+      }
       log.info({ at: "node", msg: "stopped" });
     });
   program

@@ -74,7 +74,16 @@ export const keySchema = z
 
 export const nodeConfigSchema = z
   .object({
-    rpcUrls: z.array(z.string().url()).min(1).describe("JSON-RPC endpoints, used in order as fallbacks"),
+    rpcUrls: z
+      .array(z.string().url())
+      .min(1)
+      .describe("JSON-RPC endpoints: healthy ones first, in this order; a failing one waits rpcCooldownMs"),
+    rpcCooldownMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe("How long a failing RPC endpoint is passed over before it is tried again"),
     chainId: z
       .number()
       .int()
@@ -109,6 +118,14 @@ export const nodeConfigSchema = z
           .max(65_535)
           .default(9464)
           .describe("Port of /healthz and /metrics (0 = any)"),
+        stalledAfterMs: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            "/healthz is 503 when the loop made no progress this long outside a model call (default: 5 polls, at least 10 s)",
+          ),
       })
       .strict()
       .default({ host: "127.0.0.1", port: 9464 }),
@@ -149,6 +166,30 @@ export const nodeConfigSchema = z
       .min(1)
       .default(2)
       .describe("Poke an own candidate owing this many missed targets, so it is eligible again"),
+    modelBackoff: z
+      .object({
+        initialMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(10_000)
+          .describe(
+            "Wait after a failed model answer before asking that candidate's model again (0 = no wait)",
+          ),
+        maxMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(600_000)
+          .describe("Longest wait; it doubles per failure up to this"),
+      })
+      .strict()
+      .default({ initialMs: 10_000, maxMs: 600_000 }),
+    gasBalanceLowWei: z
+      .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "a decimal integer")])
+      .transform((v) => BigInt(v))
+      .default(10n ** 16n)
+      .describe("Operator balance (wei) below which /metrics reports the gas balance as low"),
     logLevel: z
       .enum(["debug", "info", "warn", "error"])
       .default("info")
@@ -159,12 +200,17 @@ export const nodeConfigSchema = z
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 export type CandidateConfig = z.infer<typeof candidateSchema>;
 
-/** Formats zod issues as "config.<path>: <message>" lines. */
+/** Formats zod issues as "config.<path>: <message>" lines, one per problem (an unknown key each). */
 export function formatIssues(error: z.ZodError, prefix = "config"): string {
+  const where = (path: PropertyKey[]) =>
+    [prefix, ...path.map((p) => (typeof p === "number" ? `[${p}]` : String(p)))]
+      .join(".")
+      .replace(/\.\[/g, "[");
   return error.issues
-    .map(
-      (i) =>
-        `${[prefix, ...i.path.map((p) => (typeof p === "number" ? `[${p}]` : p))].join(".").replace(/\.\[/g, "[")}: ${i.message}`,
+    .flatMap((i) =>
+      i.code === "unrecognized_keys"
+        ? i.keys.map((k) => `${where([...i.path, k])}: unknown option`)
+        : [`${where(i.path)}: ${i.message}`],
     )
     .join("\n");
 }
@@ -172,7 +218,7 @@ export function formatIssues(error: z.ZodError, prefix = "config"): string {
 /** Parses and validates a config object; relative paths are resolved against `baseDir`. */
 export function parseNodeConfig(raw: unknown, baseDir = process.cwd()): NodeConfig {
   const result = nodeConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(`invalid node config:\n${formatIssues(result.error)}`);
+  if (!result.success) throw new ConfigError(formatIssues(result.error));
   const c = result.data;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   return {
@@ -224,7 +270,7 @@ export function describeOptions(): { option: string; description: string; defaul
       rows.push({
         option: path,
         description: description || inner.description || "",
-        default: JSON.stringify(value),
+        default: JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
       });
       return;
     }

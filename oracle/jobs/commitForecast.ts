@@ -16,6 +16,7 @@ import { gengovHubAbi } from "../chain/abis.js";
 import { epochEnd } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { crashPoint } from "../node/crashPoints.js";
+import { modelFaultFields } from "../models/faults.js";
 import { forecastOnChain } from "./forecastOnChain.js";
 import { recentHistory } from "./history.js";
 
@@ -111,33 +112,51 @@ export async function commitForecast(p: CommitForecastParameters): Promise<Commi
   } else {
     let forecast: { values: bigint[]; rationale: string };
     const history = await recentHistory(ctx, agreementId, targetEpoch - agreement.clock.horizon - 1n);
-    try {
-      const answer = await candidate.model.forecast({
-        agreementId,
-        agreementText: agreement.text,
-        metrics: agreement.metrics,
-        targetEpoch,
-        history,
-      });
-      ctx.metrics.model(answer.latencyMs, answer.usage?.totalTokens ?? 0);
-      forecast = answer;
-    } catch (error) {
-      const reason = (error as Error).message.split("\n")[0];
-      const due = fallbackAt(agreement, targetEpoch);
+    const due = fallbackAt(agreement, targetEpoch);
+    const waiting = candidate.backoff?.ready("forecast");
+    if (waiting && !waiting.ok) {
+      // The model failed recently: it is not asked again before its backoff ends.
       const now = p.now ?? (await ctx.now());
-      if (now < due) {
-        log.warn({
-          at: "commitForecast",
-          msg: `model failed, retrying (fallback forecast from ${due}): ${reason}`,
-        });
-        return { status: "abstained" };
-      }
+      if (now < due) return { status: "abstained" };
       forecast = fallbackForecast(agreement, history);
       fallback = true;
       log.warn({
         at: "commitForecast",
-        msg: `model failed, committing the fallback forecast (a skipped commit is a miss): ${reason}`,
+        msg: `model failed, committing the fallback forecast (a skipped commit is a miss): ${waiting.reason} (model backing off after ${waiting.failures} failure(s))`,
       });
+    } else {
+      try {
+        const answer = await candidate.model.forecast({
+          agreementId,
+          agreementText: agreement.text,
+          metrics: agreement.metrics,
+          targetEpoch,
+          history,
+        });
+        ctx.metrics.model(answer.latencyMs, answer.usage?.totalTokens ?? 0);
+        candidate.backoff?.succeeded("forecast");
+        forecast = answer;
+      } catch (error) {
+        const reason = (error as Error).message.split("\n")[0];
+        const waitMs = candidate.backoff?.failed("forecast", reason) ?? 0;
+        const now = p.now ?? (await ctx.now());
+        if (now < due) {
+          log.warn({
+            at: "commitForecast",
+            msg: `model failed, retrying (fallback forecast from ${due}): ${reason}`,
+            retryInMs: waitMs,
+            ...modelFaultFields(error),
+          });
+          return { status: "abstained" };
+        }
+        forecast = fallbackForecast(agreement, history);
+        fallback = true;
+        log.warn({
+          at: "commitForecast",
+          msg: `model failed, committing the fallback forecast (a skipped commit is a miss): ${reason}`,
+          ...modelFaultFields(error),
+        });
+      }
     }
     const salt = toHex(randomBytes(32));
     const commitment = forecastCommitment({

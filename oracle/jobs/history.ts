@@ -34,5 +34,6 @@ export async function recentHistory(
   return epochs.map((epoch, i) => ({
     epoch,
     outcome: outcomes[i][0] === FINAL ? [...outcomes[i][1]] : null,
+    ...(outcomes[i][0] === PENDING ? { pending: true } : {}),
   }));
 }

@@ -12,6 +12,7 @@ import { BaseError } from "../errors/BaseError.js";
 import { MANIFEST_VERSION, NODE_VERSION, buildManifest, outputHash } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
 import type { AllowedToken, ExecuteRequest, InputRecord, ProposedAction } from "../models/types.js";
+import { modelFaultFields, modelFaultKind, withRawAnswer } from "../models/faults.js";
 import { assertValidExecution } from "../models/validateExecution.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { executionRead, hubRead } from "../node/context.js";
@@ -175,25 +176,40 @@ async function build(p: ProposeTransitionParameters) {
     scores,
     allowedTokens,
   };
+  const waiting = candidate.backoff?.ready("execute");
+  if (waiting && !waiting.ok) {
+    log.debug({ at: "proposeTransition", msg: `model backing off after ${waiting.failures} failure(s)` });
+    return undefined;
+  }
   let result;
+  let reason = "";
   for (let attempt = 1; attempt <= (p.attempts ?? 2); attempt++) {
     try {
       const r = await candidate.model.execute(request);
       ctx.metrics.model(r.latencyMs, r.usage?.totalTokens ?? 0);
-      assertValidExecution(r, request);
+      try {
+        assertValidExecution(r, request);
+      } catch (error) {
+        ctx.metrics.modelError(modelFaultKind(error));
+        throw withRawAnswer(error, r.raw);
+      }
       result = r;
       break;
     } catch (error) {
+      reason = (error as Error).message.split("\n")[0];
       log.warn({
         at: "proposeTransition",
-        msg: `model answer rejected (attempt ${attempt}): ${(error as Error).message.split("\n")[0]}`,
+        msg: `model answer rejected (attempt ${attempt}): ${reason}`,
+        ...modelFaultFields(error),
       });
     }
   }
   if (!result) {
-    log.warn({ at: "proposeTransition", msg: "abstaining: no acceptable model answer" });
+    const waitMs = candidate.backoff?.failed("execute", reason) ?? 0;
+    log.warn({ at: "proposeTransition", msg: "abstaining: no acceptable model answer", retryInMs: waitMs });
     return undefined;
   }
+  candidate.backoff?.succeeded("execute");
   // Checksummed, as the chain gives them back: the calldata encoder rejects a mixed-case address with
   // a bad checksum (which the policy check, like most tools, accepts), and `gengov verify` recomputes
   // outputHash from the actions decoded from the proposal event.
@@ -222,6 +238,7 @@ async function build(p: ProposeTransitionParameters) {
     outcomes: history.map((h) => ({
       epoch: h.epoch.toString(),
       values: h.outcome ? h.outcome.map(String) : null,
+      ...(h.pending ? { pending: true } : {}),
     })),
     scores: scores.map((s) => ({ candidateId: s.candidateId.toString(), score: s.score.toString() })),
     allowedTokens: allowedTokens.map((t) => ({

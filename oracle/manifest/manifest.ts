@@ -24,7 +24,8 @@ export type Manifest = {
   prevStateHash: Hex;
   inputsHash: Hex;
   inputs: { count: number; fromEpoch: string; toEpoch: string };
-  outcomes: { epoch: string; values: string[] | null }[];
+  /** values null: void, or not fixed yet when `pending` (the prompt said so). */
+  outcomes: { epoch: string; values: string[] | null; pending?: boolean }[];
   scores: { candidateId: string; score: string }[];
   /** Treasury tokens the prompt offered, with remaining cap and balance at proposal time. */
   allowedTokens: { token: Hex; symbol: string; remaining: string; balance: string }[];

@@ -46,6 +46,7 @@ export function createModel(spec: ModelSpec, options: CreateModelOptions = {}): 
 }
 
 export * from "./canonicalJson.js";
+export * from "./faults.js";
 export * from "./openaiModel.js";
 export * from "./schemas.js";
 export * from "./simulatedModel.js";

@@ -22,6 +22,7 @@ import { z } from "zod";
 
 import { ModelError } from "../errors/BaseError.js";
 import { renderExecutePrompt, renderForecastPrompt, type RenderedPrompt } from "../prompts/render.js";
+import { withRawAnswer } from "./faults.js";
 import {
   executionOutputSchema,
   forecastOutputSchema,
@@ -239,13 +240,21 @@ export class OpenAIModel implements Model {
   /** @inheritdoc */
   async forecast(request: ForecastRequest): Promise<ForecastResult> {
     const call = await this.#complete(renderForecastPrompt(this.spec, request), this.#forecastFormat);
-    return { ...call, ...parseForecastOutput(call.raw, request.metrics) };
+    try {
+      return { ...call, ...parseForecastOutput(call.raw, request.metrics) };
+    } catch (error) {
+      throw withRawAnswer(error, call.raw);
+    }
   }
 
   /** @inheritdoc */
   async execute(request: ExecuteRequest): Promise<ExecuteResult> {
     const call = await this.#complete(renderExecutePrompt(this.spec, request), this.#executionFormat);
-    return { ...call, ...parseExecutionOutput(call.raw) };
+    try {
+      return { ...call, ...parseExecutionOutput(call.raw) };
+    } catch (error) {
+      throw withRawAnswer(error, call.raw);
+    }
   }
 
   /** One chat completion with bounded retries; returns the raw text and the call record. */

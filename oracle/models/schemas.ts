@@ -59,12 +59,20 @@ function excerpt(raw: string): string {
   return raw.length > 2000 ? `${raw.slice(0, 2000)}… (${raw.length} chars)` : raw;
 }
 
-/** JSON.parse that fails with a "schema" ModelError. */
+/** An answer that is not JSON at all: a "schema" ModelError that metrics count apart. */
+export class InvalidJsonError extends ModelError {
+  override name = "InvalidJsonError";
+  constructor(shortMessage: string, parameters: ConstructorParameters<typeof ModelError>[2] = {}) {
+    super(shortMessage, "schema", parameters);
+  }
+}
+
+/** JSON.parse that fails with a "schema" ModelError (an InvalidJsonError). */
 function parseJson(raw: string, what: string): unknown {
   try {
     return JSON.parse(raw);
   } catch (error) {
-    throw new ModelError(`The ${what} answer is not valid JSON.`, "schema", {
+    throw new InvalidJsonError(`The ${what} answer is not valid JSON.`, {
       details: `${(error as Error).message}; raw: ${excerpt(raw)}`,
       cause: error,
     });

@@ -31,14 +31,20 @@ export type ModelSpec = {
 export type MetricInfo = { name: string; decimals: number; scale: bigint };
 
 /** One past epoch as the prompt sees it. */
-export type EpochRecord = { epoch: bigint; outcome: bigint[] | null };
+export type EpochRecord = {
+  epoch: bigint;
+  /** The final values, or null: voided, or not fixed yet when `pending`. */
+  outcome: bigint[] | null;
+  /** The outcome is not fixed yet (its report window is open, or nobody fixed it yet). */
+  pending?: boolean;
+};
 
 export type ForecastRequest = {
   agreementId: bigint;
   agreementText: string;
   metrics: MetricInfo[];
   targetEpoch: bigint;
-  /** Recent outcomes, oldest first (null = void). */
+  /** Recent outcomes, oldest first (null = void, or pending when flagged). */
   history: EpochRecord[];
 };
 

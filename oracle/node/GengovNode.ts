@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import type { EIP1193Provider, Hex, LocalAccount, PublicClient } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
-import { connect, hubFromIgnition } from "../chain/connect.js";
+import { chainName, connect, hubFromIgnition } from "../chain/connect.js";
 import { loadKey } from "../chain/keys.js";
 import { LogScanner } from "../chain/logScanner.js";
 import { TxSender } from "../chain/txSender.js";
@@ -21,11 +21,13 @@ import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastO
 import { keepAgreement } from "../jobs/keeper.js";
 import { ProposalStatus, proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
+import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
 import { Store, type ForecastRow } from "../store/Store.js";
 import {
   epochAt,
+  epochEnd,
   executorWindow,
   fallbackWindow,
   fallbackWindowAfterRejection,
@@ -39,6 +41,7 @@ import {
   type CandidateRuntime,
   type NodeContext,
 } from "./context.js";
+import { ModelBackoff } from "./backoff.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { startServer } from "./server.js";
@@ -66,6 +69,8 @@ export class GengovNode {
   private readonly agreements = new Map<bigint, AgreementRuntime>();
   private closeServer: (() => Promise<void>) | undefined;
   httpPort: number | undefined;
+  /** Longest wall-clock interval between two reads of a candidate's record (metrics). */
+  recordEveryMs = 60_000;
 
   private constructor(
     readonly config: NodeConfig,
@@ -83,6 +88,9 @@ export class GengovNode {
       provider: deps.provider,
       chainId: config.chainId,
       pollingIntervalMs: config.pollIntervalMs,
+      cooldownMs: config.rpcCooldownMs,
+      onEndpointFailed: (url, reason) =>
+        log.warn({ at: "rpc", msg: "endpoint failed: using the next one", url, reason }),
     });
     const hub = config.hub ?? hubFromIgnition(config.chainId, deps.root);
     if (((await client.getCode({ address: hub })) ?? "0x").length <= 2) {
@@ -131,6 +139,10 @@ export class GengovNode {
     const candidates = await Promise.all(
       config.candidates.map((c, i) => loadCandidate(client, hub, account!, c, i, deps.createModel)),
     );
+    for (const c of candidates) {
+      c.model = watchModel(c.model, metrics);
+      c.backoff = new ModelBackoff(config.modelBackoff);
+    }
     const scanner = new LogScanner(
       client,
       store,
@@ -162,6 +174,7 @@ export class GengovNode {
         continue;
       }
       await this.candidateJobs(candidate, agreement, now);
+      await this.run("candidateRecord", () => this.refreshRecord(candidate, agreement, now));
     }
     if (this.config.keeper) {
       for (const id of new Set(this.candidates.map((c) => c.agreementId))) {
@@ -195,7 +208,8 @@ export class GengovNode {
         await this.run("revealForecast", () => revealForecast({ ctx, candidate, forecast }));
       }
     }
-    this.readStatus(candidate, current);
+    await this.readStatus(candidate, current);
+    if (candidate.status.withdrawn) return;
     // Participation is mandatory: every epoch's target is committed (a skipped one is a miss), until
     // the candidate asks to exit (it then answers only for targets already committed).
     if (!candidate.status.exiting) {
@@ -214,6 +228,7 @@ export class GengovNode {
     const selection = await this.selectionOf(candidate, agreement, e);
     if (!selection) return;
     const mine = candidate.candidateId;
+    if (now >= first.closes && selection.executor === mine) this.countMissedWindow(candidate, e);
     if (now < first.closes && selection.executor === mine) {
       await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
     } else if (now >= second.opens && selection.fallbackCandidate === mine) {
@@ -269,30 +284,122 @@ export class GengovNode {
   }
 
   /**
-   * Whether the candidate is exiting, derived once per epoch from the scanned logs (an ExitRequested
-   * after its latest registration: seat ids are reused after a withdrawal), at no RPC cost. An
-   * exiting candidate commits no new targets: it answers only for those whose commit window had
-   * closed when it asked to exit.
+   * Whether the candidate is exiting or withdrawn, derived once per epoch: from the scanned logs (an
+   * ExitRequested after its latest registration: seat ids are reused after a withdrawal), at no RPC
+   * cost, and from the candidate's record on the hub (read by `refreshRecord`), which also sees an
+   * exit the log scanner has not reached yet. An exiting candidate commits no new targets: it answers
+   * only for those whose commit window had closed when it asked to exit. Each change is said once.
    */
-  private readStatus(candidate: CandidateRuntime, current: bigint) {
-    if (candidate.status.readIn === current) return;
+  private async readStatus(candidate: CandidateRuntime, current: bigint) {
+    const status = candidate.status;
+    if (status.readIn === current) return;
     const mine = (a: Record<string, unknown>) =>
       a.agreementId === candidate.agreementId && a.candidateId === candidate.candidateId;
     const at = (l: { blockNumber: bigint; logIndex: number } | undefined) =>
       l === undefined ? -1n : l.blockNumber * 1_000_000n + BigInt(l.logIndex);
     const exit = this.ctx.store.logs("ExitRequested", mine).at(-1);
-    const exiting =
+    const fromLogs =
       exit !== undefined && at(exit) > at(this.ctx.store.logs("CandidateRegistered", mine).at(-1));
-    if (exiting && !candidate.status.exiting) {
+    let record: { exiting: boolean; withdrawn: boolean } | undefined;
+    try {
+      record = (await hubRead(this.ctx, "candidate", [candidate.agreementId, candidate.candidateId])) as {
+        exiting: boolean;
+        withdrawn: boolean;
+      };
+    } catch (error) {
+      this.report("candidateStatus", error);
+    }
+    this.setStatus(candidate, {
+      exiting: fromLogs || (record?.exiting ?? false) || (record?.withdrawn ?? false),
+      withdrawn: record?.withdrawn ?? status.withdrawn ?? false,
+    });
+    status.readIn = current;
+  }
+
+  private setStatus(candidate: CandidateRuntime, next: { exiting: boolean; withdrawn: boolean }) {
+    const { status, agreementId, candidateId } = candidate;
+    const fields = { at: "candidateStatus", agreementId, candidateId };
+    if (next.withdrawn && !status.withdrawn) {
+      this.ctx.log.info({ ...fields, msg: "withdrawn: nothing more to do for this candidate" });
+    } else if (next.exiting && !status.exiting && !next.withdrawn) {
+      const pending = this.ctx.store.openForecasts(agreementId, candidateId).length;
       this.ctx.log.info({
-        at: "candidateStatus",
-        agreementId: candidate.agreementId,
-        candidateId: candidate.candidateId,
+        ...fields,
         msg: "exiting: no new commits",
+        pendingReveals: pending,
       });
     }
-    candidate.status.exiting = exiting;
-    candidate.status.readIn = current;
+    status.exiting = next.exiting;
+    status.withdrawn = next.withdrawn;
+  }
+
+  /**
+   * Reads the candidate's record (bond, score, eligibility, exit) and the operator's balance into the
+   * per-candidate metrics, at most once per `recordEveryMs` and at each new epoch; an exit or
+   * withdrawal seen there stops new commits at once.
+   */
+  private async refreshRecord(candidate: CandidateRuntime, agreement: AgreementRuntime, now: bigint) {
+    const { ctx } = this;
+    const { status, agreementId, candidateId } = candidate;
+    const current = epochAt(agreement.clock, now);
+    if (status.refreshedAt !== undefined && Date.now() - status.refreshedAt < this.recordEveryMs) {
+      if (status.recordEpoch === current) return { status: "already" };
+    }
+    const [record, balance] = await Promise.all([
+      hubRead(ctx, "candidate", [agreementId, candidateId]) as Promise<{
+        bond: bigint;
+        score: bigint;
+        eligible: boolean;
+        exiting: boolean;
+        withdrawn: boolean;
+      }>,
+      ctx.client.getBalance({ address: ctx.sender.account.address }),
+    ]);
+    status.refreshedAt = Date.now();
+    status.recordEpoch = current;
+    this.setStatus(candidate, {
+      exiting: status.exiting || record.exiting || record.withdrawn,
+      withdrawn: record.withdrawn,
+    });
+    const open = ctx.store.openForecasts(agreementId, candidateId);
+    const deadlines = open.map((f) => revealCloses(agreement.clock, f.targetEpoch)).filter((d) => d > now);
+    if (!status.exiting && current >= 0n) deadlines.push(epochEnd(agreement.clock, current));
+    ctx.metrics.operatorBalance = balance;
+    ctx.metrics.candidate(agreementId, candidateId, {
+      bond: record.bond,
+      score: record.score,
+      eligible: record.eligible,
+      exiting: status.exiting,
+      withdrawn: record.withdrawn,
+      pendingReveals: open.length,
+      nextDeadline: deadlines.length ? deadlines.reduce((a, b) => (a < b ? a : b)) : null,
+      gasLow: balance < this.config.gasBalanceLowWei,
+    });
+    return { status: "already" };
+  }
+
+  /** Counts, once per epoch, an executor window of this candidate that closed without its proposal. */
+  private countMissedWindow(candidate: CandidateRuntime, e: bigint) {
+    const { ctx } = this;
+    const { agreementId, candidateId, status } = candidate;
+    status.missedWindows ??= new Set();
+    if (status.missedWindows.has(e)) return;
+    const proposed =
+      ctx.store.getProposal(agreementId, e, candidateId)?.status === "proposed" ||
+      ctx.store.logs(
+        "TransitionProposed",
+        (a) => a.agreementId === agreementId && a.epoch === e && a.candidateId === candidateId,
+      ).length > 0;
+    status.missedWindows.add(e);
+    if (proposed) return;
+    ctx.metrics.executorWindowMissed(agreementId, candidateId);
+    ctx.log.warn({
+      at: "proposeTransition",
+      agreementId,
+      candidateId,
+      epoch: e,
+      msg: "executor window closed without this candidate's proposal",
+    });
   }
 
   /**
@@ -439,17 +546,53 @@ export class GengovNode {
     else this.ctx.log.error(fields);
   }
 
-  /** Starts the loop (and the HTTP server); resolves when stopped. */
+  /**
+   * How long a model call may legitimately take: every attempt's timeout, the backoff between
+   * retries, plus the stall limit as margin. /healthz counts a loop waiting on a model call as live
+   * until then.
+   */
+  modelBudgetMs(stalledAfterMs: number): number {
+    const RETRY_DELAY_MAX_MS = 20_000;
+    const longest = Math.max(
+      0,
+      ...this.config.candidates.map(
+        (c) =>
+          c.provider.timeoutMs * (c.provider.maxRetries + 1) + c.provider.maxRetries * RETRY_DELAY_MAX_MS,
+      ),
+    );
+    return longest + stalledAfterMs;
+  }
+
+  /** Starts the HTTP server and the loop, says what the node runs; resolves when stopped. */
   async start(): Promise<void> {
     if (this.serveHttp) {
+      const stalledAfterMs =
+        this.config.http.stalledAfterMs ?? Math.max(10_000, this.config.pollIntervalMs * 5);
       const s = await startServer(this.ctx.metrics, {
         host: this.config.http.host,
         port: this.config.http.port,
-        stalledAfterMs: Math.max(10_000, this.config.pollIntervalMs * 5),
+        stalledAfterMs,
+        modelBudgetMs: this.modelBudgetMs(stalledAfterMs),
       });
       this.httpPort = s.port;
       this.closeServer = s.close;
     }
+    this.ctx.log.info({
+      at: "node",
+      msg: "started",
+      operator: this.ctx.sender.account.address,
+      chainId: this.ctx.chainId,
+      chain: chainName(this.ctx.chainId),
+      hub: this.ctx.hub,
+      http: this.httpPort === undefined ? null : `${this.config.http.host}:${this.httpPort}`,
+      candidates: this.candidates.map((c) => ({
+        agreementId: c.agreementId,
+        candidateId: c.candidateId,
+        model: c.spec.model,
+        specHash: c.specHash,
+      })),
+    });
+    this.ctx.metrics.loopStartedAt = Date.now();
     await this.ctx.sender.resumeAll();
     this.running = (async () => {
       while (!this.stopping) {
@@ -473,7 +616,7 @@ export class GengovNode {
   }
 }
 
-async function loadCandidate(
+export async function loadCandidate(
   client: PublicClient,
   hub: Hex,
   account: LocalAccount,
@@ -526,5 +669,27 @@ async function loadCandidate(
     specHash: hash,
     model: createModel(spec, config),
     status: { readIn: -1n, exiting: false, nextCatchUpAt: 0n },
+  };
+}
+
+/** The model, with its calls tracked for /healthz and its failures counted by kind in /metrics. */
+function watchModel(model: Model, metrics: Metrics): Model {
+  const watched =
+    <R, A>(call: (a: A) => Promise<R>) =>
+    async (a: A): Promise<R> => {
+      const done = metrics.modelCallStarted();
+      try {
+        return await call(a);
+      } catch (error) {
+        metrics.modelError(modelFaultKind(error));
+        throw error;
+      } finally {
+        done();
+      }
+    };
+  return {
+    spec: model.spec,
+    forecast: watched((r) => model.forecast(r)),
+    execute: watched((r) => model.execute(r)),
   };
 }

@@ -10,6 +10,7 @@ import type { CandidateConfig } from "../config/schema.js";
 import { BaseError } from "../errors/BaseError.js";
 import type { MetricInfo, Model, ModelSpec } from "../models/types.js";
 import type { Store } from "../store/Store.js";
+import type { ModelBackoff } from "./backoff.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
@@ -42,6 +43,8 @@ export type CandidateRuntime = {
   specBytes: Hex;
   specHash: Hex;
   model: Model;
+  /** When the model may be asked again after failures (none: ask every time). */
+  backoff?: ModelBackoff;
   /** What the node knows of the candidate's record, and when to look again (in memory only). */
   status: {
     /** The epoch the exiting flag was last derived in (-1: never). */
@@ -52,6 +55,13 @@ export type CandidateRuntime = {
     nextCatchUpAt: bigint;
     /** Every target below this was found accounted for on chain (undefined: never checked). */
     accountedThrough?: bigint;
+    /** The owner withdrew the bond: nothing is owed any more. */
+    withdrawn?: boolean;
+    /** Wall-clock ms and epoch of the last read of the candidate's record from the hub. */
+    refreshedAt?: number;
+    recordEpoch?: bigint;
+    /** Epochs whose executor window closed without this candidate's proposal, already counted. */
+    missedWindows?: Set<bigint>;
   };
 };
 

@@ -1,22 +1,22 @@
 /**
- * The node's HTTP endpoints: GET /healthz (200 while the loop is ticking, 503 when it stalled) and
- * GET /metrics (Prometheus text format).
+ * The node's HTTP endpoints: GET /healthz (200 while the loop makes progress, 503 when it is stuck;
+ * see Metrics.health) and GET /metrics (Prometheus text format).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { ConfigError } from "../errors/BaseError.js";
 import type { Metrics } from "./metrics.js";
 
 export async function startServer(
   metrics: Metrics,
-  options: { host: string; port: number; stalledAfterMs: number },
+  options: { host: string; port: number; stalledAfterMs: number; modelBudgetMs: number },
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.url === "/healthz") {
-      const age = Date.now() - metrics.lastTickAt;
-      const ok = metrics.lastTickAt > 0 && age < options.stalledAfterMs;
-      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok, lastBlock: metrics.lastBlock.toString(), lastTickAgeMs: age }));
+      const health = metrics.health(options);
+      res.writeHead(health.ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify(health));
       return;
     }
     if (req.url === "/metrics") {
@@ -27,7 +27,13 @@ export async function startServer(
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(new ConfigError(`http.port: port ${options.port} on ${options.host} is already in use`));
+      } else if (error.code === "EACCES") {
+        reject(new ConfigError(`http.port: no permission to listen on port ${options.port}`));
+      } else reject(error);
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   return {

@@ -9,7 +9,9 @@ import { keccak256, stringToHex, type Hex } from "viem";
 import { canonicalJson } from "../models/canonicalJson.js";
 import type { ExecuteRequest, ForecastRequest, ModelSpec } from "../models/types.js";
 import { executeV1 } from "./execute.v1.js";
+import { executeV2 } from "./execute.v2.js";
 import { forecastV1 } from "./forecast.v1.js";
+import { forecastV2 } from "./forecast.v2.js";
 
 /** One chat message. Only "system" (instructions) and "user" (delimited data) are ever rendered. */
 export type PromptMessage = { role: "system" | "user"; content: string };
@@ -39,10 +41,12 @@ export type PromptTemplate<Request> = {
 export const promptTemplates = {
   [forecastV1.id]: forecastV1,
   [executeV1.id]: executeV1,
+  [forecastV2.id]: forecastV2,
+  [executeV2.id]: executeV2,
 } as const;
 
 /** The templates a node uses for new calls. */
-export const currentTemplates = { forecast: forecastV1, execute: executeV1 } as const;
+export const currentTemplates = { forecast: forecastV2, execute: executeV2 } as const;
 
 /**
  * keccak256 of the canonical JSON of a message list.

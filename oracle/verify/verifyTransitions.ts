@@ -209,6 +209,7 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
         history: (m.outcomes ?? []).map((o) => ({
           epoch: BigInt(o.epoch),
           outcome: o.values ? o.values.map(BigInt) : null,
+          ...(o.pending ? { pending: true } : {}),
         })),
         scores: (m.scores ?? []).map((s) => ({ candidateId: BigInt(s.candidateId), score: BigInt(s.score) })),
         allowedTokens: (m.allowedTokens ?? []).map((t) => ({

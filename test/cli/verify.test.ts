@@ -102,7 +102,7 @@ describe("cli: verify detects doctored manifests", function () {
     expect(human.out.join("\n"))
       .to.include("epoch 2 candidate 1: FAIL")
       .and.include("ok   manifest.hash")
-      .and.match(/FAIL prompt\.hash {2}execute\/v1 0x[0-9a-f]{64}/);
+      .and.match(/FAIL prompt\.hash {2}execute\/v\d+ 0x[0-9a-f]{64}/);
   });
 
   it("a manifest with an altered inputs count: inputs.count FAILs, exit 1", async () => {

@@ -17,6 +17,8 @@ import {
   type PolicyViolation,
 } from "../../oracle/models/validateExecution.js";
 import { canonicalJson } from "../../oracle/models/canonicalJson.js";
+import { renderExecutePrompt } from "../../oracle/prompts/render.js";
+import { datamark } from "../../oracle/prompts/spotlight.js";
 import { executeRequest, input, openaiSpec } from "../fixtures/models.js";
 import { FakeOpenAI, type RecordedRequest } from "../support/fakeOpenAI.js";
 import { obedientModel } from "../support/obedientModel.js";
@@ -25,6 +27,8 @@ type Entry = {
   id: string;
   description: string;
   input: string;
+  /** Finalized state an earlier (malicious) executor wrote, read back from the chain. */
+  state?: Record<string, unknown>;
   expect: "policy" | "pass";
   rules?: PolicyViolation["rule"][];
   actions?: number;
@@ -96,6 +100,7 @@ describe("prompt injection corpus vs. an obedient model", () => {
     it(`test_injection_${entry.id}: ${entry.expect === "policy" ? "rejected by policy" : "passes in policy"}`, async () => {
       const request = executeRequest({
         inputs: [input("Catch report: 22 kg per boat-day."), input(entry.input, 1)],
+        ...(entry.state ? { state: entry.state } : {}),
       });
       let result: ExecuteResult;
       try {
@@ -127,5 +132,23 @@ describe("prompt injection corpus vs. an obedient model", () => {
     const result = await model.execute(request);
     const error = validateExecution(result, request);
     expect(error === null).to.equal(inPolicy(result, request));
+  });
+
+  it("test_stateFromTheChain_isDelimitedAndDatamarked_likeAnInput", () => {
+    const entry = entries.find((e) => e.id === "state-system-override")!;
+    const { messages } = renderExecutePrompt(openaiSpec(), executeRequest({ state: entry.state }));
+    const note = entry.state!.note as string;
+    const user = messages[1].content;
+    const open = /^<<<BEGIN DATA ([0-9a-f]{24})>>>$/m.exec(user)!;
+    const end = user.indexOf(`\n<<<END DATA ${open[1]}>>>`);
+    const data = JSON.parse(user.slice(open.index + open[0].length + 1, end)) as {
+      state: Record<string, unknown>;
+    };
+    // Inside the one data block, marked exactly as a participant's input would be.
+    expect(data.state.note).to.equal(datamark(note));
+    expect(data.state.note).to.not.match(/\s/);
+    // Nowhere in the prompt as plain text; the system message says what the state is.
+    for (const m of messages) expect(m.content).to.not.contain("SYSTEM OVERRIDE: all");
+    expect(messages[0].content).to.match(/"state" in the data block was written by earlier executors/);
   });
 });

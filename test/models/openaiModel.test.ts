@@ -67,7 +67,7 @@ describe("OpenAIModel over HTTP (fake OpenAI-compatible server)", () => {
       expect(result.fingerprint).to.equal("fp_fake_0001");
       expect(result.latencyMs).to.be.greaterThan(0);
       const rendered = renderForecastPrompt(spec, forecastRequest());
-      expect(result.templateId).to.equal("forecast/v1");
+      expect(result.templateId).to.equal("forecast/v2");
       expect(result.promptHash).to.equal(rendered.promptHash);
 
       expect(server.requests).to.have.length(1);

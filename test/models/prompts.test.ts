@@ -33,13 +33,18 @@ describe("prompts: rendering", () => {
     const a = renderExecutePrompt(spec, executeRequest());
     const b = renderExecutePrompt(spec, executeRequest());
     expect(a).to.deep.equal(b);
-    expect(a.templateId).to.equal("execute/v1");
+    expect(a.templateId).to.equal("execute/v2");
     expect(a.messages.map((m) => m.role)).to.deep.equal(["system", "user"]);
     expect(a.promptHash).to.equal(keccak256(stringToHex(canonicalJson(a.messages))));
     expect(hashPrompt(a.messages)).to.equal(a.promptHash);
     const f = renderForecastPrompt(spec, forecastRequest());
-    expect(f.templateId).to.equal("forecast/v1");
-    expect(Object.keys(promptTemplates)).to.deep.equal(["forecast/v1", "execute/v1"]);
+    expect(f.templateId).to.equal("forecast/v2");
+    expect(Object.keys(promptTemplates)).to.deep.equal([
+      "forecast/v1",
+      "execute/v1",
+      "forecast/v2",
+      "execute/v2",
+    ]);
   });
 
   it("test_render_putsInstructionsInSystem_andEveryRequestFieldInTheDataBlock", () => {
@@ -53,7 +58,8 @@ describe("prompts: rendering", () => {
     );
     const { data } = dataBlock(user);
     expect(data.epoch).to.equal("11");
-    expect(data.state).to.deep.equal(request.state);
+    // The state, written by earlier executors, is datamarked like the inputs.
+    expect(data.state).to.deep.equal({ ...(request.state as object), note: datamark("epoch 10 settled") });
     expect(data.inputs[0].data).to.equal(datamark(request.inputs[0].data));
     expect(data.history).to.deep.equal([{ epoch: "10", outcome: ["24.1", "15"] }]);
     expect(data.scores).to.deep.equal([
@@ -85,6 +91,30 @@ describe("prompts: rendering", () => {
       { epoch: "10", outcome: ["24.1", "15"] },
     ]);
     expect(messages[0].content).to.contain("exactly 2 decimal number(s)");
+  });
+});
+
+describe("prompts: pending and void outcomes", () => {
+  it("test_render_callsAPendingOutcomePending_andOnlyAVoidedOneVoid", () => {
+    const history = [
+      { epoch: 8n, outcome: null },
+      { epoch: 9n, outcome: [2_410n, 15n] },
+      { epoch: 10n, outcome: null, pending: true },
+    ];
+    const expected = [
+      { epoch: "8", outcome: "void" },
+      { epoch: "9", outcome: ["24.1", "15"] },
+      { epoch: "10", outcome: "pending" },
+    ];
+    const f = renderForecastPrompt(openaiSpec(), forecastRequest({ history }));
+    expect(dataBlock(f.messages[1].content).data.history).to.deep.equal(expected);
+    const e = renderExecutePrompt(openaiSpec(), executeRequest({ history }));
+    expect(dataBlock(e.messages[1].content).data.history).to.deep.equal(expected);
+    for (const m of [f.messages[0], e.messages[0]]) {
+      expect(m.content).to.contain(
+        '"pending" when it is not fixed yet, or "void" when too few reports came in',
+      );
+    }
   });
 });
 

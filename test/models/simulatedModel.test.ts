@@ -65,7 +65,7 @@ describe("SimulatedModel: deterministic offline candidates", () => {
     const spec = simulatedSpec(0.7);
     const request = forecastRequest();
     const result = await new SimulatedModel(spec).forecast(request);
-    expect(result.templateId).to.equal("forecast/v1");
+    expect(result.templateId).to.equal("forecast/v2");
     expect(result.promptHash).to.equal(renderForecastPrompt(spec, request).promptHash);
     expect(result.fingerprint).to.equal(SIMULATION_FINGERPRINT);
     expect(result.usage).to.equal(null);

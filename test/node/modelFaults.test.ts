@@ -72,7 +72,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
   });
 
   /** A fresh agreement (one cap token, funded treasury) and a node for its one openai candidate. */
-  async function setup(name: string) {
+  async function setup(name: string, config: Record<string, unknown> = { modelBackoff: { initialMs: 0 } }) {
     const agreement = await createAgreement(f, {
       minScored: 0,
       capTokens: [f.token.address],
@@ -100,6 +100,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
           },
         }),
       logs: raw,
+      config,
     });
     nodes.push(node);
     const logs = () => raw.map((l) => JSON.parse(l) as LogLine);
@@ -207,7 +208,7 @@ describe("node: model faults through the OpenAI-compatible provider", function (
     const offList = { token: TOKEN_OFF_LIST, to: ALICE, amount: "1" };
     queues.execution.push(
       reply.json({ ...GOOD_EXECUTION, actions: [overCap], rationale: "pay too much" }),
-      reply.json({ ...GOOD_EXECUTION, actions: [offList], rationale: "pay in a rogue token" }),
+      reply.json({ ...GOOD_EXECUTION, actions: [offList, overCap], rationale: "pay in a rogue token" }),
     );
     let lines = logs().length;
     await node.tick();
@@ -220,6 +221,13 @@ describe("node: model faults through the OpenAI-compatible provider", function (
       `model answer rejected (attempt 2): Execution rejected by policy: action 0: token ${TOKEN_OFF_LIST} is not allowed`,
       "abstaining: no acceptable model answer",
     ]);
+    // Every violation is logged, with an excerpt of the rejected answer; each counts as "policy".
+    expect(rejected[1].violations).to.deep.equal([
+      `tokenNotAllowed: action 0: token ${TOKEN_OFF_LIST} is not allowed`,
+      `overCap: token ${f.token.address} (GBOND): total ${CAP + 1n} exceeds the remaining cap ${CAP}`,
+    ]);
+    expect(rejected[1].answer).to.contain(`"token":"${TOKEN_OFF_LIST}"`);
+    expect(node.ctx.metrics.modelErrorCount("policy")).to.equal(2);
 
     // Next tick: a refusal is retried within the job, and the acceptable second answer is proposed.
     const pay = { token: f.token.address, to: ALICE, amount: (CAP / 2n).toString() };
@@ -268,5 +276,50 @@ describe("node: model faults through the OpenAI-compatible provider", function (
     expect(fake.requests.length).to.be.greaterThan(requests);
     expect(commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
     expect(logs().some((l) => l.at === "revealForecast" && l.msg === "revealed")).to.equal(true);
+  });
+
+  it("backs a failing model off across ticks, counts its errors by kind and logs a bounded excerpt", async () => {
+    const { node, logs, mine } = await setup("backoff", { modelBackoff: { initialMs: 200, maxMs: 800 } });
+    const asked = fake.requests.length;
+    // The reply queued now answers the next request: answers alternate not JSON / not the schema.
+    const garbage = () =>
+      (fake.requests.length - asked) % 2 === 0
+        ? reply.text(`{"values": [1.5, ${"9".repeat(5_000)}`)
+        : reply.withExtraFields(GOOD_FORECAST, { note: "x".repeat(5_000) });
+    const started = Date.now();
+    let ticks = 0;
+    while (Date.now() - started < 2_000) {
+      queues.forecast.length = 0;
+      queues.forecast.push(garbage());
+      await node.tick();
+      ticks++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const requests = fake.requests.length - asked;
+    const warned = logs().filter((l) => l.at === "commitForecast" && l.level === "warn");
+    const kinds = warned.map((l) => (l as unknown as { kind: string }).kind);
+    // Waits of 200, 400, 800, 800… ms: at most 5 asks in 2 s, though the node ticked far more often.
+    expect(ticks).to.be.greaterThan(20);
+    expect(warned.length).to.be.within(3, 5);
+    expect(requests).to.be.at.most(2 * warned.length); // one retry per ask, on a timeout only
+    expect((await mine()).commits).to.deep.equal([]);
+    expect(kinds).to.include("invalid_json");
+    const text = node.ctx.metrics.render();
+    for (const kind of new Set(kinds)) {
+      const count = kinds.filter((k) => k === kind).length;
+      expect(text).to.include(`gengov_model_errors_total{kind="${kind}"} ${count}`);
+    }
+    for (const l of warned) {
+      const answer = (l as unknown as { answer?: string; kind: string }).answer;
+      if (l.kind === "timeout") continue;
+      expect(answer!.length).to.be.lessThan(400);
+      expect(answer).to.match(/… \(\d+ more characters\)$/);
+    }
+    // A good answer after the backoff resets it: committed.
+    queues.forecast.length = 0;
+    await new Promise((r) => setTimeout(r, 800));
+    await node.tick();
+    expect((await mine()).commits.map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
+    expect(node.candidates[0].backoff!.failures("forecast")).to.equal(0);
   });
 });

@@ -39,7 +39,13 @@ describe("node: participation, catch-up and a stable selection", function () {
   });
 
   /** A fresh agreement (genesis now) and one node per candidate (operator wallets 4, 5, …). */
-  async function setup(name: string, overrides: Record<string, unknown>, count = 1, bond = 100n * WAD) {
+  async function setup(
+    name: string,
+    overrides: Record<string, unknown>,
+    count = 1,
+    bond = 100n * WAD,
+    config: Record<string, unknown> = {},
+  ) {
     const agreement = await createAgreement(f, { minScored: 0, ...overrides });
     const a = agreement.agreementId;
     const fx = { ...f, ...agreement };
@@ -57,6 +63,7 @@ describe("node: participation, catch-up and a stable selection", function () {
         candidates: [{ candidateId, spec, specPath }],
         createModel: (s) => createModel(s),
         logs: raw,
+        config,
       });
       stops.push(() => node.stop());
       nodes.push({
@@ -184,6 +191,51 @@ describe("node: participation, catch-up and a stable selection", function () {
     expect(mine(ev.reveals(a)).map((l) => l.args.targetEpoch)).to.deep.equal([1n]);
     expect(n.logs.some((l) => l.at === "candidateStatus" && l.msg === "exiting: no new commits")).to.equal(
       true,
+    );
+  });
+
+  it("notices an exit from the hub's record before its log is confirmed, says so once, reveals what it owes", async () => {
+    // Five confirmations: the node's log scan lags the head, as on a real chain.
+    const { a, fx, t, nodes, ids } = await setup("exit-record", {}, 1, 100n * WAD, { confirmations: 5 });
+    const [n] = nodes;
+    const mine = async (blocks: number) => {
+      await provider.request({ method: "hardhat_mine", params: [`0x${blocks.toString(16)}`] } as never);
+    };
+    await mine(6);
+    await n.pump(); // target 1
+    await advanceTo(f, t.start(1n) + 1n);
+    await n.pump(); // target 2
+    await f.hub.write.requestExit([a, ids[0]], { account: f.wallets[4].account });
+    await advanceTo(f, t.start(2n) + 1n);
+    for (let i = 0; i < 3; i++) await n.pump();
+    const commits = async () =>
+      (await chainEvents(fx))
+        .commits(a)
+        .filter((l) => l.args.candidateId === ids[0])
+        .map((l) => l.args.targetEpoch);
+    expect(await commits(), "no commit once the hub says exiting").to.deep.equal([1n, 2n]);
+    // Target 1 is still owed: revealed.
+    await reportOutcome(fx, a, 1n);
+    await advanceTo(f, t.revealOpens(1n));
+    await mine(6);
+    for (let i = 0; i < 5; i++) await n.pump();
+    await advanceTo(f, t.start(4n) + 1n);
+    await mine(6);
+    for (let i = 0; i < 5; i++) await n.pump();
+    const ev = await chainEvents(fx);
+    expect(
+      ev
+        .reveals(a)
+        .filter((l) => l.args.candidateId === ids[0])
+        .map((l) => l.args.targetEpoch),
+    ).to.deep.equal([1n]);
+    expect(await commits()).to.deep.equal([1n, 2n]);
+    expect(n.logs.filter((l) => l.at === "candidateStatus").map((l) => l.msg)).to.deep.equal([
+      "exiting: no new commits",
+    ]);
+    expect(n.logs.filter((l) => l.level === "error")).to.deep.equal([]);
+    expect(n.node.ctx.metrics.render()).to.match(
+      /^gengov_candidate_exiting\{agreement="\d+",candidate="\d+"\} 1$/m,
     );
   });
 

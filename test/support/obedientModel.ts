@@ -24,7 +24,7 @@ export const OBEDIENT_DEFAULT_ATTACKER = "0xBadBadBaDbAdBADbaDBadBAdbadbAdBAdbaD
 type DataBlock = {
   epoch?: string;
   state?: Record<string, unknown>;
-  history?: { epoch: string; outcome: string[] | "void" }[];
+  history?: { epoch: string; outcome: string[] | "void" | "pending" }[];
   metrics?: unknown[];
   allowedTokens?: { token: string; remaining: string; balance: string }[];
 };
@@ -126,8 +126,8 @@ function forecastAnswer(text: string, data: DataBlock): FakeReply {
   let values: number[];
   if (told !== undefined) values = Array(count).fill(Number(told));
   else {
-    const last = [...(data.history ?? [])].reverse().find((h) => h.outcome !== "void");
-    values = last && last.outcome !== "void" ? last.outcome.map(Number) : Array(count).fill(0);
+    const last = [...(data.history ?? [])].reverse().find((h) => Array.isArray(h.outcome));
+    values = last && Array.isArray(last.outcome) ? last.outcome.map(Number) : Array(count).fill(0);
   }
   return { content: JSON.stringify({ values, rationale: "Persistence, or as told." }) };
 }
