@@ -1,7 +1,8 @@
 /**
  * Mechanism benchmark: simulated forecasters of known skill run through the scoring twin for
  * thousands of epochs (see scripts/mechanism/ for the world, the scenarios and what each key
- * measures). Pure TypeScript, no chain; deterministic. Prints a table with the hard bounds, or, with
+ * measures), deterministic; plus the keys of scripts/mechanism/onChain.ts, from the vouching example
+ * run end to end on the in-process chain. Prints a table with the hard bounds, or, with
  * `--json`, one JSON object (every key, then `stderr` and `params`) and nothing else on stdout.
  *
  *   npm run bench:mechanism                       table
@@ -11,12 +12,14 @@
  */
 import { brokenBounds, hardBounds } from "./mechanism/compare.js";
 import { measureMechanism, reportToJson } from "./mechanism/measure.js";
+import { measureOnChain } from "./mechanism/onChain.js";
 import { BENCH_SEEDS } from "./mechanism/scenarios.js";
 import { exampleParams } from "./mechanism/simulate.js";
 
 const json = process.argv.includes("--json");
 const started = performance.now();
 const report = measureMechanism({ seeds: BENCH_SEEDS });
+Object.assign(report.metrics, await measureOnChain());
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const horizon = exampleParams("fisheries").horizon;
 if (json) {

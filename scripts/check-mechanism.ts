@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 
 import { brokenBounds, compareMechanism } from "./mechanism/compare.js";
 import { measureMechanism, reportFromJson } from "./mechanism/measure.js";
+import { measureOnChain } from "./mechanism/onChain.js";
 import { BENCH_SEEDS } from "./mechanism/scenarios.js";
 import { exampleParams } from "./mechanism/simulate.js";
 
@@ -18,6 +19,7 @@ const baselinePath = join(dirname(fileURLToPath(import.meta.url)), "..", "bench"
 
 const baseline = reportFromJson(JSON.parse(readFileSync(baselinePath, "utf8")) as Record<string, unknown>);
 const current = measureMechanism({ seeds: BENCH_SEEDS });
+Object.assign(current.metrics, await measureOnChain());
 const { regressed, improved, text } = compareMechanism(baseline, current);
 const broken = brokenBounds(current.metrics, exampleParams("fisheries").horizon);
 console.log(text);

@@ -25,6 +25,7 @@ export function floorOf(key: string): number {
   if (/epochsKept$/.test(key)) return 0;
   if (/regret/.test(key)) return 0.0005;
   if (/bestShare$/.test(key)) return 0.02;
+  if (/ProposedShare$/.test(key)) return 0.05; // one epoch of the on-chain run's 19 or more
   if (/switches|median/.test(key)) return 1;
   if (/Epochs/.test(key)) return 0.5;
   return 0.01;
@@ -55,6 +56,12 @@ export function hardBounds(horizon: number): Bound[] {
     },
     { key: "cherryPick.scoreGain", op: "≤", limit: 0, why: "skipping hard epochs never pays" },
     { key: "cherryPick.maxGain", op: "≤", limit: 0, why: "not even in the best seed" },
+    {
+      key: "weighted.executorProposedShare",
+      op: "≥",
+      limit: 0.95,
+      why: "honest nodes propose exactly when their candidate is the fixed executor",
+    },
   ];
 }
 

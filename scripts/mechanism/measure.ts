@@ -31,7 +31,7 @@ export type Direction = "lower" | "higher";
 
 /** Direction of every key, by its last segments. */
 export function directionOf(key: string): Direction {
-  return /bestShare$/.test(key) ? "higher" : "lower";
+  return /bestShare$|ProposedShare$/.test(key) ? "higher" : "lower";
 }
 
 export interface MechanismReport {
