@@ -31,6 +31,9 @@ export function floorOf(key: string): number {
   return 0.01;
 }
 
+/** Keys measured on the in-process chain (`./onChain.ts`), not by the twin's `measureMechanism`. */
+export const ON_CHAIN_KEYS: readonly string[] = ["weighted.executorProposedShare"];
+
 /** A hard bound a fresh run must meet, whatever the baseline says. */
 export interface Bound {
   key: string;
