@@ -144,6 +144,9 @@ describe("cli: verify detects doctored manifests", function () {
     const rule = await x.run(["transition", "rule", id, "2", "reject"], { account: x.as(0) });
     expect(rule.code, rule.err).to.equal(0);
     expect((await x.run(["transition", "show", id])).json().current.status).to.equal("Rejected");
+    expect((await x.run(["transition", "show", id])).json().proposals[0].status).to.equal("rejected");
+    const human = (await x.run(["verify", id], { json: false })).out.join("\n");
+    expect(human).to.include("epoch 2 candidate 1: FAIL (rejected)");
     // The challenger gets its bond back plus half of the executor's reject penalty.
     const owed = 20n * WAD + 25n * WAD;
     expect(await x.execution.read.owed([x.as(CHALLENGER).address, x.token.address])).to.equal(owed);
