@@ -2,7 +2,7 @@
  * The `gengov` command line. Every command takes --rpc, --hub (default: the Ignition deployment of
  * the connected chain), a key (--keystore with its password from an env var or a prompt, or an
  * explicit --private-key-env), and --json for machine output. Bad usage prints one line and exits 2;
- * a revert prints the decoded custom error and exits 1.
+ * a revert, of a read or a transaction, prints its decoded custom error as one line and exits 1.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";

@@ -11,6 +11,7 @@ import { expect } from "chai";
 
 import { network } from "hardhat";
 
+import { describeRevert, formatDuration, formatTokens, formatWhen } from "../../oracle/chain/revert.js";
 import { main } from "../../oracle/cli/main.js";
 import { deployCli, type CliFixture } from "../fixtures/cli.js";
 import { testSpec } from "../fixtures/node.js";
@@ -75,6 +76,12 @@ describe("cli: bad input gets one line naming the problem and a nonzero exit", f
     expect(report.code).to.equal(1);
   });
 
+  it("candidate show of a candidate the agreement does not have: CandidateUnknown decoded, exit 1", async () => {
+    const r = await x.run(["candidate", "show", id, "99"]);
+    expect(r.err).to.equal("gengov: candidate show: CandidateUnknown: no candidate 99 in this agreement\n");
+    expect(r.code).to.equal(1);
+  });
+
   it("transition show of an epoch without a transition: says so, exit 1", async () => {
     const r = await x.run(["transition", "show", id, "--epoch", "7"], { json: false });
     expect(r.err).to.equal(`gengov: transition show: agreement ${id} has no transition for epoch 7\n`);
@@ -127,7 +134,7 @@ describe("cli: bad input gets one line naming the problem and a nonzero exit", f
     expect(await x.publicClient.getTransactionCount({ address: x.as(5).address })).to.equal(nonce);
   });
 
-  it("an RPC endpoint nobody answers: one line naming the URL, exit 1", async () => {
+  it("an RPC endpoint nobody answers: one line naming the URL at once, exit 1", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     let err = "";
     const write = process.stderr.write;
@@ -136,6 +143,7 @@ describe("cli: bad input gets one line naming the problem and a nonzero exit", f
       return true;
     }) as typeof process.stderr.write;
     let code: number;
+    const started = Date.now();
     try {
       code = await main(["status", id, "--rpc", url, "--hub", x.hub.address], { out: () => undefined });
     } finally {
@@ -143,6 +151,8 @@ describe("cli: bad input gets one line naming the problem and a nonzero exit", f
     }
     expect(err).to.equal(`gengov: --rpc: cannot reach ${url} (is a node running there?)\n`);
     expect(code).to.equal(1);
+    // One probe without retries: the answer comes at once, not after rounds of backoff.
+    expect(Date.now() - started).to.be.below(2000);
   });
 
   it("a bond below minBond: refused before approving, in tokens, exit 2", async () => {
@@ -179,5 +189,51 @@ describe("cli: bad input gets one line naming the problem and a nonzero exit", f
     // status lists it as exiting with the same date.
     const status = await x.run(["status", id], { json: false });
     expect(status.out.join("\n")).to.include(`exiting, can withdraw from ${date} (in 1h 12m)`);
+  });
+});
+
+describe("cli: times and amounts as people read them", () => {
+  it("durations in their two largest units, dates in UTC with the time left or passed", () => {
+    expect(formatDuration(7500n)).to.equal("2h 5m");
+    expect(formatDuration(3600n)).to.equal("1h");
+    expect(formatDuration(90_061n)).to.equal("1d 1h");
+    expect(formatDuration(45n)).to.equal("45s");
+    expect(formatDuration(0n)).to.equal("0s");
+    const at = BigInt(Date.UTC(2026, 11, 2, 14, 0, 0) / 1000);
+    expect(formatWhen(at, at - 4320n)).to.equal("2026-12-02T14:00:00Z (in 1h 12m)");
+    expect(formatWhen(at, at + 300n)).to.equal("2026-12-02T14:00:00Z (5m ago)");
+    expect(formatWhen(at, at)).to.equal("2026-12-02T14:00:00Z (now)");
+  });
+
+  it("amounts in whole tokens with the symbol; a decoded error's times and amounts rendered too", () => {
+    const gov = { decimals: 6, symbol: "GOV" };
+    expect(formatTokens(12_500_000n, gov)).to.equal("12.5 GOV");
+    expect(formatTokens(7n, undefined)).to.equal("7 base units");
+    const now = BigInt(Date.UTC(2026, 11, 2, 12, 48, 0) / 1000);
+    expect(describeRevert("CandidateExitNotReady", [1n, now + 4320n], { now })).to.equal(
+      "CandidateExitNotReady: candidate 1 can withdraw from 2026-12-02T14:00:00Z (in 1h 12m)",
+    );
+    expect(describeRevert("BondBelowMinimum", [10_000_000n, 100_000_000n], { now, token: gov })).to.equal(
+      "BondBelowMinimum: a bond of 10 GOV is below the agreement's minBond of 100 GOV",
+    );
+    // An error that names its token: its amounts in that token.
+    const token = "0x00000000000000000000000000000000000000aa";
+    expect(
+      describeRevert("TreasuryShort", [token, 3_000_000n, 1_000_000n], { now, tokens: { [token]: gov } }),
+    ).to.equal(`TreasuryShort: the treasury holds 1 GOV of ${token}; the actions pay 3 GOV`);
+    expect(describeRevert("ChallengePeriodActive", [4n, now + 60n], { now })).to.equal(
+      "ChallengePeriodActive: epoch 4's challenge period ends at 2026-12-02T12:49:00Z (in 1m)",
+    );
+    // An error without a sentence still gets its times as dates.
+    expect(describeRevert("ERC2612ExpiredSignature", [now - 300n], { now })).to.equal(
+      "ERC2612ExpiredSignature(2026-12-02T12:43:00Z (5m ago))",
+    );
+    expect(describeRevert("SpecHashMismatch", ["0x01", "0x02"], { now })).to.equal(
+      "SpecHashMismatch(0x01, 0x02)",
+    );
+    // Without a context (the node's logs): raw arguments as before.
+    expect(describeRevert("CandidateExitNotReady", [1n, 1796241288n])).to.equal(
+      "CandidateExitNotReady(1, 1796241288)",
+    );
   });
 });

@@ -220,6 +220,11 @@ describe("cli: candidates and outcomes", function () {
     const { timestamp } = await x.publicClient.getBlock({ blockNumber: receipt.blockNumber });
     const exitAt = timestamp + 10800n;
     expect(await show("1")).to.include({ exiting: true, eligible: false, exitAt: exitAt.toString() });
+    const symbol = await x.token.read.symbol();
+    const human = (await x.run(["candidate", "show", id, "1"], { json: false })).out.join("\n");
+    expect(human).to.match(new RegExp(`\\nbond\\s+100 ${symbol}\\n`));
+    expect(human).to.match(new RegExp(`\\nexitAt\\s+${iso(exitAt)} \\(in 3h\\)\\n`));
+    expect(human).to.include(`state: exiting, can withdraw from ${iso(exitAt)} (in 3h)`);
 
     const early = await x.run(["candidate", "withdraw", id, "1"], { account: x.as(4) });
     expect(early.code).to.equal(1);
@@ -234,6 +239,13 @@ describe("cli: candidates and outcomes", function () {
     expect(done.code, done.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(4).address])).to.equal(balance + 100n * WAD);
     expect(await show("1")).to.include({ withdrawn: true, exiting: false, bond: "0", eligible: false });
+    expect((await x.run(["candidate", "show", id, "1"], { json: false })).out.join("\n")).to.include(
+      "state: withdrawn",
+    );
+    expect((await x.run(["status", id])).json().candidates[0]).to.include({
+      candidateId: "1",
+      state: "withdrawn",
+    });
 
     const twice = await x.run(["candidate", "withdraw", id, "1"], { account: x.as(4) });
     expect(twice.code).to.equal(1);

@@ -5,8 +5,7 @@ import type { Command } from "commander";
 import { parseEventLogs, erc20Abi, isAddress, type Hex } from "viem";
 
 import { gengovHubAbi } from "../../chain/abis.js";
-import { formatTokens, formatWhen } from "../../chain/revert.js";
-import { asRevert, TxRevertedError } from "../../chain/txSender.js";
+import { decodeRevert, formatTokens, formatWhen } from "../../chain/revert.js";
 import { parseModelSpec, specHash } from "../../models/spec.js";
 import { parseAmount, parseId, table, UsageError, type Runtime, type Token } from "../runtime.js";
 
@@ -41,9 +40,8 @@ export async function owedMisses(r: Runtime, id: bigint, cid: bigint): Promise<b
       args: [id, cid] as never,
     })) as unknown as bigint;
   } catch (error) {
-    const revert = asRevert(error, "poke");
-    if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") return null;
-    throw revert;
+    if (decodeRevert(error)?.errorName === "RosterFrozen") return null;
+    throw error; // explained by the runtime in the command's terms
   }
 }
 
