@@ -119,6 +119,7 @@ describe("cli: agreements, inputs, deposits, keys", function () {
       "  epochLength: 1h",
       "  exitDelay: 3h",
       "  reportWindow: 10m",
+      `  maxOutflowPerEpoch: [${formatUnits(p.maxOutflowPerEpoch[0], 18)} ${symbol}]`,
     ])
       expect(lines).to.include(line);
   });

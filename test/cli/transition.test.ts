@@ -220,7 +220,8 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
     expect(r.code, r.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance - 20n * WAD);
-    const second = await x.run(["transition", "challenge", id, "2"], { account: x.as(15) });
+    const second = await x.run(["transition", "challenge", id, "2"], { account: x.as(15), json: false });
+    expect(second.out[0]).to.equal(`challenged epoch 2 with a bond of 20 ${symbol}`);
     expect(second.code, second.err).to.equal(0);
     const live = await x.execution.read.proposal([BigInt(id)]);
     expect(live.status).to.equal(Status.Challenged);
@@ -298,6 +299,7 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["payment", "withdraw", token], { account: x.as(PAYEE) });
     expect(r.code, r.err).to.equal(0);
     expect(r.json().tx).to.match(/^0x[0-9a-f]{64}$/);
+    expect(r.json().amount).to.equal(REWARD.toString());
     expect(await x.token.read.balanceOf([x.as(PAYEE).address])).to.equal(balance + REWARD);
     expect(await x.execution.read.owed([x.as(PAYEE).address, token])).to.equal(0n);
 

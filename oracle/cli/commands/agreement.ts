@@ -76,6 +76,11 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
       const text = o.fullText ? await agreementText(r, id) : undefined;
       const bt = await r.token(params.bondToken as Hex, "bondToken");
       const shown = humanParams(params, bt);
+      const caps = params.capTokens as readonly Hex[];
+      const capTokens = await Promise.all(caps.map((t) => r.token(t, "capTokens")));
+      shown.maxOutflowPerEpoch = `[${(params.maxOutflowPerEpoch as readonly bigint[])
+        .map((cap, i) => formatTokens(cap, capTokens[i]))
+        .join(", ")}]`;
       r.print(
         [
           `agreement ${id}  text ${textHash}  candidates ${count}`,

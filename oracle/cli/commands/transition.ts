@@ -178,7 +178,7 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
         functionName: "agreement",
         args: [id],
       })) as readonly [{ bondToken: Hex; challengeBond: bigint }, Hex, bigint];
-      await r.token(p.bondToken, "bondToken");
+      const bt = await r.token(p.bondToken, "bondToken");
       await r.send({
         address: p.bondToken,
         abi: erc20Abi,
@@ -191,7 +191,9 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
         functionName: "challenge",
         args: [id, parseId("epoch", epochArg)],
       });
-      r.print(`challenged epoch ${epochArg}`, { tx: receipt.transactionHash });
+      r.print(`challenged epoch ${epochArg} with a bond of ${formatTokens(p.challengeBond, bt)}`, {
+        tx: receipt.transactionHash,
+      });
     });
   transition
     .command("rule <agreementId> <epoch> <ruling>")
@@ -235,14 +237,23 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
     .description("withdraw what the execution contract owes you in a token")
     .action(async (token: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
-      await r.token(token, "token");
+      const t = await r.token(token, "token");
+      const owed = (await r.client.readContract({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "owed",
+        args: [(await r.account()).address, t.address],
+      })) as bigint;
       const receipt = await r.send({
         address: r.execution,
         abi: gengovExecutionAbi,
         functionName: "withdrawPayment",
         args: [token],
       });
-      r.print(`withdrawn (${receipt.transactionHash})`, { tx: receipt.transactionHash });
+      r.print(`withdrew ${formatTokens(owed, t)} (${receipt.transactionHash})`, {
+        amount: owed,
+        tx: receipt.transactionHash,
+      });
     });
 
   program
