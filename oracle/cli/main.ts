@@ -2,7 +2,7 @@
  * The `gengov` command line. Every command takes --rpc, --hub (default: the Ignition deployment of
  * the connected chain), a key (--keystore with its password from an env var or a prompt, or an
  * explicit --private-key-env), and --json for machine output. Bad usage prints one line and exits 2;
- * a revert prints the decoded custom error and exits 1.
+ * a revert, of a read or a transaction, prints its decoded custom error as one line and exits 1.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -22,9 +22,12 @@ import { createLogger } from "../node/logger.js";
 import { registerAgreementCommands } from "./commands/agreement.js";
 import { registerCandidateCommands } from "./commands/candidate.js";
 import { registerTransitionCommands } from "./commands/transition.js";
-import { runtime, UsageError, type GlobalOptions, type RuntimeOverrides } from "./runtime.js";
+import { runtime, UsageError, type GlobalOptions, type Runtime, type RuntimeOverrides } from "./runtime.js";
 
-export function buildProgram(overrides: RuntimeOverrides = {}): Command {
+/** What a run has got to: the command being run and its runtime, so a failure is explained in its terms. */
+export type RunState = { command?: string; runtime?: Runtime };
+
+export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState = {}): Command {
   const program = new Command("gengov")
     .description("language-model contracts on EVM chains")
     .option("--rpc <url>", "JSON-RPC endpoint", process.env.GENGOV_RPC ?? "http://127.0.0.1:8545")
@@ -39,8 +42,14 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
     .option("--json", "machine-readable output")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => undefined })
-    .showHelpAfterError(false);
-  const rt = (cmd: Command) => runtime(cmd.optsWithGlobals() as GlobalOptions, overrides);
+    .showHelpAfterError(false)
+    .hook("preAction", (_program, action) => {
+      const path: string[] = [];
+      for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name());
+      state.command = path.join(" ");
+    });
+  const rt = async (cmd: Command) =>
+    (state.runtime = await runtime(cmd.optsWithGlobals() as GlobalOptions, overrides));
   registerAgreementCommands(program, rt);
   registerCandidateCommands(program, rt);
   registerTransitionCommands(program, rt);
@@ -133,7 +142,8 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], overrides: RuntimeOverrides = {}): Promise<number> {
-  const program = buildProgram(overrides);
+  const state: RunState = {};
+  const program = buildProgram(overrides, state);
   // Commands signal a failure without throwing (verify) through process.exitCode; start from a clean
   // value and put the caller's back, so one run's failure does not leak into the next in-process run.
   const callerExitCode = process.exitCode;
@@ -142,7 +152,8 @@ export async function main(argv: string[], overrides: RuntimeOverrides = {}): Pr
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (error) {
-    return report(error);
+    // A revert of a read (an unknown agreement, a missing candidate) is decoded like a send's.
+    return report(state.runtime ? await state.runtime.explain(error, state.command ?? "gengov") : error);
   } finally {
     process.exitCode = callerExitCode;
   }

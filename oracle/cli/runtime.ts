@@ -3,7 +3,13 @@
  * right chain and hub, sending a transaction with its revert decoded, and printing tables or JSON.
  */
 import {
+  createPublicClient,
   createWalletClient,
+  custom,
+  erc20Abi,
+  http,
+  isAddress,
+  parseUnits,
   type Abi,
   type EIP1193Provider,
   type Hex,
@@ -12,10 +18,17 @@ import {
   type TransactionReceipt,
 } from "viem";
 
-import { erc20Abi as tokenAbi, gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
 import { chainFor, connect, hubFromIgnition, transportFor } from "../chain/connect.js";
 import { loadKey } from "../chain/keys.js";
-import { asRevert } from "../chain/txSender.js";
+import {
+  decodeRevert,
+  describeRevert,
+  knownErrors,
+  type RevertContext,
+  type TokenInfo,
+} from "../chain/revert.js";
+import { TxRevertedError } from "../chain/txSender.js";
 import { BaseError } from "../errors/BaseError.js";
 
 export type GlobalOptions = {
@@ -32,6 +45,14 @@ export class UsageError extends BaseError {
   override name = "UsageError";
 }
 
+/** A read the contracts refused (an unknown agreement, a missing candidate): one line, exit code 1. */
+export class ReadRevertedError extends BaseError {
+  override name = "ReadRevertedError";
+}
+
+/** A token as the CLI writes its amounts. */
+export type Token = TokenInfo & { address: Hex };
+
 export type Runtime = {
   client: PublicClient;
   chainId: number;
@@ -46,6 +67,19 @@ export type Runtime = {
     args: readonly unknown[];
   }): Promise<TransactionReceipt>;
   print(human: string, machine: unknown): void;
+  /**
+   * The token at `address` (decimals and symbol, read once), which becomes the token the amounts of a
+   * later revert are written in. A UsageError naming `what` when no ERC-20 token is there.
+   */
+  token(address: string, what: string): Promise<Token>;
+  /** The chain's current time (the latest block's timestamp). */
+  now(): Promise<bigint>;
+  /**
+   * The one path of every revert, read or send: the custom error decoded against every known error
+   * and rendered for people (times as dates, amounts in the command's token), prefixed by `context`.
+   * Errors that are not reverts come back unchanged.
+   */
+  explain(error: unknown, context: string): Promise<unknown>;
 };
 
 /** In-process overrides (tests, the embedded demo). */
@@ -55,15 +89,15 @@ export type RuntimeOverrides = {
   out?: (s: string) => void;
 };
 
-/**
- * Every custom error a CLI transaction can bubble up, so a revert is decoded whichever contract raised
- * it: the hub's, the execution contract's, and OpenZeppelin's ERC-20 errors (a bond, deposit or
- * challenge transfer that the token refuses inside the hub or the execution contract).
- */
-const knownErrors = [...gengovHubAbi, ...gengovExecutionAbi, ...tokenAbi].filter((x) => x.type === "error");
-
 export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  const probe = await connectAny(opts.rpc, overrides.provider);
+  if (opts.hub !== undefined && !isAddress(opts.hub, { strict: false }))
+    throw new UsageError(`--hub: not an address: "${opts.hub}" (expected 0x and 40 hex digits)`);
+  // One quick probe (no retries) so an unreachable endpoint is named at once.
+  const probe = createPublicClient({
+    transport: overrides.provider
+      ? custom(overrides.provider)
+      : http(opts.rpc, { retryCount: 0, timeout: 10_000 }),
+  });
   let chainId: number;
   try {
     chainId = await probe.getChainId();
@@ -75,11 +109,28 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
   if (((await client.getCode({ address: hub })) ?? "0x").length <= 2) {
     throw new UsageError(`--hub: no contract at ${hub} on chain ${chainId}`);
   }
-  const execution = (await client.readContract({
-    address: hub,
-    abi: gengovHubAbi,
-    functionName: "execution",
-  })) as Hex;
+  const notHub = () =>
+    new UsageError(
+      `--hub: the contract at ${hub} on chain ${chainId} is not a gengov hub (no execution contract)`,
+    );
+  let execution: Hex;
+  try {
+    execution = (await client.readContract({
+      address: hub,
+      abi: gengovHubAbi,
+      functionName: "execution",
+    })) as Hex;
+    const back = (await client.readContract({
+      address: execution,
+      abi: gengovExecutionAbi,
+      functionName: "hub",
+    })) as Hex;
+    if (back.toLowerCase() !== hub.toLowerCase()) throw notHub();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (decodeRevert(error) || isContractError(error)) throw notHub();
+    throw error;
+  }
   let account: LocalAccount | undefined = overrides.account;
   const getAccount = async () => {
     if (account) return account;
@@ -98,6 +149,74 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
     return account;
   };
   const out = overrides.out ?? ((s: string) => process.stdout.write(s + "\n"));
+  const tokens = new Map<string, Promise<Token>>();
+  let current: Token | undefined;
+  const readToken = async (address: Hex, what: string): Promise<Token> => {
+    if (((await client.getCode({ address })) ?? "0x").length <= 2)
+      throw new UsageError(
+        `${what}: no contract at ${address} on chain ${chainId} (expected an ERC-20 token)`,
+      );
+    let decimals: number;
+    try {
+      decimals = Number(await client.readContract({ address, abi: erc20Abi, functionName: "decimals" }));
+    } catch (error) {
+      if (decodeRevert(error) || isContractError(error))
+        throw new UsageError(`${what}: the contract at ${address} is not an ERC-20 token (no decimals())`);
+      throw error;
+    }
+    const symbol = await client
+      .readContract({ address, abi: erc20Abi, functionName: "symbol" })
+      .then(String)
+      .catch(() => undefined);
+    return { address, decimals, symbol };
+  };
+  const token = async (address: string, what: string) => {
+    if (!isAddress(address, { strict: false })) throw new UsageError(`${what}: not an address: "${address}"`);
+    const key = address.toLowerCase();
+    if (!tokens.has(key)) tokens.set(key, readToken(address as Hex, what));
+    try {
+      current = await tokens.get(key)!;
+    } catch (error) {
+      tokens.delete(key);
+      throw error;
+    }
+    return current;
+  };
+  const now = async () => {
+    try {
+      return (await client.getBlock()).timestamp;
+    } catch {
+      return BigInt(Math.floor(Date.now() / 1000));
+    }
+  };
+  const explain = async (error: unknown, context: string, sending = false): Promise<unknown> => {
+    const d = decodeRevert(error);
+    if (!d) return error;
+    if (!d.errorName) {
+      const what = `${context}: ${d.functionName ? `${d.functionName}() ` : ""}reverted${d.reason ? `: ${d.reason}` : " without a reason"}`;
+      return sending
+        ? new TxRevertedError(undefined, undefined, what, { cause: error })
+        : new ReadRevertedError(what, { cause: error });
+    }
+    const ctx: RevertContext = { now: await now(), token: current, tokens: {} };
+    for (const t of tokens.values()) {
+      const info = await t.catch(() => undefined);
+      if (info) ctx.tokens![info.address.toLowerCase()] = info;
+    }
+    // Errors that name their token: write its amounts in it.
+    const item = knownErrors.find((e) => e.name === d.errorName);
+    for (const [i, input] of (item?.inputs ?? []).entries()) {
+      const a = d.args?.[i];
+      if (input.name === "token" && typeof a === "string" && !ctx.tokens![a.toLowerCase()]) {
+        const info = await readToken(a as Hex, "token").catch(() => undefined);
+        if (info) ctx.tokens![a.toLowerCase()] = info;
+      }
+    }
+    const line = `${context}: ${describeRevert(d.errorName, d.args, ctx)}`;
+    return sending
+      ? new TxRevertedError(d.errorName, d.args, line, { cause: error })
+      : new ReadRevertedError(line, { cause: error });
+  };
   return {
     client,
     chainId,
@@ -105,6 +224,9 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
     execution,
     json: Boolean(opts.json),
     account: getAccount,
+    token,
+    now,
+    explain: (error, context) => explain(error, context),
     async send(p) {
       const acct = await getAccount();
       const wallet = createWalletClient({
@@ -125,7 +247,7 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
         if (receipt.status !== "success") throw new BaseError(`transaction ${hash} reverted`);
         return receipt;
       } catch (error) {
-        throw asRevert(error, p.functionName);
+        throw await explain(error, p.functionName, true);
       }
     },
     print(human, machine) {
@@ -136,11 +258,19 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
   };
 }
 
-async function connectAny(rpc: string, provider?: EIP1193Provider): Promise<PublicClient> {
-  const { createPublicClient } = await import("viem");
-  return createPublicClient({
-    transport: transportFor({ rpcUrls: [rpc], provider, chainId: 0 }),
-  }) as PublicClient;
+/** A call that reached a contract which could not answer it (no such function, nothing returned). */
+function isContractError(error: unknown): boolean {
+  const names = [
+    "ContractFunctionZeroDataError",
+    "ContractFunctionRevertedError",
+    "AbiDecodingZeroDataError",
+    "AbiDecodingDataSizeTooSmallError",
+    "PositionOutOfBoundsError",
+  ];
+  for (let e = error as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (names.includes(e.name ?? "")) return true;
+  }
+  return false;
 }
 
 /** A simple aligned text table. */
@@ -163,11 +293,11 @@ export function parseId(name: string, value: string): bigint {
   return BigInt(value);
 }
 
-/** Parses a token amount: base units ("1000") or decimal with a unit suffix is not accepted; use --decimals. */
+/** Parses an amount in whole tokens ("100", "12.5") into base units with the token's decimals. */
 export function parseAmount(name: string, value: string, decimals = 18): bigint {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(value);
   if (!m) throw new UsageError(`${name}: expected an amount like 100 or 12.5, got "${value}"`);
-  const frac = (m[2] ?? "").padEnd(decimals, "0");
-  if (frac.length > decimals) throw new UsageError(`${name}: more than ${decimals} decimals in "${value}"`);
-  return BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt(frac || "0");
+  if ((m[2] ?? "").replace(/0+$/, "").length > decimals)
+    throw new UsageError(`${name}: more than ${decimals} decimals in "${value}"`);
+  return parseUnits(value, decimals);
 }

@@ -20,6 +20,7 @@ import type { Manifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
 import type { ExecuteRequest, Model, ModelSpec, ProposedAction } from "../models/types.js";
 import { promptTemplates, renderPrompt } from "../prompts/render.js";
+import { transitionHistory, type Payment, type TransitionStatus } from "./transitionStatus.js";
 
 export type Check = { name: string; ok: boolean; detail: string };
 export type TransitionReport = {
@@ -27,6 +28,10 @@ export type TransitionReport = {
   candidateId: bigint;
   manifestHash: Hex;
   finalized: boolean;
+  /** Where the transition stands: pending, challenged, upheld, lapsed, rejected or finalized. */
+  status: TransitionStatus;
+  /** The treasury payments it makes. */
+  payments: Payment[];
   pass: boolean;
   checks: Check[];
   rerun?: { same: boolean; diff: string[] };
@@ -68,19 +73,21 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
         args: Record<string, unknown>;
       }[]
     ).filter((l) => l.args.agreementId === agreementId);
-  const [created, inputs, proposed, finalized] = await Promise.all([
-    events(hub, gengovHubAbi, "AgreementCreated"),
-    events(hub, gengovHubAbi, "InputSubmitted"),
-    events(execution, gengovExecutionAbi, "TransitionProposed"),
-    events(execution, gengovExecutionAbi, "TransitionFinalized"),
-  ]);
-  const chainId = await client.getChainId();
+  // An unknown agreement reverts AgreementUnknown here, before anything else is read.
   const [params, textHash] = (await client.readContract({
     address: hub,
     abi: gengovHubAbi,
     functionName: "agreement",
     args: [agreementId],
   })) as readonly [{ metrics: readonly { name: string; decimals: number; scale: bigint }[] }, Hex, bigint];
+  const [created, inputs, proposed, finalized, history] = await Promise.all([
+    events(hub, gengovHubAbi, "AgreementCreated"),
+    events(hub, gengovHubAbi, "InputSubmitted"),
+    events(execution, gengovExecutionAbi, "TransitionProposed"),
+    events(execution, gengovExecutionAbi, "TransitionFinalized"),
+    transitionHistory(client, execution, agreementId),
+  ]);
+  const chainId = await client.getChainId();
   const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation as Hex) as readonly [
     unknown,
     string,
@@ -248,11 +255,14 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
         rerun = { same: was === now, diff: was === now ? [] : [`- ${was}`, `+ ${now}`] };
       }
     }
+    const entry = history.find((h) => h.blockNumber === prop.blockNumber && h.logIndex === prop.logIndex);
     reports.push({
       epoch: a.epoch,
       candidateId: a.candidateId,
       manifestHash: a.manifestHash,
       finalized: finalized.some((f) => f.args.epoch === a.epoch && f.args.stateHash === a.newStateHash),
+      status: entry?.status ?? "pending",
+      payments: entry?.payments ?? [],
       pass: checks.every((c) => c.ok),
       checks,
       ...(rerun! ? { rerun: rerun! } : {}),

@@ -8,7 +8,16 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 import { network } from "hardhat";
-import { getAddress, hexToString, keccak256, parseEther, stringToHex, zeroAddress, type Hex } from "viem";
+import {
+  formatUnits,
+  getAddress,
+  hexToString,
+  keccak256,
+  parseEther,
+  stringToHex,
+  zeroAddress,
+  type Hex,
+} from "viem";
 
 import { connect } from "../../oracle/chain/connect.js";
 import { ConfigError } from "../../oracle/errors/BaseError.js";
@@ -95,6 +104,35 @@ describe("cli: agreements, inputs, deposits, keys", function () {
     const full = await x.run(["agreement", "show", id.toString(), "--full-text"]);
     expect(full.code, full.err).to.equal(0);
     expect(full.json().text).to.equal(FISHERIES_TEXT);
+  });
+
+  it("agreement show for people: bonds in tokens, the genesis as a date, periods as durations", async () => {
+    const [p] = await x.hub.read.agreement([id]);
+    const symbol = await x.token.read.symbol();
+    const r = await x.run(["agreement", "show", id.toString()], { json: false });
+    expect(r.code, r.err).to.equal(0);
+    const lines = r.out.join("\n").split("\n");
+    for (const line of [
+      `  minBond: ${formatUnits(p.minBond, 18)} ${symbol}`,
+      `  challengeBond: ${formatUnits(p.challengeBond, 18)} ${symbol}`,
+      `  genesis: ${new Date(Number(p.genesis) * 1000).toISOString().replace(".000Z", "Z")}`,
+      "  epochLength: 1h",
+      "  exitDelay: 3h",
+      "  reportWindow: 10m",
+      `  maxOutflowPerEpoch: [${formatUnits(p.maxOutflowPerEpoch[0], 18)} ${symbol}]`,
+    ])
+      expect(lines).to.include(line);
+  });
+
+  it("deposit for people: the amount in tokens", async () => {
+    const r = await x.run(["deposit", id.toString(), x.token.address, "2.25"], {
+      account: x.as(0),
+      json: false,
+    });
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.deep.equal([
+      `deposited 2.25 ${await x.token.read.symbol()} into agreement ${id}'s treasury`,
+    ]);
   });
 
   it("agreement list: every agreement with creator, text hash and candidate count", async () => {

@@ -7,12 +7,17 @@
 import { expect } from "chai";
 
 import { network } from "hardhat";
-import type { Hex } from "viem";
+import { formatUnits, type Hex } from "viem";
 
 import { specHash } from "../../oracle/models/spec.js";
 import { deployCli, type CliFixture } from "../fixtures/cli.js";
 import { WAD } from "../fixtures/hub.js";
 import { testSpec } from "../fixtures/node.js";
+
+/** A unix time as the CLI writes dates: ISO 8601 in UTC, to the second. */
+const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+/** Whole minutes under an hour as the CLI writes durations ("59m", "59m 30s"). */
+const minutes = (s: bigint) => (s % 60n === 0n ? `${s / 60n}m` : `${s / 60n}m ${s % 60n}s`);
 
 describe("cli: candidates and outcomes", function () {
   this.timeout(120_000);
@@ -88,15 +93,16 @@ describe("cli: candidates and outcomes", function () {
     expect(await show(cid)).to.include({ owner: x.as(6).address, operator: x.as(7).address });
   });
 
-  it("a bond below minBond: one decoded line (BondBelowMinimum), exit 1, nothing approved or registered", async () => {
+  it("a bond below minBond: one line in tokens, exit 2, nothing approved or registered", async () => {
     const [, , before] = await x.hub.read.agreement([BigInt(id)]);
     const allowance = await x.token.read.allowance([x.as(5).address, x.hub.address]);
     const r = await x.run(["candidate", "register", id, "--spec", specPath, "--bond", "10"], {
       account: x.as(5),
     });
-    expect(r.code).to.equal(1);
+    expect(r.code).to.equal(2);
+    const symbol = await x.token.read.symbol();
     expect(r.err).to.equal(
-      `gengov: reverted: registerCandidate: BondBelowMinimum(${10n * WAD}, ${100n * WAD}): --bond 10 is below agreement ${id}'s minBond of 100\n`,
+      `gengov: --bond: 10 ${symbol} is below agreement ${id}'s minBond of 100 ${symbol}\n`,
     );
     const [, , after] = await x.hub.read.agreement([BigInt(id)]);
     expect(after).to.equal(before);
@@ -125,15 +131,16 @@ describe("cli: candidates and outcomes", function () {
     expect((await x.hub.read.candidate([BigInt(id), BigInt(cid)])).bond).to.equal(190n * WAD);
   });
 
-  it("a bond larger than the sender's balance: exit 1 with the token's decoded ERC20InsufficientBalance", async () => {
+  it("a bond larger than the sender's balance: exit 1 with the token's ERC20InsufficientBalance in tokens", async () => {
     const [, , before] = await x.hub.read.agreement([BigInt(id)]);
     const balance = await x.token.read.balanceOf([x.as(8).address]);
     const r = await x.run(["candidate", "register", id, "--spec", specPath, "--bond", "2000000"], {
       account: x.as(8),
     });
     expect(r.code).to.equal(1);
-    expect(r.err).to.include(
-      `reverted: registerCandidate: ERC20InsufficientBalance(${x.as(8).address}, ${balance}, ${2_000_000n * WAD})`,
+    const symbol = await x.token.read.symbol();
+    expect(r.err).to.equal(
+      `gengov: reverted: registerCandidate: ERC20InsufficientBalance: ${x.as(8).address} holds ${formatUnits(balance, 18)} ${symbol}; 2000000 ${symbol} needed\n`,
     );
     const [, , after] = await x.hub.read.agreement([BigInt(id)]);
     expect(after).to.equal(before);
@@ -160,10 +167,12 @@ describe("cli: candidates and outcomes", function () {
 
   it("outcome report: before the epoch ended exit 1 ReportWindowClosed; in the report window it is recorded", async () => {
     const opens = genesis + 3600n;
-    const closes = opens + 600n;
     const early = await x.run(["outcome", "report", id, "0", "1000", "5000"], { account: x.as(1) });
     expect(early.code).to.equal(1);
-    expect(early.err).to.include(`reverted: reportOutcome: ReportWindowClosed(0, ${opens}, ${closes})`);
+    const now = BigInt(await x.networkHelpers.time.latest());
+    expect(early.err).to.equal(
+      `gengov: reverted: reportOutcome: ReportWindowClosed: epoch 0's report window opens at ${iso(opens)} (in ${minutes(opens - now)})\n`,
+    );
 
     const notInt = await x.run(["outcome", "report", id, "0", "10.5", "5000"], { account: x.as(1) });
     expect(notInt.code).to.equal(2);
@@ -211,10 +220,18 @@ describe("cli: candidates and outcomes", function () {
     const { timestamp } = await x.publicClient.getBlock({ blockNumber: receipt.blockNumber });
     const exitAt = timestamp + 10800n;
     expect(await show("1")).to.include({ exiting: true, eligible: false, exitAt: exitAt.toString() });
+    const symbol = await x.token.read.symbol();
+    const human = (await x.run(["candidate", "show", id, "1"], { json: false })).out.join("\n");
+    expect(human).to.match(new RegExp(`\\nbond\\s+100 ${symbol}\\n`));
+    expect(human).to.match(new RegExp(`\\nexitAt\\s+${iso(exitAt)} \\(in 3h\\)\\n`));
+    expect(human).to.include(`state: exiting, can withdraw from ${iso(exitAt)} (in 3h)`);
 
     const early = await x.run(["candidate", "withdraw", id, "1"], { account: x.as(4) });
     expect(early.code).to.equal(1);
-    expect(early.err).to.include(`reverted: withdraw: CandidateExitNotReady(1, ${exitAt})`);
+    // Right after the exit: the whole exit delay (3 h) is left.
+    expect(early.err).to.equal(
+      `gengov: reverted: withdraw: CandidateExitNotReady: candidate 1 can withdraw from ${iso(exitAt)} (in 3h)\n`,
+    );
 
     await x.networkHelpers.time.increaseTo(exitAt);
     const balance = await x.token.read.balanceOf([x.as(4).address]);
@@ -222,10 +239,19 @@ describe("cli: candidates and outcomes", function () {
     expect(done.code, done.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(4).address])).to.equal(balance + 100n * WAD);
     expect(await show("1")).to.include({ withdrawn: true, exiting: false, bond: "0", eligible: false });
+    expect((await x.run(["candidate", "show", id, "1"], { json: false })).out.join("\n")).to.include(
+      "state: withdrawn",
+    );
+    expect((await x.run(["status", id])).json().candidates[0]).to.include({
+      candidateId: "1",
+      state: "withdrawn",
+    });
 
     const twice = await x.run(["candidate", "withdraw", id, "1"], { account: x.as(4) });
     expect(twice.code).to.equal(1);
-    expect(twice.err).to.include("reverted: withdraw: CandidateExitNotReady(1, ");
+    expect(twice.err).to.equal(
+      "gengov: reverted: withdraw: CandidateExitNotReady: candidate 1 has already withdrawn its bond\n",
+    );
   });
 
   it("a candidate that skipped a target: not up to date until candidate poke charges the miss", async () => {

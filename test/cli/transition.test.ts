@@ -8,7 +8,7 @@
 import { expect } from "chai";
 
 import { network } from "hardhat";
-import { hexToString, zeroHash, type Hex } from "viem";
+import { formatUnits, hexToString, zeroHash, type Hex } from "viem";
 
 import { createModel } from "../../oracle/models/index.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
@@ -22,11 +22,17 @@ const PAYEE = 13;
 /** The epoch the node proposes: the first after its first revealed forecast. */
 const E = 2n;
 
+/** A unix time as the CLI writes dates: ISO 8601 in UTC, to the second. */
+const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+/** Durations under an hour as the CLI writes them ("59m", "14m 58s"). */
+const minutes = (s: bigint) => (s % 60n === 0n ? `${s / 60n}m` : `${s / 60n}m ${s % 60n}s`);
+
 describe("cli: transitions, status, payments, verify", function () {
   this.timeout(120_000);
   let x: CliFixture;
   let id: string;
   let token: Hex;
+  let symbol: string;
   let node: GengovNode;
   let proposed: {
     newState: Hex;
@@ -40,6 +46,7 @@ describe("cli: transitions, status, payments, verify", function () {
   before(async () => {
     x = await deployCli(await network.create());
     token = x.token.address;
+    symbol = await x.token.read.symbol();
     const agreementId = await x.createAgreement({ minScored: 0 });
     id = agreementId.toString();
     const specPath = x.file("steady-hand.json", JSON.stringify(spec));
@@ -105,8 +112,21 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(out.proposals[0].actions).to.deep.equal([
       { token, to: x.as(PAYEE).address, amount: REWARD.toString() },
     ]);
+    expect(out.proposals[0]).to.include({ status: "pending", challengers: 0, challengeLapsed: false });
+    expect(out.proposals[0].payments).to.deep.equal([
+      { token, to: x.as(PAYEE).address, amount: REWARD.toString() },
+    ]);
+    const human = (await x.run(["transition", "show", id], { json: false })).out.join("\n");
+    const ends = live.proposedAt + 900n;
+    const now = BigInt(await x.networkHelpers.time.latest());
+    expect(human).to.include(
+      `current: epoch 2 by candidate 1, pending, challenge period ends at ${iso(ends)} (in ${minutes(ends - now)})`,
+    );
+    expect(human).to.match(/\n2\s+1\s+pending\s+0x[0-9a-f]{16}…\s+1\s/);
+    expect(human).to.include(`epoch 2 pays once finalized 0.5 ${symbol} to ${x.as(PAYEE).address}`);
     const none = await x.run(["transition", "show", id, "--epoch", "5"]);
-    expect(none.json().proposals).to.deep.equal([]);
+    expect(none.code).to.equal(1);
+    expect(none.err).to.equal(`gengov: transition show: agreement ${id} has no transition for epoch 5\n`);
   });
 
   it("status: epoch, open phases, executor, last transition and candidates", async () => {
@@ -142,8 +162,16 @@ describe("cli: transitions, status, payments, verify", function () {
       owedMisses: "0",
     });
     const human = await x.run(["status", id], { json: false });
-    expect(human.out.join("\n")).to.match(/id\s+score\s+scored\s+eligible\s+cursor\s+upToDate/);
-    expect(human.out.join("\n")).to.match(/\n1\s+\d\.\d{4}\s+1\s+true\s+2\s+yes\s/);
+    expect(human.out.join("\n")).to.match(
+      /id\s+state\s+score\s+scored\s+eligible\s+cursor\s+upToDate\s+bond/,
+    );
+    expect(human.out.join("\n")).to.match(
+      new RegExp(
+        `\\n1\\s+active\\s+\\d\\.\\d{4}\\s+1\\s+true\\s+2\\s+yes\\s+${formatUnits(c.bond, 18)} ${symbol}\\s`,
+      ),
+    );
+    expect(human.out.join("\n")).to.include(`agreement ${id}: epoch 3, ${minutes(end2 + 3600n - now)} left`);
+    expect(human.out.join("\n")).to.include("last transition: epoch 2 by candidate 1, pending");
   });
 
   it("verify: every check of the node's transition passes (exit 0)", async () => {
@@ -156,6 +184,7 @@ describe("cli: transitions, status, payments, verify", function () {
       candidateId: "1",
       manifestHash: proposed.manifestHash,
       finalized: false,
+      status: "pending",
       pass: true,
     });
     expect(t.checks.filter((c: { ok: boolean }) => !c.ok)).to.deep.equal([]);
@@ -191,7 +220,8 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
     expect(r.code, r.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance - 20n * WAD);
-    const second = await x.run(["transition", "challenge", id, "2"], { account: x.as(15) });
+    const second = await x.run(["transition", "challenge", id, "2"], { account: x.as(15), json: false });
+    expect(second.out[0]).to.equal(`challenged epoch 2 with a bond of 20 ${symbol}`);
     expect(second.code, second.err).to.equal(0);
     const live = await x.execution.read.proposal([BigInt(id)]);
     expect(live.status).to.equal(Status.Challenged);
@@ -205,6 +235,13 @@ describe("cli: transitions, status, payments, verify", function () {
       { challenger: x.as(15).address, bond: (20n * WAD).toString() },
     ]);
     expect(status.lastTransition.status).to.equal("Challenged");
+    const human = (await x.run(["status", id], { json: false })).out.join("\n");
+    expect(human).to.include("last transition: epoch 2 by candidate 1, challenged by 2 challenger(s)");
+    expect(human).to.include(`  challenged by ${x.as(15).address} with 20 ${symbol}`);
+    expect((await x.run(["transition", "show", id])).json().proposals[0]).to.include({
+      status: "challenged",
+      challengers: 2,
+    });
 
     const again = await x.run(["transition", "challenge", id, "2"], { account: x.as(15) });
     expect(again.code).to.equal(1);
@@ -228,6 +265,7 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["transition", "rule", id, "2", "uphold"], { account: x.as(0) });
     expect(r.code, r.err).to.equal(0);
     expect((await x.execution.read.proposal([BigInt(id)])).status).to.equal(Status.Upheld);
+    expect((await x.run(["transition", "show", id])).json().proposals[0].status).to.equal("upheld");
     // A failed challenge forfeits every challenger's bond to the treasury.
     expect(await x.hub.read.treasuryBalance([BigInt(id), token])).to.equal(treasury + 2n * 20n * WAD);
   });
@@ -246,6 +284,10 @@ describe("cli: transitions, status, payments, verify", function () {
     const show = (await x.run(["transition", "show", id])).json();
     expect(show.current.status).to.equal("Finalized");
     expect(show.stateHash).to.equal(proposed.newStateHash);
+    expect(show.proposals[0]).to.include({ status: "finalized", challengers: 2 });
+    const human = (await x.run(["transition", "show", id], { json: false })).out.join("\n");
+    expect(human).to.match(/\n2\s+1\s+finalized\s/);
+    expect(human).to.include(`epoch 2 paid 0.5 ${symbol} to ${x.as(PAYEE).address}`);
 
     const twice = await x.run(["transition", "finalize", id, "2"], { account: x.as(16) });
     expect(twice.code).to.equal(1);
@@ -257,19 +299,28 @@ describe("cli: transitions, status, payments, verify", function () {
     const r = await x.run(["payment", "withdraw", token], { account: x.as(PAYEE) });
     expect(r.code, r.err).to.equal(0);
     expect(r.json().tx).to.match(/^0x[0-9a-f]{64}$/);
+    expect(r.json().amount).to.equal(REWARD.toString());
     expect(await x.token.read.balanceOf([x.as(PAYEE).address])).to.equal(balance + REWARD);
     expect(await x.execution.read.owed([x.as(PAYEE).address, token])).to.equal(0n);
 
     const twice = await x.run(["payment", "withdraw", token], { account: x.as(PAYEE) });
     expect(twice.code).to.equal(1);
-    expect(twice.err).to.include(`reverted: withdrawPayment: NothingOwed(${x.as(PAYEE).address}, ${token})`);
+    expect(twice.err).to.equal(
+      `gengov: reverted: withdrawPayment: NothingOwed: nothing is owed to ${x.as(PAYEE).address} in ${symbol} (${token})\n`,
+    );
   });
 
   it("verify after finalization: still passes and reports the transition as finalized", async () => {
     const r = await x.run(["verify", id, "--epoch", "2"]);
     expect(r.code, r.err).to.equal(0);
     expect(r.json()).to.have.length(1);
-    expect(r.json()[0]).to.include({ pass: true, finalized: true });
+    expect(r.json()[0]).to.include({ pass: true, finalized: true, status: "finalized" });
+    expect(r.json()[0].payments).to.deep.equal([
+      { token, to: x.as(PAYEE).address, amount: REWARD.toString() },
+    ]);
+    const human = (await x.run(["verify", id, "--epoch", "2"], { json: false })).out.join("\n");
+    expect(human).to.include("epoch 2 candidate 1: PASS (finalized)");
+    expect(human).to.include(`  paid 0.5 ${symbol} to ${x.as(PAYEE).address}`);
     const other = await x.run(["verify", id, "--epoch", "3"]);
     expect(other.code, other.err).to.equal(0);
     expect(other.json()).to.deep.equal([]);

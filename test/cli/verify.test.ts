@@ -144,6 +144,9 @@ describe("cli: verify detects doctored manifests", function () {
     const rule = await x.run(["transition", "rule", id, "2", "reject"], { account: x.as(0) });
     expect(rule.code, rule.err).to.equal(0);
     expect((await x.run(["transition", "show", id])).json().current.status).to.equal("Rejected");
+    expect((await x.run(["transition", "show", id])).json().proposals[0].status).to.equal("rejected");
+    const human = (await x.run(["verify", id], { json: false })).out.join("\n");
+    expect(human).to.include("epoch 2 candidate 1: FAIL (rejected)");
     // The challenger gets its bond back plus half of the executor's reject penalty.
     const owed = 20n * WAD + 25n * WAD;
     expect(await x.execution.read.owed([x.as(CHALLENGER).address, x.token.address])).to.equal(owed);
@@ -152,5 +155,26 @@ describe("cli: verify detects doctored manifests", function () {
     const pay = await x.run(["payment", "withdraw", x.token.address], { account: x.as(CHALLENGER) });
     expect(pay.code, pay.err).to.equal(0);
     expect(await x.token.read.balanceOf([x.as(CHALLENGER).address])).to.equal(balance + owed);
+  });
+
+  it("a challenge the arbiter leaves unruled: transition show and verify say lapsed, then finalized", async () => {
+    const id = ids.spec;
+    const challenge = await x.run(["transition", "challenge", id.toString(), "2"], {
+      account: x.as(CHALLENGER),
+    });
+    expect(challenge.code, challenge.err).to.equal(0);
+    const [p] = await x.hub.read.agreement([id]);
+    const live = await x.execution.read.proposal([id]);
+    await x.networkHelpers.time.increaseTo(live.proposedAt + BigInt(p.challengePeriod + p.rulingPeriod) + 1n);
+    await x.execution.write.lapseChallenge([id, 2n], { account: x.wallets[16].account });
+    const show = await x.run(["transition", "show", id.toString()]);
+    expect(show.json().proposals[0]).to.include({ status: "lapsed", challengers: 1, challengeLapsed: true });
+    expect((await verify("spec")).report.status).to.equal("lapsed");
+
+    const fin = await x.run(["transition", "finalize", id.toString(), "2"], { account: x.as(16) });
+    expect(fin.code, fin.err).to.equal(0);
+    const human = await x.run(["transition", "show", id.toString()], { json: false });
+    expect(human.out.join("\n")).to.match(/\n2\s+1\s+finalized \(challenge lapsed\)\s/);
+    expect(human.out.join("\n")).to.include("current: epoch 2 by candidate 1, finalized;");
   });
 });

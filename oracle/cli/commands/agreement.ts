@@ -12,6 +12,8 @@ import {
   type Hex,
 } from "viem";
 
+import { formatDate, formatDuration, formatTokens, type TokenInfo } from "../../chain/revert.js";
+
 import { gengovHubAbi } from "../../chain/abis.js";
 import { toContractParams } from "../agreementParams.js";
 import { parseAmount, parseId, table, UsageError, type Runtime } from "../runtime.js";
@@ -72,11 +74,19 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
         args: [id],
       })) as readonly [Record<string, unknown>, Hex, bigint];
       const text = o.fullText ? await agreementText(r, id) : undefined;
+      const bt = await r.token(params.bondToken as Hex, "bondToken");
+      const shown = humanParams(params, bt);
+      const caps = params.capTokens as readonly Hex[];
+      const capTokens = await Promise.all(caps.map((t) => r.token(t, "capTokens")));
+      shown.maxOutflowPerEpoch = `[${(params.maxOutflowPerEpoch as readonly bigint[])
+        .map((cap, i) => formatTokens(cap, capTokens[i]))
+        .join(", ")}]`;
       r.print(
         [
           `agreement ${id}  text ${textHash}  candidates ${count}`,
           ...Object.entries(params).map(
-            ([k, v]) => `  ${k}: ${JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x))}`,
+            ([k, v]) =>
+              `  ${k}: ${shown[k] ?? JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x))}`,
           ),
           ...(text ? ["", text] : []),
         ].join("\n"),
@@ -154,11 +164,17 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
       async (idArg: string, token: string, amountArg: string, o: { decimals?: string }, cmd: Command) => {
         const r = await rt(cmd);
         const id = parseId("agreementId", idArg);
-        const decimals = o.decimals
-          ? Number(o.decimals)
-          : Number(
-              await r.client.readContract({ address: token as Hex, abi: erc20Abi, functionName: "decimals" }),
-            );
+        if (o.decimals !== undefined && !/^\d{1,2}$/.test(o.decimals))
+          throw new UsageError(`--decimals: expected an integer from 0 to 99, got "${o.decimals}"`);
+        // An unknown agreement is refused before anything is approved.
+        await r.client.readContract({
+          address: r.hub,
+          abi: gengovHubAbi,
+          functionName: "agreement",
+          args: [id],
+        });
+        const t = await r.token(token, "token");
+        const decimals = o.decimals ? Number(o.decimals) : t.decimals;
         const amount = parseAmount("amount", amountArg, decimals);
         await r.send({
           address: token as Hex,
@@ -172,7 +188,7 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
           functionName: "deposit",
           args: [id, token, amount],
         });
-        r.print(`deposited ${amountArg} into agreement ${id}'s treasury`, {
+        r.print(`deposited ${formatTokens(amount, { ...t, decimals })} into agreement ${id}'s treasury`, {
           agreementId: id,
           token,
           amount,
@@ -195,4 +211,27 @@ export async function agreementText(r: Runtime, id: bigint): Promise<string> {
   if (!logs.length) throw new UsageError(`agreement ${id}: no creation event found`);
   const [, text] = decodeAbiParameters(createInputs, (logs[0].args as { creation: Hex }).creation);
   return text as string;
+}
+
+/** Parameters written for people: amounts of the bond token in tokens, times as dates and durations. */
+function humanParams(params: Record<string, unknown>, bondToken: TokenInfo): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (["minBond", "missPenalty", "rejectPenalty", "challengeBond"].includes(k))
+      shown[k] = formatTokens(BigInt(v as bigint), bondToken);
+    else if (k === "genesis") shown[k] = formatDate(BigInt(v as bigint));
+    else if (
+      [
+        "epochLength",
+        "reportWindow",
+        "revealWindow",
+        "executionWindow",
+        "challengePeriod",
+        "rulingPeriod",
+        "exitDelay",
+      ].includes(k)
+    )
+      shown[k] = formatDuration(BigInt(v as number));
+  }
+  return shown;
 }

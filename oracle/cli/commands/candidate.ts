@@ -5,33 +5,24 @@ import type { Command } from "commander";
 import { parseEventLogs, erc20Abi, isAddress, type Hex } from "viem";
 
 import { gengovHubAbi } from "../../chain/abis.js";
-import { asRevert, TxRevertedError } from "../../chain/txSender.js";
+import { decodeRevert, formatTokens, formatWhen } from "../../chain/revert.js";
 import { parseModelSpec, specHash } from "../../models/spec.js";
-import { parseAmount, parseId, table, UsageError, type Runtime } from "../runtime.js";
+import { parseAmount, parseId, table, UsageError, type Runtime, type Token } from "../runtime.js";
 
 type Rt = (cmd: Command) => Promise<Runtime>;
 
 /** A bond counts in whole minBond units, at most this many (contracts/hub/Limits.sol MAX_BOND_UNITS). */
 export const MAX_BOND_UNITS = (1n << 18n) - 1n;
 
-async function bondToken(r: Runtime, id: bigint): Promise<{ token: Hex; decimals: number; minBond: bigint }> {
+/** The agreement's bond token and minBond (an unknown agreement reverts AgreementUnknown). */
+export async function bondToken(r: Runtime, id: bigint): Promise<Token & { minBond: bigint }> {
   const [params] = (await r.client.readContract({
     address: r.hub,
     abi: gengovHubAbi,
     functionName: "agreement",
     args: [id],
   })) as readonly [{ bondToken: Hex; minBond: bigint }, Hex, bigint];
-  const decimals = Number(
-    await r.client.readContract({ address: params.bondToken, abi: erc20Abi, functionName: "decimals" }),
-  );
-  return { token: params.bondToken, decimals, minBond: params.minBond };
-}
-
-/** A base-unit amount in whole tokens, e.g. 150000000000000000000n with 18 decimals → "150". */
-export function formatAmount(amount: bigint, decimals: number): string {
-  const unit = 10n ** BigInt(decimals);
-  const frac = (amount % unit).toString().padStart(decimals, "0").replace(/0+$/, "");
-  return `${amount / unit}${frac ? `.${frac}` : ""}`;
+  return { ...(await r.token(params.bondToken, "bondToken")), minBond: params.minBond };
 }
 
 /**
@@ -49,9 +40,8 @@ export async function owedMisses(r: Runtime, id: bigint, cid: bigint): Promise<b
       args: [id, cid] as never,
     })) as unknown as bigint;
   } catch (error) {
-    const revert = asRevert(error, "poke");
-    if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") return null;
-    throw revert;
+    if (decodeRevert(error)?.errorName === "RosterFrozen") return null;
+    throw error; // explained by the runtime in the command's terms
   }
 }
 
@@ -92,6 +82,21 @@ type CandidateView = {
   cursor: bigint;
 };
 
+/** A WAD score (1e18 = the worst loss) to four decimals. */
+export function formatScore(score: bigint): string {
+  return (Number(score) / 1e18).toFixed(4);
+}
+
+/** Whether a candidate is active, exiting (and from when it can withdraw) or withdrawn. */
+export function candidateState(c: { exiting: boolean; withdrawn: boolean; exitAt: bigint }, now: bigint) {
+  if (c.withdrawn) return "withdrawn";
+  if (c.exiting)
+    return c.exitAt > now
+      ? `exiting, can withdraw from ${formatWhen(c.exitAt, now)}`
+      : "exiting, can withdraw now";
+  return "active";
+}
+
 /** One line on whether the candidate is up to date with its targets. */
 export function upToDateLine(c: { upToDate: boolean | null; owedMisses: bigint | null; cursor: bigint }) {
   if (c.upToDate === null)
@@ -119,23 +124,20 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
       }
       if (o.operator && !isAddress(o.operator))
         throw new UsageError(`--operator: not an address: ${o.operator}`);
-      const { token, decimals, minBond } = await bondToken(r, id);
-      const bond = parseAmount("--bond", o.bond, decimals);
-      // The hub refuses these after pulling the bond; say so before approving anything.
+      const bt = await bondToken(r, id);
+      const { minBond } = bt;
+      const bond = parseAmount("--bond", o.bond, bt.decimals);
+      // The hub refuses these; say so before approving anything.
       if (bond < minBond)
-        throw new TxRevertedError(
-          "BondBelowMinimum",
-          [bond, minBond],
-          `registerCandidate: BondBelowMinimum(${bond}, ${minBond}): --bond ${o.bond} is below agreement ${id}'s minBond of ${formatAmount(minBond, decimals)}`,
+        throw new UsageError(
+          `--bond: ${formatTokens(bond, bt)} is below agreement ${id}'s minBond of ${formatTokens(minBond, bt)}`,
         );
       if (bond / minBond > MAX_BOND_UNITS)
-        throw new TxRevertedError(
-          "BondAboveMaximum",
-          [bond, MAX_BOND_UNITS * minBond],
-          `registerCandidate: BondAboveMaximum(${bond}, ${MAX_BOND_UNITS * minBond}): --bond ${o.bond} is above the ${formatAmount(MAX_BOND_UNITS * minBond, decimals)} that can count`,
+        throw new UsageError(
+          `--bond: ${formatTokens(bond, bt)} is above the ${formatTokens(MAX_BOND_UNITS * minBond, bt)} that can count (${MAX_BOND_UNITS} whole minBonds of agreement ${id})`,
         );
       const me = (await r.account()).address;
-      await r.send({ address: token, abi: erc20Abi, functionName: "approve", args: [r.hub, bond] });
+      await r.send({ address: bt.address, abi: erc20Abi, functionName: "approve", args: [r.hub, bond] });
       const receipt = await r.send({
         address: r.hub,
         abi: gengovHubAbi,
@@ -147,7 +149,7 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
         logs: receipt.logs,
         eventName: "CandidateRegistered",
       })[0]?.args as { candidateId: bigint; bond: bigint };
-      r.print(`registered candidate ${ev.candidateId} with bond ${ev.bond}`, {
+      r.print(`registered candidate ${ev.candidateId} with a bond of ${formatTokens(ev.bond, bt)}`, {
         agreementId: id,
         candidateId: ev.candidateId,
         specHash: specHash(spec),
@@ -160,13 +162,20 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
     .description("a candidate's bond, score, scored epochs, eligibility, cursor and whether it is up to date")
     .action(async (idArg: string, cidArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
-      const c = await showCandidate(r, parseId("agreementId", idArg), parseId("candidateId", cidArg));
+      const id = parseId("agreementId", idArg);
+      const c = await showCandidate(r, id, parseId("candidateId", cidArg));
+      const bt = await bondToken(r, id);
+      const now = await r.now();
+      const human: Record<string, string> = {
+        ...Object.fromEntries(Object.entries(c).map(([k, v]) => [k, String(v)])),
+        bond: formatTokens(c.bond, bt),
+        score: formatScore(c.score),
+        exitAt: c.exitAt === 0n ? "-" : formatWhen(c.exitAt, now),
+      };
       r.print(
         [
-          table(
-            ["field", "value"],
-            Object.entries(c).map(([k, v]) => [k, String(v)]),
-          ),
+          table(["field", "value"], Object.entries(human)),
+          `state: ${candidateState(c, now)}`,
           `up to date: ${upToDateLine(c)}`,
         ].join("\n"),
         c,
@@ -201,16 +210,18 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
     .action(async (idArg: string, cidArg: string, amountArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const id = parseId("agreementId", idArg);
-      const { token, decimals } = await bondToken(r, id);
-      const amount = parseAmount("amount", amountArg, decimals);
-      await r.send({ address: token, abi: erc20Abi, functionName: "approve", args: [r.hub, amount] });
+      const bt = await bondToken(r, id);
+      const amount = parseAmount("amount", amountArg, bt.decimals);
+      await r.send({ address: bt.address, abi: erc20Abi, functionName: "approve", args: [r.hub, amount] });
       const receipt = await r.send({
         address: r.hub,
         abi: gengovHubAbi,
         functionName: "topUp",
         args: [id, parseId("candidateId", cidArg), amount],
       });
-      r.print(`top-up: done (${receipt.transactionHash})`, { tx: receipt.transactionHash });
+      r.print(`top-up: added ${formatTokens(amount, bt)} (${receipt.transactionHash})`, {
+        tx: receipt.transactionHash,
+      });
     });
   for (const [name, fn, description] of [
     ["exit", "requestExit", "request exit: ineligible now, bond withdrawable after exitDelay"],
@@ -222,6 +233,7 @@ export function registerCandidateCommands(program: Command, rt: Rt) {
       .action(async (idArg: string, cidArg: string, _o: unknown, cmd: Command) => {
         const r = await rt(cmd);
         const args = [parseId("agreementId", idArg), parseId("candidateId", cidArg)];
+        await bondToken(r, args[0]);
         const receipt = await r.send({ address: r.hub, abi: gengovHubAbi, functionName: fn, args });
         r.print(`${name}: done (${receipt.transactionHash})`, { tx: receipt.transactionHash });
       });

@@ -3,7 +3,13 @@ import type { Command } from "commander";
 import { erc20Abi, hexToString, type Hex } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../../chain/abis.js";
-import { TRANSITION_STATUS } from "../../chain/revert.js";
+import {
+  formatDate,
+  formatDuration,
+  formatTokens,
+  formatWhen,
+  TRANSITION_STATUS,
+} from "../../chain/revert.js";
 import { createModel } from "../../models/index.js";
 import {
   epochAt,
@@ -15,8 +21,15 @@ import {
   type Clock,
 } from "../../node/clock.js";
 import { verifyTransitions } from "../../verify/verifyTransitions.js";
+import { BaseError } from "../../errors/BaseError.js";
+import {
+  liveStatus,
+  transitionHistory,
+  type Payment,
+  type TransitionStatus,
+} from "../../verify/transitionStatus.js";
 import { parseId, table, UsageError, type Runtime } from "../runtime.js";
-import { showCandidate } from "./candidate.js";
+import { candidateState, formatScore, showCandidate } from "./candidate.js";
 
 type Rt = (cmd: Command) => Promise<Runtime>;
 
@@ -81,37 +94,73 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
   const transition = program.command("transition").description("proposed state transitions");
   transition
     .command("show <agreementId>")
-    .description("the current proposal and the history of proposals")
+    .description("the current proposal and every proposal with its status and payments")
     .option("--epoch <n>", "only this epoch")
     .action(async (idArg: string, o: { epoch?: string }, cmd: Command) => {
       const r = await rt(cmd);
       const id = parseId("agreementId", idArg);
-      const live = await liveProposal(r, id);
-      const all = await proposalsOf(r, id, o.epoch ? parseId("--epoch", o.epoch) : undefined);
-      const stateHash = (await r.client.readContract({
-        address: r.execution,
-        abi: gengovExecutionAbi,
-        functionName: "stateHash",
-        args: [id],
-      })) as Hex;
+      const epoch = o.epoch === undefined ? undefined : parseId("--epoch", o.epoch);
+      const c = await clockOf(r, id); // an unknown agreement reverts AgreementUnknown here
+      const [live, history, stateHash, now] = await Promise.all([
+        liveProposal(r, id),
+        transitionHistory(r.client, r.execution, id),
+        r.client.readContract({
+          address: r.execution,
+          abi: gengovExecutionAbi,
+          functionName: "stateHash",
+          args: [id],
+        }) as Promise<Hex>,
+        r.now(),
+      ]);
+      const shown = history.filter((t) => epoch === undefined || t.epoch === epoch);
+      if (epoch !== undefined && shown.length === 0)
+        throw new BaseError(`transition show: agreement ${id} has no transition for epoch ${epoch}`);
+      const payments = await paymentLines(r, shown);
+      let current = "none yet";
+      if (live.status !== 0) {
+        const status = liveStatus(live.status)!;
+        const endsAt = live.proposedAt + c.challengePeriod;
+        const ends =
+          status === "pending" || status === "challenged"
+            ? endsAt > now
+              ? `, challenge period ends at ${formatWhen(endsAt, now)}`
+              : `, challenge period ended at ${formatWhen(endsAt, now)}`
+            : "";
+        current = `epoch ${live.epoch} by candidate ${live.candidateId}, ${status}${ends}`;
+      }
       r.print(
         [
-          `current: epoch ${live.epoch} candidate ${live.candidateId} ${TRANSITION_STATUS[live.status]}; state ${stateHash}`,
-          table(
-            ["epoch", "candidate", "stateHash", "actions", "state"],
-            all.map((p) => [
-              p.epoch,
-              p.candidateId,
-              p.newStateHash.slice(0, 18) + "…",
-              p.actions.length,
-              hexToString(p.newState).slice(0, 60),
-            ]),
-          ),
+          `current: ${current}; state ${stateHash}`,
+          ...(shown.length === 0
+            ? [`agreement ${id} has no transitions yet`]
+            : [
+                table(
+                  ["epoch", "candidate", "status", "stateHash", "payments", "state"],
+                  shown.map((t, i) => [
+                    t.epoch,
+                    t.candidateId,
+                    t.status + (t.challengeLapsed && t.status === "finalized" ? " (challenge lapsed)" : ""),
+                    (t.args.newStateHash as Hex).slice(0, 18) + "…",
+                    payments[i].length,
+                    hexToString(t.args.newState as Hex).slice(0, 60),
+                  ]),
+                ),
+                ...shown.flatMap((t, i) =>
+                  payments[i].map((line) => `epoch ${t.epoch} ${paidVerb(t.status)} ${line}`),
+                ),
+              ]),
         ].join("\n"),
         {
           current: { ...live, status: TRANSITION_STATUS[live.status] },
           stateHash,
-          proposals: all.map((p) => ({ ...p, newState: hexToString(p.newState) })),
+          proposals: shown.map((t) => ({
+            ...t.args,
+            newState: hexToString(t.args.newState as Hex),
+            status: t.status,
+            challengers: t.challengers,
+            challengeLapsed: t.challengeLapsed,
+            payments: t.payments,
+          })),
         },
       );
     });
@@ -129,6 +178,7 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
         functionName: "agreement",
         args: [id],
       })) as readonly [{ bondToken: Hex; challengeBond: bigint }, Hex, bigint];
+      const bt = await r.token(p.bondToken, "bondToken");
       await r.send({
         address: p.bondToken,
         abi: erc20Abi,
@@ -141,7 +191,9 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
         functionName: "challenge",
         args: [id, parseId("epoch", epochArg)],
       });
-      r.print(`challenged epoch ${epochArg}`, { tx: receipt.transactionHash });
+      r.print(`challenged epoch ${epochArg} with a bond of ${formatTokens(p.challengeBond, bt)}`, {
+        tx: receipt.transactionHash,
+      });
     });
   transition
     .command("rule <agreementId> <epoch> <ruling>")
@@ -185,13 +237,23 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
     .description("withdraw what the execution contract owes you in a token")
     .action(async (token: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
+      const t = await r.token(token, "token");
+      const owed = (await r.client.readContract({
+        address: r.execution,
+        abi: gengovExecutionAbi,
+        functionName: "owed",
+        args: [(await r.account()).address, t.address],
+      })) as bigint;
       const receipt = await r.send({
         address: r.execution,
         abi: gengovExecutionAbi,
         functionName: "withdrawPayment",
         args: [token],
       });
-      r.print(`withdrawn (${receipt.transactionHash})`, { tx: receipt.transactionHash });
+      r.print(`withdrew ${formatTokens(owed, t)} (${receipt.transactionHash})`, {
+        amount: owed,
+        tx: receipt.transactionHash,
+      });
     });
 
   program
@@ -246,6 +308,13 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
             })) as readonly [bigint, bigint, boolean])
           : [0n, 0n, false];
       const live = await liveProposal(r, id);
+      const [params] = await r.client.readContract({
+        address: r.hub,
+        abi: gengovHubAbi,
+        functionName: "agreement",
+        args: [id],
+      });
+      const bt = await r.token(params.bondToken, "bondToken");
       const machine = {
         agreementId: id,
         now,
@@ -255,24 +324,51 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
         executor: { epoch: e - 1n, executor: executor[0], fallback: executor[1], fixed: executor[2] },
         lastTransition: { ...live, status: TRANSITION_STATUS[live.status] },
         pendingChallenges: live.status === 2 ? live.challenges : [],
-        candidates,
+        candidates: candidates.map((k) => ({
+          ...k,
+          state: k.withdrawn ? "withdrawn" : k.exiting ? "exiting" : "active",
+        })),
       };
+      const lastStatus = liveStatus(live.status);
       r.print(
         [
-          `agreement ${id}: epoch ${e} (${machine.secondsLeftInEpoch}s left)`,
-          ...active.map((p) => `  ${p.phase}: ${p.secondsLeft}s left`),
-          `executor of epoch ${e - 1n}: ${executor[0] || "none"} (fallback ${executor[1] || "none"}${executor[2] ? ", fixed" : ""})`,
-          `last transition: epoch ${live.epoch} by ${live.candidateId}, ${TRANSITION_STATUS[live.status]}${live.status === 2 ? ` by ${live.challenges.length} challenger(s)` : ""}`,
+          e >= 0n
+            ? `agreement ${id}: epoch ${e}, ${formatDuration(machine.secondsLeftInEpoch)} left (ends ${formatDate(epochEnd(c, e))})`
+            : `agreement ${id}: starts at ${formatWhen(c.genesis, now)}`,
+          ...active.map((p) => `  ${p.phase}: ${formatDuration(p.secondsLeft)} left`),
+          e >= 1n
+            ? `executor of epoch ${e - 1n}: ${executor[0] || "none"} (fallback ${executor[1] || "none"}${executor[2] ? ", fixed" : ""})`
+            : "executor: none yet (no epoch has ended)",
+          lastStatus
+            ? `last transition: epoch ${live.epoch} by candidate ${live.candidateId}, ${lastStatus}${live.status === 2 ? ` by ${live.challenges.length} challenger(s)` : ""}`
+            : "last transition: none yet",
+          ...(live.status === 2
+            ? live.challenges.map(
+                (ch) => `  challenged by ${ch.challenger} with ${formatTokens(ch.bond, bt)}`,
+              )
+            : []),
           table(
-            ["id", "score", "scored", "eligible", "cursor", "upToDate", "bond", "executions", "misses"],
+            [
+              "id",
+              "state",
+              "score",
+              "scored",
+              "eligible",
+              "cursor",
+              "upToDate",
+              "bond",
+              "executions",
+              "misses",
+            ],
             candidates.map((k) => [
               k.candidateId,
-              (Number(k.score) / 1e18).toFixed(4),
+              candidateState(k, now),
+              formatScore(k.score),
               k.scoredCount,
               k.eligible,
               k.cursor,
               k.upToDate === null ? "?" : k.upToDate ? "yes" : `no (owes ${k.owedMisses})`,
-              k.bond,
+              formatTokens(k.bond, bt),
               k.executions,
               k.misses,
             ]),
@@ -289,18 +385,24 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
     .option("--rerun", "re-ask the model of each manifest and diff the result")
     .action(async (idArg: string, o: { epoch?: string; rerun?: boolean }, cmd: Command) => {
       const r = await rt(cmd);
+      const id = parseId("agreementId", idArg);
+      const epoch = o.epoch === undefined ? undefined : parseId("--epoch", o.epoch);
       const reports = await verifyTransitions({
         client: r.client,
         hub: r.hub,
         execution: r.execution,
-        agreementId: parseId("agreementId", idArg),
-        epoch: o.epoch ? parseId("--epoch", o.epoch) : undefined,
+        agreementId: id,
+        epoch,
         rerun: o.rerun ? (spec) => createModel(spec) : undefined,
       });
+      const payments = await paymentLines(r, reports);
       const human = reports
-        .map((t) =>
+        .map((t, i) =>
           [
-            `epoch ${t.epoch} candidate ${t.candidateId}: ${t.pass ? "PASS" : "FAIL"}${t.finalized ? " (finalized)" : ""}`,
+            `epoch ${t.epoch} candidate ${t.candidateId}: ${t.pass ? "PASS" : "FAIL"} (${t.status})`,
+            ...(payments[i].length
+              ? payments[i].map((line) => `  ${paidVerb(t.status)} ${line}`)
+              : ["  no payments"]),
             ...t.checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"} ${c.name}${c.detail ? `  ${c.detail}` : ""}`),
             ...(t.rerun
               ? [
@@ -311,7 +413,34 @@ export function registerTransitionCommands(program: Command, rt: Rt) {
           ].join("\n"),
         )
         .join("\n");
-      r.print(human || "no transitions", reports);
+      r.print(
+        human ||
+          (epoch === undefined
+            ? `agreement ${id} has no transitions yet`
+            : `agreement ${id} has no transition for epoch ${epoch}`),
+        reports,
+      );
       if (reports.some((t) => !t.pass)) process.exitCode = 1;
     });
+}
+
+/** What a transition's payments did or will do, by its status. */
+function paidVerb(status: TransitionStatus): string {
+  if (status === "finalized") return "paid";
+  if (status === "rejected") return "did not pay";
+  return "pays once finalized";
+}
+
+/** Each transition's payments as "0.5 GOV to 0x…", in the token's own units. */
+async function paymentLines(r: Runtime, transitions: { payments: Payment[] }[]): Promise<string[][]> {
+  return Promise.all(
+    transitions.map((t) =>
+      Promise.all(
+        t.payments.map(async (p) => {
+          const token = await r.token(p.token, "payment token").catch(() => undefined);
+          return `${formatTokens(p.amount, token)}${token ? "" : ` of ${p.token}`} to ${p.to}`;
+        }),
+      ),
+    ),
+  );
 }

@@ -1,0 +1,115 @@
+/**
+ * Every proposed transition of an agreement with where it stands, read from the execution contract's
+ * events: a proposal is replaced only once finalized or rejected, so the events between it and the
+ * agreement's next proposal say how it ended; the latest one also has the contract's live status.
+ */
+import type { Hex, PublicClient } from "viem";
+
+import { gengovExecutionAbi } from "../chain/abis.js";
+import { TRANSITION_STATUS } from "../chain/revert.js";
+
+/**
+ * pending: proposed, unchallenged, not finalized yet; challenged: waiting for the arbiter; upheld:
+ * the arbiter let it stand, not finalized yet; lapsed: the arbiter did not rule in time, the
+ * transition stands and may be finalized; rejected: the arbiter rejected it (state unchanged);
+ * finalized: its state and payments took effect.
+ */
+export type TransitionStatus = "pending" | "challenged" | "upheld" | "lapsed" | "rejected" | "finalized";
+
+export type Payment = { token: Hex; to: Hex; amount: bigint };
+
+export type TransitionEntry = {
+  epoch: bigint;
+  candidateId: bigint;
+  status: TransitionStatus;
+  /** How many challenged it. */
+  challengers: number;
+  /** The arbiter did not rule on its challenge in time. */
+  challengeLapsed: boolean;
+  /** The treasury payments it makes (credited to the recipients once finalized). */
+  payments: Payment[];
+  blockNumber: bigint;
+  logIndex: number;
+  /** The TransitionProposed event's arguments. */
+  args: Record<string, unknown>;
+};
+
+type Log = { blockNumber: bigint; logIndex: number; args: Record<string, unknown> };
+
+const order = (a: Log, b: Log) =>
+  a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
+
+/** The live Status enum as a TransitionStatus (None has no transition). */
+export function liveStatus(status: number): TransitionStatus | undefined {
+  const name = TRANSITION_STATUS[status];
+  return name === "None"
+    ? undefined
+    : name === "Proposed"
+      ? "pending"
+      : (name?.toLowerCase() as TransitionStatus);
+}
+
+export async function transitionHistory(
+  client: PublicClient,
+  execution: Hex,
+  agreementId: bigint,
+): Promise<TransitionEntry[]> {
+  const events = async (eventName: string) =>
+    (
+      (await client.getContractEvents({
+        address: execution,
+        abi: gengovExecutionAbi,
+        eventName: eventName as never,
+        args: { agreementId } as never,
+        fromBlock: 0n,
+      })) as unknown as Log[]
+    )
+      .filter((l) => l.args.agreementId === agreementId)
+      .sort(order);
+  const [proposed, challenged, ruled, lapsed, finalized, live] = await Promise.all([
+    events("TransitionProposed"),
+    events("TransitionChallenged"),
+    events("TransitionRuled"),
+    events("ChallengeLapsed"),
+    events("TransitionFinalized"),
+    client.readContract({
+      address: execution,
+      abi: gengovExecutionAbi,
+      functionName: "proposal",
+      args: [agreementId],
+    }) as Promise<{ epoch: bigint; candidateId: bigint; status: number }>,
+  ]);
+  return proposed.map((p, i) => {
+    const next = proposed[i + 1];
+    const epoch = p.args.epoch as bigint;
+    const candidateId = p.args.candidateId as bigint;
+    const within = (logs: Log[]) =>
+      logs.filter(
+        (l) => order(l, p) > 0 && (next === undefined || order(l, next) < 0) && l.args.epoch === epoch,
+      );
+    const ruling = within(ruled).at(-1);
+    let status: TransitionStatus;
+    if (within(finalized).some((f) => f.args.candidateId === candidateId)) status = "finalized";
+    else if (ruling) status = ruling.args.upheld ? "upheld" : "rejected";
+    else if (within(lapsed).length) status = "lapsed";
+    else if (within(challenged).length) status = "challenged";
+    else status = "pending";
+    if (!next && live.epoch === epoch && live.candidateId === candidateId)
+      status = liveStatus(Number(live.status)) ?? status;
+    return {
+      epoch,
+      candidateId,
+      status,
+      challengers: within(challenged).length,
+      challengeLapsed: within(lapsed).length > 0,
+      payments: (p.args.actions as readonly Payment[]).map((a) => ({
+        token: a.token,
+        to: a.to,
+        amount: a.amount,
+      })),
+      blockNumber: p.blockNumber,
+      logIndex: p.logIndex,
+      args: p.args,
+    };
+  });
+}
