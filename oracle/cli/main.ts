@@ -20,6 +20,7 @@ import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
 import { registerAgreementCommands } from "./commands/agreement.js";
 import { registerCandidateCommands } from "./commands/candidate.js";
+import { registerFundCommand } from "./commands/fund.js";
 import { registerTransitionCommands } from "./commands/transition.js";
 import { runtime, UsageError, type GlobalOptions, type RuntimeOverrides } from "./runtime.js";
 
@@ -43,6 +44,7 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
   registerAgreementCommands(program, rt);
   registerCandidateCommands(program, rt);
   registerTransitionCommands(program, rt);
+  registerFundCommand(program, overrides);
   program
     .command("node")
     .description("run an oracle node for the candidates in a config file")
@@ -62,14 +64,23 @@ export function buildProgram(overrides: RuntimeOverrides = {}): Command {
             },
           }),
       });
-      const shutdown = (signal: string) => {
+      // SIGINT, SIGTERM and SIGHUP stop the node after its current job; a repeated signal (a
+      // terminal's Ctrl-C reaches a launcher and this process both) does not cut that job short.
+      let stopping = false;
+      const shutdown = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         log.info({ at: "node", msg: `${signal}: finishing the current job, then stopping` });
         void node.stop();
       };
-      process.once("SIGINT", () => shutdown("SIGINT"));
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+      for (const s of signals) process.on(s, shutdown);
       log.info({ at: "node", msg: "started", hub: node.ctx.hub, candidates: node.candidates.length });
-      await node.start();
+      try {
+        await node.start();
+      } finally {
+        for (const s of signals) process.removeListener(s, shutdown);
+      }
       log.info({ at: "node", msg: "stopped" });
     });
   program
