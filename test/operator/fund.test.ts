@@ -69,6 +69,23 @@ describe("gengov fund", function () {
     expect(await balanceOf()).to.equal(1001n * WAD);
   });
 
+  it("takes the address from a keystore file; an unreadable argument is exit 2 naming it", async () => {
+    const dir = mkdtempSync(`${tmpdir()}/gengov-fund-key-`);
+    const keystore = `${dir}/operator.json`;
+    const made = await run(process.execPath, [GENGOV_BIN, "key", "new", "--out", keystore, "--json"], {
+      env: { GENGOV_KEYSTORE_PASSWORD: "pw" },
+    });
+    const who = (JSON.parse(made.stdout) as { address: Address }).address;
+    const r = await fund([keystore, "--eth", "3"], chain.url);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(await createPublicClient({ transport: http(chain.url) }).getBalance({ address: who })).to.equal(
+      3n * WAD,
+    );
+    const bad = await fund([`${dir}/missing.json`, "--eth", "3"], chain.url);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include("is neither an address nor a readable keystore file");
+  });
+
   it("without a GengovLocal deployment for the chain and no --token-address: exit 2 naming both", async () => {
     const who = privateKeyToAccount(generatePrivateKey()).address;
     const elsewhere = mkdtempSync(`${tmpdir()}/gengov-fund-`);

@@ -1,5 +1,5 @@
 /**
- * `gengov fund <address> [--eth N] [--token N]`: gives an address ETH and test tokens on a local
+ * `gengov fund <address|keystore> [--eth N] [--token N]`: gives an address (or a keystore's) ETH and test tokens on a local
  * development chain (a Hardhat or Anvil node). ETH goes through `hardhat_setBalance` (the balance
  * grows by N), tokens through the `mint` of the test token that `ignition/modules/GengovLocal.ts`
  * deploys (or of `--token-address`). Any other chain is refused before anything is sent.
@@ -34,7 +34,7 @@ type FundOptions = { eth?: string; token?: string; tokenAddress?: string };
 
 export function registerFundCommand(program: Command, overrides: RuntimeOverrides = {}) {
   program
-    .command("fund <address>")
+    .command("fund <address|keystore>")
     .description("local chains only: give an address ETH (hardhat_setBalance) and test tokens (mint)")
     .option("--eth <amount>", "ETH to add to its balance")
     .option("--token <amount>", "whole test tokens to mint to it")
@@ -44,9 +44,7 @@ export function registerFundCommand(program: Command, overrides: RuntimeOverride
     )
     .action(async (addressArg: string, o: FundOptions, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as GlobalOptions;
-      if (!isAddress(addressArg, { strict: false }))
-        throw new UsageError(`fund: "${addressArg}" is not an address`);
-      const to = addressArg as Address;
+      const to = recipient(addressArg);
       if (o.eth === undefined && o.token === undefined)
         throw new UsageError("fund: pass --eth <amount>, --token <amount> or both");
       const eth = o.eth === undefined ? undefined : parseAmount("--eth", o.eth, 18);
@@ -122,6 +120,20 @@ export function registerFundCommand(program: Command, overrides: RuntimeOverride
           : `funded ${to} with ${lines.join(" and ")}`,
       );
     });
+}
+
+/** An address, or the address of an encrypted JSON keystore file (as `key new` writes). */
+function recipient(arg: string): Address {
+  if (isAddress(arg, { strict: false })) return arg as Address;
+  let address: unknown;
+  try {
+    address = (JSON.parse(readFileSync(arg, "utf8")) as { address?: unknown }).address;
+  } catch {
+    throw new UsageError(`fund: "${arg}" is neither an address nor a readable keystore file`);
+  }
+  const hex = typeof address === "string" ? `0x${address.replace(/^0x/, "")}` : "";
+  if (!isAddress(hex, { strict: false })) throw new UsageError(`fund: ${arg} holds no keystore address`);
+  return hex as Address;
 }
 
 /** A Hardhat (EDR) node answers hardhat_metadata, an Anvil node anvil_nodeInfo; real chains neither. */
