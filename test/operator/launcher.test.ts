@@ -2,8 +2,8 @@
  * Launching and stopping the CLI as the README says. `bin/gengov.mjs node` run directly (under a
  * Node older than 22 it relaunches itself under the bundled Node 22) passes SIGTERM, SIGINT and
  * SIGHUP on: the node logs `stopped`, the launcher exits 0, and no process is left. Under `npm run`
- * (which starts it through `sh -c`) a SIGTERM to npm still ends in `stopped` and an empty process
- * tree. The postinstall re-installs only for `npm install`/`npm ci`, never when `npx gengov` (npm
+ * and `npx` (which start it through `sh -c`) a SIGTERM to npm still ends in `stopped` and an empty
+ * process tree. The postinstall re-installs only for `npm install`/`npm ci`, never when `npx gengov` (npm
  * exec) runs it.
  */
 import { expect } from "chai";
@@ -117,6 +117,17 @@ describe("launching and stopping gengov", function () {
       { PATH: systemPath },
       "SIGHUP",
     );
+  });
+
+  it("npx gengov node, SIGTERM to npx: the node logs stopped and no process is left", async function () {
+    if (spawnSync("npx", ["--version"], { env: { ...process.env, PATH: systemPath } }).status !== 0)
+      this.skip();
+    const tracked = () =>
+      spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT }).stdout.toString();
+    const before = tracked();
+    await stopWith("npx", ["gengov", "node", "--config", config], "SIGTERM", { PATH: systemPath }, "SIGHUP");
+    // npx ran the project's postinstall; the working tree (package-lock.json included) is unchanged.
+    expect(tracked()).to.equal(before);
   });
 
   it("under Node < 22 without the bundled Node 22: one line saying what to do, exit 1", async function () {
