@@ -59,6 +59,25 @@ describe("operator guide: deploy with Ignition, create, fund, register, run one 
     rmSync(deploymentDir, { recursive: true, force: true });
   });
 
+  it("the README's local guide gives the commands this test runs, with Hardhat's accounts 0-3", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const from = readme.indexOf("```sh\n", readme.indexOf("**On a local chain.**"));
+    const guide = readme.slice(from, readme.indexOf("```\n", from + 6)).replace(/\\\n\s*/g, "");
+    const [arbiter, r1, r2, r3] = [0, 1, 2, 3].map((i) => localAccount(i).address);
+    for (const line of [
+      "npx hardhat ignition deploy ignition/modules/GengovLocal.ts --network localhost",
+      "npx gengov key new --out operator.json",
+      "npx gengov fund operator.json --eth 10 --token 1000",
+      "npx gengov agreement create --text examples/fisheries/agreement.md --params examples/fisheries/params.json",
+      `--set ARBITER=${arbiter} --set REPORTER1=${r1} --set REPORTER2=${r2} --set REPORTER3=${r3}`,
+      '"provider":"simulated"',
+      "npx gengov candidate register 1 --spec spec.json --bond 150 --keystore operator.json",
+      '"confirmations":0,"key":{"keystore":"./operator.json"}',
+      "./bin/gengov.mjs node --config node.json",
+    ])
+      expect(guide).to.include(line);
+  });
+
   it("follows the README from deployment to a revealed forecast", async () => {
     const env = { GENGOV_RPC: chain.url, GENGOV_KEYSTORE_PASSWORD: "operator password" };
 
@@ -75,6 +94,7 @@ describe("operator guide: deploy with Ignition, create, fund, register, run one 
     const addresses = JSON.parse(
       readFileSync(join(deploymentDir, "deployed_addresses.json"), "utf8"),
     ) as Record<string, Address>;
+    const client = createPublicClient({ transport: http(chain.url) });
     const hub = addresses["Gengov#GengovHub"];
     const token = addresses["GengovLocal#MockERC20"];
 
@@ -91,7 +111,8 @@ describe("operator guide: deploy with Ignition, create, fund, register, run one 
     const keystore = join(dir, "operator.json");
     const created = await gengovOk(["key", "new", "--out", keystore, "--json"], env);
     const operator = (JSON.parse(created) as { address: Address }).address;
-    await gengovOk(["fund", operator, "--eth", "10", "--token", "1000"], env);
+    await gengovOk(["fund", keystore, "--eth", "10", "--token", "1000"], env);
+    expect(await client.getBalance({ address: operator })).to.equal(10n * 10n ** 18n);
 
     const [arbiter, r1, r2, r3] = [0, 1, 2, 3].map((i) => localAccount(i).address);
     const params = [
@@ -162,7 +183,6 @@ describe("operator guide: deploy with Ignition, create, fund, register, run one 
     );
     nodeProcess = startGengovNode(config, env);
 
-    const client = createPublicClient({ transport: http(chain.url) });
     const events = async (eventName: "ForecastCommitted" | "ForecastRevealed") =>
       parseEventLogs({
         abi: gengovHubAbi,
