@@ -21,17 +21,33 @@ if (solcPackageVersion !== SOLC_VERSION) {
   );
 }
 
+/**
+ * One compiler configuration for every build profile. Hardhat 3 compiles tests and scripts with the
+ * `default` profile and Ignition deployments with `production`, which would otherwise get its own
+ * optimizer settings and no viaIR (the hub does not compile without it). Both profiles compile
+ * together (not isolated), so a deployment runs exactly the bytecode the tests, gas benchmarks and
+ * snapshots measure, and reuses the default profile's compilation cache.
+ */
+const compiler = {
+  version: SOLC_VERSION,
+  // The npm solc package ships the compiler as soljson.js; Hardhat never downloads one.
+  path: require.resolve("solc/soljson.js"),
+  settings: {
+    evmVersion: EVM_VERSION,
+    viaIR: true,
+    optimizer: { enabled: true, runs: 100 },
+  },
+  isolated: false,
+  toolVersionsInBuildInfo: false,
+};
+
+/** Ignition's `localhost` network: GENGOV_LOCALHOST_URL, else http://127.0.0.1:8545. */
+export const LOCALHOST_URL = process.env.GENGOV_LOCALHOST_URL ?? "http://127.0.0.1:8545";
+
 export default defineConfig({
   plugins: [hardhatViem, hardhatViemAssertions, hardhatNetworkHelpers, hardhatMocha, hardhatIgnitionViem],
   solidity: {
-    version: SOLC_VERSION,
-    // The npm solc package ships the compiler as soljson.js; Hardhat never downloads one.
-    path: require.resolve("solc/soljson.js"),
-    settings: {
-      evmVersion: EVM_VERSION,
-      viaIR: true,
-      optimizer: { enabled: true, runs: 100 },
-    },
+    profiles: { default: compiler, production: compiler },
   },
   networks: {
     default: {
@@ -43,7 +59,7 @@ export default defineConfig({
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: LOCALHOST_URL,
     },
   },
   test: {

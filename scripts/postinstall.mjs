@@ -2,7 +2,8 @@
 // puts a Node 22 binary at node_modules/.bin/node, which npm scripts and npx find first on PATH.
 // When npm itself ran under Node < 22 it skipped optional native packages whose `engines` ask for
 // Node >= 22 (Hardhat's EDR binding). This script re-runs the install once under Node 22 so they
-// are installed. It is a no-op under Node >= 22 and guarded by GENGOV_POSTINSTALL against recursion.
+// are installed. It is a no-op under Node >= 22 and for npm commands other than install and ci, and
+// is guarded by GENGOV_POSTINSTALL against recursion.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,6 +21,12 @@ const npmNode =
 const major = Number(npmNode.split(".")[0]);
 
 if (major >= REQUIRED_MAJOR || process.env[GUARD] === "1") process.exit(0);
+
+// npm also runs this script outside an install of the project: `npx gengov` (npm exec) links the
+// project into npm's npx cache and runs its postinstall here, in the project directory. Installing
+// again then would rewrite node_modules and package-lock.json as a side effect of running a command,
+// so only `npm install` and `npm ci` re-install.
+if (process.env.npm_command !== "install" && process.env.npm_command !== "ci") process.exit(0);
 
 if (process.platform !== "linux" || process.arch !== "x64") {
   console.error(

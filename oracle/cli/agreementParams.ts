@@ -1,6 +1,9 @@
 /**
- * The agreement parameters file (`gengov agreement create --params <file>`): JSON with the DESIGN §4
- * names; big numbers as decimal strings or numbers, selection as "Leader" or "Weighted". The ranges
+ * The agreement parameters file (`gengov agreement create --params <file>`): JSON with the names of
+ * IGengovHub.AgreementParams; big numbers as decimal strings or numbers, selection as "Leader" or
+ * "Weighted"; `genesis` 0 (the default) starts epoch 0 at creation. A string may hold `$NAME`
+ * placeholders (the shipped examples leave reporters, arbiter and token as `$REPORTER1`, `$ARBITER`,
+ * `$TOKEN`), filled by `--set NAME=value`. The ranges
  * of docs/mechanism.md that one field or a pair of fields decide are checked here, so a bad file fails
  * with the field's name before anything is sent; the clock and bond relations are left to the hub,
  * whose AgreementParameterInvalid(<name>) the CLI decodes.
@@ -92,6 +95,59 @@ export const agreementParamsFileSchema = z
         message: `× ${p.inputAllowlist.length} listed senders exceeds maxInputsPerEpoch (${p.maxInputsPerEpoch}): every listed sender must be able to use its share`,
       });
   });
+
+const PLACEHOLDER = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** Parses repeated `--set NAME=value` flags; a malformed or repeated one is a UsageError naming it. */
+export function parseSets(flags: readonly string[]): Map<string, string> {
+  const sets = new Map<string, string>();
+  for (const flag of flags) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(flag);
+    if (!m) throw new UsageError(`--set: expected NAME=value, got "${flag}"`);
+    if (sets.has(m[1])) throw new UsageError(`--set: ${m[1]} is set twice`);
+    sets.set(m[1], m[2]);
+  }
+  return sets;
+}
+
+/**
+ * Replaces every `$NAME` in the strings of a parsed parameters file with the value of `--set
+ * NAME=value`. An unfilled placeholder, or a --set that names none, is one UsageError naming it.
+ */
+export function fillPlaceholders(
+  raw: unknown,
+  sets: ReadonlyMap<string, string>,
+  source = "params",
+): unknown {
+  const missing = new Set<string>();
+  const used = new Set<string>();
+  const fill = (v: unknown): unknown => {
+    if (typeof v === "string")
+      return v.replace(PLACEHOLDER, (whole, name: string) => {
+        const value = sets.get(name);
+        if (value === undefined) {
+          missing.add(name);
+          return whole;
+        }
+        used.add(name);
+        return value;
+      });
+    if (Array.isArray(v)) return v.map(fill);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  const filled = fill(raw);
+  if (missing.size) {
+    const names = [...missing];
+    throw new UsageError(
+      `${source}: ${names.map((n) => `$${n}`).join(", ")} not filled; pass ${names.map((n) => `--set ${n}=<value>`).join(" ")}`,
+    );
+  }
+  const unused = [...sets.keys()].filter((n) => !used.has(n));
+  if (unused.length) throw new UsageError(`--set ${unused[0]}: ${source} has no $${unused[0]}`);
+  return filled;
+}
 
 export type AgreementParamsFile = z.input<typeof agreementParamsFileSchema>;
 

@@ -21,6 +21,7 @@ import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
 import { registerAgreementCommands } from "./commands/agreement.js";
 import { registerCandidateCommands } from "./commands/candidate.js";
+import { registerFundCommand } from "./commands/fund.js";
 import { registerTransitionCommands } from "./commands/transition.js";
 import { runtime, UsageError, type GlobalOptions, type Runtime, type RuntimeOverrides } from "./runtime.js";
 
@@ -53,6 +54,7 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
   registerAgreementCommands(program, rt);
   registerCandidateCommands(program, rt);
   registerTransitionCommands(program, rt);
+  registerFundCommand(program, overrides);
   program
     .command("node")
     .description("run an oracle node for the candidates in a config file")
@@ -88,17 +90,24 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
       }
       const log = createLogger(config.logLevel);
       const node = await GengovNode.create(config, { logger: log, createModel: models });
-      const shutdown = (signal: string) => {
+      // SIGINT, SIGTERM and SIGHUP stop the node after its current job; a repeated signal (a
+      // terminal's Ctrl-C reaches a launcher and this process both) does not cut that job short.
+      let stopping = false;
+      const shutdown = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         log.info({ at: "node", msg: `${signal}: finishing the current job, then stopping` });
         void node.stop();
       };
-      process.once("SIGINT", () => shutdown("SIGINT"));
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+      for (const s of signals) process.on(s, shutdown);
       try {
         await node.start();
       } catch (error) {
         await node.stop();
         throw error;
+      } finally {
+        for (const s of signals) process.removeListener(s, shutdown);
       }
       log.info({ at: "node", msg: "stopped" });
     });

@@ -15,7 +15,7 @@ import {
 import { formatDate, formatDuration, formatTokens, type TokenInfo } from "../../chain/revert.js";
 
 import { gengovHubAbi } from "../../chain/abis.js";
-import { toContractParams } from "../agreementParams.js";
+import { fillPlaceholders, parseSets, toContractParams } from "../agreementParams.js";
 import { parseAmount, parseId, table, UsageError, type Runtime } from "../runtime.js";
 
 type Rt = (cmd: Command) => Promise<Runtime>;
@@ -34,9 +34,16 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
     .command("create")
     .description("create an agreement from a text file and a parameters JSON file")
     .requiredOption("--text <file>", "the agreement in natural language")
-    .requiredOption("--params <file>", "parameters JSON (DESIGN §4 names)")
-    .action(async (o: { text: string; params: string }, cmd: Command) => {
-      const r = await rt(cmd);
+    .requiredOption("--params <file>", "parameters JSON (as in examples/*/params.json)")
+    .option(
+      "--set <NAME=value>",
+      "fill the placeholder $NAME in the parameters file (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .action(async (o: { text: string; params: string; set: string[] }, cmd: Command) => {
+      // Every check of the files comes before connecting: bad input fails without a chain.
+      const sets = parseSets(o.set);
       const text = readFile("--text", o.text);
       let raw: unknown;
       try {
@@ -45,7 +52,8 @@ export function registerAgreementCommands(program: Command, rt: Rt) {
         if (e instanceof UsageError) throw e;
         throw new UsageError(`--params: ${o.params} is not valid JSON`);
       }
-      const params = toContractParams(raw, "params");
+      const params = toContractParams(fillPlaceholders(raw, sets, o.params), "params");
+      const r = await rt(cmd);
       const receipt = await r.send({
         address: r.hub,
         abi: gengovHubAbi,
