@@ -13,9 +13,10 @@ import {
   type PublicClient,
 } from "viem";
 
-import { gengovHubAbi } from "../chain/abis.js";
+import { erc20Abi, gengovHubAbi } from "../chain/abis.js";
 import { chainName, connect, hubFromIgnition } from "../chain/connect.js";
 import { loadKey } from "../chain/keys.js";
+import { formatTokens, formatWhen, type TokenInfo } from "../chain/revert.js";
 import { loadNodeConfig, type NodeConfig } from "../config/schema.js";
 import type { MetricInfo } from "../models/types.js";
 import { loadCandidate, type ModelFactory } from "./GengovNode.js";
@@ -125,6 +126,7 @@ async function nextAction(client: PublicClient, hub: Hex, agreementId: bigint, c
           genesis: bigint;
           epochLength: number;
           horizon: number;
+          bondToken: Hex;
           metrics: readonly { name: string; decimals: number; scale: bigint }[];
         },
       ]
@@ -144,25 +146,39 @@ async function nextAction(client: PublicClient, hub: Hex, agreementId: bigint, c
   }));
   const now = block.timestamp;
   const length = BigInt(params.epochLength);
+  const token = await tokenInfo(client, params.bondToken);
   const current = now < params.genesis ? -1n : (now - params.genesis) / length;
   const target = (current < 0n ? 0n : current) + BigInt(params.horizon);
-  const status = `status ${record.withdrawn ? "withdrawn" : record.exiting ? "exiting" : "active"}, eligible ${record.eligible ? "yes" : "no"}, bond ${record.bond}`;
+  const status = `status ${record.withdrawn ? "withdrawn" : record.exiting ? "exiting" : "active"}, eligible ${record.eligible ? "yes" : "no"}, bond ${formatTokens(record.bond, token)}`;
   if (record.withdrawn) return { status, next: "nothing (withdrawn)", metrics, target };
   if (record.exiting)
     return { status, next: "reveal the targets still owed; no new commits", metrics, target };
   if (current < 0n)
     return {
       status,
-      next: `commit a forecast for target ${target} at genesis (${params.genesis})`,
+      next: `commit a forecast for target ${target} at genesis, ${formatWhen(params.genesis, now)}`,
       metrics,
       target,
     };
   const [commitment] = (await read("forecastSlot", [agreementId, candidateId, target])) as [Hex, boolean];
   const next =
     BigInt(commitment) === 0n
-      ? `commit a forecast for target ${target} (window closes at ${params.genesis + (current + 1n) * length})`
-      : `target ${target} is committed; commit target ${target + 1n} from ${params.genesis + (current + 1n) * length}`;
+      ? `commit a forecast for target ${target} (window closes ${formatWhen(params.genesis + (current + 1n) * length, now)})`
+      : `target ${target} is committed; commit target ${target + 1n} from ${formatWhen(params.genesis + (current + 1n) * length, now)}`;
   return { status, next, metrics, target };
+}
+
+/** The bond token's decimals and symbol (undefined when it does not answer: amounts print in base units). */
+async function tokenInfo(client: PublicClient, token: Hex): Promise<TokenInfo | undefined> {
+  try {
+    const [decimals, symbol] = await Promise.all([
+      client.readContract({ address: token, abi: erc20Abi, functionName: "decimals" }),
+      client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" }),
+    ]);
+    return { decimals: Number(decimals), symbol };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The agreement's text from its creation event ("" when the RPC does not serve the logs). */

@@ -247,7 +247,8 @@ describe("node: operations", function () {
       );
       expect(r.out).to.include(`hub: ${f.hub.address}`);
       expect(r.out.find((l) => l.startsWith(`${name}: status`))).to.match(
-        /: status active, eligible (yes|no), bond \d+; next: (commit a forecast for target \d+|target \d+ is committed)/,
+        // Bond in whole tokens, times as dates with how far they are.
+        /: status active, eligible (yes|no), bond \d+(\.\d+)? [A-Za-z]+; next: (commit a forecast for target \d+ \(window closes \d{4}-\d\d-\d\dT[\d:]+Z \(in [\dhms ]+\)\)|target \d+ is committed; commit target \d+ from \d{4}-\d\d-\d\dT[\d:]+Z \(in [\dhms ]+\))$/,
       );
       expect(r.out.find((l) => l.startsWith(`${name}: model`))).to.match(
         /model check-good answered in \d+ ms$/,
