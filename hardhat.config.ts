@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 
 /** Solidity version: must equal the pinned npm `solc` package, whose soljson.js is the compiler. */
 export const SOLC_VERSION = "0.8.37";
-/** Gas targets in the issues are quoted for the Prague schedule; compile and simulate for it. */
+/** Gas figures are quoted for the Prague schedule; compile and simulate for it. */
 export const EVM_VERSION = "prague";
 
 const solcPackageVersion: string = require("solc/package.json").version;

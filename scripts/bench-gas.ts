@@ -1,6 +1,6 @@
 /**
  * Gas benchmark of the hub's user-facing paths (see scripts/gas/measureGas.ts for what each key
- * measures). Prints a table with the issue's targets and pass/fail, or, with `--json`, one JSON
+ * measures). Prints a table with each key's gas bound and pass/fail, or, with `--json`, one JSON
  * object `{ key: gasUsed }` and nothing else on stdout.
  *
  *   npm run bench:gas                      table

@@ -66,7 +66,7 @@ interface IGengovHub {
         uint128 scale;
     }
 
-    /// @notice Creation parameters of an agreement (DESIGN §4). Immutable once created, except the
+    /// @notice Creation parameters of an agreement. Immutable once created, except the
     /// reporter set and quorum, which only the arbiter may change.
     struct AgreementParams {
         /// @dev 0 = now; otherwise not in the past and below 2^40.
@@ -322,7 +322,7 @@ interface IGengovHub {
     /// @notice The agreement's treasury holds less of `token` than asked.
     error TreasuryInsufficient(address token, uint256 available, uint256 amount);
     /// @notice A creation parameter is invalid; `parameter` names it (the `Parameter` enum uses the
-    /// DESIGN §4 names; clients decode it with the enum's member names).
+    /// the parameter names; clients decode it with the enum's member names).
     error AgreementParameterInvalid(Parameter parameter);
     /// @notice No agreement with this id.
     error AgreementUnknown(uint256 agreementId);

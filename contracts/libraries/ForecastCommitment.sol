@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 /// @title ForecastCommitment
-/// @notice The normative forecast commitment of DESIGN §3. Binding chain id, hub address, agreement,
+/// @notice The forecast commitment. Binding chain id, hub address, agreement,
 /// candidate and target epoch stops a commitment being replayed anywhere else; the operator is left
 /// out so that rotating the operator key never strands a pending reveal.
 library ForecastCommitment {

@@ -60,7 +60,7 @@ export function fallbackForecast(
   return { values: agreement.metrics.map(() => 0n), rationale: "fallback: no final outcome yet, zeros" };
 }
 
-/** The normative commitment of DESIGN §3. */
+/** The forecast commitment, exactly as `ForecastCommitment.compute` hashes it. */
 export function forecastCommitment(a: {
   chainId: number;
   hub: Hex;

@@ -1,5 +1,5 @@
 /**
- * The transition manifest of DESIGN §6, as canonical JSON (RFC 8785 via the `canonicalize` package).
+ * The transition manifest, as canonical JSON (RFC 8785 via the `canonicalize` package).
  * Its keccak256 is stored on-chain and its bytes are in the proposal's calldata and event. The model
  * spec is embedded as a JSON value; canonical JSON is recursive, so the canonical bytes of
  * `manifest.spec` are exactly the spec bytes whose hash is the candidate's on-chain specHash.

@@ -1,5 +1,5 @@
 /**
- * The epoch clock of an agreement (DESIGN §3), in chain time (block timestamps, seconds).
+ * The epoch clock of an agreement (docs/mechanism.md, lifecycle), in chain time (block timestamps, seconds).
  */
 export type Clock = {
   genesis: bigint;

@@ -8,7 +8,7 @@
  *                      _computeSelection / _draw / ranking
  *   evmMath.ts         Solidity 0.8 checked integer semantics and panic codes
  *
- * The oracle node must agree with the contract bit for bit (DESIGN §5): every function here repeats
+ * The twin agrees with the contracts bit for bit: every function here repeats
  * its Solidity namesake's integer recipe (order of operations, rounding, early exits) with bigint,
  * and throws `EvmPanicError` where the contract reverts with a panic. Changing either side without
  * the other breaks `test/scoring.differential.test.ts`, which compares them on randomised inputs and

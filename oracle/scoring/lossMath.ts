@@ -1,5 +1,5 @@
 /**
- * Pure scoring math of DESIGN §5 in WAD (1e18 = 1 = worst loss): the TypeScript twin of
+ * Pure scoring math in WAD (1e18 = 1 = worst loss): the TypeScript twin of
  * `contracts/libraries/LossMath.sol`. Every function computes the same integers as its Solidity
  * namesake, step by step (same order of operations, same rounding, same early exits), and throws an
  * `EvmPanicError` wherever the contract would revert. `test/scoring.differential.test.ts` checks this.

@@ -41,7 +41,7 @@ export const EXECUTION_GAS_NOTES: Record<ExecutionGasKey, string> = {
   withdrawPayment: "a payee withdraws what it is owed",
 };
 
-/** Aims from the issue: execution above the calldata and log cost. */
+/** Bounds on execution gas above the calldata and log cost. */
 export const EXECUTION_GAS_TARGETS: Partial<Record<ExecutionGasKey, number>> = {
   "propose.2kb": 60_000,
   "finalize.2actions": 80_000,
@@ -67,7 +67,7 @@ export async function measureExecutionGas(conn: Connection) {
     let logCost = 0;
     for (const l of receipt.logs) logCost += 375 + 375 * l.topics.length + 8 * ((l.data.length - 2) / 2);
     gas[key] = Number(receipt.gasUsed);
-    // What the issue's aim counts: gas above 21,000, the calldata and the logs.
+    // What the bound counts: gas above 21,000, the calldata and the logs.
     overhead[key] = Number(receipt.gasUsed) - 21_000 - 4 * zeros - 16 * (bytes.length - zeros) - logCost;
   };
 

@@ -15,8 +15,8 @@
  *
  * Where selection is fixed: the hub fixes an epoch's executor inside the first call that needs it —
  * the executor's `proposeTransition` (through `selectExecutor`) or the first reveal for that epoch —
- * and nodes leave the standalone `selectExecutor` transaction as a late backstop. So, as the issue
- * defines it for such designs, `selection.nN` is the extra gas of the executor's proposal that fixes
+ * and nodes leave the standalone `selectExecutor` transaction as a late backstop. So
+ * `selection.nN` is the extra gas of the executor's proposal that fixes
  * the selection over the same proposal once it is fixed, both sent from one chain snapshot.
  * `selectExecutor.nN` is the standalone transaction, for reference.
  */
@@ -74,7 +74,7 @@ export const GAS_NOTES: Record<GasKey, string> = {
     "standalone selectExecutor, Weighted, every one of 1024 seats eligible with scores that make each weight's exp series run longest",
 };
 
-/** Targets from the issue (whole-transaction gas); keys without a target are informational. */
+/** Bounds in whole-transaction gas; keys without a bound are informational. */
 export const GAS_TARGETS: Partial<Record<GasKey, number>> = {
   "commit.steady": 28_000,
   "commit.first": 45_000,
@@ -86,7 +86,7 @@ export const GAS_TARGETS: Partial<Record<GasKey, number>> = {
   "selection.adversarial.n1024": 2_000_000,
 };
 
-/** The hub caps metrics per agreement at 8 (`HubStorage._MAX_METRICS`), so `reveal.k16` cannot exist. */
+/** The hub caps metrics per agreement at 8 (`MAX_METRICS` in `contracts/hub/Limits.sol`), so `reveal.k16` cannot exist. */
 export const MAX_METRICS = 8;
 
 const ADVERSARIAL_SEATS = 1024;

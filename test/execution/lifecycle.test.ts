@@ -1,5 +1,5 @@
 /**
- * The whole path of DESIGN §3 once, end to end: an agreement, three candidates, forecasts over the
+ * The whole lifecycle once, end to end: an agreement, three candidates, forecasts over the
  * burn-in, the executor's transition challenged and rejected, the fallback's transition finalized in
  * the second window, payments pulled, and the next epoch building on the new state.
  */
@@ -124,7 +124,7 @@ describe("execution: full lifecycle", () => {
     await finalizeTx(x, p2);
     expect(await executions()).to.deep.equal([0, 2, 0]);
     expect(await execution.read.stateHash([agreementId])).to.equal(p2.newStateHash);
-    // Settled before epoch e + 2's executor may propose on top of it (DESIGN §3 step 8).
+    // Settled before epoch e + 2's executor may propose on top of it.
     expect(BigInt(await x.networkHelpers.time.latest()) < clock(x).end(e + 2n)).to.equal(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Execution state machine (DESIGN §3 steps 6–8): who may propose when, what a proposal must bind,
+ * Execution state machine (proposal, challenge, finalization): who may propose when, what a proposal must bind,
  * and the challenge → ruling → finalize/expire transitions, each time edge at t−1, t and t+1.
  */
 import { expect } from "chai";

@@ -23,7 +23,7 @@ import {
 
 const WAD = 10n ** 18n;
 
-/** DESIGN §5 absolute loss, mean over metrics, in WAD (the test's own small copy). */
+/** The absolute loss, mean over metrics, in WAD (the test's own small copy). */
 function absoluteLoss(values: bigint[], outcome: bigint[], metrics: MetricInfo[]): bigint {
   let sum = 0n;
   values.forEach((v, i) => {

@@ -1,7 +1,6 @@
 /**
  * Full epoch loop driven only by two in-process nodes and a scripted reporter: commit → report →
- * reveal → scored → executor proposes → finalized, with the TypeScript selection agreeing with the
- * contract every epoch.
+ * reveal → scored → executor proposes → finalized.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";

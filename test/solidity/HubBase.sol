@@ -166,7 +166,7 @@ abstract contract HubBase is TestBase {
         return keccak256(abi.encode("salt", cid, t));
     }
 
-    /// @dev The normative commitment of DESIGN §3, computed independently of the hub.
+    /// @dev The forecast commitment, computed independently of the hub.
     function _commitmentOf(
         address hubAddress,
         uint256 chainId,
