@@ -154,4 +154,47 @@ describe("nodes and challenges", () => {
       for (const n of nodes) await n.stop();
     }
   });
+  it("counts an executor window that closed without the executor's proposal, once, in /metrics", async function () {
+    this.timeout(120_000);
+    const conn = await network.create();
+    const f = await deployHub(conn, { minScored: 0 });
+    const t = clock(f);
+    const spec = testSpec("silent-executor");
+    const candidateId = await registerWithSpec(f, 4, spec);
+    const specPath = join(mkdtempSync(join(tmpdir(), "gengov-missed-")), "spec.json");
+    writeFileSync(specPath, JSON.stringify(spec));
+    // Forecasts well, so it is selected; every execution call fails, so it never proposes.
+    const failingExecutor = (s: ModelSpec): Model => ({
+      ...countingModel(s),
+      async execute() {
+        throw new Error("the execution model is down");
+      },
+    });
+    const node = await makeNode(f, conn.provider as unknown as EIP1193Provider, {
+      walletIndex: 4,
+      candidates: [{ candidateId, spec, specPath }],
+      createModel: failingExecutor,
+    });
+    const missed = () =>
+      node.ctx.metrics
+        .render()
+        .split("\n")
+        .find((l) => l.startsWith("gengov_candidate_executor_window_missed_total{"));
+    try {
+      const E = await qualify(f, f.agreementId, [candidateId], [{ pump: () => node.tick(), logs: [] }]);
+      await f.networkHelpers.time.increaseTo(t.end(E) + 1n);
+      await node.tick().catch(() => undefined); // selected; the model fails, nothing is proposed
+      const [executor] = await f.hub.read.executorOf([f.agreementId, E]);
+      expect(executor).to.equal(candidateId);
+      expect(missed() ?? "", "no miss counted while the window is open").to.not.match(/ [1-9]\d*$/);
+      // Past the executor's window: the miss is counted once, however often
+      // the node ticks afterwards.
+      await f.networkHelpers.time.increaseTo(t.end(E) + BigInt(f.params.executionWindow) + 1n);
+      await node.tick().catch(() => undefined);
+      await node.tick().catch(() => undefined);
+      expect(missed()).to.match(/ 1$/);
+    } finally {
+      await node.stop();
+    }
+  });
 });
