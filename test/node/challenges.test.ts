@@ -5,7 +5,8 @@
  *   (the transition stands, the challenger forfeits half its bond to the treasury) and finalizes the
  *   transition in the same tick, so the agreement moves on;
  * - an executor's transition rejected after the fallback's ordinary window: the fallback's node
- *   still proposes, in the window a rejection keeps open, and the transition is finalized.
+ *   still proposes, in the window a rejection keeps open, and the transition is finalized;
+ * - an executor whose execution model fails: its missed window is counted once in /metrics.
  */
 import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
