@@ -16,8 +16,19 @@ import { testSpec } from "../fixtures/node.js";
 
 /** A unix time as the CLI writes dates: ISO 8601 in UTC, to the second. */
 const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
-/** Whole minutes under an hour as the CLI writes durations ("59m", "59m 30s"). */
-const minutes = (s: bigint) => (s % 60n === 0n ? `${s / 60n}m` : `${s / 60n}m ${s % 60n}s`);
+/** A duration under a day as the CLI writes it: its two largest non-zero units ("1h", "59m 30s"). */
+const minutes = (s: bigint) =>
+  (
+    [
+      [s / 3600n, "h"],
+      [(s % 3600n) / 60n, "m"],
+      [s % 60n, "s"],
+    ] as const
+  )
+    .filter(([n]) => n > 0n)
+    .slice(0, 2)
+    .map(([n, u]) => `${n}${u}`)
+    .join(" ") || "0s";
 
 describe("cli: candidates and outcomes", function () {
   this.timeout(120_000);
