@@ -10,7 +10,7 @@ import {HubStorage} from "./HubStorage.sol";
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
 /// arbiter's reporter-set change, and the heavy read-only views `agreement` and `ranking`. None of
 /// them is on a hot path (commit, reveal, report, inputs, selection, execution hooks), so they live
-/// here and keep the hub's runtime code well under the 24 KB limit. The hub creates this contract in
+/// here and keep the hub's runtime code within 20 KB. The hub creates this contract in
 /// its constructor and routes the four `IGengovHub` functions to it (see `ModuleCalls`); each has
 /// the same signature, arguments and errors here as in `IGengovHub`.
 /// @dev Shares the hub's layout by inheriting `HubStorage` and declaring no state of its own. Called
@@ -19,6 +19,9 @@ import {HubStorage} from "./HubStorage.sol";
 contract GengovHubModule is HubStorage, AgreementValidator {
     /// @notice `IGengovHub.createAgreement`, run in the hub's storage: validates the parameters,
     /// stores the agreement, emits `AgreementCreated` with the call's own calldata.
+    /// @param p The agreement's parameters; `genesis` 0 means "now".
+    /// @param text The agreement in natural language (only its keccak256 is stored).
+    /// @return agreementId The new agreement's id (from 1).
     function createAgreement(
         IGengovHub.AgreementParams calldata p,
         string calldata text
@@ -62,6 +65,9 @@ contract GengovHubModule is HubStorage, AgreementValidator {
     }
 
     /// @notice `IGengovHub.setReporters`, run in the hub's storage: only the agreement's arbiter.
+    /// @param agreementId The agreement.
+    /// @param reporters The new reporter set (distinct, nonzero, at most 32).
+    /// @param quorum Reports needed for an outcome (1 to the number of reporters).
     function setReporters(uint256 agreementId, address[] calldata reporters, uint8 quorum) external {
         Agreement storage a = _agreement(agreementId);
         if (msg.sender != a.arbiter) revert IGengovHub.CallerNotArbiter(msg.sender);
@@ -76,6 +82,10 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     /// @notice `IGengovHub.agreement`: the parameters an agreement was created with (its current
     /// reporter set), its text hash and its candidate count.
+    /// @param agreementId The agreement.
+    /// @return p The parameters as created (reporters: current set).
+    /// @return textHash keccak256 of the text.
+    /// @return candidateCount Number of registered candidates.
     function agreement(
         uint256 agreementId
     ) external view returns (IGengovHub.AgreementParams memory p, bytes32 textHash, uint256 candidateCount) {
@@ -128,6 +138,10 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     /// @notice `IGengovHub.ranking`: the candidates eligible for `epoch`'s selection, best score
     /// first (ties to the lower id), with their scores.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch whose selection the ranking reads.
+    /// @return ids Candidate ids, best first.
+    /// @return scores Their effective scores (WAD).
     function ranking(
         uint256 agreementId,
         uint64 epoch

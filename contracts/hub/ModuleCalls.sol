@@ -12,10 +12,10 @@ import {HubStorage} from "./HubStorage.sol";
 /// included) come back byte for byte, so these functions behave exactly as if their code were in
 /// the hub.
 /// @dev A `view` function cannot DELEGATECALL, so the two views STATICCALL the hub itself on
-/// `delegateView`, which delegates to the module; the STATICCALL context guarantees that nothing is
-/// written. `delegateView` accepts no other caller than the hub.
+/// `callDelegateViewToModule`, which delegates to the module; the STATICCALL context guarantees
+/// that nothing is written. `callDelegateViewToModule` accepts no other caller than the hub.
 abstract contract ModuleCalls is IGengovHub, HubStorage {
-    /// @notice `delegateView` was called by someone other than the hub itself.
+    /// @notice `callDelegateViewToModule` was called by someone other than the hub itself.
     error CallerNotHub(address caller);
 
     /// @dev The module: code only, its own storage is never used.
@@ -38,13 +38,13 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
     }
 
     /// @inheritdoc IGengovHub
-    /// @dev Runs in `GengovHubModule` (STATICCALL to `delegateView`).
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
     function agreement(uint256) external view returns (AgreementParams memory, bytes32, uint256) {
         _viewInModule();
     }
 
     /// @inheritdoc IGengovHub
-    /// @dev Runs in `GengovHubModule` (STATICCALL to `delegateView`).
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
     function ranking(uint256, uint64) external view returns (uint256[] memory, uint256[] memory) {
         _viewInModule();
     }
@@ -53,10 +53,13 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
     /// storage and returns the module's return data. Only the hub calls it, from its views, by
     /// STATICCALL; any other caller is refused with `CallerNotHub`. A revert of the module is
     /// re-thrown with its data unchanged.
+    /// @dev Its selector, 0xff7ba6c4, sorts after every other selector of the hub, so the dispatcher
+    /// checks it last and no other function's dispatch costs more for it.
     /// @param data The calldata of the view, as the hub received it.
     /// @return The module's return data, unchanged.
-    function delegateView(bytes calldata data) external returns (bytes memory) {
+    function callDelegateViewToModule(bytes calldata data) external returns (bytes memory) {
         if (msg.sender != address(this)) revert CallerNotHub(msg.sender);
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory ret) = _module.delegatecall(data);
         if (!ok) {
             assembly ("memory-safe") {
@@ -82,10 +85,12 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
         }
     }
 
-    /// @dev STATICCALLs `delegateView(msg.data)` on the hub and ends the call with the module's
-    /// return data (unwrapped from `delegateView`'s `bytes`) or revert data, unchanged.
+    /// @dev STATICCALLs `callDelegateViewToModule(msg.data)` on the hub and ends the call with the
+    /// module's return data (unwrapped from the returned `bytes`) or revert data, unchanged.
     function _viewInModule() private view {
-        (bool ok, bytes memory ret) = address(this).staticcall(abi.encodeCall(this.delegateView, (msg.data)));
+        (bool ok, bytes memory ret) = address(this).staticcall(
+            abi.encodeCall(this.callDelegateViewToModule, (msg.data))
+        );
         assembly ("memory-safe") {
             if iszero(ok) {
                 revert(add(ret, 0x20), mload(ret))

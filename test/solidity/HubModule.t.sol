@@ -27,25 +27,25 @@ contract HubModuleTest is HubBase {
             );
     }
 
-    function test_delegateView_refusesEveryCallerButTheHub() public {
+    function test_callDelegateViewToModule_refusesEveryCallerButTheHub() public {
         bytes memory call = abi.encodeCall(IGengovHub.agreement, (aid));
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(ModuleCalls.CallerNotHub.selector, stranger));
-        hub.delegateView(call);
+        hub.callDelegateViewToModule(call);
         vm.prank(arbiter);
         vm.expectRevert(abi.encodeWithSelector(ModuleCalls.CallerNotHub.selector, arbiter));
-        hub.delegateView(call);
+        hub.callDelegateViewToModule(call);
         // A state-changing call is refused just the same.
         vm.expectRevert(abi.encodeWithSelector(ModuleCalls.CallerNotHub.selector, address(this)));
-        hub.delegateView(abi.encodeCall(IGengovHub.createAgreement, (_defaultParams(), TEXT)));
+        hub.callDelegateViewToModule(abi.encodeCall(IGengovHub.createAgreement, (_defaultParams(), TEXT)));
         (, , uint256 count) = hub.agreement(aid);
         assertEq(count, 0, "nothing changed");
     }
 
-    function test_delegateView_fromTheHubReturnsTheModulesEncoding() public {
+    function test_callDelegateViewToModule_fromTheHubReturnsTheModulesEncoding() public {
         (IGengovHub.AgreementParams memory p, bytes32 textHash, uint256 count) = hub.agreement(aid);
         vm.prank(address(hub));
-        bytes memory raw = hub.delegateView(abi.encodeCall(IGengovHub.agreement, (aid)));
+        bytes memory raw = hub.callDelegateViewToModule(abi.encodeCall(IGengovHub.agreement, (aid)));
         assertTrue(keccak256(raw) == keccak256(abi.encode(p, textHash, count)), "same encoding");
         assertTrue(textHash == keccak256(bytes(TEXT)), "text hash of the created agreement");
     }
