@@ -5,16 +5,13 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {MAX_ETA, MAX_HORIZON, MAX_METRICS, WAD} from "./Limits.sol";
 
 /// @title AgreementValidator
-/// @notice The clock and economic checks of a new agreement's parameters. The hub creates
-/// it in its constructor and calls it from `createAgreement`; the checks live apart only because the
-/// hub's runtime code is at the 24 KB limit. Each failure reverts with
+/// @notice The clock and economic checks of a new agreement's parameters, run by
+/// `GengovHubModule.createAgreement` before anything is stored. Each failure reverts with
 /// `AgreementParameterInvalid(parameter)`, which the hub's call bubbles up unchanged. The metric,
-/// reporter, cap and allow-list checks stay in the hub, next to the loops that store them.
-contract AgreementValidator {
-    /// @notice Reverts unless the clock and economic parameters are valid. Takes `createAgreement`'s
-    /// exact parameter list, so the hub forwards its calldata as it is.
-    /// @param p The creation parameters.
-    function validate(IGengovHub.AgreementParams calldata p, string calldata /* text */) external view {
+/// reporter, cap and allow-list checks sit next to the loops that store them.
+abstract contract AgreementValidator {
+    /// @dev Reverts unless the clock and economic parameters are valid.
+    function _validateParams(IGengovHub.AgreementParams calldata p) internal view {
         _validateClock(p);
         _validateEconomics(p);
     }

@@ -14,7 +14,7 @@ import {HubStorage} from "./HubStorage.sol";
 /// @notice The narrow door between the hub (bonds, treasury, scores) and its execution contract
 /// (proposals, challenges, payments). The hub creates the execution contract in its constructor, so
 /// the pairing is fixed and nobody else can call these hooks.
-abstract contract ExecutionHooks is HubStorage {
+abstract contract ExecutionHooks is IGengovHub, HubStorage {
     using SafeERC20 for IERC20;
 
     /// @notice The execution contract created with and bound to this hub.

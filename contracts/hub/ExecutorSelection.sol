@@ -6,7 +6,7 @@ import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
-import {MAX_VOID_LOOKBACK, WAD} from "./Limits.sol";
+import {WAD} from "./Limits.sol";
 
 /// @title ExecutorSelection
 /// @notice Fixes each epoch's executor from the score records at the epoch's end: Leader with
@@ -14,7 +14,7 @@ import {MAX_VOID_LOOKBACK, WAD} from "./Limits.sol";
 /// each record alone (one cold slot per two candidates, never anything else), so the work of a
 /// selection is bounded by the number of seats whatever the candidates did: a record that has not
 /// accounted for every non-void target before the epoch is simply not eligible.
-abstract contract ExecutorSelection is HubStorage {
+abstract contract ExecutorSelection is IGengovHub, HubStorage {
     /// @inheritdoc IGengovHub
     function selectExecutor(uint256 agreementId, uint64 epoch) external returns (uint256, uint256) {
         Agreement storage a = _agreement(agreementId);
@@ -33,58 +33,6 @@ abstract contract ExecutorSelection is HubStorage {
         (uint256 opens, uint256 closes) = _selectionWindow(a, epoch);
         if (block.timestamp < opens || block.timestamp >= closes) return (0, 0, false);
         (executor, fallbackCandidate) = _computeSelection(agreementId, a, epoch);
-    }
-
-    /// @inheritdoc IGengovHub
-    function ranking(
-        uint256 agreementId,
-        uint64 epoch
-    ) external view returns (uint256[] memory ids, uint256[] memory scores) {
-        Agreement storage a = _agreement(agreementId);
-        uint256 n = a.candidateCount;
-        uint256 floor = _upToDateFloor(agreementId, epoch);
-        // Keys `score << 32 | id` order by (score, id); they are unique, so any sort gives one order.
-        uint256[] memory keys = new uint256[](n);
-        uint256 count = 0;
-        for (uint256 id = 1; id <= n; ++id) {
-            uint256 r = _recordOf(agreementId, id);
-            if (ScoreRecord.eligible(r, a.minScored, a.maxScore, floor)) {
-                keys[count++] = ((r & ScoreRecord.SCORE_MASK) << 32) | id;
-            }
-        }
-        if (count > 1) _sort(keys, 0, int256(count) - 1);
-        ids = new uint256[](count);
-        scores = new uint256[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            ids[i] = keys[i] & type(uint32).max;
-            scores[i] = keys[i] >> 32;
-        }
-    }
-
-    /// @dev In-place quicksort of distinct keys, ascending: O(N log N) expected, so `ranking` of the
-    /// largest agreement (1024 candidates) fits an eth_call. Recurses into the smaller part only.
-    function _sort(uint256[] memory keys, int256 lo, int256 hi) private pure {
-        while (lo < hi) {
-            uint256 pivot = keys[uint256(lo + (hi - lo) / 2)];
-            int256 i = lo;
-            int256 j = hi;
-            while (i <= j) {
-                while (keys[uint256(i)] < pivot) ++i;
-                while (keys[uint256(j)] > pivot) --j;
-                if (i <= j) {
-                    (keys[uint256(i)], keys[uint256(j)]) = (keys[uint256(j)], keys[uint256(i)]);
-                    ++i;
-                    --j;
-                }
-            }
-            if (j - lo < hi - i) {
-                if (lo < j) _sort(keys, lo, j);
-                lo = i;
-            } else {
-                if (i < hi) _sort(keys, i, hi);
-                hi = j;
-            }
-        }
     }
 
     /// @dev Fixes the executor of `epoch` if not yet fixed; only inside its selection window.
@@ -128,16 +76,6 @@ abstract contract ExecutorSelection is HubStorage {
     function _selectionWindow(Agreement storage a, uint64 epoch) internal view returns (uint256, uint256) {
         uint256 opens = _epochEnd(a, epoch);
         return (opens, opens + a.reportWindow + a.revealWindow);
-    }
-
-    /// @dev The first target a record must have accounted for to be eligible for `epoch`: `epoch`
-    /// itself, stepped back over the void targets just before it (nobody can be scored on those), at
-    /// most MAX_VOID_LOOKBACK of them. Called once the report window of `epoch − 1` has ended.
-    function _upToDateFloor(uint256 agreementId, uint64 epoch) internal view returns (uint256 floor) {
-        floor = epoch;
-        while (floor != 0 && epoch - floor < MAX_VOID_LOOKBACK && _isVoid(agreementId, uint64(floor - 1))) {
-            --floor;
-        }
     }
 
     /// @dev Running result of the scan. A key is `score << 32 | id`: ordering keys orders by score,

@@ -6,13 +6,15 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
-import {SETTLE_CHUNK} from "./Limits.sol";
+import {MAX_VOID_LOOKBACK, SETTLE_CHUNK} from "./Limits.sol";
 
 /// @title HubStorage
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
 /// reveals. Layout is packed for the hot paths: a commit reads one seat slot and overwrites a reused
-/// commitment slot; the selection scan reads one slot per two candidates.
-abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
+/// commitment slot; the selection scan reads one slot per two candidates. It does not inherit
+/// `IGengovHub` (its types are named through it), so `GengovHubModule` can be a deployable contract
+/// over the very same layout; every part of the hub adds `IGengovHub` itself.
+abstract contract HubStorage is ReentrancyGuardTransient {
     uint256 internal constant _MAX_REPORTERS = 32;
     uint256 internal constant _RING = 16;
 
@@ -33,7 +35,7 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         uint64 alpha;
         // slot 1: what the selection scan reads
         address bondToken;
-        Selection selection;
+        IGengovHub.Selection selection;
         uint16 minScored;
         bool openInputs;
         uint64 maxScore;
@@ -102,7 +104,7 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         bytes32 inputsHash;
         uint32 inputCount;
         uint8 reportCount;
-        OutcomeStatus outcomeStatus;
+        IGengovHub.OutcomeStatus outcomeStatus;
         bool selected;
         uint32 executor;
         uint32 fallbackExecutor;
@@ -146,7 +148,7 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
 
     function _agreement(uint256 agreementId) internal view returns (Agreement storage a) {
         a = _agreements[agreementId];
-        if (a.epochLength == 0) revert AgreementUnknown(agreementId);
+        if (a.epochLength == 0) revert IGengovHub.AgreementUnknown(agreementId);
     }
 
     function _candidateOf(
@@ -154,14 +156,15 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
         uint256 candidateId,
         Agreement storage a
     ) internal view returns (Candidate storage c) {
-        if (candidateId == 0 || candidateId > a.candidateCount) revert CandidateUnknown(candidateId);
+        if (candidateId == 0 || candidateId > a.candidateCount)
+            revert IGengovHub.CandidateUnknown(candidateId);
         c = _candidates[agreementId][candidateId];
     }
 
     // ─────────────────────────────────────────── clock ───────────────────────────────────────────
 
     function _epochAt(uint256 agreementId, Agreement storage a, uint256 t) internal view returns (uint64) {
-        if (t < a.genesis) revert AgreementNotStarted(agreementId, a.genesis);
+        if (t < a.genesis) revert IGengovHub.AgreementNotStarted(agreementId, a.genesis);
         return uint64((t - a.genesis) / a.epochLength);
     }
 
@@ -201,8 +204,19 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
     /// @dev Whether target t's outcome is void. Only called once t's report window has ended.
     function _isVoid(uint256 agreementId, uint64 target) internal view returns (bool) {
         Epoch storage ep = _epochs[agreementId][target];
-        if (ep.outcomeStatus != OutcomeStatus.Pending) return ep.outcomeStatus == OutcomeStatus.Void;
+        if (ep.outcomeStatus != IGengovHub.OutcomeStatus.Pending)
+            return ep.outcomeStatus == IGengovHub.OutcomeStatus.Void;
         return ep.reportCount == 0 || ep.reportCount < ep.quorum;
+    }
+
+    /// @dev The first target a record must have accounted for to be eligible for `epoch`: `epoch`
+    /// itself, stepped back over the void targets just before it (nobody can be scored on those), at
+    /// most MAX_VOID_LOOKBACK of them. Called once the report window of `epoch − 1` has ended.
+    function _upToDateFloor(uint256 agreementId, uint64 epoch) internal view returns (uint256 floor) {
+        floor = epoch;
+        while (floor != 0 && epoch - floor < MAX_VOID_LOOKBACK && _isVoid(agreementId, uint64(floor - 1))) {
+            --floor;
+        }
     }
 
     /// @dev The first target whose reveal deadline is after `t`: every earlier target is due.
@@ -258,7 +272,7 @@ abstract contract HubStorage is IGengovHub, ReentrancyGuardTransient {
             uint256 penalty = _takeFromBond(a, c, s, uint256(a.missPenalty) * misses);
             _treasury[agreementId][a.bondToken] += penalty;
             c.misses += misses;
-            emit RevealsMissed(agreementId, candidateId, misses, penalty, s.score);
+            emit IGengovHub.RevealsMissed(agreementId, candidateId, misses, penalty, s.score);
         }
     }
 

@@ -9,7 +9,7 @@ import {HubStorage} from "./HubStorage.sol";
 /// per agreement, head = keccak256(prev ‖ sender ‖ data), running across epochs. The head at the end
 /// of epoch e commits to every input ever submitted up to e; an executor binds it, so it can neither
 /// omit nor invent an input since the last finalized transition.
-abstract contract Inputs is HubStorage {
+abstract contract Inputs is IGengovHub, HubStorage {
     /// @inheritdoc IGengovHub
     function submitInput(
         uint256 agreementId,

@@ -8,7 +8,7 @@ import {HubStorage} from "./HubStorage.sol";
 /// @title Outcomes
 /// @notice Reporters report each epoch's metrics in its report window; afterwards the outcome is the
 /// per-metric median if at least `quorum` reporters reported, otherwise void.
-abstract contract Outcomes is HubStorage {
+abstract contract Outcomes is IGengovHub, HubStorage {
     /// @inheritdoc IGengovHub
     function reportOutcome(uint256 agreementId, uint64 epoch, int128[] calldata values) external {
         Agreement storage a = _agreement(agreementId);

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {AgreementValidator} from "./AgreementValidator.sol";
+import {HubStorage} from "./HubStorage.sol";
+
+/// @title GengovHubModule
+/// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
+/// arbiter's reporter-set change, and the heavy read-only views `agreement` and `ranking`. None of
+/// them is on a hot path (commit, reveal, report, inputs, selection, execution hooks), so they live
+/// here and keep the hub's runtime code within 20 KB. The hub creates this contract in
+/// its constructor and routes the four `IGengovHub` functions to it (see `ModuleCalls`); each has
+/// the same signature, arguments and errors here as in `IGengovHub`.
+/// @dev Shares the hub's layout by inheriting `HubStorage` and declaring no state of its own. Called
+/// directly (not through the hub) it reads and writes only its own, otherwise unused storage, and no
+/// function here moves tokens.
+contract GengovHubModule is HubStorage, AgreementValidator {
+    /// @notice `IGengovHub.createAgreement`, run in the hub's storage: validates the parameters,
+    /// stores the agreement, emits `AgreementCreated` with the call's own calldata.
+    /// @param p The agreement's parameters; `genesis` 0 means "now".
+    /// @param text The agreement in natural language (only its keccak256 is stored).
+    /// @return agreementId The new agreement's id (from 1).
+    function createAgreement(
+        IGengovHub.AgreementParams calldata p,
+        string calldata text
+    ) external returns (uint256 agreementId) {
+        if (bytes(text).length == 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.text);
+        _validateParams(p);
+        agreementId = ++_agreementCount;
+        Agreement storage a = _agreements[agreementId];
+        // Validated to fit 40 bits (timestamps until the year 36,812).
+        a.genesis = uint40(p.genesis == 0 ? block.timestamp : p.genesis);
+        a.epochLength = p.epochLength;
+        a.reportWindow = p.reportWindow;
+        a.revealWindow = p.revealWindow;
+        a.executionWindow = p.executionWindow;
+        a.challengePeriod = p.challengePeriod;
+        a.rulingPeriod = p.rulingPeriod;
+        a.horizon = p.horizon;
+        a.selection = IGengovHub.Selection(p.selection);
+        a.maxScore = p.maxScore;
+        a.maxInputsPerSender = p.maxInputsPerSender;
+        a.bondToken = p.bondToken;
+        a.alpha = p.alpha;
+        a.minScored = p.minScored;
+        a.openInputs = p.openInputs;
+        a.arbiter = p.arbiter;
+        a.margin = p.margin;
+        a.minBond = p.minBond;
+        a.missPenalty = p.missPenalty;
+        a.rejectPenalty = p.rejectPenalty;
+        a.challengeBond = p.challengeBond;
+        a.randomness = p.randomness;
+        a.eta = p.eta;
+        a.exitDelay = p.exitDelay;
+        a.maxInputBytes = p.maxInputBytes;
+        a.maxInputsPerEpoch = p.maxInputsPerEpoch;
+        a.textHash = keccak256(bytes(text));
+        _storeMetrics(agreementId, a, p.metrics);
+        _storeReporters(agreementId, a, p.reporters, p.quorum);
+        _storeCapsAndAllowlist(agreementId, a, p);
+        emit IGengovHub.AgreementCreated(agreementId, msg.sender, a.textHash, msg.data[4:]);
+    }
+
+    /// @notice `IGengovHub.setReporters`, run in the hub's storage: only the agreement's arbiter.
+    /// @param agreementId The agreement.
+    /// @param reporters The new reporter set (distinct, nonzero, at most 32).
+    /// @param quorum Reports needed for an outcome (1 to the number of reporters).
+    function setReporters(uint256 agreementId, address[] calldata reporters, uint8 quorum) external {
+        Agreement storage a = _agreement(agreementId);
+        if (msg.sender != a.arbiter) revert IGengovHub.CallerNotArbiter(msg.sender);
+        address[] storage old = a.reporters;
+        for (uint256 i = 0; i < old.length; ++i) _isReporter[agreementId][old[i]] = false;
+        delete a.reporters;
+        _storeReporters(agreementId, a, reporters, quorum);
+        emit IGengovHub.ReportersChanged(agreementId, reporters, quorum);
+    }
+
+    // ─────────────────────────────────────────── views ───────────────────────────────────────────
+
+    /// @notice `IGengovHub.agreement`: the parameters an agreement was created with (its current
+    /// reporter set), its text hash and its candidate count.
+    /// @param agreementId The agreement.
+    /// @return p The parameters as created (reporters: current set).
+    /// @return textHash keccak256 of the text.
+    /// @return candidateCount Number of registered candidates.
+    function agreement(
+        uint256 agreementId
+    ) external view returns (IGengovHub.AgreementParams memory p, bytes32 textHash, uint256 candidateCount) {
+        Agreement storage a = _agreement(agreementId);
+        p.genesis = a.genesis;
+        p.epochLength = a.epochLength;
+        p.horizon = a.horizon;
+        p.reportWindow = a.reportWindow;
+        p.revealWindow = a.revealWindow;
+        p.executionWindow = a.executionWindow;
+        p.challengePeriod = a.challengePeriod;
+        p.rulingPeriod = a.rulingPeriod;
+        p.metrics = new IGengovHub.Metric[](a.metricCount);
+        for (uint256 i = 0; i < a.metricCount; ++i) {
+            MetricConfig storage m = _metrics[agreementId][i];
+            p.metrics[i] = IGengovHub.Metric({
+                name: m.name,
+                decimals: m.decimals,
+                lossKind: m.lossKind,
+                scale: m.scale
+            });
+        }
+        p.reporters = a.reporters;
+        p.quorum = a.quorum;
+        p.arbiter = a.arbiter;
+        p.bondToken = a.bondToken;
+        p.minBond = a.minBond;
+        p.missPenalty = a.missPenalty;
+        p.rejectPenalty = a.rejectPenalty;
+        p.challengeBond = a.challengeBond;
+        p.exitDelay = a.exitDelay;
+        p.alpha = a.alpha;
+        p.minScored = a.minScored;
+        p.selection = uint8(a.selection);
+        p.maxScore = a.maxScore;
+        p.margin = a.margin;
+        p.eta = a.eta;
+        p.randomness = a.randomness;
+        p.capTokens = a.capTokens;
+        p.maxOutflowPerEpoch = new uint256[](a.capTokens.length);
+        for (uint256 i = 0; i < a.capTokens.length; ++i) {
+            p.maxOutflowPerEpoch[i] = _outflowCap[agreementId][a.capTokens[i]];
+        }
+        p.openInputs = a.openInputs;
+        p.maxInputBytes = a.maxInputBytes;
+        p.maxInputsPerEpoch = a.maxInputsPerEpoch;
+        p.maxInputsPerSender = a.maxInputsPerSender;
+        return (p, a.textHash, a.candidateCount);
+    }
+
+    /// @notice `IGengovHub.ranking`: the candidates eligible for `epoch`'s selection, best score
+    /// first (ties to the lower id), with their scores.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch whose selection the ranking reads.
+    /// @return ids Candidate ids, best first.
+    /// @return scores Their effective scores (WAD).
+    function ranking(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory ids, uint256[] memory scores) {
+        Agreement storage a = _agreement(agreementId);
+        uint256 n = a.candidateCount;
+        uint256 floor = _upToDateFloor(agreementId, epoch);
+        // Keys `score << 32 | id` order by (score, id); they are unique, so any sort gives one order.
+        uint256[] memory keys = new uint256[](n);
+        uint256 count = 0;
+        for (uint256 id = 1; id <= n; ++id) {
+            uint256 r = _recordOf(agreementId, id);
+            if (ScoreRecord.eligible(r, a.minScored, a.maxScore, floor)) {
+                keys[count++] = ((r & ScoreRecord.SCORE_MASK) << 32) | id;
+            }
+        }
+        if (count > 1) _sort(keys, 0, int256(count) - 1);
+        ids = new uint256[](count);
+        scores = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            ids[i] = keys[i] & type(uint32).max;
+            scores[i] = keys[i] >> 32;
+        }
+    }
+
+    // ───────────────────────────────────────── internals ─────────────────────────────────────────
+
+    /// @dev In-place quicksort of distinct keys, ascending: O(N log N) expected, so `ranking` of the
+    /// largest agreement (1024 candidates) fits an eth_call. Recurses into the smaller part only.
+    function _sort(uint256[] memory keys, int256 lo, int256 hi) private pure {
+        while (lo < hi) {
+            uint256 pivot = keys[uint256(lo + (hi - lo) / 2)];
+            int256 i = lo;
+            int256 j = hi;
+            while (i <= j) {
+                while (keys[uint256(i)] < pivot) ++i;
+                while (keys[uint256(j)] > pivot) --j;
+                if (i <= j) {
+                    (keys[uint256(i)], keys[uint256(j)]) = (keys[uint256(j)], keys[uint256(i)]);
+                    ++i;
+                    --j;
+                }
+            }
+            if (j - lo < hi - i) {
+                if (lo < j) _sort(keys, lo, j);
+                lo = i;
+            } else {
+                if (i < hi) _sort(keys, i, hi);
+                hi = j;
+            }
+        }
+    }
+
+    function _storeMetrics(
+        uint256 agreementId,
+        Agreement storage a,
+        IGengovHub.Metric[] calldata metrics
+    ) private {
+        for (uint256 i = 0; i < metrics.length; ++i) {
+            IGengovHub.Metric calldata m = metrics[i];
+            // scale < 2^127 leaves the top bit of its 128-bit half for the loss kind.
+            if (
+                m.scale == 0 ||
+                m.scale >= 1 << 127 ||
+                m.lossKind > 1 ||
+                m.decimals > 18 ||
+                bytes(m.name).length == 0
+            ) {
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.metrics);
+            }
+            _lossConfigs[agreementId][i >> 1] |=
+                (uint256(m.scale) | (uint256(m.lossKind) << 127)) << ((i & 1) * 128);
+            _metrics[agreementId][i] = MetricConfig({
+                scale: m.scale,
+                lossKind: m.lossKind,
+                decimals: m.decimals,
+                name: m.name
+            });
+        }
+        a.metricCount = uint8(metrics.length);
+    }
+
+    function _storeReporters(
+        uint256 agreementId,
+        Agreement storage a,
+        address[] calldata reporters,
+        uint8 quorum
+    ) private {
+        if (reporters.length == 0 || reporters.length > _MAX_REPORTERS)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.reporters);
+        for (uint256 i = 0; i < reporters.length; ++i) {
+            address r = reporters[i];
+            if (r == address(0) || _isReporter[agreementId][r])
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.reporters);
+            _isReporter[agreementId][r] = true;
+            a.reporters.push(r);
+        }
+        if (quorum == 0 || quorum > reporters.length)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.quorum);
+        a.quorum = quorum;
+    }
+
+    function _storeCapsAndAllowlist(
+        uint256 agreementId,
+        Agreement storage a,
+        IGengovHub.AgreementParams calldata p
+    ) private {
+        for (uint256 i = 0; i < p.capTokens.length; ++i) {
+            address token = p.capTokens[i];
+            if (token == address(0) || _outflowCap[agreementId][token] != 0 || p.maxOutflowPerEpoch[i] == 0) {
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.capTokens);
+            }
+            _outflowCap[agreementId][token] = p.maxOutflowPerEpoch[i];
+            a.capTokens.push(token);
+        }
+        for (uint256 i = 0; i < p.inputAllowlist.length; ++i) {
+            if (p.inputAllowlist[i] == address(0))
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.inputAllowlist);
+            _inputAllowed[agreementId][p.inputAllowlist[i]] = true;
+        }
+    }
+}
