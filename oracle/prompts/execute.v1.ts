@@ -12,28 +12,13 @@
  */
 import { formatUnits } from "viem";
 
-import type { EpochRecord, ExecuteRequest, MetricInfo } from "../models/types.js";
+import type { ExecuteRequest } from "../models/types.js";
 import { MAX_ACTIONS, MAX_STATE_BYTES } from "../models/validateExecution.js";
+import { historyDataV1, metricsData } from "./data.js";
 import type { PromptMessage, PromptTemplate } from "./render.js";
 import { datamark, dataBoundary, dataRules, neutralize, wrapData } from "./spotlight.js";
 
 const ID = "execute/v1";
-
-function metricsData(metrics: readonly MetricInfo[]) {
-  return metrics.map((m, index) => ({
-    index,
-    name: neutralize(m.name),
-    decimals: m.decimals,
-    fullMissError: formatUnits(m.scale, m.decimals),
-  }));
-}
-
-function historyData(history: readonly EpochRecord[], metrics: readonly MetricInfo[]) {
-  return history.map((h) => ({
-    epoch: h.epoch.toString(),
-    outcome: h.outcome === null ? "void" : h.outcome.map((v, i) => formatUnits(v, metrics[i]?.decimals ?? 0)),
-  }));
-}
 
 /** The state with every string (keys too) neutralised; numbers, booleans and null unchanged. */
 function stateData(value: unknown): unknown {
@@ -60,7 +45,7 @@ function build(context: { systemPrompt: string }, request: ExecuteRequest): Prom
         data: datamark(input.data),
       })),
       metrics: metricsData(request.metrics),
-      history: historyData(request.history, request.metrics),
+      history: historyDataV1(request.history, request.metrics),
       scores: request.scores.map((s) => ({
         candidateId: s.candidateId.toString(),
         loss: formatUnits(s.score, 18),

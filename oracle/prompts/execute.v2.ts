@@ -14,34 +14,13 @@
  */
 import { formatUnits } from "viem";
 
-import type { EpochRecord, ExecuteRequest, MetricInfo } from "../models/types.js";
+import type { ExecuteRequest } from "../models/types.js";
 import { MAX_ACTIONS, MAX_STATE_BYTES } from "../models/validateExecution.js";
+import { historyData, metricsData } from "./data.js";
 import type { PromptMessage, PromptTemplate } from "./render.js";
 import { datamark, dataBoundary, dataRules, neutralize, wrapData } from "./spotlight.js";
 
 const ID = "execute/v2";
-
-function metricsData(metrics: readonly MetricInfo[]) {
-  return metrics.map((m, index) => ({
-    index,
-    name: neutralize(m.name),
-    decimals: m.decimals,
-    fullMissError: formatUnits(m.scale, m.decimals),
-  }));
-}
-
-/** Past outcomes: the values when final, "pending" when not fixed yet, "void" when voided. */
-function historyData(history: readonly EpochRecord[], metrics: readonly MetricInfo[]) {
-  return history.map((h) => ({
-    epoch: h.epoch.toString(),
-    outcome:
-      h.outcome !== null
-        ? h.outcome.map((v, i) => formatUnits(v, metrics[i]?.decimals ?? 0))
-        : h.pending
-          ? "pending"
-          : "void",
-  }));
-}
 
 /**
  * The state with every string (keys too) datamarked, exactly like a participant's input: earlier

@@ -9,29 +9,12 @@
  * the data rules and the agreement text); the user message holds one delimited data block (ids,
  * metrics, past outcomes) and a closing reminder.
  */
-import { formatUnits } from "viem";
-
-import type { EpochRecord, ForecastRequest, MetricInfo } from "../models/types.js";
+import type { ForecastRequest } from "../models/types.js";
+import { historyDataV1, metricsData } from "./data.js";
 import type { PromptMessage, PromptTemplate } from "./render.js";
 import { dataBoundary, dataRules, neutralize, wrapData } from "./spotlight.js";
 
 const ID = "forecast/v1";
-
-function metricsData(metrics: readonly MetricInfo[]) {
-  return metrics.map((m, index) => ({
-    index,
-    name: neutralize(m.name),
-    decimals: m.decimals,
-    fullMissError: formatUnits(m.scale, m.decimals),
-  }));
-}
-
-function historyData(history: readonly EpochRecord[], metrics: readonly MetricInfo[]) {
-  return history.map((h) => ({
-    epoch: h.epoch.toString(),
-    outcome: h.outcome === null ? "void" : h.outcome.map((v, i) => formatUnits(v, metrics[i]?.decimals ?? 0)),
-  }));
-}
 
 function build(context: { systemPrompt: string }, request: ForecastRequest): PromptMessage[] {
   const target = request.targetEpoch.toString();
@@ -40,7 +23,7 @@ function build(context: { systemPrompt: string }, request: ForecastRequest): Pro
       agreementId: request.agreementId.toString(),
       targetEpoch: target,
       metrics: metricsData(request.metrics),
-      history: historyData(request.history, request.metrics),
+      history: historyDataV1(request.history, request.metrics),
     },
     null,
     2,
