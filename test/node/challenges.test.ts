@@ -14,36 +14,33 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { network } from "hardhat";
-import { keccak256, stringToHex, type EIP1193Provider } from "viem";
+import type { EIP1193Provider } from "viem";
 
 import type { ExecuteRequest, ForecastRequest, Model, ModelSpec } from "../../oracle/models/types.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
 import { qualify, truth } from "../fixtures/epochDriver.js";
 import { clock, deployHub } from "../fixtures/hub.js";
-import { makeNode, registerWithSpec, testSpec } from "../fixtures/node.js";
+import { makeNode, registerWithSpec, scriptedRecord, testSpec } from "../fixtures/node.js";
 
 const CHALLENGER = 12;
 
 function countingModel(spec: ModelSpec): Model {
-  const record = (raw: string) => ({
-    templateId: "test/v1",
-    promptHash: keccak256(stringToHex(raw)),
-    raw,
-    usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
-    fingerprint: null,
-    latencyMs: 1,
-  });
   return {
     spec,
     async forecast(r: ForecastRequest) {
       // The scripted truth the driver's reporters report: every forecast scores loss 0, so the
       // candidates qualify after one reveal and tie (the lower id executes).
       const values = truth(r.targetEpoch);
-      return { ...record(JSON.stringify(values.map(String))), values, rationale: "the truth" };
+      return { ...scriptedRecord(JSON.stringify(values.map(String))), values, rationale: "the truth" };
     },
     async execute(r: ExecuteRequest) {
       const newState = { epoch: Number(r.epoch), by: spec.model };
-      return { ...record(JSON.stringify(newState)), newState, actions: [], rationale: "note the epoch" };
+      return {
+        ...scriptedRecord(JSON.stringify(newState)),
+        newState,
+        actions: [],
+        rationale: "note the epoch",
+      };
     },
   };
 }

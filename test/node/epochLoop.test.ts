@@ -8,33 +8,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { network } from "hardhat";
-import { keccak256, stringToHex, type EIP1193Provider } from "viem";
+import { stringToHex, type EIP1193Provider } from "viem";
 
 import type { ExecuteRequest, ForecastRequest, Model, ModelSpec } from "../../oracle/models/types.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
 import { clock, deployHub, WAD } from "../fixtures/hub.js";
-import { makeNode, registerWithSpec, testSpec } from "../fixtures/node.js";
+import { makeNode, registerWithSpec, scriptedRecord, testSpec } from "../fixtures/node.js";
 
 /** Forecasts truth + a fixed bias; executes by counting inputs. Deterministic. */
 function scriptedModel(spec: ModelSpec, bias: bigint, truth: (e: bigint) => bigint[]): Model {
-  const record = (raw: string) => ({
-    templateId: "test/v1",
-    promptHash: keccak256(stringToHex(raw)),
-    raw,
-    usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
-    fingerprint: null,
-    latencyMs: 1,
-  });
   return {
     spec,
     async forecast(r: ForecastRequest) {
       const values = truth(r.targetEpoch).map((v) => v + bias);
-      return { ...record(JSON.stringify(values.map(String))), values, rationale: "scripted" };
+      return { ...scriptedRecord(JSON.stringify(values.map(String))), values, rationale: "scripted" };
     },
     async execute(r: ExecuteRequest) {
       const prev = (r.state as { inputs?: number }).inputs ?? 0;
       const newState = { epoch: Number(r.epoch), inputs: prev + r.inputs.length };
-      return { ...record(JSON.stringify(newState)), newState, actions: [], rationale: "count inputs" };
+      return {
+        ...scriptedRecord(JSON.stringify(newState)),
+        newState,
+        actions: [],
+        rationale: "count inputs",
+      };
     },
   };
 }
