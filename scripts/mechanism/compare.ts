@@ -69,11 +69,17 @@ export function hardBounds(horizon: number): Bound[] {
 }
 
 /**
- * The hard bounds a set of metrics breaks.
+ * The hard bounds a set of metrics breaks (a missing key breaks its bound).
+ * @param skip Keys whose bounds another check holds (the twin-only test skips `ON_CHAIN_KEYS`).
  * @returns One line per broken bound.
  */
-export function brokenBounds(metrics: Record<string, number>, horizon: number): string[] {
+export function brokenBounds(
+  metrics: Record<string, number>,
+  horizon: number,
+  skip: readonly string[] = [],
+): string[] {
   return hardBounds(horizon)
+    .filter((b) => !skip.includes(b.key))
     .filter((b) => {
       const v = metrics[b.key];
       return v === undefined || (b.op === "≤" ? !(v <= b.limit) : !(v >= b.limit));
