@@ -8,10 +8,9 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import hre from "hardhat";
-import type { EIP1193Provider } from "viem";
 
 import { renderReport } from "../oracle/demo/report.js";
-import { runDemo } from "../oracle/demo/runDemo.js";
+import { demoChainOf, runDemo } from "../oracle/demo/runDemo.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,27 +36,18 @@ const apiKey = process.env.OPENAI_API_KEY;
 console.log(
   `gengov demo: ${values.example}, ${epochs} epochs, embedded chain${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
 );
-const result = await runDemo(
-  {
-    provider: conn.provider as unknown as EIP1193Provider,
-    viem: conn.viem,
-    ignition: conn.ignition,
-    setTime: (t) => conn.networkHelpers.time.increaseTo(t),
-    latest: async () => BigInt(await conn.networkHelpers.time.latest()),
-  },
-  {
-    example: values.example,
-    epochs,
-    root: process.cwd(),
-    realModel: apiKey
-      ? {
-          apiKey,
-          model: process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini",
-          baseURL: process.env.OPENAI_BASE_URL,
-        }
-      : undefined,
-  },
-);
+const result = await runDemo(demoChainOf(conn), {
+  example: values.example,
+  epochs,
+  root: process.cwd(),
+  realModel: apiKey
+    ? {
+        apiKey,
+        model: process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini",
+        baseURL: process.env.OPENAI_BASE_URL,
+      }
+    : undefined,
+});
 console.log("\nleaderboard (score: EWMA of loss, lower is better)");
 for (const l of result.leaderboard) {
   console.log(

@@ -4,23 +4,13 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { EIP1193Provider } from "viem";
 
 import { renderReport } from "../oracle/demo/report.js";
-import { runDemo, type DemoResult } from "../oracle/demo/runDemo.js";
+import { demoChainOf, runDemo, type DemoResult } from "../oracle/demo/runDemo.js";
 
 async function shortDemo(example: "fisheries" | "vouching", epochs: number): Promise<DemoResult> {
   const conn = await network.create();
-  return runDemo(
-    {
-      provider: conn.provider as unknown as EIP1193Provider,
-      viem: conn.viem,
-      ignition: conn.ignition,
-      setTime: (t) => conn.networkHelpers.time.increaseTo(t),
-      latest: async () => BigInt(await conn.networkHelpers.time.latest()),
-    },
-    { example, epochs, root: process.cwd(), log: () => undefined },
-  );
+  return runDemo(demoChainOf(conn), { example, epochs, root: process.cwd(), log: () => undefined });
 }
 
 describe("demo (short mode)", function () {

@@ -40,6 +40,25 @@ export type DemoChain = {
   latest(): Promise<bigint>;
 };
 
+/** What `demoChainOf` reads from a Hardhat network connection (`network.create()`). */
+export type HardhatConnection = {
+  provider: unknown;
+  viem: unknown;
+  ignition: unknown;
+  networkHelpers: { time: { increaseTo(t: bigint): Promise<void>; latest(): Promise<number> } };
+};
+
+/** The demo's chain over a Hardhat network connection. */
+export function demoChainOf(conn: HardhatConnection): DemoChain {
+  return {
+    provider: conn.provider as EIP1193Provider,
+    viem: conn.viem,
+    ignition: conn.ignition,
+    setTime: (t) => conn.networkHelpers.time.increaseTo(t),
+    latest: async () => BigInt(await conn.networkHelpers.time.latest()),
+  };
+}
+
 export type DemoOptions = {
   example: "fisheries" | "vouching";
   epochs: number;

@@ -9,9 +9,8 @@
  *   decided from a draw that moves between blocks would leave it to the fallback.
  */
 import hre from "hardhat";
-import type { EIP1193Provider } from "viem";
 
-import { runDemo } from "../../oracle/demo/runDemo.js";
+import { demoChainOf, runDemo } from "../../oracle/demo/runDemo.js";
 
 /** Epochs of the on-chain run: at least 19 of them have an executor (minScored 2, then one per epoch). */
 export const ON_CHAIN_EPOCHS = 22;
@@ -20,16 +19,12 @@ export const ON_CHAIN_EPOCHS = 22;
 export async function measureOnChain(): Promise<Record<string, number>> {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const conn = await hre.network.create();
-  const r = await runDemo(
-    {
-      provider: conn.provider as unknown as EIP1193Provider,
-      viem: conn.viem,
-      ignition: conn.ignition,
-      setTime: (t) => conn.networkHelpers.time.increaseTo(t),
-      latest: async () => BigInt(await conn.networkHelpers.time.latest()),
-    },
-    { example: "vouching", epochs: ON_CHAIN_EPOCHS, root: process.cwd(), log: () => undefined },
-  );
+  const r = await runDemo(demoChainOf(conn), {
+    example: "vouching",
+    epochs: ON_CHAIN_EPOCHS,
+    root: process.cwd(),
+    log: () => undefined,
+  });
   const { withExecutor, byExecutor } = r.selection;
   if (withExecutor === 0) throw new Error("bench:mechanism: the vouching run fixed no executor at all");
   return { "weighted.executorProposedShare": byExecutor / withExecutor };
