@@ -11,8 +11,10 @@ import type { Command } from "commander";
 import {
   createPublicClient,
   createWalletClient,
+  erc20Abi,
   formatUnits,
   isAddress,
+  parseAbi,
   toHex,
   type Account,
   type Address,
@@ -20,7 +22,6 @@ import {
   type PublicClient,
 } from "viem";
 
-import { erc20Abi } from "../../chain/abis.js";
 import { chainFor, transportFor } from "../../chain/connect.js";
 import { loadKey } from "../../chain/keys.js";
 import { asRevert } from "../../chain/txSender.js";
@@ -29,6 +30,9 @@ import { parseAmount, UsageError, type GlobalOptions, type RuntimeOverrides } fr
 
 /** The Ignition future id of GengovLocal's test token. */
 export const LOCAL_TOKEN_ID = "GengovLocal#MockERC20";
+
+/** The test token's `mint`, the one function it has beyond ERC-20. */
+const mintAbi = parseAbi(["function mint(address to, uint256 amount)"]);
 
 type FundOptions = { eth?: string; token?: string; tokenAddress?: string };
 
@@ -92,7 +96,7 @@ export function registerFundCommand(program: Command, overrides: RuntimeOverride
           const { request } = await client.simulateContract({
             account,
             address: token,
-            abi: erc20Abi,
+            abi: mintAbi,
             functionName: "mint",
             args: [to, amount],
           });
