@@ -5,18 +5,24 @@
  * against the allow-list and caps, builds the manifest, stores everything, then sends. After a crash
  * the stored proposal is sent as is; the model is not asked again.
  */
-import { getAddress, hexToString, keccak256, stringToHex, type Hex } from "viem";
+import { getAddress, hexToString, stringToHex, type Hex } from "viem";
 
 import { erc20Abi, gengovExecutionAbi } from "../chain/abis.js";
 import { BaseError } from "../errors/BaseError.js";
-import { MANIFEST_VERSION, NODE_VERSION, buildManifest, outputHash } from "../manifest/manifest.js";
+import { buildManifest, transitionManifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
-import type { AllowedToken, ExecuteRequest, InputRecord, ProposedAction } from "../models/types.js";
+import type { AllowedToken, ExecuteRequest, ProposedAction } from "../models/types.js";
 import { modelFaultFields, modelFaultKind, withRawAnswer } from "../models/faults.js";
 import { assertValidExecution } from "../models/validateExecution.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { executionRead, hubRead } from "../node/context.js";
 import { crashPoint } from "../node/crashPoints.js";
+import {
+  transitionContext,
+  type ChainInput,
+  type TransitionContext,
+  type TransitionSources,
+} from "../transition/context.js";
 import { recentHistory } from "./history.js";
 
 export type ProposeTransitionParameters = {
@@ -33,13 +39,10 @@ export type ProposeTransitionReturnType = { status: "proposed" | "already" | "ab
 /** Status enum of IGengovExecution. */
 export { TRANSITION_STATUS as ProposalStatus } from "../chain/revert.js";
 
-/** The last finalized state document and its epoch, from the execution contract's events. */
-export function finalizedState(
-  ctx: NodeContext,
-  agreementId: bigint,
-): { state: unknown; bytes: Hex | null; epoch: bigint | null } {
+/** The last finalized state document's bytes and its epoch, from the execution contract's events. */
+export function finalizedState(ctx: NodeContext, agreementId: bigint): TransitionSources["previous"] {
   const finalized = ctx.store.logs("TransitionFinalized", (a) => a.agreementId === agreementId);
-  if (finalized.length === 0) return { state: {}, bytes: null, epoch: null };
+  if (finalized.length === 0) return { bytes: null, epoch: null };
   const last = finalized[finalized.length - 1].args;
   const proposed = ctx.store
     .logs(
@@ -48,31 +51,19 @@ export function finalizedState(
     )
     .at(-1);
   if (!proposed) throw new BaseError(`state of epoch ${last.epoch} not scanned yet`, { expected: true });
-  const bytes = proposed.args.newState as Hex;
-  return { state: JSON.parse(hexToString(bytes)), bytes, epoch: last.epoch as bigint };
+  return { bytes: proposed.args.newState as Hex, epoch: last.epoch as bigint };
 }
 
-/** Inputs after `afterEpoch` up to and including `epoch`, in chain order, and the chain head they end at. */
-export function inputsBetween(
-  ctx: NodeContext,
-  agreementId: bigint,
-  afterEpoch: bigint | null,
-  epoch: bigint,
-): { inputs: InputRecord[]; head: Hex } {
-  const all = ctx.store.logs(
-    "InputSubmitted",
-    (a) => a.agreementId === agreementId && (a.epoch as bigint) <= epoch,
-  );
-  const inputs = all
-    .filter((l) => afterEpoch === null || (l.args.epoch as bigint) > afterEpoch)
+/** Every input of the agreement up to and including `epoch`, in chain order. */
+export function inputsUpTo(ctx: NodeContext, agreementId: bigint, epoch: bigint): ChainInput[] {
+  return ctx.store
+    .logs("InputSubmitted", (a) => a.agreementId === agreementId && (a.epoch as bigint) <= epoch)
     .map((l) => ({
       epoch: l.args.epoch as bigint,
       index: Number(l.args.index),
       sender: l.args.sender as Hex,
-      data: hexToString(l.args.data as Hex),
+      data: l.args.data as Hex,
     }));
-  const head = (all.at(-1)?.args.inputsHash as Hex | undefined) ?? `0x${"0".repeat(64)}`;
-  return { inputs, head: head as Hex };
 }
 
 export async function proposeTransition(
@@ -130,29 +121,47 @@ export async function proposeTransition(
   return { status: "proposed", txHash: receipt.transactionHash };
 }
 
-async function build(p: ProposeTransitionParameters) {
-  const { ctx, candidate, agreement, epoch } = p;
-  const { agreementId, candidateId } = candidate;
-  const log = ctx.log.child({ at: "proposeTransition", agreementId, candidateId, epoch });
-  const prev = finalizedState(ctx, agreementId);
+/** The transition's context from the store, checked against the chain's state and input heads. */
+async function context(p: ProposeTransitionParameters): Promise<TransitionContext> {
+  const { ctx, agreement, epoch } = p;
+  const { agreementId } = p.candidate;
+  const history = await recentHistory(ctx, agreementId, epoch - 1n);
+  const built = transitionContext({
+    agreementId,
+    epoch,
+    agreementText: agreement.text,
+    metrics: agreement.metrics,
+    previous: finalizedState(ctx, agreementId),
+    inputs: inputsUpTo(ctx, agreementId, epoch),
+    history,
+    scores: await candidateScores(ctx, agreementId),
+    allowedTokens: await allowedTokens(p),
+  });
   const prevStateHash = (await executionRead(ctx, "stateHash", [agreementId])) as Hex;
-  const expectedPrev = prev.bytes ? keccak256(prev.bytes) : (`0x${"0".repeat(64)}` as Hex);
-  if (prevStateHash !== expectedPrev)
+  if (prevStateHash !== built.prevStateHash)
     throw new BaseError("finalized state not scanned yet", { expected: true });
-  const { inputs, head } = inputsBetween(ctx, agreementId, prev.epoch, epoch);
   const inputsHash = (await hubRead(ctx, "inputsHeadAt", [agreementId, epoch])) as Hex;
-  if (head !== inputsHash)
+  if (built.inputsHash !== inputsHash)
     throw new BaseError("inputs not all scanned yet (waiting for confirmations)", { expected: true });
+  return built;
+}
 
+/** Every candidate's score (WAD), by id. */
+async function candidateScores(ctx: NodeContext, agreementId: bigint) {
   const [, , candidateCount] = (await hubRead(ctx, "agreement", [agreementId])) as [unknown, Hex, bigint];
-  const scores = await Promise.all(
+  return Promise.all(
     Array.from({ length: Number(candidateCount) }, (_, i) => BigInt(i + 1)).map(async (id) => ({
       candidateId: id,
       score: ((await hubRead(ctx, "candidate", [agreementId, id])) as { score: bigint }).score,
     })),
   );
-  const history = await recentHistory(ctx, agreementId, epoch - 1n);
-  const allowedTokens: AllowedToken[] = await Promise.all(
+}
+
+/** The capped treasury tokens with what remains of this epoch's cap and the treasury's balance. */
+function allowedTokens(p: ProposeTransitionParameters): Promise<AllowedToken[]> {
+  const { ctx, agreement, epoch } = p;
+  const { agreementId } = p.candidate;
+  return Promise.all(
     agreement.capTokens.map(async (token) => {
       const [cap, spent, balance, symbol] = await Promise.all([
         hubRead(ctx, "outflowCap", [agreementId, token]) as Promise<bigint>,
@@ -165,23 +174,17 @@ async function build(p: ProposeTransitionParameters) {
       return { token, symbol, remaining: cap > spent ? cap - spent : 0n, balance };
     }),
   );
-  const request: ExecuteRequest = {
-    agreementId,
-    epoch,
-    agreementText: agreement.text,
-    state: prev.state,
-    inputs,
-    metrics: agreement.metrics,
-    history,
-    scores,
-    allowedTokens,
-  };
+}
+
+/** The model's first answer that passes the allow-list and caps, within `attempts`; undefined: abstain. */
+async function askModel(p: ProposeTransitionParameters, request: ExecuteRequest) {
+  const { ctx, candidate } = p;
+  const log = ctx.log.child({ at: "proposeTransition", ...ids(p) });
   const waiting = candidate.backoff?.ready("execute");
   if (waiting && !waiting.ok) {
     log.debug({ at: "proposeTransition", msg: `model backing off after ${waiting.failures} failure(s)` });
     return undefined;
   }
-  let result;
   let reason = "";
   for (let attempt = 1; attempt <= (p.attempts ?? 2); attempt++) {
     try {
@@ -193,8 +196,8 @@ async function build(p: ProposeTransitionParameters) {
         ctx.metrics.modelError(modelFaultKind(error));
         throw withRawAnswer(error, r.raw);
       }
-      result = r;
-      break;
+      candidate.backoff?.succeeded("execute");
+      return r;
     } catch (error) {
       reason = (error as Error).message.split("\n")[0];
       log.warn({
@@ -204,12 +207,22 @@ async function build(p: ProposeTransitionParameters) {
       });
     }
   }
-  if (!result) {
-    const waitMs = candidate.backoff?.failed("execute", reason) ?? 0;
-    log.warn({ at: "proposeTransition", msg: "abstaining: no acceptable model answer", retryInMs: waitMs });
-    return undefined;
-  }
-  candidate.backoff?.succeeded("execute");
+  const waitMs = candidate.backoff?.failed("execute", reason) ?? 0;
+  log.warn({ at: "proposeTransition", msg: "abstaining: no acceptable model answer", retryInMs: waitMs });
+  return undefined;
+}
+
+const ids = (p: ProposeTransitionParameters) => ({
+  agreementId: p.candidate.agreementId,
+  candidateId: p.candidate.candidateId,
+  epoch: p.epoch,
+});
+
+async function build(p: ProposeTransitionParameters) {
+  const { ctx, candidate } = p;
+  const built = await context(p);
+  const result = await askModel(p, built.request);
+  if (!result) return undefined;
   // Checksummed, as the chain gives them back: the calldata encoder rejects a mixed-case address with
   // a bad checksum (which the policy check, like most tools, accepts), and `gengov verify` recomputes
   // outputHash from the actions decoded from the proposal event.
@@ -218,47 +231,21 @@ async function build(p: ProposeTransitionParameters) {
     to: getAddress(a.to),
     amount: a.amount,
   }));
-  const spec = candidate.spec;
-  const manifest = buildManifest({
-    version: MANIFEST_VERSION,
-    chainId: ctx.chainId,
-    hub: ctx.hub,
-    execution: ctx.execution,
-    agreementId: agreementId.toString(),
-    epoch: epoch.toString(),
-    candidateId: candidateId.toString(),
-    textHash: agreement.textHash,
-    prevStateHash,
-    inputsHash,
-    inputs: {
-      count: inputs.length,
-      fromEpoch: prev.epoch === null ? "0" : (prev.epoch + 1n).toString(),
-      toEpoch: epoch.toString(),
-    },
-    outcomes: history.map((h) => ({
-      epoch: h.epoch.toString(),
-      values: h.outcome ? h.outcome.map(String) : null,
-      ...(h.pending ? { pending: true } : {}),
-    })),
-    scores: scores.map((s) => ({ candidateId: s.candidateId.toString(), score: s.score.toString() })),
-    allowedTokens: allowedTokens.map((t) => ({
-      token: t.token,
-      symbol: t.symbol,
-      remaining: t.remaining.toString(),
-      balance: t.balance.toString(),
-    })),
-    spec,
-    specHash: candidate.specHash,
-    prompt: { templateId: result.templateId, promptHash: result.promptHash },
-    decoding: { temperature: spec.temperature, seed: spec.seed, maxOutputTokens: spec.maxOutputTokens },
-    response: {
-      raw: result.raw,
-      outputHash: outputHash(result.newState, actions),
-      usage: result.usage,
-      fingerprint: result.fingerprint,
-    },
-    node: NODE_VERSION,
-  });
+  const manifest = buildManifest(
+    transitionManifest(
+      built,
+      {
+        chainId: ctx.chainId,
+        hub: ctx.hub,
+        execution: ctx.execution,
+        candidateId: candidate.candidateId,
+        textHash: p.agreement.textHash,
+        spec: candidate.spec,
+        specHash: candidate.specHash,
+      },
+      { ...result, actions },
+    ),
+  );
   return {
     newState: canonicalJson(result.newState),
     actionsJson: JSON.stringify(

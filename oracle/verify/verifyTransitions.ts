@@ -2,25 +2,28 @@
  * `gengov verify`: recompute every hash of every transition's manifest from chain data alone —
  * manifest bytes, text, previous state, the input hash chain, the spec and its embedding, the new
  * state, the parsed output and the rendered prompt — and, with `rerun`, ask the same model again and
- * diff its answer against what was proposed.
+ * diff its answer against what was proposed. The transition's context (previous state, inputs, the
+ * request) is rebuilt by `transitionContext`, the function the proposer builds it with.
  */
-import {
-  decodeAbiParameters,
-  getAbiItem,
-  hexToString,
-  keccak256,
-  zeroHash,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { decodeAbiParameters, getAbiItem, hexToString, keccak256, type Hex, type PublicClient } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
-import { outputHash } from "../manifest/manifest.js";
-import type { Manifest } from "../manifest/manifest.js";
+import { manifestReadings, outputHash, parseManifest, type Manifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
-import type { ExecuteRequest, Model, ModelSpec, ProposedAction } from "../models/types.js";
+import type { MetricInfo, Model, ModelSpec, ProposedAction } from "../models/types.js";
 import { promptTemplates, renderPrompt } from "../prompts/render.js";
-import { transitionHistory, type Payment, type TransitionStatus } from "./transitionStatus.js";
+import {
+  transitionContext,
+  type ChainInput,
+  type TransitionContext,
+  type TransitionSources,
+} from "../transition/context.js";
+import {
+  transitionHistory,
+  type Payment,
+  type TransitionEntry,
+  type TransitionStatus,
+} from "./transitionStatus.js";
 
 export type Check = { name: string; ok: boolean; detail: string };
 export type TransitionReport = {
@@ -48,12 +51,57 @@ export type VerifyParameters = {
 };
 
 type Ordered = { blockNumber: bigint; logIndex: number };
+type EventLog = Ordered & { args: Record<string, unknown> };
+type ProposedArgs = {
+  epoch: bigint;
+  candidateId: bigint;
+  prevStateHash: Hex;
+  inputsHash: Hex;
+  newStateHash: Hex;
+  manifestHash: Hex;
+  newState: Hex;
+  actions: readonly ProposedAction[];
+  manifest: Hex;
+  spec: Hex;
+};
+type Proposal = Ordered & { args: ProposedArgs };
+
+/** What verify reads from chain once per agreement. */
+type ChainView = {
+  chainId: number;
+  text: string;
+  textHash: Hex;
+  metrics: MetricInfo[];
+  inputs: ChainInput[];
+  proposed: Proposal[];
+  finalized: EventLog[];
+  history: TransitionEntry[];
+};
+
+/** The checks of one transition, in the order they ran. */
+class Checks {
+  readonly list: Check[] = [];
+  add(name: string, ok: boolean, detail = "") {
+    this.list.push({ name, ok, detail });
+  }
+}
+
 const before = (a: Ordered, b: Ordered) =>
   a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex < b.logIndex);
 
 const createAgreementInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
 
 export async function verifyTransitions(p: VerifyParameters): Promise<TransitionReport[]> {
+  const chain = await readChain(p);
+  const reports: TransitionReport[] = [];
+  for (const prop of chain.proposed) {
+    if (p.epoch !== undefined && prop.args.epoch !== p.epoch) continue;
+    reports.push(await verifyProposal(p, chain, prop));
+  }
+  return reports;
+}
+
+async function readChain(p: VerifyParameters): Promise<ChainView> {
   const { client, hub, execution, agreementId } = p;
   const events = async (
     address: Hex,
@@ -67,11 +115,7 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
         eventName: eventName as never,
         fromBlock: 0n,
         args: { agreementId } as never,
-      })) as unknown as {
-        blockNumber: bigint;
-        logIndex: number;
-        args: Record<string, unknown>;
-      }[]
+      })) as unknown as EventLog[]
     ).filter((l) => l.args.agreementId === agreementId);
   // An unknown agreement reverts AgreementUnknown here, before anything else is read.
   const [params, textHash] = (await client.readContract({
@@ -79,7 +123,7 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
     abi: gengovHubAbi,
     functionName: "agreement",
     args: [agreementId],
-  })) as readonly [{ metrics: readonly { name: string; decimals: number; scale: bigint }[] }, Hex, bigint];
+  })) as readonly [{ metrics: readonly MetricInfo[] }, Hex, bigint];
   const [created, inputs, proposed, finalized, history] = await Promise.all([
     events(hub, gengovHubAbi, "AgreementCreated"),
     events(hub, gengovHubAbi, "InputSubmitted"),
@@ -87,186 +131,232 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
     events(execution, gengovExecutionAbi, "TransitionFinalized"),
     transitionHistory(client, execution, agreementId),
   ]);
-  const chainId = await client.getChainId();
   const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation as Hex) as readonly [
     unknown,
     string,
   ];
-  const reports: TransitionReport[] = [];
+  return {
+    chainId: await client.getChainId(),
+    text,
+    textHash,
+    metrics: [...params.metrics],
+    inputs: inputs.map((i) => ({
+      epoch: i.args.epoch as bigint,
+      index: Number(i.args.index),
+      sender: i.args.sender as Hex,
+      data: i.args.data as Hex,
+    })),
+    proposed: proposed as unknown as Proposal[],
+    finalized,
+    history,
+  };
+}
 
-  for (const prop of proposed) {
-    const a = prop.args as {
-      epoch: bigint;
-      candidateId: bigint;
-      prevStateHash: Hex;
-      inputsHash: Hex;
-      newStateHash: Hex;
-      manifestHash: Hex;
-      newState: Hex;
-      actions: readonly ProposedAction[];
-      manifest: Hex;
-      spec: Hex;
-    };
-    if (p.epoch !== undefined && a.epoch !== p.epoch) continue;
-    const checks: Check[] = [];
-    const check = (name: string, ok: boolean, detail = "") => checks.push({ name, ok, detail });
-    const manifestText = hexToString(a.manifest);
-    check("manifest.hash", keccak256(a.manifest) === a.manifestHash, a.manifestHash);
-    let m: Manifest | undefined;
-    try {
-      m = JSON.parse(manifestText) as Manifest;
-      check("manifest.canonical", canonicalJson(m) === manifestText);
-    } catch (error) {
-      check("manifest.canonical", false, `not JSON: ${(error as Error).message}`);
-    }
-    // The finalized state this proposal built on, and the inputs since it.
-    const prior = finalized.filter((f) => before(f, prop)).at(-1);
-    const priorState = prior
-      ? proposed
-          .filter(
-            (q) =>
-              before(q, prior) &&
-              q.args.epoch === prior.args.epoch &&
-              q.args.newStateHash === prior.args.stateHash,
-          )
-          .at(-1)
-      : undefined;
-    const prevStateHash = (prior?.args.stateHash as Hex | undefined) ?? zeroHash;
-    check("state.previous", a.prevStateHash === prevStateHash, prevStateHash);
-    const upTo = inputs.filter((i) => (i.args.epoch as bigint) <= a.epoch);
-    let head: Hex = zeroHash;
-    for (const i of upTo) {
-      head = keccak256(
-        `0x${head.slice(2)}${(i.args.sender as Hex).slice(2).toLowerCase()}${(i.args.data as Hex).slice(2)}` as Hex,
-      );
-    }
-    check("inputs.chain", head === a.inputsHash, `recomputed ${head} from ${upTo.length} inputs`);
-    const since = upTo.filter(
-      (i) => prior === undefined || (i.args.epoch as bigint) > (prior.args.epoch as bigint),
-    );
-    const [, onChainSpecHash] = (await client.readContract({
-      address: hub,
-      abi: gengovHubAbi,
-      functionName: "candidateOperator",
-      args: [agreementId, a.candidateId],
-    })) as readonly [Hex, Hex];
-    check("spec.hash", keccak256(a.spec) === onChainSpecHash, onChainSpecHash);
-    check("state.hash", keccak256(a.newState) === a.newStateHash);
-    let newState: unknown;
-    try {
-      newState = JSON.parse(hexToString(a.newState));
-      check("state.canonical", canonicalJson(newState) === hexToString(a.newState));
-    } catch {
-      check("state.canonical", false, "new state is not JSON");
-    }
-    if (m) {
-      check(
-        "manifest.binding",
-        m.chainId === chainId &&
-          m.hub.toLowerCase() === hub.toLowerCase() &&
-          m.execution.toLowerCase() === execution.toLowerCase() &&
-          m.agreementId === agreementId.toString() &&
-          m.epoch === a.epoch.toString() &&
-          m.candidateId === a.candidateId.toString() &&
-          m.prevStateHash === a.prevStateHash &&
-          m.inputsHash === a.inputsHash,
-        "chain, contracts, agreement, epoch, candidate, prevStateHash, inputsHash",
-      );
-      check(
-        "text.hash",
-        m.textHash === textHash && keccak256(new TextEncoder().encode(text)) === textHash,
-        textHash,
-      );
-      check("spec.embedded", canonicalJson(m.spec) === hexToString(a.spec));
-      check(
-        "inputs.count",
-        m.inputs?.count === since.length,
-        `${since.length} inputs since the last finalized transition`,
-      );
-      check(
-        "output.hash",
-        newState !== undefined && outputHash(newState, [...a.actions]) === m.response?.outputHash,
-      );
-      const outcomesOk = await Promise.all(
-        (m.outcomes ?? []).map(async (o) => {
-          const [status, values] = (await client.readContract({
-            address: hub,
-            abi: gengovHubAbi,
-            functionName: "outcome",
-            args: [agreementId, BigInt(o.epoch)],
-          })) as readonly [number, readonly bigint[], number];
-          return o.values === null
-            ? status !== 1
-            : status === 1 && values.map(String).join() === o.values.join();
-        }),
-      );
-      check("outcomes.match", outcomesOk.every(Boolean), `${outcomesOk.length} epochs`);
-      const request: ExecuteRequest = {
-        agreementId,
-        epoch: a.epoch,
-        agreementText: text,
-        state: priorState ? JSON.parse(hexToString(priorState.args.newState as Hex)) : {},
-        inputs: since.map((i) => ({
-          epoch: i.args.epoch as bigint,
-          index: Number(i.args.index),
-          sender: i.args.sender as Hex,
-          data: hexToString(i.args.data as Hex),
-        })),
-        metrics: params.metrics.map((x) => ({ name: x.name, decimals: x.decimals, scale: x.scale })),
-        history: (m.outcomes ?? []).map((o) => ({
-          epoch: BigInt(o.epoch),
-          outcome: o.values ? o.values.map(BigInt) : null,
-          ...(o.pending ? { pending: true } : {}),
-        })),
-        scores: (m.scores ?? []).map((s) => ({ candidateId: BigInt(s.candidateId), score: BigInt(s.score) })),
-        allowedTokens: (m.allowedTokens ?? []).map((t) => ({
-          token: t.token,
-          symbol: t.symbol,
-          remaining: BigInt(t.remaining),
-          balance: BigInt(t.balance),
-        })),
-      };
-      const template = promptTemplates[m.prompt?.templateId as keyof typeof promptTemplates];
-      if (!template) {
-        check("prompt.hash", false, `unknown template ${m.prompt?.templateId}`);
-      } else {
-        const rendered = renderPrompt(
-          template as never,
-          { systemPrompt: m.spec.systemPrompt },
-          request as never,
-        );
-        check(
-          "prompt.hash",
-          rendered.promptHash === m.prompt.promptHash,
-          `${m.prompt.templateId} ${rendered.promptHash}`,
-        );
-      }
-      var rerun: TransitionReport["rerun"]; // eslint-disable-line no-var
-      if (p.rerun) {
-        const again = await p.rerun(m.spec).execute(request);
-        const was = canonicalJson({
-          newState,
-          actions: a.actions.map((x) => ({ ...x, amount: x.amount.toString() })),
-        });
-        const now = canonicalJson({
-          newState: again.newState,
-          actions: again.actions.map((x) => ({ ...x, amount: x.amount.toString() })),
-        });
-        rerun = { same: was === now, diff: was === now ? [] : [`- ${was}`, `+ ${now}`] };
-      }
-    }
-    const entry = history.find((h) => h.blockNumber === prop.blockNumber && h.logIndex === prop.logIndex);
-    reports.push({
-      epoch: a.epoch,
-      candidateId: a.candidateId,
-      manifestHash: a.manifestHash,
-      finalized: finalized.some((f) => f.args.epoch === a.epoch && f.args.stateHash === a.newStateHash),
-      status: entry?.status ?? "pending",
-      payments: entry?.payments ?? [],
-      pass: checks.every((c) => c.ok),
-      checks,
-      ...(rerun! ? { rerun: rerun! } : {}),
-    });
+async function verifyProposal(
+  p: VerifyParameters,
+  chain: ChainView,
+  prop: Proposal,
+): Promise<TransitionReport> {
+  const a = prop.args;
+  const checks = new Checks();
+  const m = checkManifest(checks, a);
+  const context = transitionContext(contextSources(p, chain, prop, m));
+  checks.add("state.previous", a.prevStateHash === context.prevStateHash, context.prevStateHash);
+  const upTo = chain.inputs.filter((i) => i.epoch <= a.epoch).length;
+  checks.add(
+    "inputs.chain",
+    context.inputsHash === a.inputsHash,
+    `recomputed ${context.inputsHash} from ${upTo} inputs`,
+  );
+  const [, onChainSpecHash] = (await p.client.readContract({
+    address: p.hub,
+    abi: gengovHubAbi,
+    functionName: "candidateOperator",
+    args: [p.agreementId, a.candidateId],
+  })) as readonly [Hex, Hex];
+  checks.add("spec.hash", keccak256(a.spec) === onChainSpecHash, onChainSpecHash);
+  const newState = checkNewState(checks, a);
+  let rerun: TransitionReport["rerun"];
+  if (m) {
+    await checkAgainstManifest(p, chain, checks, { a, m, context, newState });
+    if (p.rerun) rerun = await rerunModel(p.rerun, m, context, { newState, actions: a.actions });
   }
-  return reports;
+  const entry = chain.history.find((h) => h.blockNumber === prop.blockNumber && h.logIndex === prop.logIndex);
+  return {
+    epoch: a.epoch,
+    candidateId: a.candidateId,
+    manifestHash: a.manifestHash,
+    finalized: chain.finalized.some((f) => f.args.epoch === a.epoch && f.args.stateHash === a.newStateHash),
+    status: entry?.status ?? "pending",
+    payments: entry?.payments ?? [],
+    pass: checks.list.every((c) => c.ok),
+    checks: checks.list,
+    ...(rerun ? { rerun } : {}),
+  };
+}
+
+/** manifest.hash, manifest.canonical and manifest.schema; the manifest when it can be read. */
+function checkManifest(checks: Checks, a: ProposedArgs): Manifest | undefined {
+  const text = hexToString(a.manifest);
+  checks.add("manifest.hash", keccak256(a.manifest) === a.manifestHash, a.manifestHash);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    checks.add("manifest.canonical", false, `not JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  checks.add("manifest.canonical", canonicalJson(value) === text);
+  const parsed = parseManifest(value);
+  if ("problem" in parsed) {
+    checks.add("manifest.schema", false, `malformed manifest: ${parsed.problem}`);
+    return undefined;
+  }
+  checks.add("manifest.schema", true);
+  return parsed.manifest;
+}
+
+/**
+ * What the proposer built this transition's context from: the state finalized before the proposal,
+ * every input up to its epoch, and the values the manifest says were read at proposal time.
+ */
+function contextSources(
+  p: VerifyParameters,
+  chain: ChainView,
+  prop: Proposal,
+  m: Manifest | undefined,
+): TransitionSources {
+  const prior = chain.finalized.filter((f) => before(f, prop)).at(-1);
+  const priorState = prior
+    ? chain.proposed
+        .filter(
+          (q) =>
+            before(q, prior) &&
+            q.args.epoch === prior.args.epoch &&
+            q.args.newStateHash === prior.args.stateHash,
+        )
+        .at(-1)
+    : undefined;
+  return {
+    agreementId: p.agreementId,
+    epoch: prop.args.epoch,
+    agreementText: chain.text,
+    metrics: chain.metrics,
+    previous: {
+      bytes: priorState?.args.newState ?? null,
+      epoch: (prior?.args.epoch as bigint | undefined) ?? null,
+    },
+    inputs: chain.inputs,
+    ...(m ? manifestReadings(m) : { history: [], scores: [], allowedTokens: [] }),
+  };
+}
+
+/** state.hash and state.canonical; the new state document when it is JSON. */
+function checkNewState(checks: Checks, a: ProposedArgs): unknown {
+  checks.add("state.hash", keccak256(a.newState) === a.newStateHash);
+  try {
+    const newState: unknown = JSON.parse(hexToString(a.newState));
+    checks.add("state.canonical", canonicalJson(newState) === hexToString(a.newState));
+    return newState;
+  } catch {
+    checks.add("state.canonical", false, "new state is not JSON");
+    return undefined;
+  }
+}
+
+/** The checks that compare the manifest with the chain and the recomputed context. */
+async function checkAgainstManifest(
+  p: VerifyParameters,
+  chain: ChainView,
+  checks: Checks,
+  t: { a: ProposedArgs; m: Manifest; context: TransitionContext; newState: unknown },
+) {
+  const { a, m, context } = t;
+  checks.add(
+    "manifest.binding",
+    m.chainId === chain.chainId &&
+      m.hub.toLowerCase() === p.hub.toLowerCase() &&
+      m.execution.toLowerCase() === p.execution.toLowerCase() &&
+      m.agreementId === p.agreementId.toString() &&
+      m.epoch === a.epoch.toString() &&
+      m.candidateId === a.candidateId.toString() &&
+      m.prevStateHash === a.prevStateHash &&
+      m.inputsHash === a.inputsHash,
+    "chain, contracts, agreement, epoch, candidate, prevStateHash, inputsHash",
+  );
+  checks.add(
+    "text.hash",
+    m.textHash === chain.textHash && keccak256(new TextEncoder().encode(chain.text)) === chain.textHash,
+    chain.textHash,
+  );
+  checks.add("spec.embedded", canonicalJson(m.spec) === hexToString(a.spec));
+  checks.add(
+    "inputs.count",
+    m.inputs.count === context.inputs.count,
+    `${context.inputs.count} inputs since the last finalized transition`,
+  );
+  checks.add(
+    "output.hash",
+    t.newState !== undefined && outputHash(t.newState, [...a.actions]) === m.response.outputHash,
+  );
+  const outcomesOk = await outcomesMatch(p, m);
+  checks.add("outcomes.match", outcomesOk.every(Boolean), `${outcomesOk.length} epochs`);
+  checkPrompt(checks, m, context);
+}
+
+/** Whether each outcome the manifest cites is the hub's (null: not final on chain). */
+function outcomesMatch(p: VerifyParameters, m: Manifest): Promise<boolean[]> {
+  return Promise.all(
+    m.outcomes.map(async (o) => {
+      const [status, values] = (await p.client.readContract({
+        address: p.hub,
+        abi: gengovHubAbi,
+        functionName: "outcome",
+        args: [p.agreementId, BigInt(o.epoch)],
+      })) as readonly [number, readonly bigint[], number];
+      return o.values === null ? status !== 1 : status === 1 && values.map(String).join() === o.values.join();
+    }),
+  );
+}
+
+/** prompt.hash: the prompt rendered from the recomputed context is the one the manifest names. */
+function checkPrompt(checks: Checks, m: Manifest, context: TransitionContext) {
+  const template = promptTemplates[m.prompt.templateId as keyof typeof promptTemplates];
+  if (!template) {
+    checks.add("prompt.hash", false, `unknown template ${m.prompt.templateId}`);
+    return;
+  }
+  const rendered = renderPrompt(
+    template as never,
+    { systemPrompt: m.spec.systemPrompt },
+    context.request as never,
+  );
+  const same = rendered.promptHash === m.prompt.promptHash;
+  checks.add(
+    "prompt.hash",
+    same,
+    `${m.prompt.templateId} ${rendered.promptHash}` +
+      (same
+        ? ""
+        : ` rendered from chain data, the manifest names ${m.prompt.promptHash}: the prompt is not reproducible from the previous state and inputs`),
+  );
+}
+
+/** Asks the manifest's model again with the recomputed request and diffs its answer. */
+async function rerunModel(
+  createModel: (spec: ModelSpec) => Model,
+  m: Manifest,
+  context: TransitionContext,
+  proposed: { newState: unknown; actions: readonly ProposedAction[] },
+): Promise<NonNullable<TransitionReport["rerun"]>> {
+  const again = await createModel(m.spec).execute(context.request);
+  const was = canonicalJson({
+    newState: proposed.newState,
+    actions: proposed.actions.map((x) => ({ ...x, amount: x.amount.toString() })),
+  });
+  const now = canonicalJson({
+    newState: again.newState,
+    actions: again.actions.map((x) => ({ ...x, amount: x.amount.toString() })),
+  });
+  return { same: was === now, diff: was === now ? [] : [`- ${was}`, `+ ${now}`] };
 }

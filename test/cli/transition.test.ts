@@ -202,6 +202,7 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(t.checks.map((c: { name: string }) => c.name)).to.deep.equal([
       "manifest.hash",
       "manifest.canonical",
+      "manifest.schema",
       "state.previous",
       "inputs.chain",
       "spec.hash",

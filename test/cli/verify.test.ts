@@ -10,6 +10,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, stringToHex } from "viem";
 
+import type { Manifest } from "../../oracle/manifest/manifest.js";
+import { transitionContext } from "../../oracle/transition/context.js";
 import type { Check, TransitionReport } from "../../oracle/verify/verifyTransitions.js";
 import { specHash } from "../../oracle/models/spec.js";
 import { deployCli, proposeDoctored, type CliFixture, type Doctor } from "../fixtures/cli.js";
@@ -31,6 +33,18 @@ const CASES = {
   inputsCount: { manifest: (m) => ({ ...m, inputs: { ...m.inputs, count: m.inputs.count + 1 } }) },
   spec: { manifest: (m) => ({ ...m, spec: { ...m.spec, model: "a-bigger-model" } }) },
   skippedInput: { request: (r) => ({ ...r, inputs: r.inputs.slice(1) }) },
+  // A proposer whose context builder puts the inputs in another order than the chain's.
+  reorderedInputs: {
+    context: (s) => {
+      const c = transitionContext(s);
+      return { ...c, request: { ...c.request, inputs: c.request.inputs.toReversed() } };
+    },
+  },
+  // A manifest without the hub address: JSON, canonical, but not a manifest.
+  malformed: {
+    manifest: (m) =>
+      Object.fromEntries(Object.entries(m).filter(([k]) => k !== "hub")) as unknown as Manifest,
+  },
 } satisfies Record<string, Doctor>;
 
 describe("cli: verify detects doctored manifests", function () {
@@ -130,6 +144,27 @@ describe("cli: verify detects doctored manifests", function () {
     const [was, now] = rerun.report.rerun!.diff;
     expect(was).to.include('"inputsSeen":1');
     expect(now).to.include('"inputsSeen":2');
+  });
+
+  it("a proposer whose context builder reorders the inputs: prompt.hash FAILs as not reproducible, exit 1", async () => {
+    const { code, report, failed } = await verify("reorderedInputs");
+    expect(failed).to.deep.equal(["prompt.hash"]);
+    expect(report.checks.find((c) => c.name === "prompt.hash")!.detail).to.include(
+      "the prompt is not reproducible from the previous state and inputs",
+    );
+    expect(code).to.equal(1);
+  });
+
+  it("a malformed manifest on chain is reported as manifest.schema naming the field, not thrown", async () => {
+    const r = await x.run(["verify", ids.malformed.toString()], { json: false });
+    expect(r.code, r.err).to.equal(1);
+    expect(r.err).to.equal("");
+    expect(r.out.join("\n"))
+      .to.include("epoch 2 candidate 1: FAIL")
+      .and.match(/FAIL manifest\.schema {2}malformed manifest: hub: /)
+      .and.include("ok   inputs.chain");
+    const { failed } = await verify("malformed");
+    expect(failed).to.deep.equal(["manifest.schema"]);
   });
 
   it("a verify failure does not leak into the next command's exit code", async () => {
