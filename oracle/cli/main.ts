@@ -19,10 +19,16 @@ import { createModel, type ModelSpec } from "../models/index.js";
 import { checkNode } from "../node/check.js";
 import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
-import { registerAgreementCommands } from "./commands/agreement.js";
-import { registerCandidateCommands } from "./commands/candidate.js";
+import { registerAgreementCommands } from "./commands/agreement/index.js";
+import { registerCandidateCommands } from "./commands/candidate/index.js";
+import { registerDepositCommand } from "./commands/deposit.js";
 import { registerFundCommand } from "./commands/fund.js";
-import { registerTransitionCommands } from "./commands/transition.js";
+import { registerInputCommands } from "./commands/input.js";
+import { registerOutcomeCommands } from "./commands/outcome.js";
+import { registerPaymentCommands } from "./commands/payment.js";
+import { registerStatusCommand } from "./commands/status.js";
+import { registerTransitionCommands } from "./commands/transition/index.js";
+import { registerVerifyCommand } from "./commands/verify.js";
 import { runtime, UsageError, type GlobalOptions, type Runtime, type RuntimeOverrides } from "./runtime.js";
 
 /** What a run has got to: the command being run and its runtime, so a failure is explained in its terms. */
@@ -52,8 +58,14 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
   const rt = async (cmd: Command) =>
     (state.runtime = await runtime(cmd.optsWithGlobals() as GlobalOptions, overrides));
   registerAgreementCommands(program, rt);
+  registerInputCommands(program, rt);
+  registerDepositCommand(program, rt);
   registerCandidateCommands(program, rt);
+  registerOutcomeCommands(program, rt);
   registerTransitionCommands(program, rt);
+  registerPaymentCommands(program, rt);
+  registerStatusCommand(program, rt);
+  registerVerifyCommand(program, rt);
   registerFundCommand(program, overrides);
   program
     .command("node")

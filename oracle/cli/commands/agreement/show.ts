@@ -1,0 +1,84 @@
+/** `gengov agreement show <agreementId> [--full-text]`. */
+import type { Command } from "commander";
+import { decodeAbiParameters, getAbiItem, type Hex } from "viem";
+
+import { gengovHubAbi } from "../../../chain/abis.js";
+import { formatDate, formatDuration, formatTokens, type TokenInfo } from "../../../chain/revert.js";
+import { parseId, UsageError, type Runtime } from "../../runtime.js";
+import type { Rt } from "../rt.js";
+
+export function registerAgreementShow(agreement: Command, rt: Rt) {
+  agreement
+    .command("show <agreementId>")
+    .description("parameters, text hash and candidate count of an agreement")
+    .option("--full-text", "print the agreement text too")
+    .action(async (idArg: string, o: { fullText?: boolean }, cmd: Command) => {
+      const r = await rt(cmd);
+      await showAgreement(r, parseId("agreementId", idArg), o.fullText === true);
+    });
+}
+
+async function showAgreement(r: Runtime, id: bigint, fullText: boolean) {
+  const [params, textHash, count] = (await r.client.readContract({
+    address: r.hub,
+    abi: gengovHubAbi,
+    functionName: "agreement",
+    args: [id],
+  })) as readonly [Record<string, unknown>, Hex, bigint];
+  const text = fullText ? await agreementText(r, id) : undefined;
+  const bt = await r.token(params.bondToken as Hex, "bondToken");
+  const shown = humanParams(params, bt);
+  const caps = params.capTokens as readonly Hex[];
+  const capTokens = await Promise.all(caps.map((t) => r.token(t, "capTokens")));
+  shown.maxOutflowPerEpoch = `[${(params.maxOutflowPerEpoch as readonly bigint[])
+    .map((cap, i) => formatTokens(cap, capTokens[i]))
+    .join(", ")}]`;
+  r.print(
+    [
+      `agreement ${id}  text ${textHash}  candidates ${count}`,
+      ...Object.entries(params).map(
+        ([k, v]) =>
+          `  ${k}: ${shown[k] ?? JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x))}`,
+      ),
+      ...(text ? ["", text] : []),
+    ].join("\n"),
+    { agreementId: id, textHash, candidateCount: count, params, ...(text ? { text } : {}) },
+  );
+}
+
+const createInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
+
+export async function agreementText(r: Runtime, id: bigint): Promise<string> {
+  const logs = await r.client.getContractEvents({
+    address: r.hub,
+    abi: gengovHubAbi,
+    eventName: "AgreementCreated",
+    args: { agreementId: id },
+    fromBlock: 0n,
+  });
+  if (!logs.length) throw new UsageError(`agreement ${id}: no creation event found`);
+  const [, text] = decodeAbiParameters(createInputs, (logs[0].args as { creation: Hex }).creation);
+  return text as string;
+}
+
+const TOKEN_AMOUNTS = ["minBond", "missPenalty", "rejectPenalty", "challengeBond"];
+const DURATIONS = [
+  "epochLength",
+  "reportWindow",
+  "revealWindow",
+  "executionWindow",
+  "challengePeriod",
+  "rulingPeriod",
+  "exitDelay",
+];
+
+/** Parameters written for people: amounts of the bond token in tokens, times as dates and durations. */
+function humanParams(params: Record<string, unknown>, bondToken: TokenInfo): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (TOKEN_AMOUNTS.includes(k)) shown[k] = formatTokens(BigInt(v as bigint), bondToken);
+    else if (k === "genesis") shown[k] = formatDate(BigInt(v as bigint));
+    else if (DURATIONS.includes(k)) shown[k] = formatDuration(BigInt(v as number));
+  }
+  return shown;
+}

@@ -1,0 +1,88 @@
+/** Reads the transition commands, `status` and `verify` share. */
+import { type Hex } from "viem";
+
+import { gengovExecutionAbi, gengovHubAbi } from "../../../chain/abis.js";
+import { formatTokens } from "../../../chain/revert.js";
+import type { Clock } from "../../../node/clock.js";
+import type { Payment, TransitionStatus } from "../../../verify/transitionStatus.js";
+import type { Runtime } from "../../runtime.js";
+
+export type Proposed = {
+  epoch: bigint;
+  candidateId: bigint;
+  newStateHash: Hex;
+  manifestHash: Hex;
+  newState: Hex;
+  actions: readonly { token: Hex; to: Hex; amount: bigint }[];
+};
+
+export async function proposalsOf(r: Runtime, id: bigint, epoch?: bigint): Promise<Proposed[]> {
+  const logs = await r.client.getContractEvents({
+    address: r.execution,
+    abi: gengovExecutionAbi,
+    eventName: "TransitionProposed",
+    args: { agreementId: id },
+    fromBlock: 0n,
+  });
+  return logs
+    .map((l) => l.args as unknown as Proposed)
+    .filter((p) => epoch === undefined || p.epoch === epoch);
+}
+
+export type LiveProposal = {
+  epoch: bigint;
+  proposedAt: bigint;
+  candidateId: bigint;
+  status: number;
+  challenges: readonly { challenger: Hex; bond: bigint }[];
+};
+
+export async function liveProposal(r: Runtime, id: bigint): Promise<LiveProposal> {
+  return (await r.client.readContract({
+    address: r.execution,
+    abi: gengovExecutionAbi,
+    functionName: "proposal",
+    args: [id],
+  })) as LiveProposal;
+}
+
+export async function clockOf(r: Runtime, id: bigint): Promise<Clock> {
+  const result = await r.client.readContract({
+    address: r.hub,
+    abi: gengovHubAbi,
+    functionName: "agreement",
+    args: [id],
+  });
+  const p = result[0];
+  return {
+    genesis: BigInt(p.genesis),
+    epochLength: BigInt(p.epochLength),
+    horizon: BigInt(p.horizon),
+    reportWindow: BigInt(p.reportWindow),
+    revealWindow: BigInt(p.revealWindow),
+    executionWindow: BigInt(p.executionWindow),
+    challengePeriod: BigInt(p.challengePeriod),
+    rulingPeriod: BigInt(p.rulingPeriod),
+  };
+}
+
+/** What a transition's payments did or will do, by its status. */
+export function paidVerb(status: TransitionStatus): string {
+  if (status === "finalized") return "paid";
+  if (status === "rejected") return "did not pay";
+  return "pays once finalized";
+}
+
+/** Each transition's payments as "0.5 GOV to 0x…", in the token's own units. */
+export async function paymentLines(r: Runtime, transitions: { payments: Payment[] }[]): Promise<string[][]> {
+  return Promise.all(
+    transitions.map((t) =>
+      Promise.all(
+        t.payments.map(async (p) => {
+          const token = await r.token(p.token, "payment token").catch(() => undefined);
+          return `${formatTokens(p.amount, token)}${token ? "" : ` of ${p.token}`} to ${p.to}`;
+        }),
+      ),
+    ),
+  );
+}
