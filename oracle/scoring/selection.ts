@@ -2,8 +2,9 @@
  * Executor selection: the TypeScript twin of `_computeSelection`, `_draw` and `ranking`
  * in `contracts/hub/ExecutorSelection.sol`. Given each candidate's stored standing (see
  * `standingOf` in `./effectiveScore.ts`; the scan never settles), it returns the same executor and
- * fallback as the contract, bit for bit (the differential tests check it). The node itself reads
- * `executorOf` from the hub.
+ * fallback as the contract, bit for bit (the differential tests check it). `gengov status` uses it
+ * to project the current epoch's executor (`./projection.ts`); the node reads `executorOf` from the
+ * hub to know whether it executes.
  *
  * Eligible for epoch e: active, at least one bond unit, `scoredCount ≥ minScored`, `score ≤ maxScore`
  * and up to date (`cursor ≥ upToDateFloor(e)`: every non-void target before e revealed or settled).
