@@ -4,26 +4,18 @@
  * explicit --private-key-env), and --json for machine output. Bad usage prints one line and exits 2;
  * a revert, of a read or a transaction, prints its decoded custom error as one line and exits 1.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
 import { Command, CommanderError } from "commander";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { encryptKey } from "../chain/keys.js";
 import { TxRevertedError } from "../chain/txSender.js";
-import { loadNodeConfig, type CandidateConfig } from "../config/schema.js";
 import { BaseError, ConfigError } from "../errors/BaseError.js";
-import { createModel, type ModelSpec } from "../models/index.js";
-import { checkNode } from "../node/check.js";
-import { GengovNode } from "../node/GengovNode.js";
-import { createLogger } from "../node/logger.js";
 import { registerAgreementCommands } from "./commands/agreement/index.js";
 import { registerCandidateCommands } from "./commands/candidate/index.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerDepositCommand } from "./commands/deposit.js";
 import { registerFundCommand } from "./commands/fund.js";
 import { registerInputCommands } from "./commands/input.js";
+import { registerKeyCommands } from "./commands/key.js";
+import { registerNodeCommand } from "./commands/node.js";
 import { registerOutcomeCommands } from "./commands/outcome.js";
 import { registerPaymentCommands } from "./commands/payment.js";
 import { registerStatusCommand } from "./commands/status.js";
@@ -67,97 +59,9 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
   registerStatusCommand(program, rt);
   registerVerifyCommand(program, rt);
   registerFundCommand(program, overrides);
-  program
-    .command("node")
-    .description("run an oracle node for the candidates in a config file")
-    .requiredOption("--config <file>", "node config JSON")
-    .option("--check", "check config, key, spec hashes, RPC, chain id and each model once; send nothing")
-    .action(async (o: { config: string; check?: boolean }) => {
-      const models = (spec: ModelSpec, candidate: CandidateConfig) =>
-        createModel(spec, {
-          openai: {
-            apiKey: process.env[candidate.provider.apiKeyEnv],
-            baseURL: candidate.provider.baseURL,
-            timeoutMs: candidate.provider.timeoutMs,
-            retries: candidate.provider.maxRetries,
-          },
-        });
-      if (o.check) {
-        const result = await checkNode(o.config, { createModel: models });
-        const out = overrides.out ?? ((line: string) => process.stdout.write(line + "\n"));
-        for (const line of result.lines) out(line);
-        for (const problem of result.problems) process.stderr.write(`gengov: ${problem}\n`);
-        process.exitCode = result.ok ? 0 : 1;
-        return;
-      }
-      let config: ReturnType<typeof loadNodeConfig>;
-      try {
-        config = loadNodeConfig(o.config);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        // One line per problem, each named.
-        for (const line of error.shortMessage.split("\n")) process.stderr.write(`gengov: ${line}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const log = createLogger(config.logLevel);
-      const node = await GengovNode.create(config, { logger: log, createModel: models });
-      // SIGINT, SIGTERM and SIGHUP stop the node after its current job; a repeated signal (a
-      // terminal's Ctrl-C reaches a launcher and this process both) does not cut that job short.
-      let stopping = false;
-      const shutdown = (signal: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ at: "node", msg: `${signal}: finishing the current job, then stopping` });
-        void node.stop();
-      };
-      const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-      for (const s of signals) process.on(s, shutdown);
-      try {
-        await node.start();
-      } catch (error) {
-        await node.stop();
-        throw error;
-      } finally {
-        for (const s of signals) process.removeListener(s, shutdown);
-      }
-      log.info({ at: "node", msg: "stopped" });
-    });
-  program
-    .command("key")
-    .description("operator keys")
-    .command("new")
-    .description("create a new key as an encrypted JSON keystore (password from --password-env)")
-    .requiredOption("--out <file>", "where to write the keystore (refuses to overwrite)")
-    .action(async (o: { out: string }, cmd: Command) => {
-      const opts = cmd.optsWithGlobals() as GlobalOptions;
-      const password = process.env[opts.passwordEnv];
-      if (!password) throw new UsageError(`key new: set ${opts.passwordEnv} to the keystore password`);
-      if (existsSync(o.out)) throw new UsageError(`key new: ${o.out} exists; refusing to overwrite a key`);
-      const privateKey = generatePrivateKey();
-      writeFileSync(o.out, await encryptKey(privateKey, password), { mode: 0o600 });
-      const address = privateKeyToAccount(privateKey).address;
-      const out = overrides.out ?? ((line: string) => process.stdout.write(line + "\n"));
-      out(opts.json ? JSON.stringify({ address, keystore: o.out }) : `${address} -> ${o.out}`);
-    });
-  program
-    .command("demo")
-    .description("run the end-to-end demo on an embedded chain (same as npm run demo)")
-    .option("--example <name>", "fisheries or vouching", "fisheries")
-    .option("--epochs <n>", "number of epochs", "16")
-    .action((o: { example: string; epochs: string }) => {
-      const root = fileURLToPath(new URL("../..", import.meta.url));
-      const tsx = fileURLToPath(new URL("../../node_modules/tsx/dist/cli.mjs", import.meta.url));
-      const r = spawnSync(
-        process.execPath,
-        [tsx, "scripts/demo.ts", "--example", o.example, "--epochs", o.epochs],
-        {
-          cwd: root,
-          stdio: "inherit",
-        },
-      );
-      process.exitCode = r.status ?? 1;
-    });
+  registerNodeCommand(program, overrides);
+  registerKeyCommands(program, overrides);
+  registerDemoCommand(program);
   return program;
 }
 

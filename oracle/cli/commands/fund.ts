@@ -54,68 +54,19 @@ export function registerFundCommand(program: Command, overrides: RuntimeOverride
       const eth = o.eth === undefined ? undefined : parseAmount("--eth", o.eth, 18);
       if (o.tokenAddress !== undefined && !isAddress(o.tokenAddress, { strict: false }))
         throw new UsageError(`--token-address: "${o.tokenAddress}" is not an address`);
-
-      const transport = transportFor({ rpcUrls: [opts.rpc], provider: overrides.provider, chainId: 0 });
-      const client = createPublicClient({ transport }) as PublicClient;
-      let chainId: number;
-      try {
-        chainId = await client.getChainId();
-      } catch (cause) {
-        throw new BaseError(`--rpc: cannot reach ${opts.rpc} (is a node running there?)`, { cause });
-      }
-      if (!(await isDevelopmentNode(client)))
-        throw new UsageError(
-          `fund: chain ${chainId} at ${opts.rpc} is not a local development chain (a Hardhat or Anvil node); refusing`,
-        );
-
+      const { client, chainId } = await developmentChain(opts, overrides);
       const done: Record<string, unknown> = { address: to, chainId };
       const lines: string[] = [];
       if (eth !== undefined) {
-        const balance = (await client.getBalance({ address: to })) + eth;
-        await client.request({ method: "hardhat_setBalance", params: [to, toHex(balance)] } as never);
-        done.eth = eth;
-        done.ethBalance = balance;
+        const balance = await fundEth(client, to, eth);
+        Object.assign(done, { eth, ethBalance: balance });
         lines.push(`${o.eth} ETH (balance ${formatUnits(balance, 18)})`);
       }
       if (o.token !== undefined) {
         const token = (o.tokenAddress as Address | undefined) ?? localToken(chainId);
-        if (((await client.getCode({ address: token })) ?? "0x").length <= 2)
-          throw new UsageError(`--token-address: no contract at ${token} on chain ${chainId}`);
-        const [decimals, symbol] = await Promise.all([
-          client.readContract({ address: token, abi: erc20Abi, functionName: "decimals" }),
-          client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" }),
-        ]);
-        const amount = parseAmount("--token", o.token, Number(decimals));
-        const account = await minter(client, opts, overrides);
-        const wallet = createWalletClient({
-          account,
-          chain: chainFor(chainId),
-          transport: transportFor({ rpcUrls: [opts.rpc], provider: overrides.provider, chainId }),
-        });
-        try {
-          const { request } = await client.simulateContract({
-            account,
-            address: token,
-            abi: mintAbi,
-            functionName: "mint",
-            args: [to, amount],
-          });
-          const hash = await wallet.writeContract(request as never);
-          const receipt = await client.waitForTransactionReceipt({ hash });
-          if (receipt.status !== "success") throw new BaseError(`transaction ${hash} reverted`);
-        } catch (error) {
-          throw asRevert(error, "mint");
-        }
-        const balance = await client.readContract({
-          address: token,
-          abi: erc20Abi,
-          functionName: "balanceOf",
-          args: [to],
-        });
-        done.token = token;
-        done.tokenAmount = amount;
-        done.tokenBalance = balance;
-        lines.push(`${o.token} ${symbol} (balance ${formatUnits(balance, Number(decimals))})`);
+        const minted = await mintTokens({ client, chainId, opts, overrides }, token, to, o.token);
+        Object.assign(done, { token, tokenAmount: minted.amount, tokenBalance: minted.balance });
+        lines.push(`${o.token} ${minted.symbol} (balance ${formatUnits(minted.balance, minted.decimals)})`);
       }
       const out = overrides.out ?? ((s: string) => process.stdout.write(s + "\n"));
       out(
@@ -124,6 +75,71 @@ export function registerFundCommand(program: Command, overrides: RuntimeOverride
           : `funded ${to} with ${lines.join(" and ")}`,
       );
     });
+}
+
+/** A client of the --rpc chain, refused unless it is a local development chain. */
+async function developmentChain(opts: GlobalOptions, overrides: RuntimeOverrides) {
+  const transport = transportFor({ rpcUrls: [opts.rpc], provider: overrides.provider, chainId: 0 });
+  const client = createPublicClient({ transport }) as PublicClient;
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch (cause) {
+    throw new BaseError(`--rpc: cannot reach ${opts.rpc} (is a node running there?)`, { cause });
+  }
+  if (!(await isDevelopmentNode(client)))
+    throw new UsageError(
+      `fund: chain ${chainId} at ${opts.rpc} is not a local development chain (a Hardhat or Anvil node); refusing`,
+    );
+  return { client, chainId };
+}
+
+/** Adds `eth` to the address's balance; returns the new balance. */
+async function fundEth(client: PublicClient, to: Address, eth: bigint): Promise<bigint> {
+  const balance = (await client.getBalance({ address: to })) + eth;
+  await client.request({ method: "hardhat_setBalance", params: [to, toHex(balance)] } as never);
+  return balance;
+}
+
+type Chain = { client: PublicClient; chainId: number; opts: GlobalOptions; overrides: RuntimeOverrides };
+
+/** Mints `amountArg` whole tokens of `token` to the address; returns the amount and the new balance. */
+async function mintTokens(c: Chain, token: Address, to: Address, amountArg: string) {
+  const { client, chainId, opts, overrides } = c;
+  if (((await client.getCode({ address: token })) ?? "0x").length <= 2)
+    throw new UsageError(`--token-address: no contract at ${token} on chain ${chainId}`);
+  const [decimals, symbol] = await Promise.all([
+    client.readContract({ address: token, abi: erc20Abi, functionName: "decimals" }),
+    client.readContract({ address: token, abi: erc20Abi, functionName: "symbol" }),
+  ]);
+  const amount = parseAmount("--token", amountArg, Number(decimals));
+  const account = await minter(client, opts, overrides);
+  const wallet = createWalletClient({
+    account,
+    chain: chainFor(chainId),
+    transport: transportFor({ rpcUrls: [opts.rpc], provider: overrides.provider, chainId }),
+  });
+  try {
+    const { request } = await client.simulateContract({
+      account,
+      address: token,
+      abi: mintAbi,
+      functionName: "mint",
+      args: [to, amount],
+    });
+    const hash = await wallet.writeContract(request as never);
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new BaseError(`transaction ${hash} reverted`);
+  } catch (error) {
+    throw asRevert(error, "mint");
+  }
+  const balance = await client.readContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [to],
+  });
+  return { amount, balance, symbol, decimals: Number(decimals) };
 }
 
 /** An address, or the address of an encrypted JSON keystore file (as `key new` writes). */
