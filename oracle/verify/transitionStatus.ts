@@ -54,6 +54,60 @@ export async function transitionHistory(
   execution: Hex,
   agreementId: bigint,
 ): Promise<TransitionEntry[]> {
+  const { proposed, challenged, ruled, lapsed, finalized, live } = await readEvents(
+    client,
+    execution,
+    agreementId,
+  );
+  return proposed.map((p, i) => {
+    const next = proposed[i + 1];
+    const epoch = p.args.epoch as bigint;
+    const candidateId = p.args.candidateId as bigint;
+    const within = (logs: Log[]) =>
+      logs.filter(
+        (l) => order(l, p) > 0 && (next === undefined || order(l, next) < 0) && l.args.epoch === epoch,
+      );
+    let status = statusFromEvents(candidateId, {
+      finalized: within(finalized),
+      ruled: within(ruled),
+      lapsed: within(lapsed),
+      challenged: within(challenged),
+    });
+    if (!next && live.epoch === epoch && live.candidateId === candidateId)
+      status = liveStatus(Number(live.status)) ?? status;
+    return {
+      epoch,
+      candidateId,
+      status,
+      challengers: within(challenged).length,
+      challengeLapsed: within(lapsed).length > 0,
+      payments: (p.args.actions as readonly Payment[]).map((a) => ({
+        token: a.token,
+        to: a.to,
+        amount: a.amount,
+      })),
+      blockNumber: p.blockNumber,
+      logIndex: p.logIndex,
+      args: p.args,
+    };
+  });
+}
+
+/** A proposal's status from the events between it and the agreement's next proposal. */
+function statusFromEvents(
+  candidateId: bigint,
+  e: { finalized: Log[]; ruled: Log[]; lapsed: Log[]; challenged: Log[] },
+): TransitionStatus {
+  const ruling = e.ruled.at(-1);
+  if (e.finalized.some((f) => f.args.candidateId === candidateId)) return "finalized";
+  if (ruling) return ruling.args.upheld ? "upheld" : "rejected";
+  if (e.lapsed.length) return "lapsed";
+  if (e.challenged.length) return "challenged";
+  return "pending";
+}
+
+/** The agreement's transition events in chain order, and its live proposal. */
+async function readEvents(client: PublicClient, execution: Hex, agreementId: bigint) {
   const events = async (eventName: string) =>
     (
       (await client.getContractEvents({
@@ -79,37 +133,5 @@ export async function transitionHistory(
       args: [agreementId],
     }) as Promise<{ epoch: bigint; candidateId: bigint; status: number }>,
   ]);
-  return proposed.map((p, i) => {
-    const next = proposed[i + 1];
-    const epoch = p.args.epoch as bigint;
-    const candidateId = p.args.candidateId as bigint;
-    const within = (logs: Log[]) =>
-      logs.filter(
-        (l) => order(l, p) > 0 && (next === undefined || order(l, next) < 0) && l.args.epoch === epoch,
-      );
-    const ruling = within(ruled).at(-1);
-    let status: TransitionStatus;
-    if (within(finalized).some((f) => f.args.candidateId === candidateId)) status = "finalized";
-    else if (ruling) status = ruling.args.upheld ? "upheld" : "rejected";
-    else if (within(lapsed).length) status = "lapsed";
-    else if (within(challenged).length) status = "challenged";
-    else status = "pending";
-    if (!next && live.epoch === epoch && live.candidateId === candidateId)
-      status = liveStatus(Number(live.status)) ?? status;
-    return {
-      epoch,
-      candidateId,
-      status,
-      challengers: within(challenged).length,
-      challengeLapsed: within(lapsed).length > 0,
-      payments: (p.args.actions as readonly Payment[]).map((a) => ({
-        token: a.token,
-        to: a.to,
-        amount: a.amount,
-      })),
-      blockNumber: p.blockNumber,
-      logIndex: p.logIndex,
-      args: p.args,
-    };
-  });
+  return { proposed, challenged, ruled, lapsed, finalized, live };
 }
