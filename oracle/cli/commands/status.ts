@@ -52,7 +52,7 @@ export function registerStatusCommand(program: Command, rt: Rt) {
   program
     .command("status <agreementId>")
     .description(
-      "epoch and phase with time left, candidates (score, eligibility, cursor, up to date), executor, last transition",
+      "epoch and phase with time left, candidates (score, eligibility, cursor, up to date), executor, projected executor, last transition",
     )
     .action(async (idArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
