@@ -5,9 +5,9 @@
  * against the allow-list and caps, builds the manifest, stores everything, then sends. After a crash
  * the stored proposal is sent as is; the model is not asked again.
  */
-import { getAddress, hexToString, stringToHex, type Hex } from "viem";
+import { erc20Abi, getAddress, hexToString, stringToHex, type Hex } from "viem";
 
-import { erc20Abi, gengovExecutionAbi } from "../chain/abis.js";
+import { gengovExecutionAbi } from "../chain/abis.js";
 import { BaseError } from "../errors/BaseError.js";
 import { buildManifest, transitionManifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";

@@ -10,8 +10,8 @@ function sources(dir: string): string[] {
 }
 
 describe("cli: one ERC-20 ABI", () => {
-  it("no CLI file imports the test token's ABI (oracle/chain/abis.ts erc20Abi); they use viem's", () => {
-    const offenders = sources("oracle/cli").filter((file) =>
+  it("no CLI file, nor the proposer, imports the test token's ABI (oracle/chain/abis.ts erc20Abi); they use viem's", () => {
+    const offenders = [...sources("oracle/cli"), "oracle/jobs/proposeTransition.ts"].filter((file) =>
       /import\s*\{[^}]*\berc20Abi\b[^}]*\}\s*from\s*"[./]*\/chain\/abis\.js"/.test(
         readFileSync(file, "utf8"),
       ),
