@@ -9,9 +9,9 @@ import {ModuleCalls} from "./hub/ModuleCalls.sol";
 
 /// @title GengovHub
 /// @notice The singleton hub: every agreement, candidate, forecast, outcome and executor selection.
-/// Each concern lives in its own module under `hub/`; the external surface is `IGengovHub`. The hub
+/// Each concern lives in its own module under `hub/`; participants call `IGengovHub`. The hub
 /// creates its execution contract (`execution()`), which runs transitions and may move bonds and
-/// treasury funds only through the hooks in `ExecutionHooks`. It also creates `GengovHubModule`, which
+/// treasury funds only through the hooks of `IGengovHubHooks` (`ExecutionHooks`). It also creates `GengovHubModule`, which
 /// holds agreement creation, the reporter-set change and the `agreement` and `ranking` views, and
 /// runs them on the hub's storage by DELEGATECALL (`ModuleCalls`). Overview: docs/architecture.md.
 contract GengovHub is Candidates, Inputs, Forecasts, ExecutionHooks, ModuleCalls {}

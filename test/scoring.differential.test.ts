@@ -1,7 +1,7 @@
 /**
  * Differential tests: the TypeScript scoring twin (`oracle/scoring/`) against the Solidity it mirrors.
  *
- * 1. LossMath, Median and ScoreRecord.eligible through `contracts/test/ScoringHarness.sol`, on a few
+ * 1. LossMath, Median and ScoreRecordLibrary.eligible through `contracts/test/ScoringHarness.sol`, on a few
  *    hundred seeded random inputs per function plus hand-picked edges (equal values, int128 / int256
  *    extremes, scale 1, alpha = 1e18, overflow paths; expNegWad next to every multiple of ln 2 and
  *    from 42e18 on; every eligibility threshold at, below and above its boundary). Results must be

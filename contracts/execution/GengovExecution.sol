@@ -5,8 +5,16 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {
+    MAX_ACTIONS,
+    MAX_CHALLENGERS,
+    MAX_MANIFEST_BYTES,
+    MAX_SPEC_BYTES,
+    MAX_STATE_BYTES
+} from "../hub/Limits.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
 
 /// @title GengovExecution
 /// @notice Optimistic transitions for the hub that created it. One live proposal per agreement at a
@@ -14,7 +22,7 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 /// that are overwritten every epoch; state, actions and manifest stay in calldata and events, and
 /// finalization re-checks them against one stored commitment.
 /// @dev The challenge game: anyone but the proposing candidate's operator and owner may challenge,
-/// up to `_MAX_CHALLENGERS` addresses per proposal, each posting challengeBond. The arbiter rules
+/// up to `MAX_CHALLENGERS` addresses per proposal, each posting challengeBond. The arbiter rules
 /// (upheld: every challenge bond to the treasury; rejected: bonds back and the challengers' half of
 /// the penalty shared equally) or, if it does not rule in time, the challenge lapses: the transition
 /// stands and every challenger forfeits half its bond to the treasury. So neither a stall nor a
@@ -22,15 +30,6 @@ import {IGengovHub} from "../interfaces/IGengovHub.sol";
 /// honest one.
 contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-
-    uint256 internal constant _MAX_STATE_BYTES = 24_576;
-    uint256 internal constant _MAX_MANIFEST_BYTES = 49_152;
-    uint256 internal constant _MAX_SPEC_BYTES = 8_192;
-    uint256 internal constant _MAX_ACTIONS = 16;
-    /// @dev Bounds the ruling's and the lapse's loops (one slot read and one credit per challenger)
-    /// and the duplicate check of a challenge. Filling every place costs 8 bonds and still returns
-    /// a colluder no more than the challengers' half of the penalty.
-    uint256 internal constant _MAX_CHALLENGERS = 8;
 
     /// @dev Agreement parameters copied from the hub on first use (they never change).
     struct Params {
@@ -63,11 +62,13 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint32 candidateId;
         Status status;
         uint8 challengers;
-        ChallengeSlot[_MAX_CHALLENGERS] challenges;
+        ChallengeSlot[MAX_CHALLENGERS] challenges;
     }
 
     /// @inheritdoc IGengovExecution
     IGengovHub public immutable hub;
+    /// @dev The same hub, through the hooks only this contract may call.
+    IGengovHubHooks private immutable _hooks;
 
     mapping(uint256 agreementId => Params) private _params;
     mapping(uint256 agreementId => Live) private _live;
@@ -77,6 +78,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
 
     constructor(IGengovHub hub_) {
         hub = hub_;
+        _hooks = IGengovHubHooks(address(hub_));
     }
 
     /// @inheritdoc IGengovExecution
@@ -105,9 +107,9 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             bytes32 expected = hub.inputsHeadAt(agreementId, epoch);
             if (inputsHash != expected) revert InputsHashMismatch(inputsHash, expected);
         }
-        _checkSize("newState", newState.length, _MAX_STATE_BYTES);
-        _checkSize("manifest", manifest.length, _MAX_MANIFEST_BYTES);
-        _checkSize("spec", spec.length, _MAX_SPEC_BYTES);
+        _checkSize("newState", newState.length, MAX_STATE_BYTES);
+        _checkSize("manifest", manifest.length, MAX_MANIFEST_BYTES);
+        _checkSize("spec", spec.length, MAX_SPEC_BYTES);
         _checkActions(agreementId, epoch, actions, true);
 
         newStateHash = keccak256(newState);
@@ -144,7 +146,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint256 endsAt = uint256(live.proposedAt) + p.challengePeriod;
         if (block.timestamp >= endsAt) revert ChallengePeriodOver(epoch, uint64(endsAt));
         uint256 n = live.challengers;
-        if (n == _MAX_CHALLENGERS) revert ChallengersFull(epoch, _MAX_CHALLENGERS);
+        if (n == MAX_CHALLENGERS) revert ChallengerLimitReached(epoch, MAX_CHALLENGERS);
         for (uint256 i = 0; i < n; ++i) {
             if (live.challenges[i].challenger == msg.sender) revert AlreadyChallenged(epoch, msg.sender);
         }
@@ -166,7 +168,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         if (msg.sender != p.arbiter) revert IGengovHub.CallerNotArbiter(msg.sender);
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
-        if (block.timestamp >= deadline) revert RulingDeadline(epoch, uint64(deadline));
+        if (block.timestamp >= deadline) revert RulingPeriodOver(epoch, uint64(deadline));
         address bondToken = p.bondToken;
         uint256 n = live.challengers;
         uint256 penalty = 0;
@@ -183,7 +185,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
         IERC20 token = IERC20(bondToken);
         uint256 before = token.balanceOf(address(this));
-        (penalty, ) = hub.slashBond(agreementId, live.candidateId, p.rejectPenalty);
+        (penalty, ) = _hooks.slashBond(agreementId, live.candidateId, p.rejectPenalty);
         uint256 reward = token.balanceOf(address(this)) - before;
         // Equal parts; the remainder (< n base units) goes to the first challenger, which costs no
         // extra transfer. n ≥ 1: the status was Challenged.
@@ -201,7 +203,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         Params storage p = _paramsOf(agreementId);
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
-        if (block.timestamp < deadline) revert RulingDeadline(epoch, uint64(deadline));
+        if (block.timestamp < deadline) revert RulingPeriodActive(epoch, uint64(deadline));
         live.status = Status.Lapsed;
         address bondToken = p.bondToken;
         uint256 n = live.challengers;
@@ -247,13 +249,13 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             _spent[agreementId][epoch][act.token] += act.amount;
             // The cap counts what left the treasury; the payee is owed what actually arrived here.
             uint256 before = IERC20(act.token).balanceOf(address(this));
-            hub.releaseTreasury(agreementId, act.token, act.amount);
+            _hooks.releaseTreasury(agreementId, act.token, act.amount);
             uint256 received = IERC20(act.token).balanceOf(address(this)) - before;
             _owed[act.to][act.token] += received;
             emit PaymentCredited(agreementId, act.token, act.to, received);
         }
         uint256 candidateId = live.candidateId;
-        hub.recordExecution(agreementId, candidateId);
+        _hooks.recordExecution(agreementId, candidateId);
         emit TransitionFinalized(agreementId, epoch, candidateId, newStateHash);
     }
 
@@ -304,7 +306,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     function _paramsOf(uint256 agreementId) private returns (Params storage p) {
         p = _params[agreementId];
         if (p.cached) return p;
-        IGengovHub.ExecutionParams memory e = hub.executionParams(agreementId);
+        IGengovHubHooks.ExecutionParams memory e = _hooks.executionParams(agreementId);
         p.genesis = e.genesis;
         p.epochLength = e.epochLength;
         p.executionWindow = e.executionWindow;
@@ -403,7 +405,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         bool proposing
     ) private view {
         uint256 n = actions.length;
-        if (n > _MAX_ACTIONS) revert ActionInvalid(n);
+        if (n > MAX_ACTIONS) revert ActionsTooMany(n, MAX_ACTIONS);
         for (uint256 i = 0; i < n; ++i) {
             Action calldata act = actions[i];
             if (act.token == address(0) || act.to == address(0) || act.amount == 0) revert ActionInvalid(i);
@@ -422,10 +424,10 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             uint256 cap = hub.outflowCap(agreementId, act.token);
             uint256 used = _spent[agreementId][epoch][act.token];
             uint256 remaining = cap > used ? cap - used : 0;
-            if (total > remaining) revert OutflowCapExceeded(act.token, total, remaining);
+            if (total > remaining) revert OutflowCapExceeded(act.token, remaining, total);
             if (proposing) {
                 uint256 available = hub.treasuryBalance(agreementId, act.token);
-                if (total > available) revert TreasuryShort(act.token, total, available);
+                if (total > available) revert IGengovHub.TreasuryInsufficient(act.token, available, total);
             }
         }
     }

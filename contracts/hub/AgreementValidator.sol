@@ -2,7 +2,8 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {MAX_ETA, MAX_HORIZON, MAX_METRICS, WAD} from "./Limits.sol";
+import {WAD} from "../libraries/LossMath.sol";
+import {MAX_ETA, MAX_HORIZON, MAX_METRICS} from "./Limits.sol";
 
 /// @title AgreementValidator
 /// @notice The clock and economic checks of a new agreement's parameters, run by

@@ -2,14 +2,16 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {WAD} from "../libraries/LossMath.sol";
+import {Score, ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {Settlement} from "../libraries/Settlement.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {Agreements} from "./Agreements.sol";
 import {ExecutorSelection} from "./ExecutorSelection.sol";
-import {MAX_BOND_UNITS, MAX_CANDIDATES, SETTLE_CHUNK, WAD} from "./Limits.sol";
+import {MAX_BOND_UNITS, MAX_CANDIDATES, SETTLE_CHUNK} from "./Limits.sol";
 
 /// @title Candidates
 /// @notice Bonded candidate models: registration (with optional EIP-2612 permit, a bond of at least
@@ -50,7 +52,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         _beforeRosterChange(agreementId, a);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        Score memory s = _loadScore(agreementId, candidateId);
         if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
         uint256 received = _pull(IERC20(a.bondToken), amount);
         uint256 bond = uint256(c.bond) + received;
@@ -75,7 +77,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
         _beforeRosterChange(agreementId, a);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        Score memory s = _loadScore(agreementId, candidateId);
         if (s.status != _ACTIVE) revert CandidateExiting(candidateId);
         s.status = _EXITING;
         _storeScore(agreementId, candidateId, s);
@@ -96,7 +98,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         if (msg.sender != c.owner) revert CallerNotOwner(candidateId, msg.sender);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        Score memory s = _loadScore(agreementId, candidateId);
         if (s.status != _EXITING || block.timestamp < c.exitAt)
             revert CandidateExitNotReady(candidateId, c.exitAt);
         // exitDelay outlasts every obligated reveal deadline, so all of them are due now.
@@ -118,7 +120,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
         _beforeRosterChange(agreementId, a);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        Score memory s = _loadScore(agreementId, candidateId);
         if (s.status == _WITHDRAWN) return 0;
         misses = _settleDue(agreementId, candidateId, a, c, s);
         _storeScore(agreementId, candidateId, s);
@@ -131,14 +133,14 @@ abstract contract Candidates is Agreements, ExecutorSelection {
     ) external view returns (CandidateView memory v) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        uint256 stored = _recordOf(agreementId, candidateId);
-        ScoreRecord.Score memory s = ScoreRecord.decode(stored);
+        ScoreRecord stored = _recordOf(agreementId, candidateId);
+        Score memory s = stored.unpack();
         uint32 misses = 0;
         uint256 bond = c.bond;
         if (s.status != _WITHDRAWN) {
             misses = _accountTo(agreementId, a, s, _settleEnd(a, c, s, block.timestamp));
-            (bond, ) = _capped(bond, uint256(a.missPenalty) * misses);
-            s.units = uint32(bond / a.minBond);
+            (bond, ) = Settlement.take(bond, uint256(a.missPenalty) * misses);
+            s.units = Settlement.units(bond, a.minBond);
         }
         v.owner = c.owner;
         v.operator = _seats[agreementId][candidateId].operator;
@@ -156,8 +158,7 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         // every due target (a record behind on its targets is not, until it reveals or is poked),
         // stepping back over void targets as the selection does: during epoch e's selection window
         // the due targets end at e, so this is exactly what the selection reads.
-        v.eligible = ScoreRecord.eligible(
-            stored,
+        v.eligible = stored.eligible(
             a.minScored,
             a.maxScore,
             _upToDateFloor(agreementId, uint64(_dueEnd(a, block.timestamp)))
@@ -204,11 +205,11 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         _storeScore(
             agreementId,
             candidateId,
-            ScoreRecord.Score({
+            Score({
                 score: uint64(WAD),
                 scoredCount: 0,
                 cursor: uint32(current + a.horizon),
-                units: uint32(received / a.minBond),
+                units: Settlement.units(received, a.minBond),
                 status: _ACTIVE
             })
         );

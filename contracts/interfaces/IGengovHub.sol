@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {LossMath} from "../libraries/LossMath.sol";
+import {IGengovExecution} from "./IGengovExecution.sol";
+
 /// @title IGengovHub
 /// @notice One hub holding many language-model agreements: agreement texts and parameters, participant
 /// inputs, bonded candidate models, commit–reveal forecasts scored against reported outcomes, and the
 /// selection of the candidate that executes each epoch. Timeline and rules: docs/mechanism.md.
+/// @dev The participants' surface. The hub also implements `IGengovHubHooks`, the calls only its
+/// execution contract makes; the hub's ABI is the union of the two.
 interface IGengovHub {
     // ─────────────────────────────────────────── types ───────────────────────────────────────────
 
@@ -57,11 +62,12 @@ interface IGengovHub {
     }
 
     /// @notice A metric reporters observe and candidates forecast.
-    /// @dev `lossKind`: 0 = Absolute, 1 = Squared (see LossMath).
+    /// @dev `lossKind` is encoded as a uint8 (0 = Absolute, 1 = Squared); any other value does not
+    /// decode and the call reverts.
     struct Metric {
         string name;
         uint8 decimals;
-        uint8 lossKind;
+        LossMath.LossKind lossKind;
         /// @dev Must be below 2^127.
         uint128 scale;
     }
@@ -128,19 +134,6 @@ interface IGengovHub {
         bool eligible;
         /// @dev First target not yet accounted for (revealed, void or missed).
         uint64 cursor;
-    }
-
-    /// @notice The agreement parameters the execution contract needs, read in one call.
-    struct ExecutionParams {
-        uint64 genesis;
-        uint32 epochLength;
-        uint32 executionWindow;
-        uint32 challengePeriod;
-        uint32 rulingPeriod;
-        address arbiter;
-        address bondToken;
-        uint128 rejectPenalty;
-        uint128 challengeBond;
     }
 
     // ─────────────────────────────────────────── events ──────────────────────────────────────────
@@ -298,29 +291,11 @@ interface IGengovHub {
     /// @param amount The amount moved.
     event TreasuryDeposited(uint256 indexed agreementId, address indexed token, address from, uint256 amount);
 
-    /// @notice A rejected transition's penalty was taken from the executor's bond.
-    /// @param agreementId The agreement.
-    /// @param candidateId The candidate.
-    /// @param taken The amount taken from the bond.
-    /// @param toTreasury The part kept in the agreement's treasury (the rest went to the challenger).
-    event BondSlashed(
-        uint256 indexed agreementId,
-        uint256 indexed candidateId,
-        uint256 taken,
-        uint256 toTreasury
-    );
-    /// @notice Treasury tokens moved to the execution contract to pay a finalized transition's actions.
-    /// @param agreementId The agreement.
-    /// @param token The token.
-    /// @param amount The amount moved.
-    event TreasuryReleased(uint256 indexed agreementId, address indexed token, uint256 amount);
-
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
 
-    /// @notice Only the hub's execution contract may call this hook.
-    error CallerNotExecution(address caller);
-    /// @notice The agreement's treasury holds less of `token` than asked.
-    error TreasuryInsufficient(address token, uint256 available, uint256 amount);
+    /// @notice The agreement's treasury holds `available` of `token`, less than the `needed` a
+    /// payment (or a proposal's actions for that token together) asks for.
+    error TreasuryInsufficient(address token, uint256 available, uint256 needed);
     /// @notice A creation parameter is invalid; `parameter` names it (the `Parameter` enum uses the
     /// the parameter names; clients decode it with the enum's member names).
     error AgreementParameterInvalid(Parameter parameter);
@@ -358,7 +333,8 @@ interface IGengovHub {
     error CandidateExiting(uint256 candidateId);
     /// @notice The candidate's exit delay has not passed (or exit was never requested).
     error CandidateExitNotReady(uint256 candidateId, uint64 exitAt);
-    /// @notice The bond amount is zero, too large, or the transfer delivered nothing.
+    /// @notice Nothing arrived: `amount` is zero or the token's transfer delivered nothing (a bond at
+    /// registration or top-up, or a treasury deposit).
     error BondAmountInvalid(uint256 amount);
     /// @notice The agreement already has the maximum number of candidates.
     error CandidateLimitReached(uint256 agreementId);
@@ -651,41 +627,7 @@ interface IGengovHub {
         uint64 epoch
     ) external view returns (uint256[] memory ids, uint256[] memory scores);
 
-    /// @notice An agreement's treasury balance of a token.
-    /// @param agreementId The agreement.
-    /// @param token The token.
-    /// @return The balance held for the agreement.
-    function treasuryBalance(uint256 agreementId, address token) external view returns (uint256);
-
-    // ───────────────────────────────────── execution hooks ─────────────────────────────────────
-
-    /// @notice Take up to `amount` from a candidate's bond for a rejected transition: half (rounded
-    /// down) is sent to the execution contract for the challenger, the rest stays in the agreement's
-    /// treasury. Execution contract only.
-    /// @param agreementId The agreement.
-    /// @param candidateId The penalised candidate.
-    /// @param amount The penalty.
-    /// @return taken What was taken (capped at the bond).
-    /// @return toChallenger The part sent to the execution contract for the challenger.
-    function slashBond(
-        uint256 agreementId,
-        uint256 candidateId,
-        uint256 amount
-    ) external returns (uint256 taken, uint256 toChallenger);
-
-    /// @notice Move treasury tokens to the execution contract to pay a finalized transition's actions.
-    /// Execution contract only.
-    /// @param agreementId The agreement.
-    /// @param token The token.
-    /// @param amount The amount.
-    function releaseTreasury(uint256 agreementId, address token, uint256 amount) external;
-
-    /// @notice Count a finalized transition for its executor. Execution contract only.
-    /// @param agreementId The agreement.
-    /// @param candidateId The executor.
-    function recordExecution(uint256 agreementId, uint256 candidateId) external;
-
-    /// @notice A candidate's operator and spec hash (cheap read for the execution contract).
+    /// @notice A candidate's operator key and spec hash (a transition's `spec` must hash to it).
     /// @param agreementId The agreement.
     /// @param candidateId The candidate.
     /// @return operator The operator key.
@@ -695,14 +637,20 @@ interface IGengovHub {
         uint256 candidateId
     ) external view returns (address operator, bytes32 specHash);
 
-    /// @notice The parameters the execution contract needs.
+    /// @notice An agreement's treasury balance of a token.
     /// @param agreementId The agreement.
-    /// @return The execution parameters.
-    function executionParams(uint256 agreementId) external view returns (ExecutionParams memory);
+    /// @param token The token.
+    /// @return The balance held for the agreement.
+    function treasuryBalance(uint256 agreementId, address token) external view returns (uint256);
 
     /// @notice The per-epoch outflow cap of a treasury token (0: the token may not be paid out).
     /// @param agreementId The agreement.
     /// @param token The token.
     /// @return The cap per epoch.
     function outflowCap(uint256 agreementId, address token) external view returns (uint256);
+
+    /// @notice The execution contract the hub created and is bound to: proposals, challenges,
+    /// rulings and payments of every agreement.
+    /// @return The execution contract.
+    function execution() external view returns (IGengovExecution);
 }

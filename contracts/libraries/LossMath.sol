@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-/// @title LossMath
-/// @notice Pure scoring math (metric loss, EWMA score, misses, selection weights) in WAD (1e18 = 1 = worst loss). The TypeScript twin in
-/// `oracle/scoring/lossMath.ts` computes the same integers; differential tests keep them equal.
-library LossMath {
-    uint256 internal constant WAD = 1e18;
+/// @dev 1.0 in fixed point: scores, losses, alpha, margin, eta and maxScore are WAD.
+uint256 constant WAD = 1e18;
 
+/// @title LossMath
+/// @notice Pure scoring math (metric loss, EWMA score, misses, selection weights) in WAD (1e18 = 1 =
+/// worst loss). The TypeScript twin in `oracle/scoring/lossMath.ts` computes the same integers; differential tests keep them equal.
+library LossMath {
     /// @notice Loss kind of a metric: clipped absolute or clipped squared normalised error.
     enum LossKind {
         Absolute,

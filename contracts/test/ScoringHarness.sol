@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {LossMath} from "../libraries/LossMath.sol";
 import {Median} from "../libraries/Median.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {Score} from "../libraries/ScoreRecord.sol";
 
 /// @title ScoringHarness
 /// @notice Test only: exposes the scoring libraries as external pure functions so that
@@ -44,16 +44,16 @@ contract ScoringHarness {
         return LossMath.expNegWad(x);
     }
 
-    /// @notice ScoreRecord.eligible of the record ScoreRecord.encode packs from these fields (with
+    /// @notice ScoreRecordLibrary.eligible of the record `pack` makes from these fields (with
     /// `scoredCount` saturating at 65,535 as stored). Fields must fit their widths (score < 2^60,
     /// units < 2^18, status < 4).
     function eligible(
-        ScoreRecord.Score memory s,
+        Score memory s,
         uint256 minScored,
         uint256 maxScore,
         uint256 floor
     ) external pure returns (bool) {
-        return ScoreRecord.eligible(ScoreRecord.encode(s), minScored, maxScore, floor);
+        return s.pack().eligible(minScored, maxScore, floor);
     }
 
     /// @notice Median.compute.

@@ -199,16 +199,13 @@ const SENTENCES: Record<string, (a: readonly unknown[], f: Fmt) => string> = {
     `the next Weighted draw is already known: top-ups, exits and pokes wait until ${f.when(a[1])} (end of epoch ${a[0]})`,
   ChallengePeriodActive: (a, f) => `epoch ${a[0]}'s challenge period ends at ${f.when(a[1])}`,
   ChallengePeriodOver: (a, f) => `epoch ${a[0]}'s challenge period ended at ${f.when(a[1])}`,
-  RulingDeadline: (a, f) =>
-    f.now < BigInt(a[1] as bigint)
-      ? `epoch ${a[0]}'s ruling deadline is ${f.when(a[1])}`
-      : `epoch ${a[0]}'s ruling deadline passed at ${f.when(a[1])}`,
+  RulingPeriodOver: (a, f) => `epoch ${a[0]}'s ruling period ended at ${f.when(a[1])}`,
+  RulingPeriodActive: (a, f) => `the arbiter may rule on epoch ${a[0]} until ${f.when(a[1])}`,
   TreasuryInsufficient: (a, f) =>
     `the treasury holds ${f.tokens(a[1], a[0])} of ${a[0]}; ${f.tokens(a[2], a[0])} needed`,
-  TreasuryShort: (a, f) =>
-    `the treasury holds ${f.tokens(a[2], a[0])} of ${a[0]}; the actions pay ${f.tokens(a[1], a[0])}`,
   OutflowCapExceeded: (a, f) =>
-    `paying ${f.tokens(a[1], a[0])} of ${a[0]} exceeds the ${f.tokens(a[2], a[0])} left under this epoch's cap`,
+    `paying ${f.tokens(a[2], a[0])} of ${a[0]} exceeds the ${f.tokens(a[1], a[0])} left under this epoch's cap`,
+  ActionsTooMany: (a) => `${a[0]} actions; a transition pays with at most ${a[1]}`,
   ChallengeBondInvalid: (a, f) => `the challenge bond that arrived (${f.tokens(a[0])}) is zero or too large`,
   ERC20InsufficientBalance: (a, f) => `${a[0]} holds ${f.tokens(a[1])}; ${f.tokens(a[2])} needed`,
   ERC20InsufficientAllowance: (a, f) =>

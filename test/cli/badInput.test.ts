@@ -219,8 +219,23 @@ describe("cli: times and amounts as people read them", () => {
     // An error that names its token: its amounts in that token.
     const token = "0x00000000000000000000000000000000000000aa";
     expect(
-      describeRevert("TreasuryShort", [token, 3_000_000n, 1_000_000n], { now, tokens: { [token]: gov } }),
-    ).to.equal(`TreasuryShort: the treasury holds 1 GOV of ${token}; the actions pay 3 GOV`);
+      describeRevert("TreasuryInsufficient", [token, 1_000_000n, 3_000_000n], {
+        now,
+        tokens: { [token]: gov },
+      }),
+    ).to.equal(`TreasuryInsufficient: the treasury holds 1 GOV of ${token}; 3 GOV needed`);
+    expect(
+      describeRevert("OutflowCapExceeded", [token, 1_000_000n, 3_000_000n], {
+        now,
+        tokens: { [token]: gov },
+      }),
+    ).to.equal(`OutflowCapExceeded: paying 3 GOV of ${token} exceeds the 1 GOV left under this epoch's cap`);
+    expect(describeRevert("RulingPeriodActive", [4n, now + 60n], { now })).to.equal(
+      "RulingPeriodActive: the arbiter may rule on epoch 4 until 2026-12-02T12:49:00Z (in 1m)",
+    );
+    expect(describeRevert("RulingPeriodOver", [4n, now - 60n], { now })).to.equal(
+      "RulingPeriodOver: epoch 4's ruling period ended at 2026-12-02T12:47:00Z (1m ago)",
+    );
     expect(describeRevert("ChallengePeriodActive", [4n, now + 60n], { now })).to.equal(
       "ChallengePeriodActive: epoch 4's challenge period ends at 2026-12-02T12:49:00Z (in 1m)",
     );

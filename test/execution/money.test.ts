@@ -66,7 +66,7 @@ describe("execution: treasury caps and cover", () => {
       sendProposal(x, await prepareTransition(x, c1, E, { actions: [pay(x, CAP + 1n)] })),
       x.execution,
       "OutflowCapExceeded",
-      [getAddress(T), CAP + 1n, CAP],
+      [getAddress(T), CAP, CAP + 1n],
     );
     await propose(x, c1, E, { actions: [pay(x, CAP)] });
   });
@@ -88,7 +88,7 @@ describe("execution: treasury caps and cover", () => {
       sendProposal(a, await prepareTransition(a, c, Ea, { actions: over })),
       x.execution,
       "OutflowCapExceeded",
-      [T, CAP + 1n, CAP],
+      [T, CAP, CAP + 1n],
     );
     const bondOver = [
       pay(a, 1n, 0),
@@ -99,7 +99,7 @@ describe("execution: treasury caps and cover", () => {
       sendProposal(a, await prepareTransition(a, c, Ea, { actions: bondOver })),
       x.execution,
       "OutflowCapExceeded",
-      [getAddress(x.token.address), 10n * WAD + 1n, 10n * WAD],
+      [getAddress(x.token.address), 10n * WAD, 10n * WAD + 1n],
     );
     const exact = [pay(a, 600n * WAD, 0), pay(a, 10n * WAD, 1, x.token.address), pay(a, 400n * WAD, 2)];
     const p = await propose(a, c, Ea, { actions: exact });
@@ -116,11 +116,11 @@ describe("execution: treasury caps and cover", () => {
       sendProposal(x, await prepareTransition(x, c1, E, { actions: [pay(x, 1n, 0, x.token.address)] })),
       x.execution,
       "OutflowCapExceeded",
-      [getAddress(x.token.address), 1n, 0n],
+      [getAddress(x.token.address), 0n, 1n],
     );
   });
 
-  it("a proposal the treasury cannot fund is rejected (TreasuryShort), also when split over actions", async () => {
+  it("a proposal the treasury cannot fund is rejected (TreasuryInsufficient), also when split over actions", async () => {
     const { x } = await load();
     const a = await addAgreement(x);
     const [c] = await registerCandidates(a, 1, { first: 9 });
@@ -132,21 +132,20 @@ describe("execution: treasury caps and cover", () => {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
         sendProposal(a, await prepareTransition(a, c, Ea, { actions })),
         x.execution,
-        "TreasuryShort",
-        [T, 500n * WAD + 1n, 500n * WAD],
+        "TreasuryInsufficient",
+        [T, 500n * WAD, 500n * WAD + 1n],
       );
     }
     await propose(a, c, Ea, { actions: [pay(a, 300n * WAD, 0), pay(a, 200n * WAD, 1)] });
   });
 
-  it("malformed actions and more than 16 are ActionInvalid", async () => {
+  it("a malformed action is ActionInvalid(index); more than 16 actions are ActionsTooMany(count, 16)", async () => {
     const { x, c1, E } = await load();
     const good = pay(x, 1n);
     const cases: [Action[], bigint][] = [
       [[good, { ...good, amount: 0n }], 1n],
       [[{ ...good, to: zeroAddress }], 0n],
       [[good, good, { ...good, token: zeroAddress }], 2n],
-      [Array.from({ length: 17 }, () => good), 17n],
     ];
     for (const [actions, index] of cases) {
       await x.viem.assertions.revertWithCustomErrorWithArgs(
@@ -156,6 +155,12 @@ describe("execution: treasury caps and cover", () => {
         [index],
       );
     }
+    await x.viem.assertions.revertWithCustomErrorWithArgs(
+      sendProposal(x, await prepareTransition(x, c1, E, { actions: Array.from({ length: 17 }, () => good) })),
+      x.execution,
+      "ActionsTooMany",
+      [17n, 16n],
+    );
     await propose(x, c1, E, { actions: Array.from({ length: 16 }, () => good) });
   });
 

@@ -542,7 +542,7 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     );
   });
 
-  it("each address challenges once (AlreadyChallenged); the ninth challenger is ChallengersFull", async () => {
+  it("each address challenges once (AlreadyChallenged); the ninth challenger is ChallengerLimitReached", async () => {
     const { x, c2, E } = await load();
     await challengeTx(x, E);
     const again = x.wallets[CHALLENGER];
@@ -561,7 +561,7 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       challengeTx(x, E, x.wallets[17]),
       x.execution,
-      "ChallengersFull",
+      "ChallengerLimitReached",
       [E, 8n],
     );
   });
@@ -634,7 +634,7 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
   });
 
   for (const upheld of [true, false]) {
-    it(`ruling (${upheld ? "uphold" : "reject"}): accepted at deadline − 1, RulingDeadline at deadline and + 1`, async () => {
+    it(`ruling (${upheld ? "uphold" : "reject"}): accepted at deadline − 1, RulingPeriodOver at deadline and + 1`, async () => {
       const { x, rulingDeadline, E } = await load();
       await challengeTx(x, E);
       const snap = await x.networkHelpers.takeSnapshot();
@@ -643,7 +643,7 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
         await x.viem.assertions.revertWithCustomErrorWithArgs(
           ruleTx(x, E, upheld),
           x.execution,
-          "RulingDeadline",
+          "RulingPeriodOver",
           [E, rulingDeadline],
         );
       }
@@ -690,7 +690,7 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     expect(await x.execution.read.stateHash([x.agreementId])).to.equal(zeroHash);
   });
 
-  it("lapseChallenge: RulingDeadline at deadline − 1; at the deadline the challenge lapses and half the bond is owed back", async () => {
+  it("lapseChallenge: RulingPeriodActive at deadline − 1; at the deadline the challenge lapses and half the bond is owed back", async () => {
     const { x, rulingDeadline, E } = await load();
     const challenger = x.wallets[CHALLENGER].account.address;
     const lapse = () =>
@@ -701,7 +701,7 @@ describe("execution: challenge, ruling, expiry and finalization", () => {
     ]);
     await challengeTx(x, E);
     await at(x, rulingDeadline - 1n);
-    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "RulingDeadline", [
+    await x.viem.assertions.revertWithCustomErrorWithArgs(lapse(), x.execution, "RulingPeriodActive", [
       E,
       rulingDeadline,
     ]);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MockERC20} from "../../contracts/test/MockERC20.sol";
 import {TestBase} from "../../contracts/test/Vm.sol";
@@ -45,7 +46,8 @@ contract GasSnapshotsTest is TestBase {
         p.challengePeriod = 900;
         p.rulingPeriod = 900;
         p.metrics = new IGengovHub.Metric[](k);
-        for (uint256 i = 0; i < k; ++i) p.metrics[i] = IGengovHub.Metric("m", 2, uint8(i % 2), 1000);
+        for (uint256 i = 0; i < k; ++i)
+            p.metrics[i] = IGengovHub.Metric("m", 2, LossMath.LossKind(i % 2), 1000);
         p.reporters = new address[](2);
         p.reporters[0] = R1;
         p.reporters[1] = R2;

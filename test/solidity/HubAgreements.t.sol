@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MockERC20} from "../../contracts/test/MockERC20.sol";
 import {HubBase} from "./HubBase.sol";
@@ -116,7 +117,12 @@ contract HubAgreementsTest is HubBase {
         p.rulingPeriod = 600; // 2·1000 + 1000 + 600 == epochLength
         p.metrics = new IGengovHub.Metric[](8);
         for (uint256 i = 0; i < 8; ++i) {
-            p.metrics[i] = IGengovHub.Metric({name: "m", decimals: 18, lossKind: 1, scale: 1});
+            p.metrics[i] = IGengovHub.Metric({
+                name: "m",
+                decimals: 18,
+                lossKind: LossMath.LossKind.Squared,
+                scale: 1
+            });
         }
         p.reporters = new address[](32);
         for (uint256 i = 0; i < 32; ++i) p.reporters[i] = address(uint160(0x5000 + i));
@@ -213,21 +219,60 @@ contract HubAgreementsTest is HubBase {
         hub.createAgreement(p, TEXT);
     }
 
+    /// @dev `lossKind` is a `LossKind`: a value outside the enum does not decode, so the call reverts
+    /// before anything is stored. The encoding is patched by hand (Solidity cannot build the value).
+    function test_createAgreement_revertsOnUnknownLossKind() public {
+        IGengovHub.AgreementParams memory p = _defaultParams();
+        uint128 marker = 0x5ca1ab1e;
+        p.metrics[1].scale = marker;
+        bytes memory data = abi.encodeCall(hub.createAgreement, (p, TEXT));
+        // A metric's head is (name offset, decimals, lossKind, scale): lossKind is the word before
+        // the scale.
+        uint256 pos = type(uint256).max;
+        for (uint256 i = 4; i + 32 <= data.length; i += 32) {
+            uint256 word;
+            assembly ("memory-safe") {
+                word := mload(add(add(data, 0x20), i))
+            }
+            if (word == marker) pos = i - 32;
+        }
+        assertTrue(pos != type(uint256).max, "marker not found");
+        uint256 kind;
+        assembly ("memory-safe") {
+            kind := mload(add(add(data, 0x20), pos))
+        }
+        assertEq(kind, uint256(LossMath.LossKind.Squared), "patched word is not the loss kind");
+        assembly ("memory-safe") {
+            mstore(add(add(data, 0x20), pos), 2)
+        }
+        (bool ok, bytes memory ret) = address(hub).call(data);
+        assertFalse(ok, "lossKind 2 accepted");
+        assertEq(ret.length, 0, "not a decoding revert");
+        // The same encoding with a known kind is accepted.
+        assembly ("memory-safe") {
+            mstore(add(add(data, 0x20), pos), 1)
+        }
+        (ok, ) = address(hub).call(data);
+        assertTrue(ok, "lossKind 1 refused");
+    }
+
     function test_createAgreement_revertsOnInvalidMetrics() public {
         IGengovHub.AgreementParams memory p = _defaultParams();
         p.metrics = new IGengovHub.Metric[](0);
         _expectInvalid(p, IGengovHub.Parameter.metrics);
         p.metrics = new IGengovHub.Metric[](9);
         for (uint256 i = 0; i < 9; ++i) {
-            p.metrics[i] = IGengovHub.Metric({name: "m", decimals: 0, lossKind: 0, scale: 1});
+            p.metrics[i] = IGengovHub.Metric({
+                name: "m",
+                decimals: 0,
+                lossKind: LossMath.LossKind.Absolute,
+                scale: 1
+            });
         }
         _expectInvalid(p, IGengovHub.Parameter.metrics);
 
         p = _defaultParams();
         p.metrics[1].scale = 0;
-        _expectInvalid(p, IGengovHub.Parameter.metrics);
-        p = _defaultParams();
-        p.metrics[1].lossKind = 2;
         _expectInvalid(p, IGengovHub.Parameter.metrics);
         p = _defaultParams();
         p.metrics[0].decimals = 19;

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {FixedRandomness} from "../../contracts/test/FixedRandomness.sol";
 import {MockERC20} from "../../contracts/test/MockERC20.sol";
@@ -69,8 +70,18 @@ abstract contract HubBase is TestBase {
         p.challengePeriod = 900;
         p.rulingPeriod = 900;
         p.metrics = new IGengovHub.Metric[](2);
-        p.metrics[0] = IGengovHub.Metric({name: "catchPerBoatDay", decimals: 2, lossKind: 0, scale: 1000});
-        p.metrics[1] = IGengovHub.Metric({name: "stockIndex", decimals: 2, lossKind: 1, scale: 5000});
+        p.metrics[0] = IGengovHub.Metric({
+            name: "catchPerBoatDay",
+            decimals: 2,
+            lossKind: LossMath.LossKind.Absolute,
+            scale: 1000
+        });
+        p.metrics[1] = IGengovHub.Metric({
+            name: "stockIndex",
+            decimals: 2,
+            lossKind: LossMath.LossKind.Squared,
+            scale: 5000
+        });
         p.reporters = new address[](3);
         p.reporters[0] = r1;
         p.reporters[1] = r2;
@@ -103,7 +114,12 @@ abstract contract HubBase is TestBase {
     function _unitParams() internal view returns (IGengovHub.AgreementParams memory p) {
         p = _defaultParams();
         p.metrics = new IGengovHub.Metric[](1);
-        p.metrics[0] = IGengovHub.Metric({name: "unit", decimals: 18, lossKind: 0, scale: uint128(WAD)});
+        p.metrics[0] = IGengovHub.Metric({
+            name: "unit",
+            decimals: 18,
+            lossKind: LossMath.LossKind.Absolute,
+            scale: uint128(WAD)
+        });
     }
 
     /// @dev Creates an agreement starting now and makes it the one the helpers act on.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
+import {IGengovHubHooks} from "../../contracts/interfaces/IGengovHubHooks.sol";
 import {HubBase} from "./HubBase.sol";
 
 /// @notice The hub side of the execution hooks: only the hub's own execution contract may slash a
@@ -21,7 +22,10 @@ contract HubExecutionHooksTest is HubBase {
     function test_hooks_onlyTheExecutionContract() public {
         address[3] memory callers = [stranger, arbiter, address(this)];
         for (uint256 i = 0; i < callers.length; ++i) {
-            bytes memory err = abi.encodeWithSelector(IGengovHub.CallerNotExecution.selector, callers[i]);
+            bytes memory err = abi.encodeWithSelector(
+                IGengovHubHooks.CallerNotExecution.selector,
+                callers[i]
+            );
             vm.startPrank(callers[i]);
             vm.expectRevert(err);
             hub.slashBond(aid, cid, 1);
@@ -33,9 +37,15 @@ contract HubExecutionHooksTest is HubBase {
         }
     }
 
+    /// @dev Clients find the execution contract through the participants' interface.
+    function test_execution_isOnTheParticipantInterface() public view {
+        assertEq(address(IGengovHub(address(hub)).execution()), address(hub.execution()), "execution");
+        assertTrue(address(hub.execution()) != address(0), "no execution contract");
+    }
+
     function test_slashBond_splitsBetweenChallengerAndTreasury() public {
         vm.expectEmit();
-        emit IGengovHub.BondSlashed(aid, cid, 51e18, 25.5e18);
+        emit IGengovHubHooks.BondSlashed(aid, cid, 51e18, 25.5e18);
         vm.prank(exec);
         (uint256 taken, uint256 toChallenger) = hub.slashBond(aid, cid, 51e18);
         assertEq(taken, 51e18, "taken");
@@ -48,7 +58,7 @@ contract HubExecutionHooksTest is HubBase {
 
     function test_slashBond_oddAmountRoundsChallengerDown() public {
         vm.expectEmit();
-        emit IGengovHub.BondSlashed(aid, cid, 3, 2);
+        emit IGengovHubHooks.BondSlashed(aid, cid, 3, 2);
         vm.prank(exec);
         (, uint256 toChallenger) = hub.slashBond(aid, cid, 3);
         assertEq(toChallenger, 1, "floor(3 / 2)");
@@ -78,7 +88,7 @@ contract HubExecutionHooksTest is HubBase {
         vm.expectEmit();
         emit IGengovHub.RevealsMissed(aid, cid, 1, MISS_PENALTY, WAD);
         vm.expectEmit();
-        emit IGengovHub.BondSlashed(aid, cid, 100e18, 50e18);
+        emit IGengovHubHooks.BondSlashed(aid, cid, 100e18, 50e18);
         vm.prank(exec);
         (uint256 taken, ) = hub.slashBond(aid, cid, 100e18);
         assertEq(taken, 100e18, "taken from the 140e18 left after the miss");
@@ -109,7 +119,7 @@ contract HubExecutionHooksTest is HubBase {
         vm.prank(stranger);
         hub.deposit(aid, address(token), 30e18);
         vm.expectEmit();
-        emit IGengovHub.TreasuryReleased(aid, address(token), 10e18);
+        emit IGengovHubHooks.TreasuryReleased(aid, address(token), 10e18);
         vm.prank(exec);
         hub.releaseTreasury(aid, address(token), 10e18);
         assertEq(token.balanceOf(exec), 10e18, "paid to the execution contract");
@@ -159,7 +169,7 @@ contract HubExecutionHooksTest is HubBase {
         vm.expectRevert(abi.encodeWithSelector(IGengovHub.CandidateUnknown.selector, 2));
         hub.candidateOperator(aid, 2);
 
-        IGengovHub.ExecutionParams memory ep = hub.executionParams(aid);
+        IGengovHubHooks.ExecutionParams memory ep = hub.executionParams(aid);
         assertEq(uint256(ep.genesis), genesis, "genesis");
         assertEq(uint256(ep.epochLength), L, "epochLength");
         assertEq(uint256(ep.executionWindow), 600, "executionWindow");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {HubBase} from "./HubBase.sol";
 
@@ -310,14 +311,24 @@ contract HubForecastsTest is HubBase {
         IGengovHub.AgreementParams memory p = _defaultParams();
         s2 = uint128(bound(s2, 1, (uint256(1) << 127) - 1));
         p.metrics = new IGengovHub.Metric[](3);
-        p.metrics[0] = IGengovHub.Metric({name: "a", decimals: 0, lossKind: 1, scale: 700});
+        p.metrics[0] = IGengovHub.Metric({
+            name: "a",
+            decimals: 0,
+            lossKind: LossMath.LossKind.Squared,
+            scale: 700
+        });
         p.metrics[1] = IGengovHub.Metric({
             name: "b",
             decimals: 0,
-            lossKind: 0,
+            lossKind: LossMath.LossKind.Absolute,
             scale: (uint128(1) << 127) - 1
         });
-        p.metrics[2] = IGengovHub.Metric({name: "c", decimals: 0, lossKind: 1, scale: s2});
+        p.metrics[2] = IGengovHub.Metric({
+            name: "c",
+            decimals: 0,
+            lossKind: LossMath.LossKind.Squared,
+            scale: s2
+        });
         _use(p);
         uint256 c = _register(owner2, op2, MIN_BOND);
         int128[] memory f = new int128[](3);

@@ -234,8 +234,20 @@ contract HubHardeningTest is HubBase {
     uint256 internal constant SELECTION_GAS_TARGET = 2_000_000;
 
     function _measureWorstSelectionAfter(uint64 e, string memory key) internal returns (uint256, uint256) {
-        (uint256[] memory ids, ) = hub.ranking(aid, e);
+        (uint256[] memory ids, uint256[] memory scores) = hub.ranking(aid, e);
         assertEq(ids.length, 1024, "all 1024 eligible");
+        for (uint256 i = 1; i < ids.length; ++i) {
+            assertTrue(
+                scores[i - 1] < scores[i] || (scores[i - 1] == scores[i] && ids[i - 1] < ids[i]),
+                "ranking out of order"
+            );
+        }
+        // The ranking is a view, read by eth_call: its cost over the largest roster.
+        vmx.snapshotValue(
+            "hub",
+            string.concat("ranking.n1024.", key, ".cold"),
+            _coldGas(abi.encodeCall(hub.ranking, (aid, e)))
+        );
         uint256 snap = vm.snapshotState();
         uint256 selectGas = _coldGas(abi.encodeCall(hub.selectExecutor, (aid, e)));
         vmx.snapshotValue("hub", string.concat("selectExecutor.n1024.", key, ".worst.cold"), selectGas);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MockERC20} from "../../contracts/test/MockERC20.sol";
 import {TestBase, Vm} from "../../contracts/test/Vm.sol";
@@ -355,8 +356,18 @@ contract HubInvariantsTest is TestBase {
         p.challengePeriod = 20;
         p.rulingPeriod = 20;
         p.metrics = new IGengovHub.Metric[](2);
-        p.metrics[0] = IGengovHub.Metric({name: "level", decimals: 0, lossKind: 0, scale: 100});
-        p.metrics[1] = IGengovHub.Metric({name: "trend", decimals: 0, lossKind: 1, scale: 100});
+        p.metrics[0] = IGengovHub.Metric({
+            name: "level",
+            decimals: 0,
+            lossKind: LossMath.LossKind.Absolute,
+            scale: 100
+        });
+        p.metrics[1] = IGengovHub.Metric({
+            name: "trend",
+            decimals: 0,
+            lossKind: LossMath.LossKind.Squared,
+            scale: 100
+        });
         p.reporters = reporters;
         p.quorum = 2;
         p.arbiter = address(0xA1B1);
