@@ -11,5 +11,5 @@ export default defineConfig({
   base: "./",
   plugins: [react()],
   server: { host: "127.0.0.1", fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] } },
-  build: { outDir: "dist", emptyOutDir: true },
+  build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 2000 },
 });

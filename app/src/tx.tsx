@@ -8,7 +8,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import type { Abi, Hex } from "viem";
 import { getConnection, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 
-import type { RevertContext } from "../../oracle/chain/revert.js";
+import { decodeRevert, type RevertContext } from "../../oracle/chain/revert.js";
 import { useApp } from "./context.js";
 import { txErrorText } from "./lib/txStatus.js";
 
@@ -43,17 +43,27 @@ export function TxProvider({ children }: { children: ReactNode }) {
         return false;
       }
       setBusy(true);
+      const simulate = (call: Call) =>
+        client.simulateContract({
+          account,
+          address: call.address,
+          abi: call.abi,
+          functionName: call.functionName,
+          args: call.args,
+        } as never);
       try {
+        // Approve-then-act: the act's own refusal (a bond below the minimum, a closed window) is
+        // reported before anything is approved; only the missing allowance is expected at this point.
+        if (calls.length > 1) {
+          setStatus(`pending: checking ${calls.at(-1)!.label}…`);
+          await simulate(calls.at(-1)!).catch((error: unknown) => {
+            if (decodeRevert(error)?.errorName !== "ERC20InsufficientAllowance") throw error;
+          });
+        }
         for (const call of calls) {
           setStatus(`pending: ${call.label}…`);
           // A dry run first: a revert is decoded from the call's error data before the wallet is asked.
-          await client.simulateContract({
-            account,
-            address: call.address,
-            abi: call.abi,
-            functionName: call.functionName,
-            args: call.args,
-          } as never);
+          await simulate(call);
           const hash = await writeContract(wagmiConfig, {
             account,
             chainId,

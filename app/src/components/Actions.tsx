@@ -280,10 +280,6 @@ function RegisterForm({ data: d }: { data: AgreementData }) {
     } catch (err) {
       return setError(`bond: ${(err as Error).message}`);
     }
-    if (value < d.params.minBond)
-      return setError(
-        `bond: ${formatAmount(value, bt.decimals, bt.symbol)} is below the minimum bond of ${formatAmount(d.params.minBond, bt.decimals, bt.symbol)}`,
-      );
     setError("");
     const ok = await send([
       {
