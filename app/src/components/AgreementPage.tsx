@@ -229,6 +229,7 @@ export function AgreementPage({ id }: { id: bigint }) {
           xLabel="target epoch"
           yLabel="score"
           testId="score-chart"
+          yDomain={[0, 1]}
           series={d.candidates.map((c) => ({
             name: `candidate ${c.id}`,
             points: d.reveals
@@ -245,7 +246,7 @@ export function AgreementPage({ id }: { id: bigint }) {
             key={m.name}
             title={`${m.name}: outcomes and forecasts`}
             xLabel="epoch"
-            yLabel={`${m.name} (${m.decimals} decimals applied)`}
+            yLabel={m.name}
             testId={`forecast-chart-${i}`}
             series={[
               {

@@ -22,10 +22,12 @@ export function LineChart(props: {
   xLabel: string;
   yLabel: string;
   testId?: string;
+  /** A fixed value range (e.g. [0, 1] for scores) instead of the data's. */
+  yDomain?: [number, number];
 }) {
   const W = 560;
   const H = 260;
-  const m = { l: 56, r: 12, t: 12, b: 40 };
+  const m = { l: 64, r: 16, t: 12, b: 44 };
   const all = props.series.flatMap((s) => s.points);
   if (all.length === 0)
     return (
@@ -36,6 +38,7 @@ export function LineChart(props: {
     );
   let [x0, x1] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
   let [y0, y1] = [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
+  if (props.yDomain) [y0, y1] = [Math.min(y0, props.yDomain[0]), Math.max(y1, props.yDomain[1])];
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
@@ -71,7 +74,7 @@ export function LineChart(props: {
           y={(m.t + H - m.b) / 2}
           textAnchor="middle"
           className="label"
-          transform={`rotate(-90 12 ${(m.t + H - m.b) / 2})`}
+          transform={`rotate(-90 14 ${(m.t + H - m.b) / 2})`}
         >
           {props.yLabel}
         </text>
