@@ -182,11 +182,11 @@ function DepositForm({ data: d }: { data: AgreementData }) {
   const { hub } = useApp();
   const { send, busy, isConnected } = useSend(d);
   const [amount, setAmount] = useState("");
-  const [token, setToken] = useState<string>(d.bondToken.address.toLowerCase());
+  const [token, setToken] = useState<string>(d.bondToken.address);
   const [error, setError] = useState("");
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const t = d.tokens[token];
+    const t = d.tokens[token.toLowerCase()];
     if (!t) return setError(`token: ${token} is not one of this agreement's tokens`);
     let value: bigint;
     try {
@@ -223,9 +223,9 @@ function DepositForm({ data: d }: { data: AgreementData }) {
         value={token}
         onChange={(e) => setToken(e.target.value)}
       >
-        {Object.entries(d.tokens).map(([a, t]) => (
-          <option key={a} value={a}>
-            {t.symbol} ({a})
+        {Object.values(d.tokens).map((t) => (
+          <option key={t.address} value={t.address}>
+            {t.symbol} ({t.address})
           </option>
         ))}
       </select>

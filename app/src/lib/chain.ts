@@ -6,6 +6,7 @@
 import {
   decodeAbiParameters,
   getAbiItem,
+  getAddress,
   hexToString,
   keccak256,
   stringToBytes,
@@ -226,7 +227,7 @@ export async function loadAgreement(client: PublicClient, hub: Hex, id: bigint):
   for (const t of params.capTokens) tokenAddresses.add(t.toLowerCase());
   for (const d of deposited) tokenAddresses.add((d.args.token as string).toLowerCase());
   for (const t of history) for (const p of t.payments) tokenAddresses.add(p.token.toLowerCase());
-  const metas = await Promise.all([...tokenAddresses].map((a) => tokenMeta(client, a as Hex)));
+  const metas = await Promise.all([...tokenAddresses].map((a) => tokenMeta(client, getAddress(a))));
   const tokens = Object.fromEntries(metas.map((m) => [m.address.toLowerCase(), m]));
   const epoch = now < clock.genesis ? 0n : (now - clock.genesis) / clock.epochLength;
   const treasury = await Promise.all(
