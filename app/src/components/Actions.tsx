@@ -64,7 +64,7 @@ export function InputForm({ data: d }: { data: AgreementData }) {
     if (ok) setText("");
   };
   return (
-    <form onSubmit={submit} className="form">
+    <form onSubmit={submit} className="form" noValidate>
       <h3>Submit an input</h3>
       <label htmlFor={id}>Input for the current epoch (the executor's model reads it as data)</label>
       <textarea
@@ -125,7 +125,7 @@ export function ReportForm({
   };
   return (
     <section aria-labelledby="report-h">
-      <form onSubmit={submit} className="form">
+      <form onSubmit={submit} className="form" noValidate>
         <h2 id="report-h">Report an outcome</h2>
         <p className="muted">
           {reportEpoch === undefined
@@ -214,7 +214,7 @@ function DepositForm({ data: d }: { data: AgreementData }) {
     if (ok) setAmount("");
   };
   return (
-    <form onSubmit={submit} className="form">
+    <form onSubmit={submit} className="form" noValidate>
       <h3>Fund the treasury</h3>
       <label htmlFor="deposit-token">Token</label>
       <select
@@ -300,7 +300,7 @@ function RegisterForm({ data: d }: { data: AgreementData }) {
     if (ok) setSpec("");
   };
   return (
-    <form onSubmit={submit} className="form">
+    <form onSubmit={submit} className="form" noValidate>
       <h3>Register a candidate model</h3>
       <label htmlFor="register-spec">Model spec (JSON)</label>
       <textarea
