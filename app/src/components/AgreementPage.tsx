@@ -8,6 +8,7 @@ import { useApp } from "../context.js";
 import { loadAgreement, type AgreementData } from "../lib/chain.js";
 import { clockView } from "../lib/clock.js";
 import { formatAmount, formatCountdown, formatLocalDate, formatWad, shortAddress } from "../lib/format.js";
+import { txErrorText } from "../lib/txStatus.js";
 import { LineChart } from "./Charts.js";
 import { Actions, InputForm, Payments, ReportForm, TransitionButtons } from "./Actions.js";
 import { Transitions } from "./Transitions.js";
@@ -38,7 +39,11 @@ export function AgreementPage({ id }: { id: bigint }) {
   if (q.error)
     return (
       <p className="error" role="alert">
-        Cannot read agreement {id.toString()}: {q.error.message.split("\n")[0]}
+        Cannot read agreement {id.toString()}:{" "}
+        {txErrorText(q.error, { now: BigInt(Math.floor(q.errorUpdatedAt / 1000)) }).replace(
+          /^(reverted|failed): /,
+          "",
+        )}
       </p>
     );
   const d = q.data;
