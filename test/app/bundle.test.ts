@@ -48,7 +48,8 @@ describe("app: the static bundle", function () {
         "--logLevel",
         "warn",
       ],
-      { stdio: "pipe" },
+      // A production build, whatever NODE_ENV the test runner set.
+      { stdio: "pipe", env: { ...process.env, NODE_ENV: "production" } },
     );
     files = readdirSync(join(dir, "assets")).map((f) => join(dir, "assets", f));
   });
