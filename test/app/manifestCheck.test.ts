@@ -107,5 +107,18 @@ describe("app: manifest check", function () {
       expect(d.reveals.map((r) => r.candidateId)).to.deep.equal([1n]);
       expect(d.bondToken.address.toLowerCase()).to.equal(x.token.address.toLowerCase());
     });
+
+    it("chain time runs on from when the latest block was first seen, not from each read", async () => {
+      const sleep = () => new Promise((r) => setTimeout(r, 30));
+      const first = await loadAgreement(client, x.hub.address, ids.honest);
+      await sleep();
+      const again = await loadAgreement(client, x.hub.address, ids.honest);
+      expect(again.now).to.equal(first.now);
+      expect(again.nowSeenAt).to.equal(first.nowSeenAt);
+      await x.networkHelpers.mine();
+      await sleep();
+      const next = await loadAgreement(client, x.hub.address, ids.honest);
+      expect(next.nowSeenAt).to.be.greaterThan(first.nowSeenAt);
+    });
   });
 });

@@ -13,15 +13,15 @@ import { LineChart } from "./Charts.js";
 import { Actions, InputForm, Payments, ReportForm, TransitionButtons } from "./Actions.js";
 import { Transitions } from "./Transitions.js";
 
-/** Chain time now: the last block's timestamp plus the wall-clock time since it was read. */
-function useChainNow(data: AgreementData | undefined, readAt: number): bigint | undefined {
+/** Chain time now: the last block's timestamp plus the wall-clock time since that block was first seen. */
+function useChainNow(data: AgreementData | undefined): bigint | undefined {
   const [tick, setTick] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setTick(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
   if (!data) return undefined;
-  return data.now + BigInt(Math.max(0, Math.floor((tick - readAt) / 1000)));
+  return data.now + BigInt(Math.max(0, Math.floor((tick - data.nowSeenAt) / 1000)));
 }
 
 const SELECTION = ["Leader", "Weighted"];
@@ -34,7 +34,7 @@ export function AgreementPage({ id }: { id: bigint }) {
     queryKey: ["agreement", hub, id.toString()],
     queryFn: () => loadAgreement(client, hub, id),
   });
-  const now = useChainNow(q.data, q.dataUpdatedAt);
+  const now = useChainNow(q.data);
   if (q.isPending) return <p>Loading agreement {id.toString()}…</p>;
   if (q.error)
     return (

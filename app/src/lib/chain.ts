@@ -144,7 +144,10 @@ export type AgreementData = {
   text: string;
   textMatches: boolean;
   execution: Hex;
+  /** The latest block's timestamp. */
   now: bigint;
+  /** Wall-clock time (ms) when the latest block was first seen: chain time runs on from `now` since then. */
+  nowSeenAt: number;
   clock: Clock;
   bondToken: TokenMeta;
   tokens: Record<string, TokenMeta>;
@@ -159,6 +162,16 @@ export type AgreementData = {
   transitions: Transition[];
   live: LiveProposal;
 };
+
+/** When each block was first seen (wall clock, ms), so chain time keeps running on a chain with no new blocks. */
+const firstSeen = new Map<string, number>();
+function seenAt(blockHash: string): number {
+  if (!firstSeen.has(blockHash)) {
+    if (firstSeen.size > 1000) firstSeen.clear();
+    firstSeen.set(blockHash, Date.now());
+  }
+  return firstSeen.get(blockHash)!;
+}
 
 const parseJson = (text: string): unknown => {
   try {
@@ -279,6 +292,7 @@ export async function loadAgreement(client: PublicClient, hub: Hex, id: bigint):
     textMatches: keccak256(stringToBytes(text)) === textHash,
     execution,
     now,
+    nowSeenAt: seenAt(block.hash ?? String(block.number)),
     clock,
     bondToken: tokens[params.bondToken.toLowerCase()],
     tokens,
