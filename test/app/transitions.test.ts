@@ -1,0 +1,53 @@
+/** When the app offers to challenge or finalize a transition: the execution contract's conditions. */
+import { expect } from "chai";
+
+import { canChallenge, canFinalize, statusWord } from "../../app/src/lib/transitions.js";
+
+const STATUS = { None: 0, Proposed: 1, Challenged: 2, Upheld: 3, Rejected: 4, Lapsed: 5, Finalized: 6 };
+const period = 600n;
+const t = { epoch: 3n, candidateId: 2n };
+const live = (status: number, over: Partial<{ epoch: bigint; candidateId: bigint }> = {}) => ({
+  epoch: 3n,
+  candidateId: 2n,
+  proposedAt: 10_000n,
+  status,
+  ...over,
+});
+
+describe("app: transition actions", () => {
+  it("a proposal can be challenged until its challenge period ends, then finalized", () => {
+    const p = live(STATUS.Proposed);
+    expect(canChallenge(t, p, period, 10_599n)).to.equal(true);
+    expect(canFinalize(t, p, period, 10_599n)).to.equal(false);
+    expect(canChallenge(t, p, period, 10_600n)).to.equal(false);
+    expect(canFinalize(t, p, period, 10_600n)).to.equal(true);
+  });
+
+  it("a challenged one can be joined by more challengers in the period, and is never finalized before a ruling", () => {
+    const p = live(STATUS.Challenged);
+    expect(canChallenge(t, p, period, 10_000n)).to.equal(true);
+    expect(canFinalize(t, p, period, 10_000n)).to.equal(false);
+    expect(canFinalize(t, p, period, 99_999n)).to.equal(false);
+  });
+
+  it("upheld and lapsed ones can be finalized at once; rejected and finalized ones neither", () => {
+    expect(canFinalize(t, live(STATUS.Upheld), period, 10_001n)).to.equal(true);
+    expect(canFinalize(t, live(STATUS.Lapsed), period, 10_001n)).to.equal(true);
+    for (const s of [STATUS.Rejected, STATUS.Finalized]) {
+      expect(canFinalize(t, live(s), period, 20_000n)).to.equal(false);
+      expect(canChallenge(t, live(s), period, 10_001n)).to.equal(false);
+    }
+  });
+
+  it("only the live proposal: another epoch or another candidate's proposal offers nothing", () => {
+    for (const other of [live(STATUS.Proposed, { epoch: 4n }), live(STATUS.Proposed, { candidateId: 1n })]) {
+      expect(canChallenge(t, other, period, 10_001n)).to.equal(false);
+      expect(canFinalize(t, other, period, 20_000n)).to.equal(false);
+    }
+  });
+
+  it("status words as the CLI's, a pending one shown as proposed", () => {
+    expect(statusWord("pending")).to.equal("proposed");
+    expect(statusWord("lapsed")).to.equal("lapsed");
+  });
+});
