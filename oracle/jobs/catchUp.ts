@@ -14,7 +14,7 @@ import { gengovHubAbi } from "../chain/abis.js";
 import { asRevert, TxRevertedError } from "../chain/txSender.js";
 import { epochAt, epochStart, revealCloses, type Clock } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
-import { hubRead } from "../node/context.js";
+import { hub } from "../protocol/contracts.js";
 
 export type CatchUpParameters = {
   ctx: NodeContext;
@@ -54,7 +54,7 @@ export async function catchUp(p: CatchUpParameters): Promise<CatchUpReturnType> 
   const next = nextCatchUpCheck(agreement, now);
   let owed: bigint;
   try {
-    owed = (await hubRead(ctx, "poke", [agreementId, candidateId])) as bigint;
+    owed = await hub(ctx).simulate("poke", [agreementId, candidateId]);
   } catch (error) {
     const revert = asRevert(error, "poke");
     if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") {

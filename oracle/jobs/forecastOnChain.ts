@@ -2,9 +2,8 @@
  * Where a stored forecast stands on chain, read from the hub's slot for its target: the one check
  * every forecast job (and the node's crash and reorg recovery) makes before acting.
  */
-import type { Hex } from "viem";
-
 import { hubRead, type NodeContext } from "../node/context.js";
+import { hub } from "../protocol/contracts.js";
 import type { ForecastRow } from "../store/Store.js";
 
 /**
@@ -24,11 +23,11 @@ export async function forecastOnChain(
   ctx: NodeContext,
   forecast: Pick<ForecastRow, "agreementId" | "candidateId" | "targetEpoch" | "commitment">,
 ): Promise<ForecastOnChain> {
-  const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [
+  const [onChain, pending] = await hubRead(ctx, "forecastSlot", [
     forecast.agreementId,
     forecast.candidateId,
     forecast.targetEpoch,
-  ])) as [Hex, boolean];
+  ]);
   if (onChain !== forecast.commitment) return "absent";
   return pending ? "pending" : "closed";
 }
@@ -57,5 +56,5 @@ const VOID = 2;
  * below the epoch's quorum). Only valid once the target's report window has closed.
  */
 export async function outcomeIsVoid(ctx: NodeContext, agreementId: bigint, targetEpoch: bigint) {
-  return Number(await hubRead(ctx, "finalizeOutcome", [agreementId, targetEpoch])) === VOID;
+  return (await hub(ctx).simulate("finalizeOutcome", [agreementId, targetEpoch])) === VOID;
 }

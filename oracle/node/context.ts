@@ -4,11 +4,19 @@
  */
 import { decodeAbiParameters, getAbiItem, type Hex, type PublicClient } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovHubAbi } from "../chain/abis.js";
 import type { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig } from "../config/schema.js";
 import { BaseError } from "../errors/BaseError.js";
 import type { MetricInfo, Model, ModelSpec } from "../models/types.js";
+import {
+  execution,
+  hub,
+  type ExecutionAbi,
+  type HubAbi,
+  type ReadArgs,
+  type ReadName,
+} from "../protocol/contracts.js";
 import type { Store } from "../store/Store.js";
 import type { ModelBackoff } from "./backoff.js";
 import type { Clock } from "./clock.js";
@@ -79,25 +87,19 @@ export type NodeContext = {
   now(): Promise<bigint>;
 };
 
-export const hubRead = <F extends string>(ctx: NodeContext, functionName: F, args: readonly unknown[]) =>
-  ctx.client.readContract({
-    address: ctx.hub,
-    abi: gengovHubAbi,
-    functionName: functionName as never,
-    args: args as never,
-  }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export const executionRead = <F extends string>(
+/** A view or pure function of the hub, typed by its ABI (`protocol/contracts.ts`). */
+export const hubRead = <F extends ReadName<HubAbi>>(
   ctx: NodeContext,
   functionName: F,
-  args: readonly unknown[],
-) =>
-  ctx.client.readContract({
-    address: ctx.execution,
-    abi: gengovExecutionAbi,
-    functionName: functionName as never,
-    args: args as never,
-  }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  args: ReadArgs<HubAbi, F>,
+) => hub(ctx).read(functionName, args);
+
+/** A view or pure function of the execution contract, typed by its ABI. */
+export const executionRead = <F extends ReadName<ExecutionAbi>>(
+  ctx: NodeContext,
+  functionName: F,
+  args: ReadArgs<ExecutionAbi, F>,
+) => execution(ctx).read(functionName, args);
 
 const createAgreementInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
 
