@@ -4,6 +4,7 @@
  */
 import { hubRead, type NodeContext } from "../node/context.js";
 import { hub } from "../protocol/contracts.js";
+import { OutcomeStatus } from "../protocol/generated.js";
 import type { ForecastRow } from "../store/Store.js";
 
 /**
@@ -48,13 +49,11 @@ export function revealScanned(
   );
 }
 
-const VOID = 2;
-
 /**
  * Whether the target's outcome is (or, once fixed, will be) void: what `finalizeOutcome` would return
  * now, read with eth_call, so an outcome nobody fixed yet is judged by the hub's own rule (reports
  * below the epoch's quorum). Only valid once the target's report window has closed.
  */
 export async function outcomeIsVoid(ctx: NodeContext, agreementId: bigint, targetEpoch: bigint) {
-  return (await hub(ctx).simulate("finalizeOutcome", [agreementId, targetEpoch])) === VOID;
+  return (await hub(ctx).simulate("finalizeOutcome", [agreementId, targetEpoch])) === OutcomeStatus.Void;
 }
