@@ -101,7 +101,7 @@ export async function simulateContract<const A extends Abi, F extends WriteName<
 export type ProtocolTarget = { client: PublicClient; hub: Address; execution: Address };
 
 /** The hub's functions, typed: `hub(t).read("executorOf", [id, e])`. */
-export function hub(t: ProtocolTarget) {
+export function hub(t: Pick<ProtocolTarget, "client" | "hub">) {
   return {
     read: <F extends ReadName<HubAbi>>(functionName: F, args: ReadArgs<HubAbi, F>) =>
       readContract(t.client, t.hub, gengovHubAbi, functionName, args),
@@ -113,7 +113,7 @@ export function hub(t: ProtocolTarget) {
 }
 
 /** The execution contract's functions, typed, as `hub`. */
-export function execution(t: ProtocolTarget) {
+export function execution(t: Pick<ProtocolTarget, "client" | "execution">) {
   return {
     read: <F extends ReadName<ExecutionAbi>>(functionName: F, args: ReadArgs<ExecutionAbi, F>) =>
       readContract(t.client, t.execution, gengovExecutionAbi, functionName, args),
