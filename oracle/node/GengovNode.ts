@@ -532,7 +532,8 @@ export class GengovNode {
    * until then.
    */
   modelBudgetMs(stalledAfterMs: number): number {
-    const RETRY_DELAY_MAX_MS = 20_000;
+    // The openai client waits at most 8 s between attempts, or what Retry-After asks, up to 60 s.
+    const RETRY_DELAY_MAX_MS = 60_000;
     const longest = Math.max(
       0,
       ...this.config.candidates.map(
