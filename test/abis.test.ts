@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 
-import { renderAbis } from "../scripts/export-abis.js";
+import { GENERATED_PATH, renderAbis, renderGenerated } from "../scripts/export-abis.js";
 
 describe("oracle/chain/abis.ts", () => {
   it("matches the compiled artifacts (run `npm run abis` after changing a contract's interface)", () => {
@@ -9,17 +9,18 @@ describe("oracle/chain/abis.ts", () => {
   });
 });
 
-describe("oracle/chain/revert.ts", () => {
-  it("PARAMETER_NAMES lists IGengovHub.Parameter in declaration order", async () => {
-    const { PARAMETER_NAMES } = await import("../oracle/chain/revert.js");
-    const source = readFileSync("contracts/interfaces/IGengovHub.sol", "utf8");
-    const body = /enum Parameter \{([^}]*)\}/.exec(source)![1];
-    expect(
-      body
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ).to.deep.equal([...PARAMETER_NAMES]);
+describe("oracle/protocol/generated.ts", () => {
+  it("matches the compiler's AST (run `npm run abis` after changing an enum or a limit)", async () => {
+    expect(readFileSync(GENERATED_PATH, "utf8")).to.equal(await renderGenerated());
+  });
+
+  it("holds the enums in declaration order and the limits the contracts enforce", async () => {
+    const g = await import("../oracle/protocol/generated.js");
+    expect(g.transitionStatusNames[g.TransitionStatus.Finalized]).to.equal("Finalized");
+    expect(g.outcomeStatusNames).to.deep.equal(["Pending", "Final", "Void"]);
+    expect(g.parameterNames[g.Parameter.maxScore]).to.equal("maxScore");
+    expect(g.limits.MAX_STATE_BYTES).to.be.a("number").above(0);
+    expect(g.limits.MAX_ETA).to.be.a("bigint");
   });
 });
 

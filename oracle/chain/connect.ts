@@ -15,6 +15,7 @@ import {
   TimeoutError,
   type Chain,
   type EIP1193Provider,
+  type EIP1193Parameters,
   type Hex,
   type PublicClient,
   type Transport,
@@ -84,7 +85,7 @@ export function healthOrdered(
     const transports = urls.map(
       (url) => http(url, { retryCount: 0, timeout: 20_000 })({ ...params, retryCount: 0 }).request,
     );
-    const request = async (args: { method: string; params?: unknown }) => {
+    const request = async (args: EIP1193Parameters) => {
       const now = Date.now();
       const cooling = (i: number) => endpoints[i].failedAt > 0 && now - endpoints[i].failedAt < cooldownMs;
       const order = endpoints
@@ -101,7 +102,7 @@ export function healthOrdered(
       let last: unknown;
       for (const i of order) {
         try {
-          const result = await transports[i](args as never);
+          const result = await transports[i](args);
           endpoints[i].failedAt = 0;
           return result;
         } catch (error) {

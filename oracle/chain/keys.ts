@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
+import { Writable } from "node:stream";
 
 import { Wallet } from "ethers";
 import type { Hex, LocalAccount } from "viem";
@@ -21,7 +22,11 @@ export type KeyOptions = {
 
 export type LoadedKey = { account: LocalAccount; source: "keystore" | "env"; warning?: string };
 
-export async function loadKey(options: KeyOptions, env: NodeJS.ProcessEnv = process.env): Promise<LoadedKey> {
+export async function loadKey(
+  options: KeyOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  io?: PromptStreams,
+): Promise<LoadedKey> {
   if (options.keystore) {
     let json: string;
     try {
@@ -29,7 +34,7 @@ export async function loadKey(options: KeyOptions, env: NodeJS.ProcessEnv = proc
     } catch (cause) {
       throw new ConfigError(`key.keystore: cannot read ${options.keystore}`, { cause });
     }
-    const password = env[options.passwordEnv] ?? (await promptPassword(options.passwordEnv));
+    const password = env[options.passwordEnv] ?? (await promptPassword(options.passwordEnv, io));
     try {
       const wallet = await Wallet.fromEncryptedJson(json, password);
       return { account: privateKeyToAccount(wallet.privateKey as Hex), source: "keystore" };
@@ -59,15 +64,39 @@ export async function loadKey(options: KeyOptions, env: NodeJS.ProcessEnv = proc
   throw new ConfigError("no key configured: set key.keystore or key.privateKeyEnv");
 }
 
-async function promptPassword(envName: string): Promise<string> {
-  if (!process.stdin.isTTY) {
+/** Where the password prompt reads and writes: the terminal, or streams given by tests. */
+export type PromptStreams = {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+};
+
+/**
+ * Asks for the keystore password on the terminal without echoing it: the prompt is written, then the
+ * output is muted while the password is typed (readline's echo goes nowhere), and a newline ends it.
+ */
+export async function promptPassword(
+  envName: string,
+  io: PromptStreams = { input: process.stdin, output: process.stderr },
+): Promise<string> {
+  if (!io.input.isTTY) {
     throw new ConfigError(`keystore password: set ${envName} (no terminal to prompt on)`);
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  let muted = false;
+  const echo = new Writable({
+    write(chunk, encoding, done) {
+      if (!muted) io.output.write(chunk, encoding);
+      done();
+    },
+  });
+  const rl = createInterface({ input: io.input, output: echo, terminal: true });
   try {
-    return await rl.question("Keystore password: ");
+    io.output.write("Keystore password: ");
+    muted = true;
+    return await rl.question("");
   } finally {
     rl.close();
+    muted = false;
+    io.output.write("\n");
   }
 }
 

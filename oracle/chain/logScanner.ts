@@ -4,14 +4,15 @@
  * cursor's block hash is still canonical; after a reorg it rewinds to the newest stored checkpoint that
  * still is, drops every log above it and scans again, so the node never acts on an orphaned log.
  */
-import { parseEventLogs, type Abi, type Hex, type PublicClient } from "viem";
+import { parseEventLogs, type Hex, type PublicClient } from "viem";
 
 import type { Logger } from "../node/logger.js";
-import type { Store, StoredLog } from "../store/Store.js";
+import { protocolAbi } from "../protocol/events.js";
+import type { Store } from "../store/Store.js";
 
 export type LogScannerOptions = {
+  /** The hub and the execution contract: their events (`protocolAbi`) are decoded and stored. */
   addresses: Hex[];
-  abi: Abi;
   confirmations: number;
   rangeBlocks: number;
   /** First block to scan when the store has no cursor (the hub's deployment block or 0). */
@@ -44,19 +45,12 @@ export class LogScanner {
         fromBlock: from,
         toBlock: to,
       });
-      const parsed = parseEventLogs({ abi: this.options.abi, logs: raw, strict: false });
+      // Only logs that decode completely against the contracts' ABIs are kept (`strict`).
+      const parsed = parseEventLogs({ abi: protocolAbi, logs: raw, strict: true });
       const last = await this.client.getBlock({ blockNumber: to });
-      const logs: StoredLog[] = parsed.map((l) => ({
-        blockNumber: l.blockNumber!,
-        blockHash: l.blockHash!,
-        logIndex: l.logIndex!,
-        address: l.address,
-        event: l.eventName!,
-        args: (l.args ?? {}) as Record<string, unknown>,
-      }));
       // A range whose last block changed while we read it is read again on the next pass.
-      if (logs.some((l) => l.blockNumber === to && l.blockHash !== last.hash)) break;
-      this.store.recordScan(logs, { number: to, hash: last.hash! });
+      if (parsed.some((l) => l.blockNumber === to && l.blockHash !== last.hash)) break;
+      this.store.recordScan(parsed, { number: to, hash: last.hash! });
       from = to + 1n;
     }
     return confirmed;

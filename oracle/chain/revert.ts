@@ -12,53 +12,14 @@ import {
   type Hex,
 } from "viem";
 
+import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
 import { erc20Abi, gengovExecutionAbi, gengovHubAbi } from "./abis.js";
 
-/** Members of IGengovHub.Parameter, in declaration order (test/abis.test.ts keeps this in sync). */
-export const PARAMETER_NAMES = [
-  "text",
-  "epochLength",
-  "genesis",
-  "horizon",
-  "reportWindow",
-  "revealWindow",
-  "executionWindow",
-  "challengePeriod",
-  "rulingPeriod",
-  "exitDelay",
-  "metrics",
-  "arbiter",
-  "bondToken",
-  "minBond",
-  "missPenalty",
-  "rejectPenalty",
-  "challengeBond",
-  "alpha",
-  "margin",
-  "eta",
-  "randomness",
-  "maxOutflowPerEpoch",
-  "maxInputBytes",
-  "maxInputsPerEpoch",
-  "inputAllowlist",
-  "reporters",
-  "quorum",
-  "capTokens",
-  "selection",
-  "maxScore",
-  "maxInputsPerSender",
-] as const;
+/** Members of IGengovHub.Parameter, in declaration order (generated from the compiler's AST). */
+export const PARAMETER_NAMES = parameterNames;
 
-/** Members of IGengovExecution.Status. */
-export const TRANSITION_STATUS = [
-  "None",
-  "Proposed",
-  "Challenged",
-  "Upheld",
-  "Rejected",
-  "Lapsed",
-  "Finalized",
-] as const;
+/** Members of IGengovExecution.Status, in declaration order (generated from the compiler's AST). */
+export const TRANSITION_STATUS = transitionStatusNames;
 
 /**
  * What to do about the errors whose arguments alone do not say it (docs/mechanism.md): appended to

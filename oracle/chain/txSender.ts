@@ -19,6 +19,7 @@ import {
 } from "viem";
 
 import { BaseError } from "../errors/BaseError.js";
+import { untyped, type UntypedCall, type WriteCall, type WriteName } from "../protocol/contracts.js";
 import { describeRevert } from "./revert.js";
 import { crashPoint } from "../node/crashPoints.js";
 import type { Logger } from "../node/logger.js";
@@ -32,13 +33,13 @@ export type TxSenderOptions = {
   pollMs: number;
 };
 
-export type SendParameters = {
+/**
+ * A state-changing call of `abi` (its function name and arguments checked against the ABI) and the
+ * job it belongs to.
+ */
+export type SendParameters<A extends Abi, F extends WriteName<A>> = WriteCall<A, F> & {
   /** Stable key of the job (e.g. "commit:1:2:17"): attempts are grouped and resumed by it. */
   jobKey: string;
-  address: Hex;
-  abi: Abi;
-  functionName: string;
-  args: readonly unknown[];
 };
 
 /** A revert of a simulated or mined transaction, with the custom error decoded when known. */
@@ -88,7 +89,10 @@ export class TxSender {
   }
 
   /** Resumes the job's waiting attempt if there is one; otherwise simulates, records and sends. */
-  async send(p: SendParameters): Promise<TransactionReceipt> {
+  async send<const A extends Abi, F extends WriteName<A>>(
+    params: SendParameters<A, F>,
+  ): Promise<TransactionReceipt> {
+    const p = { ...untyped(params), jobKey: params.jobKey };
     const waiting = this.pending(p.jobKey);
     if (waiting.length > 0) return this.waitFor(waiting);
     const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args });
@@ -123,14 +127,14 @@ export class TxSender {
    * nothing is sent. The sender is passed as an address so viem does not prepare a nonce and fees
    * for the estimate (those are fetched once, in parallel, by `send`).
    */
-  private async simulate(p: SendParameters): Promise<bigint> {
+  private async simulate(p: UntypedCall): Promise<bigint> {
     try {
       return await this.client.estimateContractGas({
         account: this.account.address,
         address: p.address,
         abi: p.abi,
         functionName: p.functionName,
-        args: p.args as unknown[],
+        args: p.args,
       });
     } catch (error) {
       throw asRevert(error, `${p.functionName} would revert`);

@@ -30,6 +30,7 @@ import {
 } from "../chain/revert.js";
 import { TxRevertedError } from "../chain/txSender.js";
 import { BaseError } from "../errors/BaseError.js";
+import { readContract } from "../protocol/contracts.js";
 
 export type GlobalOptions = {
   rpc: string;
@@ -115,16 +116,8 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
     );
   let execution: Hex;
   try {
-    execution = (await client.readContract({
-      address: hub,
-      abi: gengovHubAbi,
-      functionName: "execution",
-    })) as Hex;
-    const back = (await client.readContract({
-      address: execution,
-      abi: gengovExecutionAbi,
-      functionName: "hub",
-    })) as Hex;
+    execution = await readContract(client, hub, gengovHubAbi, "execution", []);
+    const back = await readContract(client, execution, gengovExecutionAbi, "hub", []);
     if (back.toLowerCase() !== hub.toLowerCase()) throw notHub();
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -240,9 +233,9 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
           address: p.address,
           abi: [...p.abi, ...knownErrors],
           functionName: p.functionName,
-          args: p.args as unknown[],
+          args: p.args,
         });
-        const hash = await wallet.writeContract(request as never);
+        const hash = await wallet.writeContract(request);
         const receipt = await client.waitForTransactionReceipt({ hash });
         if (receipt.status !== "success") throw new BaseError(`transaction ${hash} reverted`);
         return receipt;

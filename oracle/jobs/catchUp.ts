@@ -14,7 +14,8 @@ import { gengovHubAbi } from "../chain/abis.js";
 import { asRevert, TxRevertedError } from "../chain/txSender.js";
 import { epochAt, epochStart, revealCloses, type Clock } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
-import { hubRead } from "../node/context.js";
+import { hub } from "../protocol/contracts.js";
+import { Selection } from "../protocol/generated.js";
 
 export type CatchUpParameters = {
   ctx: NodeContext;
@@ -43,7 +44,7 @@ export function nextCatchUpCheck(agreement: AgreementRuntime, now: bigint): bigi
   const c = agreement.clock;
   const current = epochAt(c, now);
   if (current < 0n) return c.genesis;
-  if (agreement.selection !== 0) return epochStart(c, current + 1n);
+  if (agreement.selection !== Selection.Leader) return epochStart(c, current + 1n);
   const closes = revealCloses(c, current - 1n);
   return now < closes ? closes : revealCloses(c, current);
 }
@@ -54,7 +55,7 @@ export async function catchUp(p: CatchUpParameters): Promise<CatchUpReturnType> 
   const next = nextCatchUpCheck(agreement, now);
   let owed: bigint;
   try {
-    owed = (await hubRead(ctx, "poke", [agreementId, candidateId])) as bigint;
+    owed = await hub(ctx).simulate("poke", [agreementId, candidateId]);
   } catch (error) {
     const revert = asRevert(error, "poke");
     if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") {

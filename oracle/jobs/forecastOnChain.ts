@@ -2,9 +2,9 @@
  * Where a stored forecast stands on chain, read from the hub's slot for its target: the one check
  * every forecast job (and the node's crash and reorg recovery) makes before acting.
  */
-import type { Hex } from "viem";
-
 import { hubRead, type NodeContext } from "../node/context.js";
+import { hub } from "../protocol/contracts.js";
+import { OutcomeStatus } from "../protocol/generated.js";
 import type { ForecastRow } from "../store/Store.js";
 
 /**
@@ -24,11 +24,11 @@ export async function forecastOnChain(
   ctx: NodeContext,
   forecast: Pick<ForecastRow, "agreementId" | "candidateId" | "targetEpoch" | "commitment">,
 ): Promise<ForecastOnChain> {
-  const [onChain, pending] = (await hubRead(ctx, "forecastSlot", [
+  const [onChain, pending] = await hubRead(ctx, "forecastSlot", [
     forecast.agreementId,
     forecast.candidateId,
     forecast.targetEpoch,
-  ])) as [Hex, boolean];
+  ]);
   if (onChain !== forecast.commitment) return "absent";
   return pending ? "pending" : "closed";
 }
@@ -49,13 +49,11 @@ export function revealScanned(
   );
 }
 
-const VOID = 2;
-
 /**
  * Whether the target's outcome is (or, once fixed, will be) void: what `finalizeOutcome` would return
  * now, read with eth_call, so an outcome nobody fixed yet is judged by the hub's own rule (reports
  * below the epoch's quorum). Only valid once the target's report window has closed.
  */
 export async function outcomeIsVoid(ctx: NodeContext, agreementId: bigint, targetEpoch: bigint) {
-  return Number(await hubRead(ctx, "finalizeOutcome", [agreementId, targetEpoch])) === VOID;
+  return (await hub(ctx).simulate("finalizeOutcome", [agreementId, targetEpoch])) === OutcomeStatus.Void;
 }

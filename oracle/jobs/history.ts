@@ -3,11 +3,10 @@
  */
 import type { EpochRecord } from "../models/types.js";
 import { hubRead, type NodeContext } from "../node/context.js";
+import type { HubAbi, ReadResult } from "../protocol/contracts.js";
+import { OutcomeStatus } from "../protocol/generated.js";
 
-const FINAL = 1;
-const PENDING = 0;
-
-type Outcome = readonly [number, readonly bigint[], number];
+type Outcome = ReadResult<HubAbi, "outcome">;
 /** Fixed outcomes never change again, so each node reads each one once. */
 const fixedOutcomes = new WeakMap<NodeContext, Map<string, Outcome>>();
 
@@ -17,8 +16,8 @@ async function outcomeOf(ctx: NodeContext, agreementId: bigint, epoch: bigint): 
   const key = `${agreementId}:${epoch}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const outcome = (await hubRead(ctx, "outcome", [agreementId, epoch])) as Outcome;
-  if (outcome[0] !== PENDING) cache.set(key, outcome);
+  const outcome = await hubRead(ctx, "outcome", [agreementId, epoch]);
+  if (outcome[0] !== OutcomeStatus.Pending) cache.set(key, outcome);
   return outcome;
 }
 
@@ -33,7 +32,7 @@ export async function recentHistory(
   const outcomes = await Promise.all(epochs.map((e) => outcomeOf(ctx, agreementId, e)));
   return epochs.map((epoch, i) => ({
     epoch,
-    outcome: outcomes[i][0] === FINAL ? [...outcomes[i][1]] : null,
-    ...(outcomes[i][0] === PENDING ? { pending: true } : {}),
+    outcome: outcomes[i][0] === OutcomeStatus.Final ? [...outcomes[i][1]] : null,
+    ...(outcomes[i][0] === OutcomeStatus.Pending ? { pending: true } : {}),
   }));
 }

@@ -11,19 +11,14 @@
  * still open and unfixed, so the record of who was due to execute is kept. Each step re-reads the chain first; losing a race
  * to another keeper is an expected outcome, logged as a warning.
  */
-import type { Hex } from "viem";
-
 import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
 import { BaseError } from "../errors/BaseError.js";
 import { epochAt, fallbackWindow, selectionCloses } from "../node/clock.js";
 import type { AgreementRuntime, NodeContext } from "../node/context.js";
 import { executionRead, hubRead } from "../node/context.js";
+import { TransitionStatus } from "../protocol/generated.js";
 
-const PROPOSED = 1;
-const CHALLENGED = 2;
-const UPHELD = 3;
-const LAPSED = 5;
-const FINALIZED = 6;
+const { Proposed, Challenged, Upheld, Lapsed, Finalized } = TransitionStatus;
 
 /**
  * Sends an upkeep transaction that other keepers race for. When it fails (its simulation reverts, or
@@ -40,8 +35,7 @@ async function raced(
   try {
     await send();
   } catch (error) {
-    const live = (await executionRead(ctx, "proposal", [id]).catch(() => undefined)) as
-      { epoch: bigint; status: number } | undefined;
+    const live = await executionRead(ctx, "proposal", [id]).catch(() => undefined);
     if (live?.epoch === epoch && after.includes(live.status)) {
       throw new BaseError(`epoch ${epoch}: another keeper got there first`, {
         expected: true,
@@ -55,8 +49,6 @@ async function raced(
 export type KeepAgreementParameters = { ctx: NodeContext; agreement: AgreementRuntime; now: bigint };
 export type KeepAgreementReturnType = { selected?: bigint; finalized?: bigint; lapsed?: bigint };
 
-type Live = { epoch: bigint; proposedAt: bigint; status: number };
-
 export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgreementReturnType> {
   const { ctx, agreement, now } = p;
   const id = agreement.id;
@@ -64,7 +56,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
   const done: KeepAgreementReturnType = {};
   const e = epochAt(c, now) - 1n;
   if (e >= 0n && now >= fallbackWindow(c, e).closes && now < selectionCloses(c, e)) {
-    const [, , fixed] = (await hubRead(ctx, "executorOf", [id, e])) as [bigint, bigint, boolean];
+    const [, , fixed] = await hubRead(ctx, "executorOf", [id, e]);
     if (!fixed) {
       await ctx.sender.send({
         jobKey: `select:${id}:${e}`,
@@ -76,11 +68,11 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
       done.selected = e;
     }
   }
-  let live = (await executionRead(ctx, "proposal", [id])) as Live;
-  if (live.status === CHALLENGED && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
+  let live = await executionRead(ctx, "proposal", [id]);
+  if (live.status === Challenged && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
     const { epoch, proposedAt } = live;
     // A rival may have lapsed it and finalized it already.
-    await raced(ctx, id, epoch, [LAPSED, FINALIZED], () =>
+    await raced(ctx, id, epoch, [Lapsed, Finalized], () =>
       ctx.sender.send({
         jobKey: `lapse:${id}:${epoch}:${proposedAt}`,
         address: ctx.execution,
@@ -90,23 +82,19 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
       }),
     );
     done.lapsed = epoch;
-    live = (await executionRead(ctx, "proposal", [id])) as Live;
+    live = await executionRead(ctx, "proposal", [id]);
   }
   if (
-    (live.status === PROPOSED && now >= live.proposedAt + c.challengePeriod) ||
-    live.status === UPHELD ||
-    live.status === LAPSED
+    (live.status === Proposed && now >= live.proposedAt + c.challengePeriod) ||
+    live.status === Upheld ||
+    live.status === Lapsed
   ) {
     const proposed = ctx.store
       .logs("TransitionProposed", (a) => a.agreementId === id && a.epoch === live.epoch)
       .at(-1);
     if (proposed) {
-      const a = proposed.args as {
-        newStateHash: Hex;
-        manifestHash: Hex;
-        actions: readonly { token: Hex; to: Hex; amount: bigint }[];
-      };
-      await raced(ctx, id, live.epoch, [FINALIZED], () =>
+      const a = proposed.args;
+      await raced(ctx, id, live.epoch, [Finalized], () =>
         ctx.sender.send({
           jobKey: `finalize:${id}:${live.epoch}:${live.proposedAt}`,
           address: ctx.execution,

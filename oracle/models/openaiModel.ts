@@ -11,9 +11,9 @@
  *   parses and validates the raw text itself (schemas.ts): the server's enforcement is a help, never
  *   trusted.
  * - Failures are classified: refusal (message.refusal or finish_reason "content_filter"), truncated
- *   (finish_reason "length"), schema, timeout, http. 429, 408, 5xx, timeouts and dropped connections
- *   are retried by our own bounded loop (exponential backoff with jitter, honouring Retry-After); the
- *   client's own retries are off so the bound is ours.
+ *   (finish_reason "length"), schema, timeout, http. 408, 409, 429, 5xx, timeouts and dropped
+ *   connections are retried by the `openai` client itself, `retries` times at most (exponential
+ *   backoff with jitter from 0.5 s up to 8 s, or what Retry-After / Retry-After-Ms asks, up to 60 s).
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
@@ -39,9 +39,6 @@ import type {
   ModelSpec,
 } from "./types.js";
 
-/** What a retry hook is told (for logs and tests). */
-export type RetryInfo = { attempt: number; delayMs: number; error: ModelError };
-
 /** Validator of the provider options that are plain values (hooks are checked by TypeScript). */
 export const openAIModelOptionsSchema = z.strictObject({
   apiKey: z
@@ -60,12 +57,6 @@ export const openAIModelOptionsSchema = z.strictObject({
     .max(10)
     .default(3)
     .describe("Retries after the first attempt on 429, 408, 5xx, timeouts, dropped connections."),
-  baseDelayMs: z
-    .number()
-    .min(0)
-    .default(500)
-    .describe("Backoff before the first retry; doubles on each retry."),
-  maxDelayMs: z.number().min(0).default(20_000).describe("Longest backoff, Retry-After included."),
   maxTokensField: z
     .enum(["max_tokens", "max_completion_tokens"])
     .optional()
@@ -80,42 +71,13 @@ export const openAIModelOptionsSchema = z.strictObject({
     ),
 });
 
-export type OpenAIModelOptions = z.input<typeof openAIModelOptionsSchema> & {
-  /** Called before each retry with the backoff about to be slept. */
-  onRetry?: (info: RetryInfo) => void;
-  /** Uniform [0, 1) source for the jitter (tests fix it). */
-  random?: () => number;
-};
+export type OpenAIModelOptions = z.input<typeof openAIModelOptionsSchema>;
 
 type ResponseFormat = ResponseFormatJSONSchema | { type: "json_object" } | undefined;
 
 const OPENAI_HOST = "api.openai.com";
 
-/** Backoff before retry `attempt` (1-based): half fixed, half jitter, of `base·2^(attempt−1)`, capped. */
-export function backoffDelay(
-  attempt: number,
-  baseDelayMs: number,
-  maxDelayMs: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-  return ceiling / 2 + (random() * ceiling) / 2;
-}
-
-/** Milliseconds a server asked us to wait (Retry-After-Ms / Retry-After), if it said. */
-function retryAfterMs(error: unknown): number | undefined {
-  if (!(error instanceof APIError) || !error.headers) return undefined;
-  const ms = Number(error.headers.get("retry-after-ms"));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const header = error.headers.get("retry-after");
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
-/** Classifies a client error: the ModelError to report and whether a retry may help. */
+/** Classifies a client error: the ModelError to report and whether the client retried it. */
 function classify(error: unknown): { error: ModelError; retryable: boolean } {
   if (error instanceof APIConnectionTimeoutError) {
     return {
@@ -145,7 +107,7 @@ function classify(error: unknown): { error: ModelError; retryable: boolean } {
         details: error.message,
         cause: error,
       }),
-      retryable: status === 408 || status === 429 || status >= 500,
+      retryable: status === 408 || status === 409 || status === 429 || status >= 500,
     };
   }
   return {
@@ -164,8 +126,6 @@ export class OpenAIModel implements Model {
   readonly #options: z.output<typeof openAIModelOptionsSchema> & {
     maxTokensField: "max_tokens" | "max_completion_tokens";
   };
-  readonly #onRetry?: (info: RetryInfo) => void;
-  readonly #random: () => number;
   readonly #forecastFormat: ResponseFormat;
   readonly #executionFormat: ResponseFormat;
 
@@ -181,7 +141,7 @@ export class OpenAIModel implements Model {
         "config",
       );
     }
-    const { onRetry, random, ...values } = options;
+    const values = options;
     const parsed = openAIModelOptionsSchema.safeParse({
       ...values,
       apiKey: values.apiKey ?? (process.env.OPENAI_API_KEY || undefined),
@@ -206,14 +166,12 @@ export class OpenAIModel implements Model {
       ...opts,
       maxTokensField: opts.maxTokensField ?? (isOpenAI ? "max_completion_tokens" : "max_tokens"),
     };
-    this.#onRetry = onRetry;
-    this.#random = random ?? Math.random;
     this.#client = new OpenAI({
       // Local servers ignore the key, but the client insists on one.
       apiKey: opts.apiKey ?? "unused",
       baseURL: opts.baseURL,
       timeout: opts.timeoutMs,
-      maxRetries: 0,
+      maxRetries: opts.retries,
     });
     const jsonObject = { type: "json_object" } as const;
     this.#forecastFormat =
@@ -257,10 +215,10 @@ export class OpenAIModel implements Model {
     }
   }
 
-  /** One chat completion with bounded retries; returns the raw text and the call record. */
+  /** One chat completion (the client retries it); returns the raw text and the call record. */
   async #complete(prompt: RenderedPrompt, responseFormat: ResponseFormat): Promise<ModelCallRecord> {
     const started = performance.now();
-    const { retries, baseDelayMs, maxDelayMs, maxTokensField } = this.#options;
+    const { retries, maxTokensField } = this.#options;
     const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
       model: this.spec.model,
       messages: prompt.messages,
@@ -271,29 +229,21 @@ export class OpenAIModel implements Model {
         : { max_completion_tokens: this.spec.maxOutputTokens }),
       ...(responseFormat ? { response_format: responseFormat } : {}),
     };
-    for (let attempt = 0; ; attempt++) {
-      let completion: OpenAI.Chat.ChatCompletion;
-      try {
-        completion = await this.#client.chat.completions.create(body);
-      } catch (thrown) {
-        const { error, retryable } = classify(thrown);
-        if (!retryable || attempt >= retries) {
-          if (attempt > 0) {
-            throw new ModelError(error.shortMessage, error.kind, {
-              details: `gave up after ${attempt + 1} attempts${error.details ? `; ${error.details}` : ""}`,
-              cause: thrown,
-            });
-          }
-          throw error;
-        }
-        const backoff = backoffDelay(attempt + 1, baseDelayMs, maxDelayMs, this.#random);
-        const delayMs = Math.min(maxDelayMs, Math.max(backoff, retryAfterMs(thrown) ?? 0));
-        this.#onRetry?.({ attempt: attempt + 1, delayMs, error });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        continue;
+    let completion: OpenAI.Chat.ChatCompletion;
+    try {
+      completion = await this.#client.chat.completions.create(body);
+    } catch (thrown) {
+      const { error, retryable } = classify(thrown);
+      // A retryable failure that reached us is the last of the client's 1 + retries attempts.
+      if (retryable && retries > 0) {
+        throw new ModelError(error.shortMessage, error.kind, {
+          details: `gave up after ${retries + 1} attempts${error.details ? `; ${error.details}` : ""}`,
+          cause: thrown,
+        });
       }
-      return this.#record(prompt, completion, performance.now() - started);
+      throw error;
     }
+    return this.#record(prompt, completion, performance.now() - started);
   }
 
   /** Checks a completion's finish state and extracts the call record. */

@@ -8,13 +8,14 @@
 import { getAddress, isAddress, zeroAddress } from "viem";
 
 import { ModelError } from "../errors/BaseError.js";
+import { limits } from "../protocol/generated.js";
 import { canonicalJson } from "./canonicalJson.js";
 import type { ExecuteRequest, ExecuteResult } from "./types.js";
 
-/** Largest new state, in bytes of its canonical JSON (UTF-8). */
-export const MAX_STATE_BYTES = 24 * 1024;
-/** Most treasury actions in one transition. */
-export const MAX_ACTIONS = 16;
+/** Largest new state, in bytes of its canonical JSON (UTF-8): the execution contract's limit. */
+export const MAX_STATE_BYTES = limits.MAX_STATE_BYTES;
+/** Most treasury actions in one transition: the execution contract's limit. */
+export const MAX_ACTIONS = limits.MAX_ACTIONS;
 
 /** One rule an answer broke. `action` is the index of the offending action where there is one. */
 export type PolicyViolation = {

@@ -19,11 +19,13 @@ import { catchUp, nextCatchUpCheck } from "../jobs/catchUp.js";
 import { dueEnd } from "../scoring/index.js";
 import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastOnChain.js";
 import { keepAgreement } from "../jobs/keeper.js";
-import { ProposalStatus, proposeTransition } from "../jobs/proposeTransition.js";
+import { proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
+import { readContract } from "../protocol/contracts.js";
+import { transitionStatusNames } from "../protocol/generated.js";
 import { Store, type ForecastRow } from "../store/Store.js";
 import {
   epochAt,
@@ -35,6 +37,7 @@ import {
   revealOpens,
 } from "./clock.js";
 import {
+  executionRead,
   hubRead,
   loadAgreement,
   type AgreementRuntime,
@@ -96,11 +99,7 @@ export class GengovNode {
     if (((await client.getCode({ address: hub })) ?? "0x").length <= 2) {
       throw new ConfigError(`hub: no contract at ${hub} on chain ${config.chainId}`);
     }
-    const execution = (await client.readContract({
-      address: hub,
-      abi: gengovHubAbi,
-      functionName: "execution",
-    })) as Hex;
+    const execution = await readContract(client, hub, gengovHubAbi, "execution", []);
     let account = deps.account;
     if (!account) {
       const key = await loadKey(config.key);
@@ -148,7 +147,6 @@ export class GengovNode {
       store,
       {
         addresses: [hub, execution],
-        abi: [...gengovHubAbi, ...gengovExecutionAbi],
         confirmations: config.confirmations,
         rangeBlocks: config.logRangeBlocks,
         startBlock: 0n,
@@ -232,13 +230,8 @@ export class GengovNode {
     if (now < first.closes && selection.executor === mine) {
       await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
     } else if (now >= second.opens && selection.fallbackCandidate === mine) {
-      const live = (await ctx.client.readContract({
-        address: ctx.execution,
-        abi: gengovExecutionAbi,
-        functionName: "proposal",
-        args: [candidate.agreementId],
-      })) as { epoch: bigint; candidateId: bigint; status: number };
-      const status = live.epoch === e ? ProposalStatus[live.status] : "None";
+      const live = await executionRead(ctx, "proposal", [candidate.agreementId]);
+      const status = live.epoch === e ? transitionStatusNames[live.status] : "None";
       if (
         (status === "None" && now < second.closes) ||
         (status === "Rejected" && live.candidateId !== mine)
@@ -260,11 +253,7 @@ export class GengovNode {
     const { ctx } = this;
     const id = candidate.agreementId;
     const read = async () => {
-      const [executor, fallbackCandidate, fixed] = (await hubRead(ctx, "executorOf", [id, e])) as readonly [
-        bigint,
-        bigint,
-        boolean,
-      ];
+      const [executor, fallbackCandidate, fixed] = await hubRead(ctx, "executorOf", [id, e]);
       return { executor, fallbackCandidate, fixed };
     };
     const s = await read();
@@ -302,10 +291,7 @@ export class GengovNode {
       exit !== undefined && at(exit) > at(this.ctx.store.logs("CandidateRegistered", mine).at(-1));
     let record: { exiting: boolean; withdrawn: boolean } | undefined;
     try {
-      record = (await hubRead(this.ctx, "candidate", [candidate.agreementId, candidate.candidateId])) as {
-        exiting: boolean;
-        withdrawn: boolean;
-      };
+      record = await hubRead(this.ctx, "candidate", [candidate.agreementId, candidate.candidateId]);
     } catch (error) {
       this.report("candidateStatus", error);
     }
@@ -346,13 +332,7 @@ export class GengovNode {
       if (status.recordEpoch === current) return { status: "already" };
     }
     const [record, balance] = await Promise.all([
-      hubRead(ctx, "candidate", [agreementId, candidateId]) as Promise<{
-        bond: bigint;
-        score: bigint;
-        eligible: boolean;
-        exiting: boolean;
-        withdrawn: boolean;
-      }>,
+      hubRead(ctx, "candidate", [agreementId, candidateId]),
       ctx.client.getBalance({ address: ctx.sender.account.address }),
     ]);
     status.refreshedAt = Date.now();
@@ -552,7 +532,8 @@ export class GengovNode {
    * until then.
    */
   modelBudgetMs(stalledAfterMs: number): number {
-    const RETRY_DELAY_MAX_MS = 20_000;
+    // The openai client waits at most 8 s between attempts, or what Retry-After asks, up to 60 s.
+    const RETRY_DELAY_MAX_MS = 60_000;
     const longest = Math.max(
       0,
       ...this.config.candidates.map(
@@ -636,12 +617,10 @@ export async function loadCandidate(
   }
   let onChain: { operator: Hex; specHash: Hex };
   try {
-    const [operator, hash] = (await client.readContract({
-      address: hub,
-      abi: gengovHubAbi,
-      functionName: "candidateOperator",
-      args: [config.agreementId, config.candidateId],
-    })) as readonly [Hex, Hex];
+    const [operator, hash] = await readContract(client, hub, gengovHubAbi, "candidateOperator", [
+      config.agreementId,
+      config.candidateId,
+    ]);
     onChain = { operator, specHash: hash };
   } catch (cause) {
     throw new ConfigError(

@@ -6,6 +6,7 @@
 import { getContractEvents } from "viem/actions";
 import {
   decodeAbiParameters,
+  erc20Abi,
   getAbiItem,
   type EIP1193Provider,
   type Hex,
@@ -13,12 +14,13 @@ import {
   type PublicClient,
 } from "viem";
 
-import { erc20Abi, gengovHubAbi } from "../chain/abis.js";
+import { gengovHubAbi } from "../chain/abis.js";
 import { chainName, connect, hubFromIgnition } from "../chain/connect.js";
 import { loadKey } from "../chain/keys.js";
 import { formatTokens, formatWhen, type TokenInfo } from "../chain/revert.js";
 import { loadNodeConfig, type NodeConfig } from "../config/schema.js";
 import type { MetricInfo } from "../models/types.js";
+import { hub } from "../protocol/contracts.js";
 import { loadCandidate, type ModelFactory } from "./GengovNode.js";
 
 export type CheckResult = { ok: boolean; lines: string[]; problems: string[] };
@@ -111,32 +113,11 @@ export async function checkNode(
 }
 
 /** The candidate's status on the hub and the next thing the node would do for it. */
-async function nextAction(client: PublicClient, hub: Hex, agreementId: bigint, candidateId: bigint) {
-  const read = (functionName: string, args: readonly unknown[]) =>
-    client.readContract({
-      address: hub,
-      abi: gengovHubAbi,
-      functionName: functionName as never,
-      args: args as never,
-    }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+async function nextAction(client: PublicClient, hubAddress: Hex, agreementId: bigint, candidateId: bigint) {
+  const read = hub({ client, hub: hubAddress }).read;
   const [[params], record, block] = await Promise.all([
-    read("agreement", [agreementId]) as Promise<
-      [
-        {
-          genesis: bigint;
-          epochLength: number;
-          horizon: number;
-          bondToken: Hex;
-          metrics: readonly { name: string; decimals: number; scale: bigint }[];
-        },
-      ]
-    >,
-    read("candidate", [agreementId, candidateId]) as Promise<{
-      exiting: boolean;
-      withdrawn: boolean;
-      eligible: boolean;
-      bond: bigint;
-    }>,
+    read("agreement", [agreementId]),
+    read("candidate", [agreementId, candidateId]),
     client.getBlock({ blockTag: "latest" }),
   ]);
   const metrics: MetricInfo[] = params.metrics.map((m) => ({
@@ -160,7 +141,7 @@ async function nextAction(client: PublicClient, hub: Hex, agreementId: bigint, c
       metrics,
       target,
     };
-  const [commitment] = (await read("forecastSlot", [agreementId, candidateId, target])) as [Hex, boolean];
+  const [commitment] = await read("forecastSlot", [agreementId, candidateId, target]);
   const next =
     BigInt(commitment) === 0n
       ? `commit a forecast for target ${target} (window closes ${formatWhen(params.genesis + (current + 1n) * length, now)})`
@@ -190,12 +171,11 @@ async function agreementText(client: PublicClient, hub: Hex, agreementId: bigint
       eventName: "AgreementCreated",
       args: { agreementId },
       fromBlock: 0n,
+      strict: true,
     });
-    const [, text] = decodeAbiParameters(
-      createAgreementInputs,
-      (created as unknown as { args: { creation: Hex } }).args.creation,
-    );
-    return text as string;
+    if (!created) return "";
+    const [, text] = decodeAbiParameters(createAgreementInputs, created.args.creation);
+    return text;
   } catch {
     return "";
   }

@@ -4,11 +4,21 @@
  */
 import { decodeAbiParameters, getAbiItem, type Hex, type PublicClient } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovHubAbi } from "../chain/abis.js";
 import type { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig } from "../config/schema.js";
 import { BaseError } from "../errors/BaseError.js";
 import type { MetricInfo, Model, ModelSpec } from "../models/types.js";
+import {
+  execution,
+  hub,
+  readContract,
+  type ExecutionAbi,
+  type HubAbi,
+  type ReadArgs,
+  type ReadName,
+} from "../protocol/contracts.js";
+import { Selection } from "../protocol/generated.js";
 import type { Store } from "../store/Store.js";
 import type { ModelBackoff } from "./backoff.js";
 import type { Clock } from "./clock.js";
@@ -23,7 +33,7 @@ export type AgreementRuntime = {
   metrics: MetricInfo[];
   capTokens: readonly Hex[];
   bondToken: Hex;
-  /** 0 = Leader, 1 = Weighted. */
+  /** `Selection.Leader` or `Selection.Weighted` (protocol/generated.ts). */
   selection: number;
   /** Weighted only: the external randomness source, or the zero address for the hub's salt beacon. */
   randomness: Hex;
@@ -79,25 +89,19 @@ export type NodeContext = {
   now(): Promise<bigint>;
 };
 
-export const hubRead = <F extends string>(ctx: NodeContext, functionName: F, args: readonly unknown[]) =>
-  ctx.client.readContract({
-    address: ctx.hub,
-    abi: gengovHubAbi,
-    functionName: functionName as never,
-    args: args as never,
-  }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export const executionRead = <F extends string>(
+/** A view or pure function of the hub, typed by its ABI (`protocol/contracts.ts`). */
+export const hubRead = <F extends ReadName<HubAbi>>(
   ctx: NodeContext,
   functionName: F,
-  args: readonly unknown[],
-) =>
-  ctx.client.readContract({
-    address: ctx.execution,
-    abi: gengovExecutionAbi,
-    functionName: functionName as never,
-    args: args as never,
-  }) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  args: ReadArgs<HubAbi, F>,
+) => hub(ctx).read(functionName, args);
+
+/** A view or pure function of the execution contract, typed by its ABI. */
+export const executionRead = <F extends ReadName<ExecutionAbi>>(
+  ctx: NodeContext,
+  functionName: F,
+  args: ReadArgs<ExecutionAbi, F>,
+) => execution(ctx).read(functionName, args);
 
 const createAgreementInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
 
@@ -108,35 +112,12 @@ export async function loadAgreement(
   hub: Hex,
   id: bigint,
 ): Promise<AgreementRuntime> {
-  const [params, textHash] = (await client.readContract({
-    address: hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [id],
-  })) as readonly [
-    {
-      genesis: bigint;
-      epochLength: number;
-      horizon: number;
-      reportWindow: number;
-      revealWindow: number;
-      executionWindow: number;
-      challengePeriod: number;
-      rulingPeriod: number;
-      metrics: readonly { name: string; decimals: number; scale: bigint }[];
-      capTokens: readonly Hex[];
-      bondToken: Hex;
-      selection: number;
-      randomness: Hex;
-    },
-    Hex,
-    bigint,
-  ];
+  const [params, textHash] = await readContract(client, hub, gengovHubAbi, "agreement", [id]);
   const created = store.logs("AgreementCreated", (a) => a.agreementId === id);
   if (created.length === 0) {
     throw new BaseError(`agreement ${id}: creation event not scanned yet`, { expected: true });
   }
-  const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation as Hex);
+  const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation);
   return {
     id,
     clock: {
@@ -150,14 +131,12 @@ export async function loadAgreement(
       rulingPeriod: BigInt(params.rulingPeriod),
     },
     textHash,
-    text: text as string,
+    text,
     metrics: params.metrics.map((m) => ({ name: m.name, decimals: m.decimals, scale: m.scale })),
     capTokens: params.capTokens,
     bondToken: params.bondToken,
     selection: params.selection,
     randomness: params.randomness,
-    stableSelection: params.selection === LEADER || BigInt(params.randomness) === 0n,
+    stableSelection: params.selection === Selection.Leader || BigInt(params.randomness) === 0n,
   };
 }
-
-const LEADER = 0;

@@ -8,6 +8,8 @@ import { DatabaseSync } from "node:sqlite";
 
 import type { Hex } from "viem";
 
+import type { ProtocolEventArgs, ProtocolEventName, ProtocolLog, ScannedLog } from "../protocol/events.js";
+
 const MIGRATIONS: string[] = [
   // 1: initial schema
   `CREATE TABLE forecasts (
@@ -76,14 +78,8 @@ export type ProposalRow = {
   status: "built" | "sent" | "proposed" | "abandoned";
 };
 
-export type StoredLog = {
-  blockNumber: bigint;
-  blockHash: Hex;
-  logIndex: number;
-  address: Hex;
-  event: string;
-  args: Record<string, unknown>;
-};
+/** A scanned event with its arguments as decoded from the contracts' ABIs. */
+export type StoredLog<E extends ProtocolEventName = ProtocolEventName> = ProtocolLog<E>;
 
 const bigintReplacer = (_: string, v: unknown) => (typeof v === "bigint" ? { $bigint: v.toString() } : v);
 const bigintReviver = (_: string, v: unknown) =>
@@ -368,7 +364,7 @@ export class Store {
   // ──────────────────────────────── logs and the scan cursor ────────────────────────────────
 
   /** Stores the logs of a scanned range and the hash of its last block, atomically. */
-  recordScan(logs: StoredLog[], last: { number: bigint; hash: Hex }) {
+  recordScan(logs: readonly ScannedLog[], last: { number: bigint; hash: Hex }) {
     this.db.exec("BEGIN");
     try {
       const insert = this.db.prepare(
@@ -382,7 +378,7 @@ export class Store {
           l.blockHash,
           l.logIndex,
           l.address.toLowerCase(),
-          l.event,
+          l.eventName,
           JSON.stringify(l.args, bigintReplacer),
         );
       }
@@ -439,21 +435,30 @@ export class Store {
     }
   }
 
-  logs(event: string, filter: (args: Record<string, unknown>) => boolean = () => true): StoredLog[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM logs WHERE chain_id = ? AND event = ? ORDER BY block_number, log_index")
-        .all(this.scope.chainId, event) as Record<string, string | number>[]
-    )
-      .map((r) => ({
+  /** The scanned `event`s whose arguments pass `filter`, in chain order. */
+  logs<E extends ProtocolEventName>(
+    event: E,
+    filter: (args: ProtocolEventArgs<E>) => boolean = () => true,
+  ): StoredLog<E>[] {
+    const rows = this.db
+      .prepare("SELECT * FROM logs WHERE chain_id = ? AND event = ? ORDER BY block_number, log_index")
+      .all(this.scope.chainId, event) as Record<string, string | number>[];
+    const logs: StoredLog<E>[] = [];
+    for (const r of rows) {
+      // Stored by recordScan from parseEventLogs' decoding of this very event (bigints revived).
+      const args = JSON.parse(String(r.args_json), bigintReviver) as ProtocolEventArgs<E>;
+      if (!filter(args)) continue;
+      const log = {
         blockNumber: BigInt(r.block_number),
         blockHash: r.block_hash as Hex,
         logIndex: Number(r.log_index),
         address: r.address as Hex,
-        event: String(r.event),
-        args: JSON.parse(String(r.args_json), bigintReviver) as Record<string, unknown>,
-      }))
-      .filter((l) => filter(l.args));
+        event,
+        args,
+      };
+      logs.push(log);
+    }
+    return logs;
   }
 
   getKv(key: string): string | undefined {

@@ -95,8 +95,6 @@ describe("node: model faults through the OpenAI-compatible provider", function (
             apiKey: "test",
             timeoutMs: 300,
             retries: 1,
-            baseDelayMs: 5,
-            maxDelayMs: 20,
           },
         }),
       logs: raw,
