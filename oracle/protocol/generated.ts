@@ -132,24 +132,12 @@ export const CandidateStatus = {
 
 /** Size and count limits of the contracts (numbers, or bigints above 2^53 − 1). */
 export const limits = {
-  /** contracts/execution/GengovExecution.sol: GengovExecution._MAX_STATE_BYTES */
-  MAX_STATE_BYTES: 24576,
-  /** contracts/execution/GengovExecution.sol: GengovExecution._MAX_MANIFEST_BYTES */
-  MAX_MANIFEST_BYTES: 49152,
-  /** contracts/execution/GengovExecution.sol: GengovExecution._MAX_SPEC_BYTES */
-  MAX_SPEC_BYTES: 8192,
-  /** contracts/execution/GengovExecution.sol: GengovExecution._MAX_ACTIONS */
-  MAX_ACTIONS: 16,
-  /** contracts/execution/GengovExecution.sol: GengovExecution._MAX_CHALLENGERS */
-  MAX_CHALLENGERS: 8,
-  /** contracts/hub/HubStorage.sol: HubStorage._MAX_REPORTERS */
-  MAX_REPORTERS: 32,
-  /** contracts/hub/Limits.sol: WAD */
-  WAD: 1000000000000000000n,
   /** contracts/hub/Limits.sol: MAX_METRICS */
   MAX_METRICS: 8,
-  /** contracts/hub/Limits.sol: MAX_HORIZON */
-  MAX_HORIZON: 14,
+  /** contracts/hub/Limits.sol: MAX_REPORTERS */
+  MAX_REPORTERS: 32,
+  /** contracts/hub/Limits.sol: COMMITMENT_RING */
+  COMMITMENT_RING: 16,
   /** contracts/hub/Limits.sol: MAX_CANDIDATES */
   MAX_CANDIDATES: 1024,
   /** contracts/hub/Limits.sol: MAX_BOND_UNITS */
@@ -160,4 +148,14 @@ export const limits = {
   MAX_VOID_LOOKBACK: 16,
   /** contracts/hub/Limits.sol: SETTLE_CHUNK */
   SETTLE_CHUNK: 256,
+  /** contracts/hub/Limits.sol: MAX_STATE_BYTES */
+  MAX_STATE_BYTES: 24576,
+  /** contracts/hub/Limits.sol: MAX_MANIFEST_BYTES */
+  MAX_MANIFEST_BYTES: 49152,
+  /** contracts/hub/Limits.sol: MAX_SPEC_BYTES */
+  MAX_SPEC_BYTES: 8192,
+  /** contracts/hub/Limits.sol: MAX_ACTIONS */
+  MAX_ACTIONS: 16,
+  /** contracts/hub/Limits.sol: MAX_CHALLENGERS */
+  MAX_CHALLENGERS: 8,
 } as const;
