@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {WAD} from "../libraries/LossMath.sol";
-import {MAX_ETA, MAX_HORIZON, MAX_METRICS} from "./Limits.sol";
+import {MAX_ETA, MAX_HORIZON, MAX_INPUT_BYTES, MAX_INPUTS_PER_EPOCH, MAX_METRICS} from "./Limits.sol";
 
 /// @title AgreementValidator
 /// @notice The clock and economic checks of a new agreement's parameters, run by
@@ -82,9 +82,9 @@ abstract contract AgreementValidator {
         }
         if (p.capTokens.length != p.maxOutflowPerEpoch.length)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxOutflowPerEpoch);
-        if (p.maxInputBytes == 0 || p.maxInputBytes > 65_536)
+        if (p.maxInputBytes == 0 || p.maxInputBytes > MAX_INPUT_BYTES)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxInputBytes);
-        if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > 10_000) {
+        if (p.maxInputsPerEpoch == 0 || p.maxInputsPerEpoch > MAX_INPUTS_PER_EPOCH) {
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxInputsPerEpoch);
         }
         if (!p.openInputs && p.inputAllowlist.length == 0)

@@ -23,6 +23,10 @@ uint256 constant MAX_BOND_UNITS = (1 << 18) - 1;
 uint256 constant MAX_ETA = 10_000e18;
 /// @dev Consecutive void targets the selection looks back over when deciding who is up to date.
 uint256 constant MAX_VOID_LOOKBACK = 16;
+/// @dev Largest `maxInputBytes` an agreement may set: bytes of one participant input.
+uint256 constant MAX_INPUT_BYTES = 65_536;
+/// @dev Largest `maxInputsPerEpoch` an agreement may set.
+uint256 constant MAX_INPUTS_PER_EPOCH = 10_000;
 /// @dev Targets one `poke` settles at most, so a long-dormant record is settled in bounded steps.
 uint256 constant SETTLE_CHUNK = 256;
 
