@@ -146,6 +146,10 @@ export const limits = {
   MAX_ETA: 10000000000000000000000n,
   /** contracts/hub/Limits.sol: MAX_VOID_LOOKBACK */
   MAX_VOID_LOOKBACK: 16,
+  /** contracts/hub/Limits.sol: MAX_INPUT_BYTES */
+  MAX_INPUT_BYTES: 65536,
+  /** contracts/hub/Limits.sol: MAX_INPUTS_PER_EPOCH */
+  MAX_INPUTS_PER_EPOCH: 10000,
   /** contracts/hub/Limits.sol: SETTLE_CHUNK */
   SETTLE_CHUNK: 256,
   /** contracts/hub/Limits.sol: MAX_STATE_BYTES */
