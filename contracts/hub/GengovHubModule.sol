@@ -64,6 +64,7 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         _storeMetrics(agreementId, a, p.metrics);
         _storeReporters(agreementId, a, p.reporters, p.quorum);
         _storeCapsAndAllowlist(agreementId, a, p);
+        if (p.jury.jurySize != 0) _juries[agreementId] = p.jury;
         emit IGengovHub.AgreementCreated(agreementId, msg.sender, a.textHash, msg.data[4:]);
     }
 
@@ -136,6 +137,7 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         p.maxInputBytes = a.maxInputBytes;
         p.maxInputsPerEpoch = a.maxInputsPerEpoch;
         p.maxInputsPerSender = a.maxInputsPerSender;
+        p.jury = _juries[agreementId];
         return (p, a.textHash, a.candidateCount);
     }
 

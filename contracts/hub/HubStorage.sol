@@ -143,6 +143,8 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     mapping(uint256 agreementId => mapping(uint64 epoch => int128[8])) internal _outcomes;
     mapping(uint256 agreementId => mapping(uint64 epoch => mapping(address sender => uint256 count)))
         internal _inputsBySender;
+    /// @dev Each agreement's jury parameters as created (all zero: no jury).
+    mapping(uint256 agreementId => IGengovHub.JuryParams) internal _juries;
 
     // ───────────────────────────────────────── lookups ─────────────────────────────────────────
 

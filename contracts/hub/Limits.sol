@@ -27,6 +27,8 @@ uint256 constant MAX_VOID_LOOKBACK = 16;
 uint256 constant MAX_INPUT_BYTES = 65_536;
 /// @dev Largest `maxInputsPerEpoch` an agreement may set.
 uint256 constant MAX_INPUTS_PER_EPOCH = 10_000;
+/// @dev Jurors seated for one vote (a proposal's jury, or an appeal's).
+uint256 constant MAX_JURY_SIZE = 8;
 /// @dev Targets one `poke` settles at most, so a long-dormant record is settled in bounded steps.
 uint256 constant SETTLE_CHUNK = 256;
 

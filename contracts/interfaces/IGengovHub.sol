@@ -58,7 +58,14 @@ interface IGengovHub {
         capTokens,
         selection,
         maxScore,
-        maxInputsPerSender
+        maxInputsPerSender,
+        jurySize,
+        juryQuorum,
+        appealJurySize,
+        voteCommitWindow,
+        voteRevealWindow,
+        juryFee,
+        juryPenalty
     }
 
     /// @notice A metric reporters observe and candidates forecast.
@@ -70,6 +77,26 @@ interface IGengovHub {
         LossMath.LossKind lossKind;
         /// @dev Must be below 2^127.
         uint128 scale;
+    }
+
+    /// @notice The model jury of an agreement: candidates other than the executor that validate each
+    /// transition by commit–reveal vote (docs/mechanism.md, "Jury"). `jurySize` 0 turns it off, and
+    /// then every other field must be 0.
+    struct JuryParams {
+        /// @dev Jurors seated per proposal, at most `MAX_JURY_SIZE`; 0 = no jury.
+        uint8 jurySize;
+        /// @dev Accept votes needed for the transition to stand, in [1, jurySize].
+        uint8 juryQuorum;
+        /// @dev Jurors seated for an appeal, at most `MAX_JURY_SIZE`; 0 = no appeal jury.
+        uint8 appealJurySize;
+        /// @dev Seconds from the proposal in which jurors commit their votes.
+        uint32 voteCommitWindow;
+        /// @dev Seconds after the commit window in which jurors reveal them.
+        uint32 voteRevealWindow;
+        /// @dev Bond-token amount the treasury pays each juror who votes with the final outcome.
+        uint128 juryFee;
+        /// @dev Bond-token amount taken from a juror who does not reveal, at most `minBond`.
+        uint128 juryPenalty;
     }
 
     /// @notice Creation parameters of an agreement. Immutable once created, except the
@@ -116,6 +143,8 @@ interface IGengovHub {
         /// @dev Eligibility ceiling on score (WAD), in (0, 1e18): a model whose score is worse never
         /// executes.
         uint64 maxScore;
+        /// @dev The model jury; all zero = no jury.
+        JuryParams jury;
     }
 
     /// @notice What a candidate looks like now, with missed reveals whose deadline has passed applied.
