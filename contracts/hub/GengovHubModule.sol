@@ -4,10 +4,23 @@ pragma solidity 0.8.37;
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+// The record's offsets and masks are used in `_bestKeys`'s assembly, which solhint does not read.
+// solhint-disable no-unused-import
+import {
+    COUNT_MASK,
+    COUNT_OFFSET,
+    CURSOR_MASK,
+    CURSOR_OFFSET,
+    RECORD_MASK,
+    SCORE_MASK,
+    ScoreRecord,
+    UNITS_MASK,
+    UNITS_OFFSET
+} from "../libraries/ScoreRecord.sol";
+// solhint-enable no-unused-import
 import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
-import {MAX_REPORTERS} from "./Limits.sol";
+import {MAX_JURY_CONSIDERED, MAX_REPORTERS} from "./Limits.sol";
 
 /// @title GengovHubModule
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
@@ -178,7 +191,122 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         }
     }
 
+    /// @notice `IGengovHub.juryOf`: the jury of a transition proposed for `epoch` by `proposer`.
+    /// @dev One pass over the records (one slot per two seats) keeps the `MAX_JURY_CONSIDERED` lowest
+    /// keys `score << 32 | id` in a sorted list; only those are then read for their operator and
+    /// owner, so the identity reads are bounded whatever the roster.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed.
+    /// @param proposer The proposing candidate.
+    /// @return jurors Candidate ids, best score first.
+    function juryOf(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer
+    ) external view returns (uint256[] memory jurors) {
+        Agreement storage a = _agreement(agreementId);
+        uint256 size = _juries[agreementId].jurySize;
+        if (size == 0) return jurors;
+        Epoch storage ep = _epochs[agreementId][epoch];
+        if (!ep.selected) revert IGengovHub.SelectionNotFixed(epoch);
+        uint256[] memory best = _bestKeys(agreementId, a, epoch);
+        address operator = _seats[agreementId][proposer].operator;
+        address owner = _candidates[agreementId][proposer].owner;
+        uint256 executor = ep.executor;
+        jurors = new uint256[](size);
+        uint256 seated = 0;
+        for (uint256 i = 0; i < best.length && seated < size; ++i) {
+            uint256 id = best[i] & type(uint32).max;
+            if (
+                id == executor ||
+                id == proposer ||
+                _seats[agreementId][id].operator == operator ||
+                _candidates[agreementId][id].owner == owner
+            ) continue;
+            jurors[seated++] = id;
+        }
+        assembly ("memory-safe") {
+            mstore(jurors, seated)
+        }
+    }
+
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
+
+    /// @dev The `MAX_JURY_CONSIDERED` lowest keys `score << 32 | id` of the eligible candidates,
+    /// ascending (keys are unique: the id is in them). In assembly, with the eligibility test of
+    /// `ExecutorSelection._scan` (one slot per two seats): a key enters the sorted list by insertion,
+    /// the largest falling off when the list is full.
+    function _bestKeys(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) private view returns (uint256[] memory best) {
+        uint256 n = a.candidateCount;
+        uint256 floor = _upToDateFloor(agreementId, epoch);
+        uint256 minScored = a.minScored;
+        uint256 maxScore = a.maxScore;
+        best = new uint256[](MAX_JURY_CONSIDERED);
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        uint256 base;
+        assembly ("memory-safe") {
+            base := records.slot
+        }
+        assembly ("memory-safe") {
+            let count := 0
+            let data := add(best, 0x20)
+            mstore(0x20, base)
+            for {
+                let p := 0
+            } iszero(gt(p, shr(1, n))) {
+                p := add(p, 1)
+            } {
+                mstore(0x00, p)
+                let word := sload(keccak256(0x00, 0x40))
+                for {
+                    let h := 0
+                } lt(h, 2) {
+                    h := add(h, 1)
+                } {
+                    let r := and(shr(shl(7, h), word), RECORD_MASK)
+                    let score := and(r, SCORE_MASK)
+                    if and(
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(score, maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
+                    ) {
+                        let key := or(shl(32, score), or(shl(1, p), h))
+                        let skip := 0
+                        switch eq(count, MAX_JURY_CONSIDERED)
+                        case 1 {
+                            skip := iszero(lt(key, mload(add(data, shl(5, sub(count, 1))))))
+                        }
+                        default {
+                            count := add(count, 1)
+                        }
+                        if iszero(skip) {
+                            let j := sub(count, 1)
+                            for {} gt(j, 0) {
+                                j := sub(j, 1)
+                            } {
+                                let prev := mload(add(data, shl(5, sub(j, 1))))
+                                if lt(prev, key) {
+                                    break
+                                }
+                                mstore(add(data, shl(5, j)), prev)
+                            }
+                            mstore(add(data, shl(5, j)), key)
+                        }
+                    }
+                }
+            }
+            mstore(best, count)
+        }
+    }
 
     function _storeMetrics(
         uint256 agreementId,

@@ -390,6 +390,8 @@ interface IGengovHub {
     error OutcomeNotReady(uint64 epoch, uint64 readyAt);
     /// @notice The epoch's outcome is void: nothing to reveal or score.
     error OutcomeIsVoid(uint64 epoch);
+    /// @notice A jury is seated only for an epoch whose executor is fixed.
+    error SelectionNotFixed(uint64 epoch);
     /// @notice The executor of the epoch can only be fixed in [end(e), end(e) + reportWindow + revealWindow).
     error SelectionWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
 
@@ -655,6 +657,21 @@ interface IGengovHub {
         uint256 agreementId,
         uint64 epoch
     ) external view returns (uint256[] memory ids, uint256[] memory scores);
+
+    /// @notice The jury of a transition proposed for `epoch` by `proposer`: the best eligible
+    /// candidates of the epoch's Leader ranking (the first `MAX_JURY_CONSIDERED` of them), skipping the
+    /// epoch's executor, the proposer, and any candidate with the proposer's operator or owner, up to
+    /// `jury.jurySize` of them (fewer when fewer qualify; none when the agreement has no jury).
+    /// Valid while the epoch's selection window is open: it reads the score records as they are now.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed (`SelectionNotFixed`).
+    /// @param proposer The proposing candidate (the executor or the fallback).
+    /// @return jurors Candidate ids, best score first.
+    function juryOf(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer
+    ) external view returns (uint256[] memory jurors);
 
     /// @notice A candidate's operator key and spec hash (a transition's `spec` must hash to it).
     /// @param agreementId The agreement.

@@ -166,6 +166,8 @@ export const limits = {
   MAX_INPUTS_PER_EPOCH: 10000,
   /** contracts/hub/Limits.sol: MAX_JURY_SIZE */
   MAX_JURY_SIZE: 8,
+  /** contracts/hub/Limits.sol: MAX_JURY_CONSIDERED */
+  MAX_JURY_CONSIDERED: 16,
   /** contracts/hub/Limits.sol: SETTLE_CHUNK */
   SETTLE_CHUNK: 256,
   /** contracts/hub/Limits.sol: MAX_STATE_BYTES */

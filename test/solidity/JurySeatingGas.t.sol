@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
+import {HubBase} from "./HubBase.sol";
+
+interface VmSeating {
+    function cool(address target) external;
+    function snapshotValue(string calldata group, string calldata name, uint256 value) external;
+}
+
+/// @notice The cost of seating a jury (`juryOf`) over a large roster, measured cold: every seat
+/// eligible, each better than all before it (so every record is inserted into the considered list
+/// and shifts all of it), and every one sharing the proposer's owner and operator (so every
+/// considered candidate's identity is read and none sits).
+contract JurySeatingGasTest is HubBase {
+    VmSeating internal constant vms = VmSeating(address(uint160(uint256(keccak256("hevm cheat code")))));
+    /// @dev Measured 3,347,233 over the worst roster of 1024 seats: a second pass over every record
+    /// (the executor selection's own pass costs 1.44M) plus up to 15 shifts of the considered list per
+    /// record. This bound guards against regressions; it is above the selection's 2M.
+    uint256 internal constant SEATING_GAS_BOUND = 3_500_000;
+
+    function _roster(uint256 n) internal returns (uint256 executor) {
+        IGengovHub.AgreementParams memory p = _unitParams();
+        p.minScored = 1;
+        p.jury = IGengovHub.JuryParams(8, 8, 0, 300, 300, 0, 0);
+        _use(p);
+        for (uint256 i = 0; i < n; ++i) hub.registerCandidate(aid, bytes32(i), MIN_BOND, address(this));
+        for (uint256 i = 1; i <= n; ++i) hub.commitForecast(aid, i, 1, _commitment(i, 1, _vals(_loss(i))));
+        _warp(_end(1));
+        _reportAll(1, _vals(0));
+        _warp(_revealOpens(1));
+        for (uint256 i = 1; i <= n; ++i) hub.revealForecast(aid, i, 1, _vals(_loss(i)), _salt(i, 1));
+        _warp(_end(2));
+        (executor, ) = hub.selectExecutor(aid, 2);
+    }
+
+    /// @dev Higher ids forecast better: each record beats every one before it.
+    function _loss(uint256 i) internal pure returns (int128) {
+        return int128(int256(0.5e18 - i * 1e14));
+    }
+
+    function _seatingGas(uint256 executor) internal returns (uint256 used) {
+        vms.cool(address(hub));
+        uint256 g = gasleft();
+        uint256[] memory jurors = hub.juryOf(aid, 2, executor);
+        used = g - gasleft();
+        assertEq(jurors.length, 0, "every candidate shares the proposer's owner: nobody sits");
+    }
+
+    function test_gas_seating_n100() public {
+        uint256 executor = _roster(100);
+        vms.snapshotValue("hub", "jury.select.n100", _seatingGas(executor));
+    }
+
+    function test_gas_seating_n1024_bounded() public {
+        uint256 executor = _roster(1024);
+        uint256 used = _seatingGas(executor);
+        vms.snapshotValue("hub", "jury.select.n1024.worst.cold", used);
+        assertLe(used, SEATING_GAS_BOUND, "seating a jury over 1024 adversarial seats");
+    }
+}
