@@ -93,6 +93,15 @@ contract JuryParamsTest is HubBase {
         _expectInvalid(p, IGengovHub.Parameter.jurySize);
     }
 
+    function test_createAgreement_revertsOnAJuryInAWeightedAgreement() public {
+        IGengovHub.AgreementParams memory p = _juryParams();
+        p.selection = uint8(IGengovHub.Selection.Weighted);
+        _expectInvalid(p, IGengovHub.Parameter.jurySize);
+        // The same agreement without a jury is valid.
+        p.jury = IGengovHub.JuryParams(0, 0, 0, 0, 0, 0, 0);
+        hub.createAgreement(p, TEXT);
+    }
+
     function test_createAgreement_revertsOnInvalidJuryQuorum() public {
         IGengovHub.AgreementParams memory p = _juryParams();
         p.jury.juryQuorum = 0;
