@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The browser harness without the web app: the seeded scenario is on the chain as the e2e tests
  * expect it, and on a trivial page the injected test wallet is announced (EIP-6963), answers accounts
@@ -58,14 +59,14 @@ describe("app harness (trivial page, no web app)", function () {
       fromBlock: 0n,
     });
     expect(credited.some((l) => l.args.to === ACCOUNTS.boat && l.args.amount! > 0n)).to.equal(true);
-    expect(await execution.read.owed([ACCOUNTS.boat, scenario.token])).to.be.greaterThan(0n);
+    expect((await execution.read.owed([ACCOUNTS.boat, scenario.token])) > 0n).to.equal(true);
     const now = (await publicClient.getBlock()).timestamp;
     const p = await execution.read.proposal([scenario.agreementId]);
     expect(p.epoch).to.equal(scenario.epoch);
     expect(p.status).to.equal(1); // Proposed
     const [stored] = await hub.read.agreement([scenario.agreementId]);
-    expect(now).to.be.lessThan(p.proposedAt + BigInt(stored.challengePeriod));
-    expect(now).to.be.lessThan(scenario.reportCloses);
+    expect(now < p.proposedAt + BigInt(stored.challengePeriod)).to.equal(true);
+    expect(now < scenario.reportCloses).to.equal(true);
     const reports = await publicClient.getContractEvents({
       address: scenario.hub,
       abi: hub.abi,

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The browser test harness for the web app: the demo's scenario on an in-process Hardhat chain served
  * over HTTP (oracle/demo/app.ts), the built app served as static files, and headless Chromium driven
