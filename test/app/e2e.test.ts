@@ -44,9 +44,18 @@ async function fill(page: Page, id: string, text: string): Promise<void> {
   await el!.type(text);
 }
 
-/** Clicks connect-wallet and waits until wallet-address shows `account`. */
+/**
+ * Connects the wallet: clicks connect-wallet unless the app already connected the authorized wallet
+ * by itself (as it does for a wallet that lists the account in eth_accounts); waits until
+ * wallet-address shows `account`.
+ */
 async function connect(page: Page, account: Address): Promise<void> {
-  await click(page, "connect-wallet");
+  const first = await page.waitForSelector('[data-testid="connect-wallet"], [data-testid="wallet-address"]', {
+    visible: true,
+    timeout: 15_000,
+  });
+  if ((await first!.evaluate((e) => e.getAttribute("data-testid"))) === "connect-wallet")
+    await first!.click();
   await waitForText(page, "wallet-address", new RegExp(account.slice(2), "i"));
 }
 
