@@ -105,6 +105,8 @@ describe("web app end to end (Chromium)", function () {
 
   it("reads an agreement: the list links it; its text matches the on-chain hash; leaderboard, epoch and every transition with its status and a verified manifest", async () => {
     const page = await h.open("#/", ACCOUNTS.outsider);
+    await page.waitForSelector('[data-testid="agreement-link-1"]', { timeout: 15_000 });
+    await screenshot(page, "agreements");
     await click(page, "agreement-link-1");
     await page.waitForFunction(() => location.hash === "#/agreement/1", { timeout: 10_000 });
     const text = await textOf(page, "agreement-text");
