@@ -87,6 +87,7 @@ describe("app harness (trivial page, no web app)", function () {
             done((e as CustomEvent<{ info: { name: string } }>).detail.info.name),
           );
           window.dispatchEvent(new Event("eip6963:requestProvider"));
+          setTimeout(() => done("no announcement within 5 s"), 5_000);
         }),
     );
     expect(name).to.equal("gengov test wallet");
