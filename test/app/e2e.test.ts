@@ -3,8 +3,9 @@
  * The web app end to end: the built app in headless Chromium with the test wallet, on the seeded
  * scenario of test/app/harness.ts. Each test checks what the page shows and that the chain changed:
  * reading an agreement (text hash, leaderboard, transitions and their manifests), submitting an
- * input, reporting an outcome as a reporter, challenging a transition, a second challenge by the same
- * account shown as its decoded revert, and withdrawing a payment.
+ * input, a transaction the wallet refuses, a deposit, reporting an outcome as a reporter,
+ * challenging a transition, a second challenge by the same account shown as its decoded revert, and
+ * withdrawing a payment.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { erc20Abi, getAddress, type Address } from "viem";
 
 import { gengovExecutionAbi } from "../../oracle/chain/abis.js";
 import { epochAt, type Clock } from "../../oracle/node/clock.js";
+import { waitFor } from "../operator/helpers.js";
 import {
   ACCOUNTS,
   ROOT,
@@ -154,6 +156,37 @@ describe("web app end to end (Chromium)", function () {
     const [, after] = await (await hub()).read.epochInputs([h.scenario.agreementId, epoch]);
     expect(after).to.equal(before + 1);
     await screenshot(page, "input-submitted");
+    await page.close();
+  });
+
+  it("a transaction the wallet refuses shows as rejected with the wallet's message, and nothing reaches the chain", async () => {
+    const page = await h.open("#/agreement/1", ACCOUNTS.other);
+    await connect(page, ACCOUNTS.other);
+    const nonce = await h.publicClient.getTransactionCount({ address: ACCOUNTS.other });
+    await page.evaluate(() => {
+      (window as unknown as { __gengovWallet: { reject: string } }).__gengovWallet.reject =
+        "User rejected the request.";
+    });
+    await fill(page, "input-data", "This input is never sent.");
+    await click(page, "input-submit");
+    expect(await settled(page)).to.match(/^rejected: .*User rejected the request\./);
+    expect(await h.publicClient.getTransactionCount({ address: ACCOUNTS.other })).to.equal(nonce);
+    await page.close();
+  });
+
+  it("deposits into the treasury: approve then deposit, the treasury's balance grows by the amount", async () => {
+    const { token, agreementId } = h.scenario;
+    const treasury = () => hub().then((c) => c.read.treasuryBalance([agreementId, token]));
+    const before = await treasury();
+    const page = await h.open("#/agreement/1", ACCOUNTS.outsider);
+    await connect(page, ACCOUNTS.outsider);
+    await fill(page, "deposit-amount", "7");
+    await click(page, "deposit-submit");
+    expect(await settled(page)).to.match(/^confirmed/);
+    // Two transactions: the deposit follows the approval.
+    const grown = await waitFor(async () => (await treasury()) === before + 7n * 10n ** 18n, 30_000);
+    expect(grown, `treasury ${await treasury()}, was ${before}`).to.equal(true);
+    await screenshot(page, "deposited");
     await page.close();
   });
 
