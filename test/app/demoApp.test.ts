@@ -1,9 +1,11 @@
 /**
  * `npm run demo -- --app` in short mode, as a child process: it prints the app's URL, which answers
  * with the app; the chain's RPC it prints holds the agreement with the example's text; Ctrl-C
- * (SIGINT) stops it and every process it started, and nothing listens on either port any more.
+ * (SIGINT) stops it and every process it started, and nothing listens on either port any more. A
+ * port in use or a malformed port is one line and a nonzero exit.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +15,7 @@ import { createPublicClient, getAddress, http, keccak256, stringToHex, type Addr
 
 import { gengovHubAbi } from "../../oracle/chain/abis.js";
 import { freePort } from "../fixtures/standalone.js";
-import { alive, descendants, ROOT, waitFor } from "../operator/helpers.js";
+import { alive, descendants, ROOT, run, waitFor } from "../operator/helpers.js";
 
 const TSX_CLI = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
@@ -102,5 +104,48 @@ describe("demo --app (short mode)", function () {
             // already gone
           }
     }
+  });
+
+  it("a port in use: one line naming it, exit 1, before the demo runs", async () => {
+    const busy = createServer();
+    const port = await new Promise<number>((done) =>
+      busy.listen(0, "127.0.0.1", () => done((busy.address() as { port: number }).port)),
+    );
+    try {
+      const r = await run(
+        process.execPath,
+        [
+          TSX_CLI,
+          "--disable-warning=ExperimentalWarning",
+          "scripts/demo.ts",
+          "--app",
+          "--epochs",
+          "3",
+          "--rpc-port",
+          String(port),
+          "--app-port",
+          String(await freePort()),
+        ],
+        { timeoutMs: 120_000 },
+      );
+      expect(r.code).to.equal(1);
+      expect(r.stderr.trim()).to.equal(`demo: cannot serve the chain's JSON-RPC: port ${port} is in use`);
+      expect(r.stdout).to.not.match(/^epoch /m);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("a malformed port: one line, exit 2", async () => {
+    const r = await run(process.execPath, [
+      TSX_CLI,
+      "--disable-warning=ExperimentalWarning",
+      "scripts/demo.ts",
+      "--app",
+      "--app-port",
+      "80a",
+    ]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr.trim()).to.equal('demo: --app-port must be a port number (0–65535), got "80a"');
   });
 });
