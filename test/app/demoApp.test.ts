@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,6 +14,7 @@ import { expect } from "chai";
 import { createPublicClient, getAddress, http, keccak256, stringToHex, type Address } from "viem";
 
 import { gengovHubAbi } from "../../oracle/chain/abis.js";
+import { ensureAppBuilt } from "../../oracle/demo/app.js";
 import { freePort } from "../fixtures/standalone.js";
 import { alive, descendants, ROOT, run, waitFor } from "../operator/helpers.js";
 
@@ -147,5 +148,30 @@ describe("demo --app (short mode)", function () {
     ]);
     expect(r.code).to.equal(2);
     expect(r.stderr.trim()).to.equal('demo: --app-port must be a port number (0–65535), got "80a"');
+  });
+
+  it("the app's build: missing sources are named; a bundle newer than every source is served as it is", async () => {
+    const root = mkdtempSync(join(tmpdir(), "gengov-app-root-"));
+    mkdirSync(join(root, "oracle"));
+    writeFileSync(join(root, "oracle", "x.ts"), "export {};\n");
+    let message = "";
+    await ensureAppBuilt(root).catch((e: Error) => (message = e.message));
+    expect(message).to.equal(
+      `the web app's sources are missing: ${join(root, "app", "index.html")} does not exist`,
+    );
+    mkdirSync(join(root, "app", "dist"), { recursive: true });
+    writeFileSync(join(root, "app", "index.html"), "<!doctype html>");
+    writeFileSync(join(root, "app", "dist", "index.html"), "<!doctype html><p>built</p>");
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, "app", "dist", "index.html"), later, later);
+    const built = statSync(join(root, "app", "dist", "index.html")).mtimeMs;
+    // No node_modules here: a build would fail, so returning proves nothing was rebuilt.
+    expect(await ensureAppBuilt(root)).to.equal(join(root, "app", "dist"));
+    expect(statSync(join(root, "app", "dist", "index.html")).mtimeMs).to.equal(built);
+    const newer = new Date(Date.now() + 120_000);
+    utimesSync(join(root, "oracle", "x.ts"), newer, newer);
+    message = "";
+    await ensureAppBuilt(root).catch((e: Error) => (message = e.message));
+    expect(message).to.match(/^vite build app failed/);
   });
 });
