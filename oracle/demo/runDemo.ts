@@ -51,6 +51,8 @@ export type DemoOptions = {
   log?: (line: string) => void;
   /** Use a real OpenAI-compatible model for candidate 1 (set from OPENAI_API_KEY). */
   realModel?: { model: string; baseURL?: string; apiKey: string };
+  /** Runs after the last epoch, while the candidates' nodes still run (oracle/demo/app.ts uses it). */
+  afterEpochs?: (run: DemoRun) => Promise<void>;
 };
 
 export type CandidateInfo = { id: bigint; name: string; kind: string };
@@ -97,6 +99,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
   const cast = await startNodes(chain, setup, world, options);
   const run: DemoRun = { chain, setup, world, ...cast, execution: cast.nodes[0].ctx.execution };
   const { rows, injections } = await runEpochs(run, options.epochs, say);
+  await options.afterEpochs?.(run);
   for (const n of cast.nodes) await n.stop();
   const summary = await summarize(run, rows);
   return {
