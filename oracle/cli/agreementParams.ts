@@ -12,6 +12,7 @@ import { isAddress, zeroAddress, type Hex } from "viem";
 import { z } from "zod";
 
 import { formatIssues } from "../config/schema.js";
+import { limits } from "../protocol/generated.js";
 import { UsageError } from "./runtime.js";
 
 const big = z
@@ -22,9 +23,9 @@ const u32 = z
   .int()
   .min(0)
   .max(2 ** 32 - 1);
-const WAD = 10n ** 18n;
+const WAD: bigint = limits.WAD;
 /** Largest Weighted temperature (contracts/hub/Limits.sol MAX_ETA). */
-export const MAX_ETA = 10_000n * WAD;
+export const MAX_ETA = limits.MAX_ETA;
 
 const addr = z
   .string()
@@ -35,7 +36,7 @@ export const agreementParamsFileSchema = z
   .object({
     genesis: big.default(0n),
     epochLength: u32,
-    horizon: z.number().int().min(1).max(255),
+    horizon: z.number().int().min(1).max(limits.MAX_HORIZON),
     reportWindow: u32,
     revealWindow: u32,
     executionWindow: u32,
