@@ -7,6 +7,7 @@ import type { Hex, PublicClient } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../oracle/chain/abis.js";
 import type { TxSender } from "../oracle/chain/txSender.js";
+import type { Store } from "../oracle/store/Store.js";
 import { execution, hub, readContract } from "../oracle/protocol/contracts.js";
 
 export async function reads(client: PublicClient, at: Hex) {
@@ -46,4 +47,17 @@ export async function sends(sender: TxSender, at: Hex) {
   // @ts-expect-error wrong use of the result: a receipt's status is "success" | "reverted"
   const status: number = receipt.status;
   return status;
+}
+
+export function events(store: Store) {
+  const [proposed] = store.logs("TransitionProposed", (a) => a.epoch === 1n);
+  const hash: Hex = proposed.args.newStateHash;
+  const amount: bigint = proposed.args.actions[0].amount;
+  // @ts-expect-error misspelled event name
+  store.logs("TransitionProposd");
+  // @ts-expect-error wrong use of an argument: `epoch` is a bigint
+  store.logs("InputSubmitted", (a) => a.epoch === "1");
+  // @ts-expect-error wrong use of an argument: a finalized transition has no `newState`
+  void store.logs("TransitionFinalized")[0].args.newState;
+  return { hash, amount };
 }
