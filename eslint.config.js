@@ -32,6 +32,8 @@ const CASTS = [
   ...[
     "TSAsExpression > MemberExpression.expression[property.name='args']",
     "TSAsExpression > MemberExpression.expression > MemberExpression.object[property.name='args']",
+    "TSAsExpression > ChainExpression.expression > MemberExpression[property.name='args']",
+    "TSAsExpression > ChainExpression.expression > MemberExpression > MemberExpression.object[property.name='args']",
   ].map((selector) => ({
     selector,
     message: "No cast on event arguments: their types come from the ABI (oracle/protocol/events.ts).",

@@ -23,6 +23,8 @@ const FORBIDDEN: [string, string][] = [
   ["a read's promise", `export const f = (h: any) => h.read("owed", [1n]) as Promise<bigint>;`],
   ["an event's args", `export const f = (l: any) => l.args as { epoch: bigint };`],
   ["an event argument", `export const f = (l: any) => l.args.epoch as bigint;`],
+  ["an optional event's args", `export const f = (logs: any[]) => logs[0]?.args as { epoch: bigint };`],
+  ["an optional event's argument", `export const f = (logs: any[]) => logs[0]?.args.epoch as bigint;`],
 ].map(([what, code]) => [what, `declare const readContract: any;\n${code}\n`]);
 
 const castFindings = (results: ESLint.LintResult[]) =>
