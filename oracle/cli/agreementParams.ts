@@ -12,7 +12,7 @@ import { isAddress, zeroAddress, type Hex } from "viem";
 import { z } from "zod";
 
 import { formatIssues } from "../config/schema.js";
-import { limits } from "../protocol/generated.js";
+import { limits, LossKind, lossKindNames, Selection, selectionNames } from "../protocol/generated.js";
 import { UsageError } from "./runtime.js";
 
 const big = z
@@ -48,7 +48,7 @@ export const agreementParamsFileSchema = z
           .object({
             name: z.string().min(1),
             decimals: z.number().int().min(0).max(18),
-            lossKind: z.enum(["Absolute", "Squared"]),
+            lossKind: z.enum(lossKindNames),
             scale: big,
           })
           .strict(),
@@ -65,7 +65,7 @@ export const agreementParamsFileSchema = z
     exitDelay: u32,
     alpha: big,
     minScored: z.number().int().min(0).max(65_535),
-    selection: z.enum(["Leader", "Weighted"]),
+    selection: z.enum(selectionNames),
     margin: big.default(0n),
     eta: big.default(0n).refine((v) => v <= MAX_ETA, { message: `at most ${MAX_ETA} (10,000 in WAD)` }),
     /** Weighted only: zero (the default) = the hub's beacon of revealed salts; else an IRandomnessSource. */
@@ -169,7 +169,7 @@ export function toContractParams(raw: unknown, source = "params") {
     metrics: p.metrics.map((m) => ({
       name: m.name,
       decimals: m.decimals,
-      lossKind: m.lossKind === "Absolute" ? 0 : 1,
+      lossKind: LossKind[m.lossKind],
       scale: m.scale,
     })),
     reporters: p.reporters,
@@ -183,7 +183,7 @@ export function toContractParams(raw: unknown, source = "params") {
     exitDelay: p.exitDelay,
     alpha: p.alpha,
     minScored: p.minScored,
-    selection: p.selection === "Leader" ? 0 : 1,
+    selection: Selection[p.selection],
     margin: p.margin,
     eta: p.eta,
     randomness: p.randomness,
