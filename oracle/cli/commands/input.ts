@@ -2,8 +2,8 @@
 import type { Command } from "commander";
 import { parseEventLogs, stringToHex } from "viem";
 
-import { BaseError } from "../../errors/BaseError.js";
 import { gengovHubAbi } from "../../chain/abis.js";
+import { BaseError } from "../../errors/BaseError.js";
 import { parseId, UsageError } from "../runtime.js";
 import { readFile } from "./readFile.js";
 import type { Rt } from "./rt.js";

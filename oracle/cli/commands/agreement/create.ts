@@ -2,8 +2,8 @@
 import type { Command } from "commander";
 import { keccak256, parseEventLogs, stringToHex } from "viem";
 
-import { BaseError } from "../../../errors/BaseError.js";
 import { gengovHubAbi } from "../../../chain/abis.js";
+import { BaseError } from "../../../errors/BaseError.js";
 import { fillPlaceholders, parseSets, toContractParams } from "../../agreementParams.js";
 import { UsageError } from "../../runtime.js";
 import { readFile } from "../readFile.js";

@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { erc20Abi, isAddress, parseEventLogs, type Hex } from "viem";
 
-import { BaseError } from "../../../errors/BaseError.js";
 import { gengovHubAbi } from "../../../chain/abis.js";
 import { formatTokens } from "../../../chain/revert.js";
+import { BaseError } from "../../../errors/BaseError.js";
 import { parseModelSpec, specHash } from "../../../models/spec.js";
 import type { ModelSpec } from "../../../models/types.js";
 import { MAX_BOND_UNITS } from "../../../scoring/effectiveScore.js";
