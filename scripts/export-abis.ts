@@ -32,12 +32,31 @@ export function renderAbis(): string {
 /** An AST node of solc's standard JSON output, as far as this script reads it. */
 type AstNode = {
   nodeType: string;
+  id?: number;
   name?: string;
   canonicalName?: string;
   constant?: boolean;
   members?: AstNode[];
   nodes?: AstNode[];
-  value?: { typeDescriptions?: { typeString?: string } };
+  value?: AstExpression;
+};
+
+/** An expression node of the AST, as far as a constant's value needs it. */
+type AstExpression = {
+  nodeType: string;
+  typeDescriptions?: { typeString?: string };
+  /** Identifier: the declaration it names. */
+  referencedDeclaration?: number;
+  /** BinaryOperation, UnaryOperation. */
+  operator?: string;
+  leftExpression?: AstExpression;
+  rightExpression?: AstExpression;
+  subExpression?: AstExpression;
+  /** TupleExpression (parentheses). */
+  components?: (AstExpression | null)[];
+  /** FunctionCall: a type conversion such as `uint64(x)`. */
+  kind?: string;
+  arguments?: AstExpression[];
 };
 
 /** The ASTs of the contracts' own sources (not the test contracts), from the hub's and execution's build. */
@@ -60,15 +79,80 @@ const ENUM_NAMES: Record<string, string> = { "IGengovExecution.Status": "Transit
 /** Candidate statuses are uint8 constants of the hub's storage, not an enum: listed by value. */
 const CANDIDATE_STATUS = { _ACTIVE: "Active", _EXITING: "Exiting", _WITHDRAWN: "Withdrawn" } as const;
 
-/** A compile-time constant's value, as the compiler typed it ("int_const 24576"). */
-function constantValue(node: AstNode): bigint | undefined {
-  const m = /^int_const (-?\d+)$/.exec(node.value?.typeDescriptions?.typeString ?? "");
-  return m ? BigInt(m[1]) : undefined;
+/** The operators a constant's expression may use, on exact integers (Solidity checks the range). */
+const BINARY: Record<string, (a: bigint, b: bigint) => bigint> = {
+  "+": (a, b) => a + b,
+  "-": (a, b) => a - b,
+  "*": (a, b) => a * b,
+  "/": (a, b) => a / b,
+  "%": (a, b) => a % b,
+  "**": (a, b) => a ** b,
+  "<<": (a, b) => a << b,
+  ">>": (a, b) => a >> b,
+  "&": (a, b) => a & b,
+  "|": (a, b) => a | b,
+  "^": (a, b) => a ^ b,
+};
+
+/**
+ * A compile-time constant's value. Literal expressions are typed by the compiler with their value
+ * ("int_const 24576"); an expression over other constants (`COMMITMENT_RING - 2`) is typed `uint256`
+ * and is evaluated here from the constants it names (`byId`: every constant declaration by AST id).
+ */
+function constantValue(e: AstExpression | undefined, byId: Map<number, AstNode>): bigint | undefined {
+  if (!e) return undefined;
+  const m = /^int_const (-?\d+)$/.exec(e.typeDescriptions?.typeString ?? "");
+  if (m) return BigInt(m[1]);
+  const sub = (x: AstExpression | null | undefined) => constantValue(x ?? undefined, byId);
+  switch (e.nodeType) {
+    case "Identifier": {
+      const declaration =
+        e.referencedDeclaration === undefined ? undefined : byId.get(e.referencedDeclaration);
+      return declaration ? constantValue(declaration.value, byId) : undefined;
+    }
+    case "TupleExpression":
+      return e.components?.length === 1 ? sub(e.components[0]) : undefined;
+    case "FunctionCall":
+      return e.kind === "typeConversion" && e.arguments?.length === 1 ? sub(e.arguments[0]) : undefined;
+    case "UnaryOperation": {
+      const v = sub(e.subExpression);
+      if (v === undefined) return undefined;
+      return e.operator === "-" ? -v : e.operator === "+" ? v : undefined;
+    }
+    case "BinaryOperation": {
+      const op =
+        e.operator !== undefined && Object.hasOwn(BINARY, e.operator) ? BINARY[e.operator] : undefined;
+      const [a, b] = [sub(e.leftExpression), sub(e.rightExpression)];
+      return op && a !== undefined && b !== undefined ? op(a, b) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
-/** Limits: every constant of hub/Limits.sol, and the contracts' `_MAX_…` / `MAX_…` constants. */
+/** Every constant declaration of the sources, by AST id (ids are unique within one build). */
+function constantsById(asts: [string, AstNode][]): Map<number, AstNode> {
+  const out = new Map<number, AstNode>();
+  const walk = (nodes: AstNode[]) => {
+    for (const n of nodes) {
+      if (n.nodeType === "ContractDefinition") walk(n.nodes ?? []);
+      else if (n.nodeType === "VariableDeclaration" && n.constant && n.id !== undefined) out.set(n.id, n);
+    }
+  };
+  for (const [, ast] of asts) walk(ast.nodes ?? []);
+  return out;
+}
+
+/** File-level constants outside hub/Limits.sol that the node uses too. */
+const SHARED_CONSTANTS = new Set(["WAD"]);
+
+/**
+ * Limits: every constant of hub/Limits.sol, the contracts' `_MAX_…` / `MAX_…` constants, and the
+ * file-level `SHARED_CONSTANTS` (WAD).
+ */
 const isLimit = (file: string, contract: string | undefined, name: string) =>
-  (file === "contracts/hub/Limits.sol" && contract === undefined) || /^_?MAX_/.test(name);
+  (contract === undefined && (file === "contracts/hub/Limits.sol" || SHARED_CONSTANTS.has(name))) ||
+  /^_?MAX_/.test(name);
 
 export async function renderGenerated(): Promise<string> {
   const enums: { name: string; from: string; members: string[] }[] = [];
@@ -82,19 +166,26 @@ export async function renderGenerated(): Promise<string> {
         const members = (n.members ?? []).map((m) => m.name!);
         enums.push({ name: ENUM_NAMES[canonical] ?? n.name!, from: `${file}: ${canonical}`, members });
       } else if (n.nodeType === "VariableDeclaration" && n.constant) {
-        const value = constantValue(n);
+        const value = constantValue(n.value, byId);
         const name = n.name!;
-        if (value === undefined) continue;
-        if (isLimit(file, contract, name)) {
-          const from = `${file}: ${contract ? `${contract}.` : ""}${name}`;
-          limits.push({ name: name.replace(/^_/, ""), from, value });
+        const from = `${file}: ${contract ? `${contract}.` : ""}${name}`;
+        const limit = isLimit(file, contract, name);
+        const status = contract === "HubStorage" && name in CANDIDATE_STATUS;
+        // A limit this script cannot evaluate must not silently drop out of generated.ts.
+        if (value === undefined) {
+          if (limit || status)
+            throw new Error(`${from}: not an integer constant expression this script evaluates`);
+          continue;
         }
-        if (contract === "HubStorage" && name in CANDIDATE_STATUS)
+        if (limit) limits.push({ name: name.replace(/^_/, ""), from, value });
+        if (status)
           candidateStatus.push({ name: CANDIDATE_STATUS[name as keyof typeof CANDIDATE_STATUS], value });
       }
     }
   };
-  for (const [file, ast] of sources()) walk(file, undefined, ast.nodes ?? []);
+  const asts = sources();
+  const byId = constantsById(asts);
+  for (const [file, ast] of asts) walk(file, undefined, ast.nodes ?? []);
   candidateStatus.sort((a, b) => Number(a.value - b.value));
   if (candidateStatus.some((s, i) => s.value !== BigInt(i)))
     throw new Error("HubStorage candidate statuses are not 0, 1, 2, …");

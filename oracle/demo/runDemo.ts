@@ -4,6 +4,7 @@
  * adversary) each run by its own node, let a simulated world drive three reporters for N epochs, then
  * print a leaderboard, verify every transition and collect the data for the HTML report.
  */
+import type { NetworkConnection } from "hardhat/types/network";
 import type { EIP1193Provider } from "viem";
 
 import type { TransitionReport } from "../verify/verifyTransitions.js";
@@ -17,10 +18,8 @@ import type { World } from "./world.js";
 /** What the demo needs from Hardhat: an in-process chain and its helpers (scripts/demo.ts gives it). */
 export type DemoChain = {
   provider: EIP1193Provider;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  viem: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ignition: any;
+  viem: NetworkConnection["viem"];
+  ignition: NetworkConnection["ignition"];
   setTime(t: bigint): Promise<void>;
   latest(): Promise<bigint>;
 };
@@ -28,8 +27,8 @@ export type DemoChain = {
 /** What `demoChainOf` reads from a Hardhat network connection (`network.create()`). */
 export type HardhatConnection = {
   provider: unknown;
-  viem: unknown;
-  ignition: unknown;
+  viem: NetworkConnection["viem"];
+  ignition: NetworkConnection["ignition"];
   networkHelpers: { time: { increaseTo(t: bigint): Promise<void>; latest(): Promise<number> } };
 };
 

@@ -9,15 +9,7 @@ import type { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig } from "../config/schema.js";
 import { BaseError } from "../errors/BaseError.js";
 import type { MetricInfo, Model, ModelSpec } from "../models/types.js";
-import {
-  execution,
-  hub,
-  readContract,
-  type ExecutionAbi,
-  type HubAbi,
-  type ReadArgs,
-  type ReadName,
-} from "../protocol/contracts.js";
+import { readContract } from "../protocol/contracts.js";
 import { Selection } from "../protocol/generated.js";
 import type { Store } from "../store/Store.js";
 import type { ModelBackoff } from "./backoff.js";
@@ -88,20 +80,6 @@ export type NodeContext = {
   /** Latest block timestamp: "now" in chain time. */
   now(): Promise<bigint>;
 };
-
-/** A view or pure function of the hub, typed by its ABI (`protocol/contracts.ts`). */
-export const hubRead = <F extends ReadName<HubAbi>>(
-  ctx: NodeContext,
-  functionName: F,
-  args: ReadArgs<HubAbi, F>,
-) => hub(ctx).read(functionName, args);
-
-/** A view or pure function of the execution contract, typed by its ABI. */
-export const executionRead = <F extends ReadName<ExecutionAbi>>(
-  ctx: NodeContext,
-  functionName: F,
-  args: ReadArgs<ExecutionAbi, F>,
-) => execution(ctx).read(functionName, args);
 
 const createAgreementInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
 
