@@ -85,7 +85,7 @@ if (values.app) {
     process.exit(1);
   }
   const rpc = await serveOrExit("chain's JSON-RPC", () =>
-    serveJsonRpc(conn.provider as never, HOST, rpcPort),
+    serveJsonRpc(conn.provider, HOST, rpcPort),
   );
   const app = await serveOrExit("web app", () => serveStatic(dist, HOST, appPort));
   served = { rpc, app };

@@ -13,7 +13,7 @@ import {
 } from "viem";
 
 import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
-import { erc20Abi, gengovExecutionAbi, gengovHubAbi } from "./abis.js";
+import { erc20ErrorsAbi, gengovExecutionAbi, gengovHubAbi } from "./abis.js";
 
 /** Members of IGengovExecution.Status, in declaration order (the generated list, as the app reads it). */
 export const TRANSITION_STATUS = transitionStatusNames;
@@ -48,7 +48,7 @@ export type RevertContext = {
 /** Every custom error a gengov call can surface: the hub's, the execution contract's, the ERC-20's. */
 export const knownErrors = (() => {
   const seen = new Set<string>();
-  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...erc20Abi];
+  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...erc20ErrorsAbi];
   return all.filter((x): x is Extract<(typeof all)[number], { type: "error" }> => {
     if (x.type !== "error" || seen.has(x.name)) return false;
     seen.add(x.name);

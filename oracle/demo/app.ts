@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 
-import type { EIP1193Provider, Hex } from "viem";
+import type { Hex } from "viem";
 
 import { epochEnd } from "../node/clock.js";
 import type { DemoRun } from "./setup.js";
@@ -84,15 +84,20 @@ function revertData(error: unknown): Hex | undefined {
 
 type RpcRequest = { id?: unknown; method?: unknown; params?: unknown };
 
-async function answer(provider: EIP1193Provider, req: RpcRequest): Promise<Record<string, unknown>> {
+/** What the endpoint forwards to: any EIP-1193 provider taking arbitrary methods (Hardhat's does). */
+export type ForwardingProvider = {
+  request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
+};
+
+const paramsOf = (p: unknown): readonly unknown[] | object | undefined =>
+  Array.isArray(p) || (typeof p === "object" && p !== null) ? p : undefined;
+
+async function answer(provider: ForwardingProvider, req: RpcRequest): Promise<Record<string, unknown>> {
   const id = req.id ?? null;
   if (typeof req.method !== "string")
     return { jsonrpc: "2.0", id, error: { code: -32600, message: "invalid request: no method" } };
   try {
-    const result = await provider.request({
-      method: req.method,
-      params: (req.params ?? []) as never,
-    } as never);
+    const result = await provider.request({ method: req.method, params: paramsOf(req.params) ?? [] });
     return { jsonrpc: "2.0", id, result: result ?? null };
   } catch (e) {
     const error = e as { code?: unknown; message?: string };
@@ -114,7 +119,7 @@ async function answer(provider: EIP1193Provider, req: RpcRequest): Promise<Recor
  * Serves an EIP-1193 provider (the demo's in-process chain) as an HTTP JSON-RPC endpoint, batches
  * included, open to any origin (the app runs on another port).
  */
-export function serveJsonRpc(provider: EIP1193Provider, host = "127.0.0.1", port = 0): Promise<Served> {
+export function serveJsonRpc(provider: ForwardingProvider, host = "127.0.0.1", port = 0): Promise<Served> {
   return listen(
     (req, res) => {
       res.setHeader("Access-Control-Allow-Origin", "*");

@@ -30,7 +30,7 @@ describe("app harness (trivial page, no web app)", function () {
 
   before(async () => {
     seeded = await seedScenario();
-    rpc = await serveJsonRpc(seeded.conn.provider as never);
+    rpc = await serveJsonRpc(seeded.conn.provider);
     const dir = mkdtempSync(join(tmpdir(), "gengov-harness-"));
     writeFileSync(join(dir, "index.html"), "<!doctype html><title>harness</title><p>trivial page</p>");
     site = await serveStatic(dir);

@@ -241,7 +241,7 @@ export async function startAppHarness() {
   const servers: Served[] = [];
   let browser: Browser | undefined;
   try {
-    const rpc = await serveJsonRpc(conn.provider as never);
+    const rpc = await serveJsonRpc(conn.provider);
     servers.push(rpc);
     const app = await serveStatic(dist);
     servers.push(app);

@@ -5,6 +5,7 @@
  */
 import {
   decodeAbiParameters,
+  erc20Abi,
   getAbiItem,
   getAddress,
   hexToString,
@@ -14,7 +15,7 @@ import {
   type PublicClient,
 } from "viem";
 
-import { erc20Abi, gengovExecutionAbi, gengovHubAbi } from "../../../oracle/chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi } from "../../../oracle/chain/abis.js";
 import { transitionHistory, type TransitionEntry } from "../../../oracle/verify/transitionStatus.js";
 import type { Clock } from "./clock.js";
 import { checkManifests, proposalKey } from "./manifestCheck.js";
