@@ -20,7 +20,7 @@ export function registerPaymentCommands(program: Command, rt: Rt) {
         address: r.execution,
         abi: gengovExecutionAbi,
         functionName: "withdrawPayment",
-        args: [token],
+        args: [t.address],
       });
       r.print(`withdrew ${formatTokens(owed, t)} (${receipt.transactionHash})`, {
         amount: owed,
