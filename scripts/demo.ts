@@ -84,9 +84,7 @@ if (values.app) {
     console.error(`demo: ${(e as Error).message.split("\n")[0]}`);
     process.exit(1);
   }
-  const rpc = await serveOrExit("chain's JSON-RPC", () =>
-    serveJsonRpc(conn.provider, HOST, rpcPort),
-  );
+  const rpc = await serveOrExit("chain's JSON-RPC", () => serveJsonRpc(conn.provider, HOST, rpcPort));
   const app = await serveOrExit("web app", () => serveStatic(dist, HOST, appPort));
   served = { rpc, app };
 }
