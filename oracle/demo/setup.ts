@@ -17,7 +17,7 @@ import { parseNodeConfig } from "../config/schema.js";
 import { createModel } from "../models/index.js";
 import { specHash } from "../models/spec.js";
 import type { ModelSpec } from "../models/types.js";
-import type { Clock } from "../node/clock.js";
+import { clockOf, type Clock } from "../node/clock.js";
 import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
 import type { CandidateInfo, DemoChain, DemoOptions } from "./runDemo.js";
@@ -81,16 +81,7 @@ export async function deployAgreement(chain: DemoChain, options: DemoOptions): P
   const agreementId = 1n;
   await hub.write.deposit([agreementId, token.address, 1_000n * WAD]);
   const [stored] = await hub.read.agreement([agreementId]);
-  const clock: Clock = {
-    genesis: stored.genesis,
-    epochLength: BigInt(stored.epochLength),
-    horizon: BigInt(stored.horizon),
-    reportWindow: BigInt(stored.reportWindow),
-    revealWindow: BigInt(stored.revealWindow),
-    executionWindow: BigInt(stored.executionWindow),
-    challengePeriod: BigInt(stored.challengePeriod),
-    rulingPeriod: BigInt(stored.rulingPeriod),
-  };
+  const clock = clockOf(stored);
   return { publicClient, chainId, hub, token, agreementId, params, clock, accounts, walletOf };
 }
 

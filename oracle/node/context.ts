@@ -13,7 +13,7 @@ import { readContract } from "../protocol/contracts.js";
 import { Selection } from "../protocol/generated.js";
 import type { Store } from "../store/Store.js";
 import type { ModelBackoff } from "./backoff.js";
-import type { Clock } from "./clock.js";
+import { clockOf, type Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
 
@@ -98,16 +98,7 @@ export async function loadAgreement(
   const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation);
   return {
     id,
-    clock: {
-      genesis: params.genesis,
-      epochLength: BigInt(params.epochLength),
-      horizon: BigInt(params.horizon),
-      reportWindow: BigInt(params.reportWindow),
-      revealWindow: BigInt(params.revealWindow),
-      executionWindow: BigInt(params.executionWindow),
-      challengePeriod: BigInt(params.challengePeriod),
-      rulingPeriod: BigInt(params.rulingPeriod),
-    },
+    clock: clockOf(params),
     textHash,
     text,
     metrics: params.metrics.map((m) => ({ name: m.name, decimals: m.decimals, scale: m.scale })),

@@ -15,7 +15,7 @@ import type { Page } from "puppeteer-core";
 import { erc20Abi, getAddress, type Address } from "viem";
 
 import { gengovExecutionAbi } from "../../oracle/chain/abis.js";
-import { epochAt, type Clock } from "../../oracle/node/clock.js";
+import { clockOf, epochAt, type Clock } from "../../oracle/node/clock.js";
 import { waitFor } from "../operator/helpers.js";
 import {
   ACCOUNTS,
@@ -76,16 +76,7 @@ describe("web app end to end (Chromium)", function () {
     h = await startAppHarness();
     const hub = await h.conn.viem.getContractAt("GengovHub", h.scenario.hub);
     const [stored] = await hub.read.agreement([h.scenario.agreementId]);
-    clock = {
-      genesis: stored.genesis,
-      epochLength: BigInt(stored.epochLength),
-      horizon: BigInt(stored.horizon),
-      reportWindow: BigInt(stored.reportWindow),
-      revealWindow: BigInt(stored.revealWindow),
-      executionWindow: BigInt(stored.executionWindow),
-      challengePeriod: BigInt(stored.challengePeriod),
-      rulingPeriod: BigInt(stored.rulingPeriod),
-    };
+    clock = clockOf(stored);
   });
 
   afterEach(async function () {

@@ -24,7 +24,7 @@ import { liveStatus } from "../../verify/transitionStatus.js";
 import { parseId, table, type Runtime, type Token } from "../runtime.js";
 import { candidateState, formatScore, showCandidate } from "./candidate/reads.js";
 import type { Rt } from "./rt.js";
-import { clockOf, liveProposal, type LiveProposal } from "./transition/reads.js";
+import { agreementClock, liveProposal, type LiveProposal } from "./transition/reads.js";
 
 type Candidate = Awaited<ReturnType<typeof showCandidate>> & { candidateId: bigint };
 type Params = ReadResult<HubAbi, "agreement">[0];
@@ -42,7 +42,7 @@ export function registerStatusCommand(program: Command, rt: Rt) {
 }
 
 async function showStatus(r: Runtime, id: bigint) {
-  const c = await clockOf(r, id);
+  const c = await agreementClock(r, id);
   const now = (await r.client.getBlock()).timestamp;
   const e = epochAt(c, now);
   const active = openPhases(c, e, now);

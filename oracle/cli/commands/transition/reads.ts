@@ -1,9 +1,9 @@
 /** Reads the transition commands, `status` and `verify` share. */
-import { gengovExecutionAbi, gengovHubAbi } from "../../../chain/abis.js";
-import { execution, type ExecutionAbi, type ReadResult } from "../../../protocol/contracts.js";
+import { gengovExecutionAbi } from "../../../chain/abis.js";
+import { execution, hub, type ExecutionAbi, type ReadResult } from "../../../protocol/contracts.js";
 import type { ProtocolEventArgs } from "../../../protocol/events.js";
 import { formatTokens } from "../../../chain/revert.js";
-import type { Clock } from "../../../node/clock.js";
+import { clockOf, type Clock } from "../../../node/clock.js";
 import type { Payment, TransitionStatus } from "../../../verify/transitionStatus.js";
 import type { Runtime } from "../../runtime.js";
 
@@ -27,24 +27,10 @@ export async function liveProposal(r: Runtime, id: bigint): Promise<LiveProposal
   return execution(r).read("proposal", [id]);
 }
 
-export async function clockOf(r: Runtime, id: bigint): Promise<Clock> {
-  const result = await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [id],
-  });
-  const p = result[0];
-  return {
-    genesis: BigInt(p.genesis),
-    epochLength: BigInt(p.epochLength),
-    horizon: BigInt(p.horizon),
-    reportWindow: BigInt(p.reportWindow),
-    revealWindow: BigInt(p.revealWindow),
-    executionWindow: BigInt(p.executionWindow),
-    challengePeriod: BigInt(p.challengePeriod),
-    rulingPeriod: BigInt(p.rulingPeriod),
-  };
+/** An agreement's clock, read from the hub. */
+export async function agreementClock(r: Runtime, id: bigint): Promise<Clock> {
+  const [params] = await hub(r).read("agreement", [id]);
+  return clockOf(params);
 }
 
 /** What a transition's payments did or will do, by its status. */

@@ -10,7 +10,7 @@ import { TransitionStatus, transitionStatusNames } from "../../../protocol/gener
 import { liveStatus, transitionHistory, type TransitionEntry } from "../../../verify/transitionStatus.js";
 import { parseId, table, type Runtime } from "../../runtime.js";
 import type { Rt } from "../rt.js";
-import { clockOf, liveProposal, paidVerb, paymentLines, type LiveProposal } from "./reads.js";
+import { agreementClock, liveProposal, paidVerb, paymentLines, type LiveProposal } from "./reads.js";
 
 export function registerTransitionShow(transition: Command, rt: Rt) {
   transition
@@ -26,7 +26,7 @@ export function registerTransitionShow(transition: Command, rt: Rt) {
 }
 
 async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined) {
-  const c = await clockOf(r, id); // an unknown agreement reverts AgreementUnknown here
+  const c = await agreementClock(r, id); // an unknown agreement reverts AgreementUnknown here
   const [live, history, stateHash, now] = await Promise.all([
     liveProposal(r, id),
     transitionHistory(r.client, r.execution, id),
