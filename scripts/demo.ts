@@ -2,6 +2,12 @@
  * `npm run demo [-- --example vouching] [-- --epochs N] [-- --out file]`: the whole mechanism on an
  * embedded in-process chain, no network, no API key. With OPENAI_API_KEY set (and optionally
  * OPENAI_BASE_URL, GENGOV_DEMO_MODEL) the first candidate runs on that real model.
+ *
+ * `npm run demo -- --app [--rpc-port 8545] [--app-port 5173]`: the same chain served as a JSON-RPC
+ * endpoint on 127.0.0.1 (its accounts unlocked, like `hardhat node`), the demo run on it, which then
+ * ends with a transition in its challenge period and a report window open, and the web app (built
+ * into app/dist when missing or stale) served for it; prints the app's URL and runs until Ctrl-C,
+ * which stops both.
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -9,6 +15,15 @@ import { parseArgs } from "node:util";
 
 import hre from "hardhat";
 
+import {
+  appUrl,
+  ensureAppBuilt,
+  openLastEpoch,
+  serveJsonRpc,
+  serveStatic,
+  type OpenEpoch,
+  type Served,
+} from "../oracle/demo/app.js";
 import { renderReport } from "../oracle/demo/report.js";
 import { demoChainOf, runDemo } from "../oracle/demo/runDemo.js";
 
@@ -17,6 +32,9 @@ const { values } = parseArgs({
     example: { type: "string", default: "fisheries" },
     epochs: { type: "string", default: "16" },
     out: { type: "string", default: "demo-report.html" },
+    app: { type: "boolean", default: false },
+    "rpc-port": { type: "string", default: "8545" },
+    "app-port": { type: "string", default: "5173" },
   },
 });
 if (values.example !== "fisheries" && values.example !== "vouching") {
@@ -29,12 +47,51 @@ if (!Number.isInteger(epochs) || epochs < 3) {
   process.exit(2);
 }
 
+const port = (name: "rpc-port" | "app-port"): number => {
+  const p = Number(values[name]);
+  if (!Number.isInteger(p) || p < 0 || p > 65535) {
+    console.error(`demo: --${name} must be a port number (0–65535), got "${values[name]}"`);
+    process.exit(2);
+  }
+  return p;
+};
+const rpcPort = port("rpc-port");
+const appPort = port("app-port");
+const HOST = "127.0.0.1";
+
+/** Binds a server or exits with one line naming what could not be served. */
+async function serveOrExit(what: string, serve: () => Promise<Served>): Promise<Served> {
+  try {
+    return await serve();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    console.error(
+      `demo: cannot serve the ${what}: ${err.code === "EADDRINUSE" ? `port ${(err as { port?: number }).port} is in use` : err.message}`,
+    );
+    process.exit(1);
+  }
+}
+
 // A fresh clone has no artifacts yet: compile first (quietly, nothing if up to date).
 await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
 const conn = await hre.network.create();
+let served: { rpc: Served; app: Served } | undefined;
+if (values.app) {
+  let dist: string;
+  try {
+    dist = await ensureAppBuilt(process.cwd(), (line) => console.log(line));
+  } catch (e) {
+    console.error(`demo: ${(e as Error).message.split("\n")[0]}`);
+    process.exit(1);
+  }
+  const rpc = await serveOrExit("chain's JSON-RPC", () => serveJsonRpc(conn.provider, HOST, rpcPort));
+  const app = await serveOrExit("web app", () => serveStatic(dist, HOST, appPort));
+  served = { rpc, app };
+}
+let open: OpenEpoch | undefined;
 const apiKey = process.env.OPENAI_API_KEY;
 console.log(
-  `gengov demo: ${values.example}, ${epochs} epochs, embedded chain${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
+  `gengov demo: ${values.example}, ${epochs} epochs, ${served ? `chain at ${served.rpc.url}` : "embedded chain"}${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
 );
 const result = await runDemo(demoChainOf(conn), {
   example: values.example,
@@ -47,6 +104,7 @@ const result = await runDemo(demoChainOf(conn), {
         baseURL: process.env.OPENAI_BASE_URL,
       }
     : undefined,
+  afterEpochs: served ? openLastEpoch(epochs, (o) => (open = o)) : undefined,
 });
 console.log("\nleaderboard (score: EWMA of loss, lower is better)");
 for (const l of result.leaderboard) {
@@ -82,3 +140,22 @@ const out = resolve(values.out);
 writeFileSync(out, renderReport(result));
 console.log(`report: ${out}`);
 process.exitCode = failed.length || result.nodeErrors.length ? 1 : 0;
+
+if (served && open) {
+  const { rpc, app } = served;
+  const stop = async () => {
+    await app.close();
+    await rpc.close();
+    process.exit(process.exitCode ?? 0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  console.log(
+    `\nchain: ${rpc.url} (chain id ${await (await conn.viem.getPublicClient()).getChainId()}, hub ${open.hub}; its accounts are the Hardhat test mnemonic's, unlocked)`,
+  );
+  console.log(
+    `epoch ${open.epoch}: its transition is in its challenge period and its report window is open until ${new Date(Number(open.reportCloses) * 1000).toISOString()} (chain time)`,
+  );
+  console.log(`app: ${appUrl(app.url, rpc.url, open.hub, "#/agreement/1")}`);
+  console.log("Ctrl-C stops the chain and the app.");
+}

@@ -21,6 +21,9 @@ describe("oracle/protocol/generated.ts", () => {
     expect(g.parameterNames[g.Parameter.maxScore]).to.equal("maxScore");
     expect(g.limits.MAX_STATE_BYTES).to.be.a("number").above(0);
     expect(g.limits.MAX_ETA).to.be.a("bigint");
+    // Defined by an expression over another constant, and a file-level constant outside Limits.sol.
+    expect(g.limits.MAX_HORIZON).to.equal(g.limits.COMMITMENT_RING - 2);
+    expect(g.limits.WAD).to.equal(10n ** 18n);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Hex, PublicClient } from "viem";
 
 import { gengovExecutionAbi, gengovHubAbi } from "../oracle/chain/abis.js";
 import type { TxSender } from "../oracle/chain/txSender.js";
+import type { Runtime } from "../oracle/cli/runtime.js";
 import type { Store } from "../oracle/store/Store.js";
 import { execution, hub, readContract } from "../oracle/protocol/contracts.js";
 
@@ -60,4 +61,14 @@ export function events(store: Store) {
   // @ts-expect-error wrong use of an argument: a finalized transition has no `newState`
   void store.logs("TransitionFinalized")[0].args.newState;
   return { hash, amount };
+}
+
+export async function cliSends(r: Runtime, at: Hex) {
+  await r.send({ address: at, abi: gengovHubAbi, functionName: "poke", args: [1n, 2n] });
+  // @ts-expect-error misspelled function name
+  await r.send({ address: at, abi: gengovHubAbi, functionName: "pokee", args: [1n, 2n] });
+  // @ts-expect-error wrong argument type (a token is an address)
+  await r.send({ address: at, abi: gengovExecutionAbi, functionName: "withdrawPayment", args: ["usdc"] });
+  // @ts-expect-error a view is not sent
+  await r.send({ address: at, abi: gengovHubAbi, functionName: "executorOf", args: [1n, 2n] });
 }

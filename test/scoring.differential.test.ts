@@ -637,7 +637,9 @@ async function runHubDifferential(s: Scenario) {
   /** Books a settlement into a seat: the RevealsMissed event it must have emitted. */
   const book = (c: Seat, res: ApplyMissedReturnType, from: bigint, through: bigint) => {
     for (let x = from; x < through; x++) {
-      if (!isVoid(x)) c.committed.has(x) ? coverage.withheld++ : coverage.neverCommitted++;
+      if (isVoid(x)) continue;
+      if (c.committed.has(x)) coverage.withheld++;
+      else coverage.neverCommitted++;
     }
     c.misses += res.misses;
     if (res.penalty < MISS_PENALTY * BigInt(res.misses)) coverage.capped++;

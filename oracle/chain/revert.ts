@@ -13,12 +13,9 @@ import {
 } from "viem";
 
 import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
-import { erc20Abi, gengovExecutionAbi, gengovHubAbi } from "./abis.js";
+import { erc20ErrorsAbi, gengovExecutionAbi, gengovHubAbi } from "./abis.js";
 
-/** Members of IGengovHub.Parameter, in declaration order (generated from the compiler's AST). */
-export const PARAMETER_NAMES = parameterNames;
-
-/** Members of IGengovExecution.Status, in declaration order (generated from the compiler's AST). */
+/** Members of IGengovExecution.Status, in declaration order (the generated list, as the app reads it). */
 export const TRANSITION_STATUS = transitionStatusNames;
 
 /**
@@ -51,7 +48,7 @@ export type RevertContext = {
 /** Every custom error a gengov call can surface: the hub's, the execution contract's, the ERC-20's. */
 export const knownErrors = (() => {
   const seen = new Set<string>();
-  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...erc20Abi];
+  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...erc20ErrorsAbi];
   return all.filter((x): x is Extract<(typeof all)[number], { type: "error" }> => {
     if (x.type !== "error" || seen.has(x.name)) return false;
     seen.add(x.name);
@@ -217,13 +214,13 @@ function describeForPeople(errorName: string, args: readonly unknown[], ctx: Rev
 
 /** An argument as the contracts mean it: enum members by name, numbers in full. */
 function renderPlain(errorName: string, a: unknown, i: number): string {
-  if (errorName === "AgreementParameterInvalid" && i === 0) return PARAMETER_NAMES[Number(a)] ?? String(a);
+  if (errorName === "AgreementParameterInvalid" && i === 0) return parameterNames[Number(a)] ?? String(a);
   if (
     typeof a === "number" &&
     i === 1 &&
     /Status|TransitionPending|TransitionAlreadyProposed/.test(errorName)
   )
-    return TRANSITION_STATUS[a] ?? String(a);
+    return transitionStatusNames[a] ?? String(a);
   return typeof a === "bigint" ? a.toString() : String(a);
 }
 

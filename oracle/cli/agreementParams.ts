@@ -12,6 +12,7 @@ import { isAddress, zeroAddress, type Hex } from "viem";
 import { z } from "zod";
 
 import { formatIssues } from "../config/schema.js";
+import { limits, LossKind, lossKindNames, Selection, selectionNames } from "../protocol/generated.js";
 import { UsageError } from "./runtime.js";
 
 const big = z
@@ -22,9 +23,9 @@ const u32 = z
   .int()
   .min(0)
   .max(2 ** 32 - 1);
-const WAD = 10n ** 18n;
+const WAD: bigint = limits.WAD;
 /** Largest Weighted temperature (contracts/hub/Limits.sol MAX_ETA). */
-export const MAX_ETA = 10_000n * WAD;
+export const MAX_ETA = limits.MAX_ETA;
 
 const addr = z
   .string()
@@ -35,7 +36,7 @@ export const agreementParamsFileSchema = z
   .object({
     genesis: big.default(0n),
     epochLength: u32,
-    horizon: z.number().int().min(1).max(255),
+    horizon: z.number().int().min(1).max(limits.MAX_HORIZON),
     reportWindow: u32,
     revealWindow: u32,
     executionWindow: u32,
@@ -47,7 +48,7 @@ export const agreementParamsFileSchema = z
           .object({
             name: z.string().min(1),
             decimals: z.number().int().min(0).max(18),
-            lossKind: z.enum(["Absolute", "Squared"]),
+            lossKind: z.enum(lossKindNames),
             scale: big,
           })
           .strict(),
@@ -64,7 +65,7 @@ export const agreementParamsFileSchema = z
     exitDelay: u32,
     alpha: big,
     minScored: z.number().int().min(0).max(65_535),
-    selection: z.enum(["Leader", "Weighted"]),
+    selection: z.enum(selectionNames),
     margin: big.default(0n),
     eta: big.default(0n).refine((v) => v <= MAX_ETA, { message: `at most ${MAX_ETA} (10,000 in WAD)` }),
     /** Weighted only: zero (the default) = the hub's beacon of revealed salts; else an IRandomnessSource. */
@@ -189,7 +190,7 @@ export function toContractParams(raw: unknown, source = "params") {
     metrics: p.metrics.map((m) => ({
       name: m.name,
       decimals: m.decimals,
-      lossKind: m.lossKind === "Absolute" ? 0 : 1,
+      lossKind: LossKind[m.lossKind],
       scale: m.scale,
     })),
     reporters: p.reporters,
@@ -203,7 +204,7 @@ export function toContractParams(raw: unknown, source = "params") {
     exitDelay: p.exitDelay,
     alpha: p.alpha,
     minScored: p.minScored,
-    selection: p.selection === "Leader" ? 0 : 1,
+    selection: Selection[p.selection],
     margin: p.margin,
     eta: p.eta,
     randomness: p.randomness,

@@ -30,7 +30,7 @@ import {
 } from "../chain/revert.js";
 import { TxRevertedError } from "../chain/txSender.js";
 import { BaseError } from "../errors/BaseError.js";
-import { readContract } from "../protocol/contracts.js";
+import { readContract, untyped, type WriteCall, type WriteName } from "../protocol/contracts.js";
 
 export type GlobalOptions = {
   rpc: string;
@@ -61,12 +61,8 @@ export type Runtime = {
   execution: Hex;
   json: boolean;
   account(): Promise<LocalAccount>;
-  send(p: {
-    address: Hex;
-    abi: Abi;
-    functionName: string;
-    args: readonly unknown[];
-  }): Promise<TransactionReceipt>;
+  /** Simulates, signs and sends a call; its function name and arguments are checked against its ABI. */
+  send<const A extends Abi, F extends WriteName<A>>(p: WriteCall<A, F>): Promise<TransactionReceipt>;
   print(human: string, machine: unknown): void;
   /**
    * The token at `address` (decimals and symbol, read once), which becomes the token the amounts of a
@@ -220,7 +216,8 @@ export async function runtime(opts: GlobalOptions, overrides: RuntimeOverrides =
     token,
     now,
     explain: (error, context) => explain(error, context),
-    async send(p) {
+    async send(typed) {
+      const p = untyped(typed);
       const acct = await getAccount();
       const wallet = createWalletClient({
         account: acct,

@@ -3,7 +3,7 @@
  * injection attempt per epoch), the nodes tick through commit, reveal, proposal and finalization,
  * and each ended epoch becomes one row and one printed line.
  */
-import { hexToString, stringToHex, type Hex } from "viem";
+import { hexToString, stringToHex } from "viem";
 
 import { gengovExecutionAbi } from "../chain/abis.js";
 import { epochEnd, epochStart, revealOpens } from "../node/clock.js";
@@ -86,21 +86,18 @@ async function finalizedState(run: DemoRun): Promise<Record<string, unknown>> {
     abi: gengovExecutionAbi,
     eventName: "TransitionFinalized",
     fromBlock: 0n,
+    strict: true,
   });
   if (!fin.length) return {};
-  const last = fin[fin.length - 1].args as { epoch: bigint; stateHash: Hex };
+  const last = fin[fin.length - 1].args;
   const props = await publicClient.getContractEvents({
     address: run.execution,
     abi: gengovExecutionAbi,
     eventName: "TransitionProposed",
     fromBlock: 0n,
+    strict: true,
   });
-  const p = props
-    .filter(
-      (x: { args: { epoch: bigint; newStateHash: Hex } }) =>
-        x.args.epoch === last.epoch && x.args.newStateHash === last.stateHash,
-    )
-    .at(-1);
+  const p = props.filter((x) => x.args.epoch === last.epoch && x.args.newStateHash === last.stateHash).at(-1);
   return p ? JSON.parse(hexToString(p.args.newState)) : {};
 }
 
@@ -117,6 +114,7 @@ async function epochRow(run: DemoRun, e: bigint, outcome: bigint[]): Promise<Epo
     eventName: "ExecutorSelected",
     args: { agreementId, epoch: e },
     fromBlock: 0n,
+    strict: true,
   });
   const [fixedExecutor, fixedFallback, isFixed] = await hub.read.executorOf([agreementId, e]);
   const executor: bigint = selected ? selected.args.executor : isFixed ? fixedExecutor : 0n;
@@ -127,8 +125,9 @@ async function epochRow(run: DemoRun, e: bigint, outcome: bigint[]): Promise<Epo
     eventName: "TransitionFinalized",
     args: { agreementId, epoch: e },
     fromBlock: 0n,
+    strict: true,
   });
-  const executedBy: bigint = finalized ? (finalized.args as { candidateId: bigint }).candidateId : 0n;
+  const executedBy: bigint = finalized ? finalized.args.candidateId : 0n;
   const { forecasts, scores } = await forecastsAndScores(run, e);
   const state = await finalizedState(run);
   return { epoch: e, outcome, forecasts, scores, executor, fallbackCandidate, executedBy, state };
@@ -143,11 +142,12 @@ async function forecastsAndScores(run: DemoRun, e: bigint) {
     eventName: "ForecastRevealed",
     args: { agreementId, targetEpoch: e },
     fromBlock: 0n,
+    strict: true,
   });
   const forecasts: Record<string, bigint[] | null> = {};
   const scores: Record<string, number> = {};
   for (const c of run.candidates) {
-    const r = revealed.find((l: { args: { candidateId: bigint } }) => l.args.candidateId === c.id);
+    const r = revealed.find((l) => l.args.candidateId === c.id);
     forecasts[c.name] = r ? [...r.args.values] : null;
     const v = await hub.read.candidate([agreementId, c.id]);
     scores[c.name] = v.scoredCount > 0 ? Number(v.score) / 1e18 : NaN;

@@ -4,6 +4,7 @@
  * adversary) each run by its own node, let a simulated world drive three reporters for N epochs, then
  * print a leaderboard, verify every transition and collect the data for the HTML report.
  */
+import type { NetworkConnection } from "hardhat/types/network";
 import type { EIP1193Provider } from "viem";
 
 import type { TransitionReport } from "../verify/verifyTransitions.js";
@@ -17,10 +18,8 @@ import type { World } from "./world.js";
 /** What the demo needs from Hardhat: an in-process chain and its helpers (scripts/demo.ts gives it). */
 export type DemoChain = {
   provider: EIP1193Provider;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  viem: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ignition: any;
+  viem: NetworkConnection["viem"];
+  ignition: NetworkConnection["ignition"];
   setTime(t: bigint): Promise<void>;
   latest(): Promise<bigint>;
 };
@@ -28,8 +27,8 @@ export type DemoChain = {
 /** What `demoChainOf` reads from a Hardhat network connection (`network.create()`). */
 export type HardhatConnection = {
   provider: unknown;
-  viem: unknown;
-  ignition: unknown;
+  viem: NetworkConnection["viem"];
+  ignition: NetworkConnection["ignition"];
   networkHelpers: { time: { increaseTo(t: bigint): Promise<void>; latest(): Promise<number> } };
 };
 
@@ -51,6 +50,8 @@ export type DemoOptions = {
   log?: (line: string) => void;
   /** Use a real OpenAI-compatible model for candidate 1 (set from OPENAI_API_KEY). */
   realModel?: { model: string; baseURL?: string; apiKey: string };
+  /** Runs after the last epoch, while the candidates' nodes still run (oracle/demo/app.ts uses it). */
+  afterEpochs?: (run: DemoRun) => Promise<void>;
 };
 
 export type CandidateInfo = { id: bigint; name: string; kind: string };
@@ -97,6 +98,7 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
   const cast = await startNodes(chain, setup, world, options);
   const run: DemoRun = { chain, setup, world, ...cast, execution: cast.nodes[0].ctx.execution };
   const { rows, injections } = await runEpochs(run, options.epochs, say);
+  await options.afterEpochs?.(run);
   for (const n of cast.nodes) await n.stop();
   const summary = await summarize(run, rows);
   return {

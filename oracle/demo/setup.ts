@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import type { Hex, LocalAccount } from "viem";
+import type { ContractReturnType } from "@nomicfoundation/hardhat-viem/types";
+import type { Account, Hex, LocalAccount } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import GengovLocalModule from "../../ignition/modules/GengovLocal.js";
@@ -16,7 +17,7 @@ import { parseNodeConfig } from "../config/schema.js";
 import { createModel } from "../models/index.js";
 import { specHash } from "../models/spec.js";
 import type { ModelSpec } from "../models/types.js";
-import type { Clock } from "../node/clock.js";
+import { clockOf, type Clock } from "../node/clock.js";
 import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
 import type { CandidateInfo, DemoChain, DemoOptions } from "./runDemo.js";
@@ -25,20 +26,17 @@ import type { World } from "./world.js";
 const MNEMONIC = "test test test test test test test test test test test junk";
 export const WAD = 10n ** 18n;
 
-/** A contract as Ignition deploys it and the chain's viem reads it: untyped here, like `DemoChain.viem`. */
-type Deployed = DemoChain["viem"];
-
 export type DemoSetup = {
-  publicClient: DemoChain["viem"];
+  publicClient: Awaited<ReturnType<DemoChain["viem"]["getPublicClient"]>>;
   chainId: number;
-  hub: Deployed;
-  token: Deployed;
+  hub: ContractReturnType<"GengovHub">;
+  token: ContractReturnType<"MockERC20">;
   agreementId: bigint;
   params: ReturnType<typeof toContractParams>;
   clock: Clock;
   /** arbiter, reporters r1–r3, operators o1–o4, the boat submitting inputs, the adversary. */
   accounts: ReturnType<typeof mnemonicToAccount>[];
-  walletOf: (a: LocalAccount) => { account: LocalAccount };
+  walletOf: (a: LocalAccount) => { account: Account };
 };
 
 /** What the epochs and the summary work on. */
@@ -63,10 +61,11 @@ export async function deployAgreement(chain: DemoChain, options: DemoOptions): P
 
   const { hub, token } = await chain.ignition.deploy(GengovLocalModule);
   const wallets = await chain.viem.getWalletClients();
-  const walletOf = (a: LocalAccount) =>
-    wallets.find(
-      (w: { account: { address: Hex } }) => w.account.address.toLowerCase() === a.address.toLowerCase(),
-    );
+  const walletOf = (a: LocalAccount) => {
+    const wallet = wallets.find((w) => w.account.address.toLowerCase() === a.address.toLowerCase());
+    if (!wallet) throw new Error(`demo: the chain has no wallet for ${a.address}`);
+    return wallet;
+  };
   for (const a of accounts) {
     await token.write.mint([a.address, 10_000n * WAD]);
     await token.write.approve([hub.address, 2n ** 255n], { account: walletOf(a).account });
@@ -82,16 +81,7 @@ export async function deployAgreement(chain: DemoChain, options: DemoOptions): P
   const agreementId = 1n;
   await hub.write.deposit([agreementId, token.address, 1_000n * WAD]);
   const [stored] = await hub.read.agreement([agreementId]);
-  const clock: Clock = {
-    genesis: stored.genesis,
-    epochLength: BigInt(stored.epochLength),
-    horizon: BigInt(stored.horizon),
-    reportWindow: BigInt(stored.reportWindow),
-    revealWindow: BigInt(stored.revealWindow),
-    executionWindow: BigInt(stored.executionWindow),
-    challengePeriod: BigInt(stored.challengePeriod),
-    rulingPeriod: BigInt(stored.rulingPeriod),
-  };
+  const clock = clockOf(stored);
   return { publicClient, chainId, hub, token, agreementId, params, clock, accounts, walletOf };
 }
 

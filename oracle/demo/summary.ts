@@ -18,10 +18,9 @@ export async function summarize(run: DemoRun, rows: EpochRow[]) {
     abi: gengovExecutionAbi,
     eventName: "TransitionProposed",
     fromBlock: 0n,
+    strict: true,
   });
-  const adversaryActionsOnChain = proposed.filter(
-    (p: { args: { candidateId: bigint } }) => p.args.candidateId === 4n,
-  ).length;
+  const adversaryActionsOnChain = proposed.filter((p) => p.args.candidateId === 4n).length;
   const withExecutor = rows.filter((r) => r.executor !== 0n);
   const selection = {
     withExecutor: withExecutor.length,

@@ -12,7 +12,7 @@
  */
 import { gengovHubAbi } from "../chain/abis.js";
 import { asRevert, TxRevertedError } from "../chain/txSender.js";
-import { epochAt, epochStart, revealCloses, type Clock } from "../node/clock.js";
+import { epochAt, epochStart, revealCloses } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { hub } from "../protocol/contracts.js";
 import { Selection } from "../protocol/generated.js";
@@ -59,8 +59,7 @@ export async function catchUp(p: CatchUpParameters): Promise<CatchUpReturnType> 
   } catch (error) {
     const revert = asRevert(error, "poke");
     if (revert instanceof TxRevertedError && revert.errorName === "RosterFrozen") {
-      const until = (revert.errorArgs as readonly [bigint, bigint])[1];
-      return { status: "frozen", next: until > now ? until : now + 1n };
+      return { status: "frozen", next: frozenUntil(revert.errorArgs, now) };
     }
     throw revert;
   }
@@ -83,9 +82,14 @@ export async function catchUp(p: CatchUpParameters): Promise<CatchUpReturnType> 
     return { status: "poked", misses: owed, next };
   } catch (error) {
     if (error instanceof TxRevertedError && error.errorName === "RosterFrozen") {
-      const until = (error.errorArgs as readonly [bigint, bigint])[1];
-      return { status: "frozen", next: until > now ? until : now + 1n };
+      return { status: "frozen", next: frozenUntil(error.errorArgs, now) };
     }
     throw error;
   }
+}
+
+/** When to look again after `RosterFrozen(epoch, until)`: at `until`, or at once if it has passed. */
+function frozenUntil(errorArgs: readonly unknown[] | undefined, now: bigint): bigint {
+  const until = errorArgs?.[1];
+  return typeof until === "bigint" && until > now ? until : now + 1n;
 }

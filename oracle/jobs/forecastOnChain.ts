@@ -2,7 +2,7 @@
  * Where a stored forecast stands on chain, read from the hub's slot for its target: the one check
  * every forecast job (and the node's crash and reorg recovery) makes before acting.
  */
-import { hubRead, type NodeContext } from "../node/context.js";
+import type { NodeContext } from "../node/context.js";
 import { hub } from "../protocol/contracts.js";
 import { OutcomeStatus } from "../protocol/generated.js";
 import type { ForecastRow } from "../store/Store.js";
@@ -24,7 +24,7 @@ export async function forecastOnChain(
   ctx: NodeContext,
   forecast: Pick<ForecastRow, "agreementId" | "candidateId" | "targetEpoch" | "commitment">,
 ): Promise<ForecastOnChain> {
-  const [onChain, pending] = await hubRead(ctx, "forecastSlot", [
+  const [onChain, pending] = await hub(ctx).read("forecastSlot", [
     forecast.agreementId,
     forecast.candidateId,
     forecast.targetEpoch,

@@ -2,8 +2,8 @@
  * Recent final outcomes of an agreement, oldest first, for prompts and manifests.
  */
 import type { EpochRecord } from "../models/types.js";
-import { hubRead, type NodeContext } from "../node/context.js";
-import type { HubAbi, ReadResult } from "../protocol/contracts.js";
+import type { NodeContext } from "../node/context.js";
+import { hub, type HubAbi, type ReadResult } from "../protocol/contracts.js";
 import { OutcomeStatus } from "../protocol/generated.js";
 
 type Outcome = ReadResult<HubAbi, "outcome">;
@@ -16,7 +16,7 @@ async function outcomeOf(ctx: NodeContext, agreementId: bigint, epoch: bigint): 
   const key = `${agreementId}:${epoch}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const outcome = await hubRead(ctx, "outcome", [agreementId, epoch]);
+  const outcome = await hub(ctx).read("outcome", [agreementId, epoch]);
   if (outcome[0] !== OutcomeStatus.Pending) cache.set(key, outcome);
   return outcome;
 }

@@ -15,7 +15,7 @@ import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
 import { BaseError } from "../errors/BaseError.js";
 import { epochAt, fallbackWindow, selectionCloses } from "../node/clock.js";
 import type { AgreementRuntime, NodeContext } from "../node/context.js";
-import { executionRead, hubRead } from "../node/context.js";
+import { execution, hub } from "../protocol/contracts.js";
 import { TransitionStatus } from "../protocol/generated.js";
 
 const { Proposed, Challenged, Upheld, Lapsed, Finalized } = TransitionStatus;
@@ -35,7 +35,9 @@ async function raced(
   try {
     await send();
   } catch (error) {
-    const live = await executionRead(ctx, "proposal", [id]).catch(() => undefined);
+    const live = await execution(ctx)
+      .read("proposal", [id])
+      .catch(() => undefined);
     if (live?.epoch === epoch && after.includes(live.status)) {
       throw new BaseError(`epoch ${epoch}: another keeper got there first`, {
         expected: true,
@@ -56,7 +58,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
   const done: KeepAgreementReturnType = {};
   const e = epochAt(c, now) - 1n;
   if (e >= 0n && now >= fallbackWindow(c, e).closes && now < selectionCloses(c, e)) {
-    const [, , fixed] = await hubRead(ctx, "executorOf", [id, e]);
+    const [, , fixed] = await hub(ctx).read("executorOf", [id, e]);
     if (!fixed) {
       await ctx.sender.send({
         jobKey: `select:${id}:${e}`,
@@ -68,7 +70,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
       done.selected = e;
     }
   }
-  let live = await executionRead(ctx, "proposal", [id]);
+  let live = await execution(ctx).read("proposal", [id]);
   if (live.status === Challenged && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
     const { epoch, proposedAt } = live;
     // A rival may have lapsed it and finalized it already.
@@ -82,7 +84,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
       }),
     );
     done.lapsed = epoch;
-    live = await executionRead(ctx, "proposal", [id]);
+    live = await execution(ctx).read("proposal", [id]);
   }
   if (
     (live.status === Proposed && now >= live.proposedAt + c.challengePeriod) ||

@@ -15,8 +15,9 @@ import type { AllowedToken, ExecuteRequest, ProposedAction } from "../models/typ
 import { modelFaultFields, modelFaultKind, withRawAnswer } from "../models/faults.js";
 import { assertValidExecution } from "../models/validateExecution.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
-import { executionRead, hubRead } from "../node/context.js";
 import { crashPoint } from "../node/crashPoints.js";
+import { execution, hub, readContract } from "../protocol/contracts.js";
+import { TransitionStatus } from "../protocol/generated.js";
 import {
   transitionContext,
   type ChainInput,
@@ -36,9 +37,6 @@ export type ProposeTransitionParameters = {
 
 export type ProposeTransitionReturnType = { status: "proposed" | "already" | "abstained"; txHash?: Hex };
 
-/** Status enum of IGengovExecution. */
-export { TRANSITION_STATUS as ProposalStatus } from "../chain/revert.js";
-
 /** The last finalized state document's bytes and its epoch, from the execution contract's events. */
 export function finalizedState(ctx: NodeContext, agreementId: bigint): TransitionSources["previous"] {
   const finalized = ctx.store.logs("TransitionFinalized", (a) => a.agreementId === agreementId);
@@ -51,37 +49,33 @@ export function finalizedState(ctx: NodeContext, agreementId: bigint): Transitio
     )
     .at(-1);
   if (!proposed) throw new BaseError(`state of epoch ${last.epoch} not scanned yet`, { expected: true });
-  return { bytes: proposed.args.newState as Hex, epoch: last.epoch as bigint };
+  return { bytes: proposed.args.newState, epoch: last.epoch };
 }
 
 /** Every input of the agreement up to and including `epoch`, in chain order. */
 export function inputsUpTo(ctx: NodeContext, agreementId: bigint, epoch: bigint): ChainInput[] {
   return ctx.store
-    .logs("InputSubmitted", (a) => a.agreementId === agreementId && (a.epoch as bigint) <= epoch)
+    .logs("InputSubmitted", (a) => a.agreementId === agreementId && a.epoch <= epoch)
     .map((l) => ({
-      epoch: l.args.epoch as bigint,
+      epoch: l.args.epoch,
       index: Number(l.args.index),
-      sender: l.args.sender as Hex,
-      data: l.args.data as Hex,
+      sender: l.args.sender,
+      data: l.args.data,
     }));
 }
 
 export async function proposeTransition(
   p: ProposeTransitionParameters,
 ): Promise<ProposeTransitionReturnType> {
-  const { ctx, candidate, agreement, epoch } = p;
+  const { ctx, candidate, epoch } = p;
   const { agreementId, candidateId } = candidate;
   const log = ctx.log.child({ at: "proposeTransition", agreementId, candidateId, epoch });
   const jobKey = `propose:${agreementId}:${epoch}:${candidateId}`;
-  const live = (await executionRead(ctx, "proposal", [agreementId])) as {
-    epoch: bigint;
-    candidateId: bigint;
-    status: number;
-  };
+  const live = await execution(ctx).read("proposal", [agreementId]);
   if (
     live.epoch === epoch &&
     live.candidateId === candidateId &&
-    live.status !== 0 &&
+    live.status !== TransitionStatus.None &&
     ctx.sender.pending(jobKey).length === 0
   ) {
     return { status: "already" };
@@ -137,10 +131,10 @@ async function context(p: ProposeTransitionParameters): Promise<TransitionContex
     scores: await candidateScores(ctx, agreementId),
     allowedTokens: await allowedTokens(p),
   });
-  const prevStateHash = (await executionRead(ctx, "stateHash", [agreementId])) as Hex;
+  const prevStateHash = await execution(ctx).read("stateHash", [agreementId]);
   if (prevStateHash !== built.prevStateHash)
     throw new BaseError("finalized state not scanned yet", { expected: true });
-  const inputsHash = (await hubRead(ctx, "inputsHeadAt", [agreementId, epoch])) as Hex;
+  const inputsHash = await hub(ctx).read("inputsHeadAt", [agreementId, epoch]);
   if (built.inputsHash !== inputsHash)
     throw new BaseError("inputs not all scanned yet (waiting for confirmations)", { expected: true });
   return built;
@@ -148,11 +142,11 @@ async function context(p: ProposeTransitionParameters): Promise<TransitionContex
 
 /** Every candidate's score (WAD), by id. */
 async function candidateScores(ctx: NodeContext, agreementId: bigint) {
-  const [, , candidateCount] = (await hubRead(ctx, "agreement", [agreementId])) as [unknown, Hex, bigint];
+  const [, , candidateCount] = await hub(ctx).read("agreement", [agreementId]);
   return Promise.all(
     Array.from({ length: Number(candidateCount) }, (_, i) => BigInt(i + 1)).map(async (id) => ({
       candidateId: id,
-      score: ((await hubRead(ctx, "candidate", [agreementId, id])) as { score: bigint }).score,
+      score: (await hub(ctx).read("candidate", [agreementId, id])).score,
     })),
   );
 }
@@ -164,12 +158,10 @@ function allowedTokens(p: ProposeTransitionParameters): Promise<AllowedToken[]> 
   return Promise.all(
     agreement.capTokens.map(async (token) => {
       const [cap, spent, balance, symbol] = await Promise.all([
-        hubRead(ctx, "outflowCap", [agreementId, token]) as Promise<bigint>,
-        executionRead(ctx, "spent", [agreementId, epoch, token]) as Promise<bigint>,
-        hubRead(ctx, "treasuryBalance", [agreementId, token]) as Promise<bigint>,
-        ctx.client
-          .readContract({ address: token, abi: erc20Abi, functionName: "symbol" })
-          .catch(() => "TOKEN") as Promise<string>,
+        hub(ctx).read("outflowCap", [agreementId, token]),
+        execution(ctx).read("spent", [agreementId, epoch, token]),
+        hub(ctx).read("treasuryBalance", [agreementId, token]),
+        readContract(ctx.client, token, erc20Abi, "symbol", []).catch(() => "TOKEN"),
       ]);
       return { token, symbol, remaining: cap > spent ? cap - spent : 0n, balance };
     }),

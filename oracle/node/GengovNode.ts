@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 
 import type { EIP1193Provider, Hex, LocalAccount, PublicClient } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovHubAbi } from "../chain/abis.js";
 import { chainName, connect, hubFromIgnition } from "../chain/connect.js";
 import { loadKey } from "../chain/keys.js";
 import { LogScanner } from "../chain/logScanner.js";
@@ -24,7 +24,7 @@ import { revealForecast } from "../jobs/revealForecast.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
-import { readContract } from "../protocol/contracts.js";
+import { execution, hub, readContract } from "../protocol/contracts.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 import { Store, type ForecastRow } from "../store/Store.js";
 import {
@@ -36,14 +36,7 @@ import {
   revealCloses,
   revealOpens,
 } from "./clock.js";
-import {
-  executionRead,
-  hubRead,
-  loadAgreement,
-  type AgreementRuntime,
-  type CandidateRuntime,
-  type NodeContext,
-} from "./context.js";
+import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
 import { ModelBackoff } from "./backoff.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -230,7 +223,7 @@ export class GengovNode {
     if (now < first.closes && selection.executor === mine) {
       await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
     } else if (now >= second.opens && selection.fallbackCandidate === mine) {
-      const live = await executionRead(ctx, "proposal", [candidate.agreementId]);
+      const live = await execution(ctx).read("proposal", [candidate.agreementId]);
       const status = live.epoch === e ? transitionStatusNames[live.status] : "None";
       if (
         (status === "None" && now < second.closes) ||
@@ -253,7 +246,7 @@ export class GengovNode {
     const { ctx } = this;
     const id = candidate.agreementId;
     const read = async () => {
-      const [executor, fallbackCandidate, fixed] = await hubRead(ctx, "executorOf", [id, e]);
+      const [executor, fallbackCandidate, fixed] = await hub(ctx).read("executorOf", [id, e]);
       return { executor, fallbackCandidate, fixed };
     };
     const s = await read();
@@ -291,7 +284,7 @@ export class GengovNode {
       exit !== undefined && at(exit) > at(this.ctx.store.logs("CandidateRegistered", mine).at(-1));
     let record: { exiting: boolean; withdrawn: boolean } | undefined;
     try {
-      record = await hubRead(this.ctx, "candidate", [candidate.agreementId, candidate.candidateId]);
+      record = await hub(this.ctx).read("candidate", [candidate.agreementId, candidate.candidateId]);
     } catch (error) {
       this.report("candidateStatus", error);
     }
@@ -332,7 +325,7 @@ export class GengovNode {
       if (status.recordEpoch === current) return { status: "already" };
     }
     const [record, balance] = await Promise.all([
-      hubRead(ctx, "candidate", [agreementId, candidateId]),
+      hub(ctx).read("candidate", [agreementId, candidateId]),
       ctx.client.getBalance({ address: ctx.sender.account.address }),
     ]);
     status.refreshedAt = Date.now();
@@ -507,8 +500,9 @@ export class GengovNode {
   /** Runs a job, classifying failures: expected races are warnings, the rest errors; never throws. */
   private async run(job: string, fn: () => Promise<unknown>) {
     try {
-      const result = (await fn()) as { status?: string } | undefined;
-      const status = result?.status;
+      const result = await fn();
+      const status =
+        typeof result === "object" && result !== null && "status" in result ? result.status : undefined;
       this.ctx.metrics.job(
         job,
         status === "abstained" ? "abstained" : status === "already" ? "skipped" : "done",

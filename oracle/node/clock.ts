@@ -12,6 +12,30 @@ export type Clock = {
   rulingPeriod: bigint;
 };
 
+/** The clock fields of an agreement's parameters, as the hub's `agreement` view returns them. */
+export type ClockParams = {
+  genesis: bigint;
+  epochLength: number;
+  horizon: number;
+  reportWindow: number;
+  revealWindow: number;
+  executionWindow: number;
+  challengePeriod: number;
+  rulingPeriod: number;
+};
+
+/** An agreement's clock from its parameters. */
+export const clockOf = (p: ClockParams): Clock => ({
+  genesis: p.genesis,
+  epochLength: BigInt(p.epochLength),
+  horizon: BigInt(p.horizon),
+  reportWindow: BigInt(p.reportWindow),
+  revealWindow: BigInt(p.revealWindow),
+  executionWindow: BigInt(p.executionWindow),
+  challengePeriod: BigInt(p.challengePeriod),
+  rulingPeriod: BigInt(p.rulingPeriod),
+});
+
 export const epochAt = (c: Clock, t: bigint): bigint =>
   t < c.genesis ? -1n : (t - c.genesis) / c.epochLength;
 export const epochStart = (c: Clock, e: bigint): bigint => c.genesis + e * c.epochLength;

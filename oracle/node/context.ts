@@ -9,19 +9,11 @@ import type { TxSender } from "../chain/txSender.js";
 import type { CandidateConfig } from "../config/schema.js";
 import { BaseError } from "../errors/BaseError.js";
 import type { MetricInfo, Model, ModelSpec } from "../models/types.js";
-import {
-  execution,
-  hub,
-  readContract,
-  type ExecutionAbi,
-  type HubAbi,
-  type ReadArgs,
-  type ReadName,
-} from "../protocol/contracts.js";
+import { readContract } from "../protocol/contracts.js";
 import { Selection } from "../protocol/generated.js";
 import type { Store } from "../store/Store.js";
 import type { ModelBackoff } from "./backoff.js";
-import type { Clock } from "./clock.js";
+import { clockOf, type Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
 
@@ -89,20 +81,6 @@ export type NodeContext = {
   now(): Promise<bigint>;
 };
 
-/** A view or pure function of the hub, typed by its ABI (`protocol/contracts.ts`). */
-export const hubRead = <F extends ReadName<HubAbi>>(
-  ctx: NodeContext,
-  functionName: F,
-  args: ReadArgs<HubAbi, F>,
-) => hub(ctx).read(functionName, args);
-
-/** A view or pure function of the execution contract, typed by its ABI. */
-export const executionRead = <F extends ReadName<ExecutionAbi>>(
-  ctx: NodeContext,
-  functionName: F,
-  args: ReadArgs<ExecutionAbi, F>,
-) => execution(ctx).read(functionName, args);
-
 const createAgreementInputs = getAbiItem({ abi: gengovHubAbi, name: "createAgreement" }).inputs;
 
 /** Reads an agreement's immutable facts; the text comes from its creation event in the store. */
@@ -120,16 +98,7 @@ export async function loadAgreement(
   const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation);
   return {
     id,
-    clock: {
-      genesis: params.genesis,
-      epochLength: BigInt(params.epochLength),
-      horizon: BigInt(params.horizon),
-      reportWindow: BigInt(params.reportWindow),
-      revealWindow: BigInt(params.revealWindow),
-      executionWindow: BigInt(params.executionWindow),
-      challengePeriod: BigInt(params.challengePeriod),
-      rulingPeriod: BigInt(params.rulingPeriod),
-    },
+    clock: clockOf(params),
     textHash,
     text,
     metrics: params.metrics.map((m) => ({ name: m.name, decimals: m.decimals, scale: m.scale })),

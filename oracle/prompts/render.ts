@@ -45,6 +45,12 @@ export const promptTemplates = {
   [executeV2.id]: executeV2,
 } as const;
 
+/** The transition templates by id: what a transition's manifest may name. */
+export const executeTemplates: Readonly<Record<string, PromptTemplate<ExecuteRequest>>> = {
+  [executeV1.id]: executeV1,
+  [executeV2.id]: executeV2,
+};
+
 /** The templates a node uses for new calls. */
 export const currentTemplates = { forecast: forecastV2, execute: executeV2 } as const;
 

@@ -152,6 +152,8 @@ export const limits = {
   MAX_REPORTERS: 32,
   /** contracts/hub/Limits.sol: COMMITMENT_RING */
   COMMITMENT_RING: 16,
+  /** contracts/hub/Limits.sol: MAX_HORIZON */
+  MAX_HORIZON: 14,
   /** contracts/hub/Limits.sol: MAX_CANDIDATES */
   MAX_CANDIDATES: 1024,
   /** contracts/hub/Limits.sol: MAX_BOND_UNITS */
@@ -180,4 +182,6 @@ export const limits = {
   MAX_ACTIONS: 16,
   /** contracts/hub/Limits.sol: MAX_CHALLENGERS */
   MAX_CHALLENGERS: 8,
+  /** contracts/libraries/LossMath.sol: WAD */
+  WAD: 1000000000000000000n,
 } as const;

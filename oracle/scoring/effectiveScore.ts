@@ -14,22 +14,19 @@
  */
 import { add, div, EvmPanicError, mul, PanicCode, ScoringInputError } from "./evmMath.js";
 import { applyMisses, ewma, WAD } from "./lossMath.js";
+import {
+  CandidateStatus as candidateStatus,
+  limits,
+  OutcomeStatus as outcomeStatus,
+} from "../protocol/generated.js";
 import type { CandidateStanding } from "./selection.js";
 
-/** Candidate status in the hub's hot slot. */
-export const CandidateStatus = {
-  Active: 0,
-  Exiting: 1,
-  Withdrawn: 2,
-} as const;
+/** Candidate status in the hub's hot slot (generated from `HubStorage`'s constants). */
+export const CandidateStatus = candidateStatus;
 export type CandidateStatus = (typeof CandidateStatus)[keyof typeof CandidateStatus];
 
-/** Outcome status of an epoch (`IGengovHub.OutcomeStatus`). */
-export const OutcomeStatus = {
-  Pending: 0,
-  Final: 1,
-  Void: 2,
-} as const;
+/** Outcome status of an epoch (`IGengovHub.OutcomeStatus`, generated). */
+export const OutcomeStatus = outcomeStatus;
 export type OutcomeStatus = (typeof OutcomeStatus)[keyof typeof OutcomeStatus];
 
 /** A candidate's score record: what the hub keeps per candidate for scoring and selection. */
@@ -55,7 +52,7 @@ export interface AgreementClock {
 }
 
 /** Most bond units a candidate can hold: the hub refuses a bond above `MAX_BOND_UNITS · minBond`. */
-export const MAX_BOND_UNITS = 262_143n;
+export const MAX_BOND_UNITS = BigInt(limits.MAX_BOND_UNITS);
 
 /**
  * Bond units, `floor(bond / minBond)`: what a candidate weighs in a Weighted draw, and at least 1 to
@@ -138,7 +135,7 @@ export function dueEnd(clock: AgreementClock, asOf: bigint): bigint {
  * @param quorum The quorum in force at the epoch's last report.
  * @returns Whether the target is skipped rather than scored or counted as a miss.
  */
-export function isVoidOutcome(status: OutcomeStatus, reports: number, quorum: number): boolean {
+export function isVoidOutcome(status: number, reports: number, quorum: number): boolean {
   if (status !== OutcomeStatus.Pending) return status === OutcomeStatus.Void;
   return reports === 0 || reports < quorum;
 }
@@ -210,7 +207,7 @@ function checkedCount(count: bigint): number {
 }
 
 /** Most targets one `poke` accounts (`Limits.SETTLE_CHUNK`). */
-export const SETTLE_CHUNK = 256n;
+export const SETTLE_CHUNK = BigInt(limits.SETTLE_CHUNK);
 
 /**
  * `HubStorage._settleEnd`: where settling at `asOf` stops: the due targets, and for a candidate that

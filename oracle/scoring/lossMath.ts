@@ -16,9 +16,10 @@ import {
   ScoringInputError,
   sub,
 } from "./evmMath.js";
+import { limits } from "../protocol/generated.js";
 
 /** 1e18: one in fixed-point. */
-export const WAD = 10n ** 18n;
+export const WAD: bigint = limits.WAD;
 
 /** ln 2 in WAD, truncated, as hard-coded in `LossMath.expNegWad`. */
 export const LN2_WAD = 693147180559945309n;

@@ -14,21 +14,25 @@
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
 
 import { add, asUint256, div, MAX_UINT256, mod, mul, ScoringInputError, sub } from "./evmMath.js";
+import { limits, Selection } from "../protocol/generated.js";
 import { CandidateStatus } from "./effectiveScore.js";
 import { expNegWad, WAD } from "./lossMath.js";
 
-/** How an agreement chooses its executor (`IGengovHub.Selection`). */
-export const SelectionMode = {
-  Leader: 0,
-  Weighted: 1,
-} as const;
+/** How an agreement chooses its executor (`IGengovHub.Selection`, generated). */
+export const SelectionMode = Selection;
 export type SelectionMode = (typeof SelectionMode)[keyof typeof SelectionMode];
 
+/** An agreement's `selection` parameter as read from the hub (a uint8), checked to be a mode. */
+export function selectionMode(value: number): SelectionMode {
+  if (value === SelectionMode.Leader || value === SelectionMode.Weighted) return value;
+  throw new ScoringInputError(`unknown selection mode ${value}`);
+}
+
 /** Largest Weighted temperature the hub accepts (`0 < eta ≤ MAX_ETA`, a uint96 WAD). */
-export const MAX_ETA = 10_000n * WAD;
+export const MAX_ETA = limits.MAX_ETA;
 
 /** Most void targets `upToDateFloor` steps back over (`Limits.MAX_VOID_LOOKBACK`). */
-export const MAX_VOID_LOOKBACK = 16;
+export const MAX_VOID_LOOKBACK = limits.MAX_VOID_LOOKBACK;
 
 /** What the selection scan reads per candidate: its stored record and bond units. */
 export interface CandidateStanding {

@@ -6,7 +6,9 @@
 import type { Hex, PublicClient } from "viem";
 
 import { gengovExecutionAbi } from "../chain/abis.js";
-import { TRANSITION_STATUS } from "../chain/revert.js";
+import { execution as executionContract } from "../protocol/contracts.js";
+import type { ProtocolEventArgs } from "../protocol/events.js";
+import { transitionStatusNames } from "../protocol/generated.js";
 
 /**
  * pending: proposed, unchallenged, not finalized yet; challenged: waiting for the arbiter; upheld:
@@ -31,22 +33,34 @@ export type TransitionEntry = {
   blockNumber: bigint;
   logIndex: number;
   /** The TransitionProposed event's arguments. */
-  args: Record<string, unknown>;
+  args: ProtocolEventArgs<"TransitionProposed">;
 };
 
-type Log = { blockNumber: bigint; logIndex: number; args: Record<string, unknown> };
+type Log = { blockNumber: bigint; logIndex: number };
 
 const order = (a: Log, b: Log) =>
   a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
 
 /** The live Status enum as a TransitionStatus (None has no transition). */
 export function liveStatus(status: number): TransitionStatus | undefined {
-  const name = TRANSITION_STATUS[status];
-  return name === "None"
-    ? undefined
-    : name === "Proposed"
-      ? "pending"
-      : (name?.toLowerCase() as TransitionStatus);
+  const name = transitionStatusNames[status];
+  switch (name) {
+    case undefined:
+    case "None":
+      return undefined;
+    case "Proposed":
+      return "pending";
+    case "Challenged":
+      return "challenged";
+    case "Upheld":
+      return "upheld";
+    case "Lapsed":
+      return "lapsed";
+    case "Rejected":
+      return "rejected";
+    case "Finalized":
+      return "finalized";
+  }
 }
 
 export async function transitionHistory(
@@ -61,9 +75,8 @@ export async function transitionHistory(
   );
   return proposed.map((p, i) => {
     const next = proposed[i + 1];
-    const epoch = p.args.epoch as bigint;
-    const candidateId = p.args.candidateId as bigint;
-    const within = (logs: Log[]) =>
+    const { epoch, candidateId } = p.args;
+    const within = <L extends Log & { args: { epoch: bigint } }>(logs: L[]) =>
       logs.filter(
         (l) => order(l, p) > 0 && (next === undefined || order(l, next) < 0) && l.args.epoch === epoch,
       );
@@ -74,14 +87,14 @@ export async function transitionHistory(
       challenged: within(challenged),
     });
     if (!next && live.epoch === epoch && live.candidateId === candidateId)
-      status = liveStatus(Number(live.status)) ?? status;
+      status = liveStatus(live.status) ?? status;
     return {
       epoch,
       candidateId,
       status,
       challengers: within(challenged).length,
       challengeLapsed: within(lapsed).length > 0,
-      payments: (p.args.actions as readonly Payment[]).map((a) => ({
+      payments: p.args.actions.map((a) => ({
         token: a.token,
         to: a.to,
         amount: a.amount,
@@ -96,7 +109,12 @@ export async function transitionHistory(
 /** A proposal's status from the events between it and the agreement's next proposal. */
 function statusFromEvents(
   candidateId: bigint,
-  e: { finalized: Log[]; ruled: Log[]; lapsed: Log[]; challenged: Log[] },
+  e: {
+    finalized: { args: { candidateId: bigint } }[];
+    ruled: { args: { upheld: boolean } }[];
+    lapsed: unknown[];
+    challenged: unknown[];
+  },
 ): TransitionStatus {
   const ruling = e.ruled.at(-1);
   if (e.finalized.some((f) => f.args.candidateId === candidateId)) return "finalized";
@@ -108,30 +126,22 @@ function statusFromEvents(
 
 /** The agreement's transition events in chain order, and its live proposal. */
 async function readEvents(client: PublicClient, execution: Hex, agreementId: bigint) {
-  const events = async (eventName: string) =>
-    (
-      (await client.getContractEvents({
-        address: execution,
-        abi: gengovExecutionAbi,
-        eventName: eventName as never,
-        args: { agreementId } as never,
-        fromBlock: 0n,
-      })) as unknown as Log[]
-    )
-      .filter((l) => l.args.agreementId === agreementId)
-      .sort(order);
+  const where = {
+    address: execution,
+    abi: gengovExecutionAbi,
+    args: { agreementId },
+    fromBlock: 0n,
+    strict: true as const,
+  };
+  const inOrder = <L extends Log & { args: { agreementId: bigint } }>(logs: L[]) =>
+    logs.filter((l) => l.args.agreementId === agreementId).sort(order);
   const [proposed, challenged, ruled, lapsed, finalized, live] = await Promise.all([
-    events("TransitionProposed"),
-    events("TransitionChallenged"),
-    events("TransitionRuled"),
-    events("ChallengeLapsed"),
-    events("TransitionFinalized"),
-    client.readContract({
-      address: execution,
-      abi: gengovExecutionAbi,
-      functionName: "proposal",
-      args: [agreementId],
-    }) as Promise<{ epoch: bigint; candidateId: bigint; status: number }>,
+    client.getContractEvents({ ...where, eventName: "TransitionProposed" }).then(inOrder),
+    client.getContractEvents({ ...where, eventName: "TransitionChallenged" }).then(inOrder),
+    client.getContractEvents({ ...where, eventName: "TransitionRuled" }).then(inOrder),
+    client.getContractEvents({ ...where, eventName: "ChallengeLapsed" }).then(inOrder),
+    client.getContractEvents({ ...where, eventName: "TransitionFinalized" }).then(inOrder),
+    executionContract({ client, execution }).read("proposal", [agreementId]),
   ]);
   return { proposed, challenged, ruled, lapsed, finalized, live };
 }

@@ -11,7 +11,10 @@ import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
 import { manifestReadings, outputHash, parseManifest, type Manifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
 import type { MetricInfo, Model, ModelSpec, ProposedAction } from "../models/types.js";
-import { promptTemplates, renderPrompt } from "../prompts/render.js";
+import { executeTemplates, renderPrompt } from "../prompts/render.js";
+import { hub as hubContract } from "../protocol/contracts.js";
+import type { ProtocolEventArgs } from "../protocol/events.js";
+import { OutcomeStatus } from "../protocol/generated.js";
 import {
   transitionContext,
   type ChainInput,
@@ -51,19 +54,7 @@ export type VerifyParameters = {
 };
 
 type Ordered = { blockNumber: bigint; logIndex: number };
-type EventLog = Ordered & { args: Record<string, unknown> };
-type ProposedArgs = {
-  epoch: bigint;
-  candidateId: bigint;
-  prevStateHash: Hex;
-  inputsHash: Hex;
-  newStateHash: Hex;
-  manifestHash: Hex;
-  newState: Hex;
-  actions: readonly ProposedAction[];
-  manifest: Hex;
-  spec: Hex;
-};
+type ProposedArgs = ProtocolEventArgs<"TransitionProposed">;
 type Proposal = Ordered & { args: ProposedArgs };
 
 /** What verify reads from chain once per agreement. */
@@ -74,7 +65,7 @@ type ChainView = {
   metrics: MetricInfo[];
   inputs: ChainInput[];
   proposed: Proposal[];
-  finalized: EventLog[];
+  finalized: (Ordered & { args: ProtocolEventArgs<"TransitionFinalized"> })[];
   history: TransitionEntry[];
 };
 
@@ -103,50 +94,33 @@ export async function verifyTransitions(p: VerifyParameters): Promise<Transition
 
 async function readChain(p: VerifyParameters): Promise<ChainView> {
   const { client, hub, execution, agreementId } = p;
-  const events = async (
-    address: Hex,
-    abi: typeof gengovHubAbi | typeof gengovExecutionAbi,
-    eventName: string,
-  ) =>
-    (
-      (await client.getContractEvents({
-        address,
-        abi,
-        eventName: eventName as never,
-        fromBlock: 0n,
-        args: { agreementId } as never,
-      })) as unknown as EventLog[]
-    ).filter((l) => l.args.agreementId === agreementId);
+  const where = { args: { agreementId }, fromBlock: 0n, strict: true as const };
+  const ofAgreement = <L extends { args: { agreementId: bigint } }>(logs: L[]) =>
+    logs.filter((l) => l.args.agreementId === agreementId);
+  const atHub = { ...where, address: hub, abi: gengovHubAbi };
+  const atExecution = { ...where, address: execution, abi: gengovExecutionAbi };
   // An unknown agreement reverts AgreementUnknown here, before anything else is read.
-  const [params, textHash] = (await client.readContract({
-    address: hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [agreementId],
-  })) as readonly [{ metrics: readonly MetricInfo[] }, Hex, bigint];
+  const [params, textHash] = await hubContract({ client, hub }).read("agreement", [agreementId]);
   const [created, inputs, proposed, finalized, history] = await Promise.all([
-    events(hub, gengovHubAbi, "AgreementCreated"),
-    events(hub, gengovHubAbi, "InputSubmitted"),
-    events(execution, gengovExecutionAbi, "TransitionProposed"),
-    events(execution, gengovExecutionAbi, "TransitionFinalized"),
+    client.getContractEvents({ ...atHub, eventName: "AgreementCreated" }).then(ofAgreement),
+    client.getContractEvents({ ...atHub, eventName: "InputSubmitted" }).then(ofAgreement),
+    client.getContractEvents({ ...atExecution, eventName: "TransitionProposed" }).then(ofAgreement),
+    client.getContractEvents({ ...atExecution, eventName: "TransitionFinalized" }).then(ofAgreement),
     transitionHistory(client, execution, agreementId),
   ]);
-  const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation as Hex) as readonly [
-    unknown,
-    string,
-  ];
+  const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation);
   return {
     chainId: await client.getChainId(),
     text,
     textHash,
     metrics: [...params.metrics],
     inputs: inputs.map((i) => ({
-      epoch: i.args.epoch as bigint,
+      epoch: i.args.epoch,
       index: Number(i.args.index),
-      sender: i.args.sender as Hex,
-      data: i.args.data as Hex,
+      sender: i.args.sender,
+      data: i.args.data,
     })),
-    proposed: proposed as unknown as Proposal[],
+    proposed,
     finalized,
     history,
   };
@@ -168,12 +142,7 @@ async function verifyProposal(
     context.inputsHash === a.inputsHash,
     `recomputed ${context.inputsHash} from ${upTo} inputs`,
   );
-  const [, onChainSpecHash] = (await p.client.readContract({
-    address: p.hub,
-    abi: gengovHubAbi,
-    functionName: "candidateOperator",
-    args: [p.agreementId, a.candidateId],
-  })) as readonly [Hex, Hex];
+  const [, onChainSpecHash] = await hubContract(p).read("candidateOperator", [p.agreementId, a.candidateId]);
   checks.add("spec.hash", keccak256(a.spec) === onChainSpecHash, onChainSpecHash);
   const newState = checkNewState(checks, a);
   let rerun: TransitionReport["rerun"];
@@ -244,7 +213,7 @@ function contextSources(
     metrics: chain.metrics,
     previous: {
       bytes: priorState?.args.newState ?? null,
-      epoch: (prior?.args.epoch as bigint | undefined) ?? null,
+      epoch: prior?.args.epoch ?? null,
     },
     inputs: chain.inputs,
     ...(m ? manifestReadings(m) : { history: [], scores: [], allowedTokens: [] }),
@@ -308,29 +277,23 @@ async function checkAgainstManifest(
 function outcomesMatch(p: VerifyParameters, m: Manifest): Promise<boolean[]> {
   return Promise.all(
     m.outcomes.map(async (o) => {
-      const [status, values] = (await p.client.readContract({
-        address: p.hub,
-        abi: gengovHubAbi,
-        functionName: "outcome",
-        args: [p.agreementId, BigInt(o.epoch)],
-      })) as readonly [number, readonly bigint[], number];
-      return o.values === null ? status !== 1 : status === 1 && values.map(String).join() === o.values.join();
+      const [status, values] = await hubContract(p).read("outcome", [p.agreementId, BigInt(o.epoch)]);
+      const final = status === OutcomeStatus.Final;
+      return o.values === null ? !final : final && values.map(String).join() === o.values.join();
     }),
   );
 }
 
 /** prompt.hash: the prompt rendered from the recomputed context is the one the manifest names. */
 function checkPrompt(checks: Checks, m: Manifest, context: TransitionContext) {
-  const template = promptTemplates[m.prompt.templateId as keyof typeof promptTemplates];
+  const template = Object.hasOwn(executeTemplates, m.prompt.templateId)
+    ? executeTemplates[m.prompt.templateId]
+    : undefined;
   if (!template) {
     checks.add("prompt.hash", false, `unknown template ${m.prompt.templateId}`);
     return;
   }
-  const rendered = renderPrompt(
-    template as never,
-    { systemPrompt: m.spec.systemPrompt },
-    context.request as never,
-  );
+  const rendered = renderPrompt(template, { systemPrompt: m.spec.systemPrompt }, context.request);
   const same = rendered.promptHash === m.prompt.promptHash;
   checks.add(
     "prompt.hash",

@@ -42,7 +42,7 @@ export const EXECUTION_GAS_NOTES: Record<ExecutionGasKey, string> = {
 };
 
 /** Bounds on execution gas above the calldata and log cost. */
-export const EXECUTION_GAS_TARGETS: Partial<Record<ExecutionGasKey, number>> = {
+export const EXECUTION_GAS_BOUNDS: Partial<Record<ExecutionGasKey, number>> = {
   "propose.2kb": 60_000,
   "finalize.2actions": 80_000,
 };

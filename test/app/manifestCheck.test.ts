@@ -81,7 +81,10 @@ describe("app: manifest check", function () {
     it("an honest proposal is verified, a tampered one fails on its prompt hash", async () => {
       for (const [name, expected] of [
         ["honest", /^verified$/],
-        ["tampered", /^failed: prompt\.hash \(execute\/v\d+ 0x[0-9a-f]{64}\)$/],
+        [
+          "tampered",
+          /^failed: prompt\.hash \(execute\/v\d+ 0x[0-9a-f]{64} rendered from chain data, the manifest names 0x[0-9a-f]{64}: the prompt is not reproducible from the previous state and inputs\)$/,
+        ],
       ] as const) {
         const checks = await checkManifests(client, x.hub.address, x.execution.address, ids[name]);
         expect(checks.size).to.equal(1);

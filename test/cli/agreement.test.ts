@@ -287,6 +287,8 @@ describe("cli: agreements, inputs, deposits, keys", function () {
         ],
         [{ selection: "Weighted", eta: "0" }, /params\.eta: Weighted selection needs eta > 0/],
         [{ selection: "Weighted", eta: (10_001n * WAD).toString() }, /params\.eta: at most /],
+        // The hub's MAX_HORIZON is COMMITMENT_RING - 2 = 14.
+        [{ horizon: 15 }, /params\.horizon: /],
       ];
       for (const [overrides, message] of cases) {
         const r = await x.run(createArgs(FISHERIES_TEXT, fisheriesParams(x, overrides)), {

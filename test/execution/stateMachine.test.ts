@@ -170,7 +170,7 @@ describe("execution: who may propose, and when", () => {
   });
 
   it("an epoch without an eligible candidate has no executor (NoExecutor)", async () => {
-    const { x, c1, E } = await load();
+    const { x, c1 } = await load();
     const empty = await addAgreement(x);
     await warpTo(empty, windows(empty, 0n).opens);
     await x.viem.assertions.revertWithCustomErrorWithArgs(
@@ -185,7 +185,7 @@ describe("execution: who may propose, and when", () => {
   // fixed, so creation rejects 2·executionWindow > reportWindow + revealWindow (otherwise a proposal
   // inside its own window could revert with SelectionWindowClosed).
   it("rejects an execution window longer than the selection window allows", async () => {
-    const { x, E } = await load();
+    const { x } = await load();
     await x.viem.assertions.revertWithCustomErrorWithArgs(
       addAgreement(x, {
         reportWindow: 300,

@@ -105,6 +105,7 @@ export class FakeOpenAI {
 
   /** Starts a server on a free port of 127.0.0.1. */
   static async start(): Promise<FakeOpenAI> {
+    // eslint-disable-next-line prefer-const -- the handler reads it; it is set once the server exists
     let self: FakeOpenAI | undefined;
     const server = createServer((req, res) => {
       void self!.#serve(req, res);

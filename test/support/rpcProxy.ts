@@ -44,6 +44,7 @@ export class RpcProxy {
   }
 
   static async start(upstream: string): Promise<RpcProxy> {
+    // eslint-disable-next-line prefer-const -- the handler reads it; it is set once the server exists
     let self: RpcProxy | undefined;
     const server = createServer((req, res) => void self!.serve(req, res));
     await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,10 @@
 /** The action forms: input, outcome report, deposit, candidate registration, challenge/finalize, withdraw. */
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
-import { stringToHex, type Abi, type Hex } from "viem";
+import { erc20Abi, stringToHex, type Abi, type Hex } from "viem";
 import { useConnection } from "wagmi";
 
-import { erc20Abi, gengovExecutionAbi, gengovHubAbi } from "../../../oracle/chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi } from "../../../oracle/chain/abis.js";
 import type { RevertContext } from "../../../oracle/chain/revert.js";
 import { parseModelSpec, specHash } from "../../../oracle/models/spec.js";
 import { useApp } from "../context.js";

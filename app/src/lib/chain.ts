@@ -5,6 +5,7 @@
  */
 import {
   decodeAbiParameters,
+  erc20Abi,
   getAbiItem,
   getAddress,
   hexToString,
@@ -14,8 +15,9 @@ import {
   type PublicClient,
 } from "viem";
 
-import { erc20Abi, gengovExecutionAbi, gengovHubAbi } from "../../../oracle/chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi } from "../../../oracle/chain/abis.js";
 import { transitionHistory, type TransitionEntry } from "../../../oracle/verify/transitionStatus.js";
+import { clockOf } from "../../../oracle/node/clock.js";
 import type { Clock } from "./clock.js";
 import { checkManifests, proposalKey } from "./manifestCheck.js";
 import type { LiveProposal } from "./transitions.js";
@@ -203,16 +205,7 @@ export async function loadAgreement(client: PublicClient, hub: Hex, id: bigint):
     ]);
   const text = created[0] ? decodeCreationText(created[0].args.creation as Hex) : "";
   const now = block.timestamp;
-  const clock: Clock = {
-    genesis: BigInt(params.genesis),
-    epochLength: BigInt(params.epochLength),
-    horizon: BigInt(params.horizon),
-    reportWindow: BigInt(params.reportWindow),
-    revealWindow: BigInt(params.revealWindow),
-    executionWindow: BigInt(params.executionWindow),
-    challengePeriod: BigInt(params.challengePeriod),
-    rulingPeriod: BigInt(params.rulingPeriod),
-  };
+  const clock = clockOf(params);
   const [history, live, checks, candidates] = await Promise.all([
     transitionHistory(client, execution, id),
     client.readContract({

@@ -1,6 +1,6 @@
 /** `gengov deposit <agreementId> <token> <amount> [--decimals n]`. */
 import type { Command } from "commander";
-import { erc20Abi, type Hex } from "viem";
+import { erc20Abi } from "viem";
 
 import { gengovHubAbi } from "../../chain/abis.js";
 import { formatTokens } from "../../chain/revert.js";
@@ -29,7 +29,7 @@ export function registerDepositCommand(program: Command, rt: Rt) {
         const decimals = o.decimals ? Number(o.decimals) : t.decimals;
         const amount = parseAmount("amount", amountArg, decimals);
         await r.send({
-          address: token as Hex,
+          address: t.address,
           abi: erc20Abi,
           functionName: "approve",
           args: [r.hub, amount],
@@ -38,7 +38,7 @@ export function registerDepositCommand(program: Command, rt: Rt) {
           address: r.hub,
           abi: gengovHubAbi,
           functionName: "deposit",
-          args: [id, token, amount],
+          args: [id, t.address, amount],
         });
         r.print(`deposited ${formatTokens(amount, { ...t, decimals })} into agreement ${id}'s treasury`, {
           agreementId: id,

@@ -19,6 +19,7 @@ import {
   type Account,
   type Address,
   type Hex,
+  type JsonRpcAccount,
   type PublicClient,
 } from "viem";
 
@@ -97,7 +98,7 @@ async function developmentChain(opts: GlobalOptions, overrides: RuntimeOverrides
 /** Adds `eth` to the address's balance; returns the new balance. */
 async function fundEth(client: PublicClient, to: Address, eth: bigint): Promise<bigint> {
   const balance = (await client.getBalance({ address: to })) + eth;
-  await client.request({ method: "hardhat_setBalance", params: [to, toHex(balance)] } as never);
+  await devRequest(client, "hardhat_setBalance", [to, toHex(balance)]);
   return balance;
 }
 
@@ -120,14 +121,9 @@ async function mintTokens(c: Chain, token: Address, to: Address, amountArg: stri
     transport: transportFor({ rpcUrls: [opts.rpc], provider: overrides.provider, chainId }),
   });
   try {
-    const { request } = await client.simulateContract({
-      account,
-      address: token,
-      abi: mintAbi,
-      functionName: "mint",
-      args: [to, amount],
-    });
-    const hash = await wallet.writeContract(request as never);
+    const mint = { address: token, abi: mintAbi, functionName: "mint", args: [to, amount] } as const;
+    await client.simulateContract({ account, ...mint });
+    const hash = await wallet.writeContract(mint);
     const receipt = await client.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new BaseError(`transaction ${hash} reverted`);
   } catch (error) {
@@ -160,7 +156,7 @@ function recipient(arg: string): Address {
 async function isDevelopmentNode(client: PublicClient): Promise<boolean> {
   for (const method of ["hardhat_metadata", "anvil_nodeInfo"]) {
     try {
-      await client.request({ method, params: [] } as never);
+      await devRequest(client, method, []);
       return true;
     } catch {
       // not this kind of node
@@ -197,10 +193,20 @@ async function minter(
     });
     return key.account;
   }
-  const [first] = (await client.request({ method: "eth_accounts" } as never)) as Address[];
-  if (!first)
+  const accounts = await devRequest(client, "eth_accounts", []);
+  const first: unknown = Array.isArray(accounts) ? accounts[0] : undefined;
+  if (typeof first !== "string" || !isAddress(first, { strict: false }))
     throw new UsageError(
       "fund: the node unlocks no account to send the mint; pass --keystore or --private-key-env",
     );
-  return { address: first, type: "json-rpc" } as Account;
+  const unlocked: JsonRpcAccount = { address: first, type: "json-rpc" };
+  return unlocked;
+}
+
+/**
+ * A JSON-RPC method outside viem's public schema (a development node's `hardhat_…`/`anvil_…`, or
+ * `eth_accounts`), sent through the client's transport; the answer is checked by the caller.
+ */
+function devRequest(client: PublicClient, method: string, params: readonly unknown[]): Promise<unknown> {
+  return client.transport.request({ method, params });
 }

@@ -1,8 +1,9 @@
 /** `gengov input submit <agreementId> --data <text> | --file <file>`. */
 import type { Command } from "commander";
-import { parseEventLogs, stringToHex, type Hex } from "viem";
+import { parseEventLogs, stringToHex } from "viem";
 
 import { gengovHubAbi } from "../../chain/abis.js";
+import { BaseError } from "../../errors/BaseError.js";
 import { parseId, UsageError } from "../runtime.js";
 import { readFile } from "./readFile.js";
 import type { Rt } from "./rt.js";
@@ -28,11 +29,8 @@ export function registerInputCommands(program: Command, rt: Rt) {
         args: [id, stringToHex(data)],
       });
       const ev = parseEventLogs({ abi: gengovHubAbi, logs: receipt.logs, eventName: "InputSubmitted" })[0]
-        ?.args as {
-        epoch: bigint;
-        index: number;
-        inputsHash: Hex;
-      };
+        ?.args;
+      if (!ev) throw new BaseError(`input submit: no InputSubmitted event in ${receipt.transactionHash}`);
       r.print(`input ${ev.index} of epoch ${ev.epoch}; chain head ${ev.inputsHash}`, {
         ...ev,
         tx: receipt.transactionHash,

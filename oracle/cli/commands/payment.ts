@@ -3,6 +3,7 @@ import type { Command } from "commander";
 
 import { gengovExecutionAbi } from "../../chain/abis.js";
 import { formatTokens } from "../../chain/revert.js";
+import { execution } from "../../protocol/contracts.js";
 import type { Rt } from "./rt.js";
 
 export function registerPaymentCommands(program: Command, rt: Rt) {
@@ -14,17 +15,12 @@ export function registerPaymentCommands(program: Command, rt: Rt) {
     .action(async (token: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const t = await r.token(token, "token");
-      const owed = (await r.client.readContract({
-        address: r.execution,
-        abi: gengovExecutionAbi,
-        functionName: "owed",
-        args: [(await r.account()).address, t.address],
-      })) as bigint;
+      const owed = await execution(r).read("owed", [(await r.account()).address, t.address]);
       const receipt = await r.send({
         address: r.execution,
         abi: gengovExecutionAbi,
         functionName: "withdrawPayment",
-        args: [token],
+        args: [t.address],
       });
       r.print(`withdrew ${formatTokens(owed, t)} (${receipt.transactionHash})`, {
         amount: owed,

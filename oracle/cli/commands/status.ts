@@ -3,16 +3,9 @@
  * and the projected executor of the current one, the last transition and every candidate.
  */
 import type { Command } from "commander";
-import type { Hex } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../../chain/abis.js";
-import {
-  formatDate,
-  formatDuration,
-  formatTokens,
-  formatWhen,
-  TRANSITION_STATUS,
-} from "../../chain/revert.js";
+import { gengovHubAbi } from "../../chain/abis.js";
+import { formatDate, formatDuration, formatTokens, formatWhen } from "../../chain/revert.js";
 import {
   epochAt,
   epochEnd,
@@ -22,31 +15,19 @@ import {
   revealOpens,
   type Clock,
 } from "../../node/clock.js";
-import {
-  CandidateStatus,
-  isVoidOutcome,
-  standingOf,
-  type OutcomeStatus,
-} from "../../scoring/effectiveScore.js";
+import { hub, type HubAbi, type ReadResult } from "../../protocol/contracts.js";
+import { TransitionStatus, transitionStatusNames } from "../../protocol/generated.js";
+import { CandidateStatus, isVoidOutcome, standingOf } from "../../scoring/effectiveScore.js";
 import { projectSelection, type SelectionProjection } from "../../scoring/projection.js";
-import { MAX_VOID_LOOKBACK, upToDateFloor, type SelectionMode } from "../../scoring/selection.js";
+import { MAX_VOID_LOOKBACK, selectionMode, upToDateFloor } from "../../scoring/selection.js";
 import { liveStatus } from "../../verify/transitionStatus.js";
 import { parseId, table, type Runtime, type Token } from "../runtime.js";
 import { candidateState, formatScore, showCandidate } from "./candidate/reads.js";
 import type { Rt } from "./rt.js";
-import { clockOf, liveProposal, type LiveProposal } from "./transition/reads.js";
+import { agreementClock, liveProposal, type LiveProposal } from "./transition/reads.js";
 
 type Candidate = Awaited<ReturnType<typeof showCandidate>> & { candidateId: bigint };
-type Params = {
-  bondToken: Hex;
-  minBond: bigint;
-  quorum: number;
-  minScored: number;
-  maxScore: bigint;
-  selection: number;
-  margin: bigint;
-  eta: bigint;
-};
+type Params = ReadResult<HubAbi, "agreement">[0];
 
 export function registerStatusCommand(program: Command, rt: Rt) {
   program
@@ -61,16 +42,11 @@ export function registerStatusCommand(program: Command, rt: Rt) {
 }
 
 async function showStatus(r: Runtime, id: bigint) {
-  const c = await clockOf(r, id);
+  const c = await agreementClock(r, id);
   const now = (await r.client.getBlock()).timestamp;
   const e = epochAt(c, now);
   const active = openPhases(c, e, now);
-  const [params, , count] = (await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [id],
-  })) as readonly [Params, Hex, bigint];
+  const [params, , count] = await hub(r).read("agreement", [id]);
   const candidates: Candidate[] = await Promise.all(
     Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1)).map(async (cid) => ({
       candidateId: cid,
@@ -89,8 +65,8 @@ async function showStatus(r: Runtime, id: bigint) {
     phases: active,
     executor: { epoch: e - 1n, executor: executor[0], fallback: executor[1], fixed: executor[2] },
     ...(projection ? { projected: { epoch: e, ...projection } } : {}),
-    lastTransition: { ...live, status: TRANSITION_STATUS[live.status] },
-    pendingChallenges: live.status === 2 ? live.challenges : [],
+    lastTransition: { ...live, status: transitionStatusNames[live.status] },
+    pendingChallenges: live.status === TransitionStatus.Challenged ? live.challenges : [],
     candidates: candidates.map((k) => ({
       ...k,
       state: k.withdrawn ? "withdrawn" : k.exiting ? "exiting" : "active",
@@ -135,12 +111,7 @@ function openPhases(c: Clock, e: bigint, now: bigint) {
 }
 
 async function executorOf(r: Runtime, id: bigint, epoch: bigint) {
-  return (await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "executorOf",
-    args: [id, epoch],
-  })) as readonly [bigint, bigint, boolean];
+  return hub(r).read("executorOf", [id, epoch]);
 }
 
 /**
@@ -182,7 +153,7 @@ async function project(
       maxScore: params.maxScore,
       floor: upToDateFloor(e, (t) => voids.has(t)),
     },
-    mode: params.selection as SelectionMode,
+    mode: selectionMode(params.selection),
     incumbent: await incumbent(r, id, lastEpochExecutor, candidates),
     margin: params.margin,
     eta: params.eta,
@@ -193,13 +164,8 @@ async function project(
 async function voidTargets(r: Runtime, id: bigint, e: bigint, quorum: number): Promise<Set<bigint>> {
   const voids = new Set<bigint>();
   for (let t = e - 1n; t >= 0n && e - t <= BigInt(MAX_VOID_LOOKBACK); t--) {
-    const [status, , reports] = (await r.client.readContract({
-      address: r.hub,
-      abi: gengovHubAbi,
-      functionName: "outcome",
-      args: [id, t],
-    })) as readonly [number, readonly bigint[], number];
-    if (!isVoidOutcome(status as OutcomeStatus, reports, quorum)) break;
+    const [status, , reports] = await hub(r).read("outcome", [id, t]);
+    if (!isVoidOutcome(status, reports, quorum)) break;
     voids.add(t);
   }
   return voids;
@@ -218,10 +184,11 @@ async function incumbent(r: Runtime, id: bigint, lastEpochExecutor: bigint, cand
       eventName: "ExecutorSelected",
       args: { agreementId: id },
       fromBlock: 0n,
+      strict: true,
     });
     last =
       selected
-        .map((l) => (l.args as { executor: bigint }).executor)
+        .map((l) => l.args.executor)
         .filter((x) => x !== 0n)
         .at(-1) ?? 0n;
   }
@@ -243,9 +210,9 @@ function transitionLines(live: LiveProposal, bt: Token): string[] {
   const lastStatus = liveStatus(live.status);
   return [
     lastStatus
-      ? `last transition: epoch ${live.epoch} by candidate ${live.candidateId}, ${lastStatus}${live.status === 2 ? ` by ${live.challenges.length} challenger(s)` : ""}`
+      ? `last transition: epoch ${live.epoch} by candidate ${live.candidateId}, ${lastStatus}${live.status === TransitionStatus.Challenged ? ` by ${live.challenges.length} challenger(s)` : ""}`
       : "last transition: none yet",
-    ...(live.status === 2
+    ...(live.status === TransitionStatus.Challenged
       ? live.challenges.map((ch) => `  challenged by ${ch.challenger} with ${formatTokens(ch.bond, bt)}`)
       : []),
   ];

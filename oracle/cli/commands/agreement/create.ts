@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { keccak256, parseEventLogs, stringToHex } from "viem";
 
 import { gengovHubAbi } from "../../../chain/abis.js";
+import { BaseError } from "../../../errors/BaseError.js";
 import { fillPlaceholders, parseSets, toContractParams } from "../../agreementParams.js";
 import { UsageError } from "../../runtime.js";
 import { readFile } from "../readFile.js";
@@ -40,7 +41,9 @@ export function registerAgreementCreate(agreement: Command, rt: Rt) {
         args: [params, text],
       });
       const log = parseEventLogs({ abi: gengovHubAbi, logs: receipt.logs, eventName: "AgreementCreated" })[0];
-      const id = (log?.args as { agreementId: bigint }).agreementId;
+      if (!log)
+        throw new BaseError(`agreement create: no AgreementCreated event in ${receipt.transactionHash}`);
+      const id = log.args.agreementId;
       r.print(`created agreement ${id} (text ${keccak256(stringToHex(text))})`, {
         agreementId: id,
         textHash: keccak256(stringToHex(text)),

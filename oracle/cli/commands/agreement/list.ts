@@ -1,8 +1,8 @@
 /** `gengov agreement list`. */
 import type { Command } from "commander";
-import type { Hex } from "viem";
 
 import { gengovHubAbi } from "../../../chain/abis.js";
+import { hub } from "../../../protocol/contracts.js";
 import { table } from "../../runtime.js";
 import type { Rt } from "../rt.js";
 
@@ -17,16 +17,12 @@ export function registerAgreementList(agreement: Command, rt: Rt) {
         abi: gengovHubAbi,
         eventName: "AgreementCreated",
         fromBlock: 0n,
+        strict: true,
       });
       const rows = await Promise.all(
         logs.map(async (l) => {
-          const a = l.args as { agreementId: bigint; creator: Hex; textHash: Hex };
-          const [, , count] = (await r.client.readContract({
-            address: r.hub,
-            abi: gengovHubAbi,
-            functionName: "agreement",
-            args: [a.agreementId],
-          })) as readonly [unknown, Hex, bigint];
+          const a = l.args;
+          const [, , count] = await hub(r).read("agreement", [a.agreementId]);
           return { agreementId: a.agreementId, creator: a.creator, textHash: a.textHash, candidates: count };
         }),
       );

@@ -1,9 +1,10 @@
 /** `gengov agreement show <agreementId> [--full-text]`. */
 import type { Command } from "commander";
-import { decodeAbiParameters, getAbiItem, type Hex } from "viem";
+import { decodeAbiParameters, getAbiItem } from "viem";
 
 import { gengovHubAbi } from "../../../chain/abis.js";
 import { formatDate, formatDuration, formatTokens, type TokenInfo } from "../../../chain/revert.js";
+import { hub, type HubAbi, type ReadResult } from "../../../protocol/contracts.js";
 import { parseId, UsageError, type Runtime } from "../../runtime.js";
 import type { Rt } from "../rt.js";
 
@@ -19,18 +20,12 @@ export function registerAgreementShow(agreement: Command, rt: Rt) {
 }
 
 async function showAgreement(r: Runtime, id: bigint, fullText: boolean) {
-  const [params, textHash, count] = (await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [id],
-  })) as readonly [Record<string, unknown>, Hex, bigint];
+  const [params, textHash, count] = await hub(r).read("agreement", [id]);
   const text = fullText ? await agreementText(r, id) : undefined;
-  const bt = await r.token(params.bondToken as Hex, "bondToken");
+  const bt = await r.token(params.bondToken, "bondToken");
   const shown = humanParams(params, bt);
-  const caps = params.capTokens as readonly Hex[];
-  const capTokens = await Promise.all(caps.map((t) => r.token(t, "capTokens")));
-  shown.maxOutflowPerEpoch = `[${(params.maxOutflowPerEpoch as readonly bigint[])
+  const capTokens = await Promise.all(params.capTokens.map((t) => r.token(t, "capTokens")));
+  shown.maxOutflowPerEpoch = `[${params.maxOutflowPerEpoch
     .map((cap, i) => formatTokens(cap, capTokens[i]))
     .join(", ")}]`;
   r.print(
@@ -55,13 +50,16 @@ export async function agreementText(r: Runtime, id: bigint): Promise<string> {
     eventName: "AgreementCreated",
     args: { agreementId: id },
     fromBlock: 0n,
+    strict: true,
   });
   if (!logs.length) throw new UsageError(`agreement ${id}: no creation event found`);
-  const [, text] = decodeAbiParameters(createInputs, (logs[0].args as { creation: Hex }).creation);
-  return text as string;
+  const [, text] = decodeAbiParameters(createInputs, logs[0].args.creation);
+  return text;
 }
 
-const TOKEN_AMOUNTS = ["minBond", "missPenalty", "rejectPenalty", "challengeBond"];
+type AgreementParams = ReadResult<HubAbi, "agreement">[0];
+
+const TOKEN_AMOUNTS = ["minBond", "missPenalty", "rejectPenalty", "challengeBond"] as const;
 const DURATIONS = [
   "epochLength",
   "reportWindow",
@@ -70,15 +68,12 @@ const DURATIONS = [
   "challengePeriod",
   "rulingPeriod",
   "exitDelay",
-];
+] as const;
 
 /** Parameters written for people: amounts of the bond token in tokens, times as dates and durations. */
-function humanParams(params: Record<string, unknown>, bondToken: TokenInfo): Record<string, string> {
-  const shown: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (TOKEN_AMOUNTS.includes(k)) shown[k] = formatTokens(BigInt(v as bigint), bondToken);
-    else if (k === "genesis") shown[k] = formatDate(BigInt(v as bigint));
-    else if (DURATIONS.includes(k)) shown[k] = formatDuration(BigInt(v as number));
-  }
+function humanParams(params: AgreementParams, bondToken: TokenInfo): Record<string, string> {
+  const shown: Record<string, string> = { genesis: formatDate(params.genesis) };
+  for (const k of TOKEN_AMOUNTS) shown[k] = formatTokens(params[k], bondToken);
+  for (const k of DURATIONS) shown[k] = formatDuration(BigInt(params[k]));
   return shown;
 }

@@ -16,7 +16,7 @@ export function registerCandidateExit(candidate: Command, rt: Rt) {
       .description(description)
       .action(async (idArg: string, cidArg: string, _o: unknown, cmd: Command) => {
         const r = await rt(cmd);
-        const args = [parseId("agreementId", idArg), parseId("candidateId", cidArg)];
+        const args = [parseId("agreementId", idArg), parseId("candidateId", cidArg)] as const;
         await bondToken(r, args[0]);
         const receipt = await r.send({ address: r.hub, abi: gengovHubAbi, functionName: fn, args });
         r.print(`${name}: done (${receipt.transactionHash})`, { tx: receipt.transactionHash });

@@ -23,7 +23,7 @@ export function registerCandidatePoke(candidate: Command, rt: Rt) {
         args: [id, cid],
       });
       const missed = parseEventLogs({ abi: gengovHubAbi, logs: receipt.logs, eventName: "RevealsMissed" })[0]
-        ?.args as { misses: number } | undefined;
+        ?.args;
       const misses = missed?.misses ?? 0;
       r.print(`poke: ${misses} miss(es) charged (${receipt.transactionHash})`, {
         misses,

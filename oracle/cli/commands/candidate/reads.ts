@@ -1,18 +1,12 @@
 /** What the candidate commands and `status` read about candidates, and how they show it. */
-import type { Hex } from "viem";
-
-import { gengovHubAbi } from "../../../chain/abis.js";
 import { decodeRevert, formatWhen } from "../../../chain/revert.js";
+import { hub, type HubAbi, type ReadResult } from "../../../protocol/contracts.js";
+import { limits } from "../../../protocol/generated.js";
 import type { Runtime, Token } from "../../runtime.js";
 
 /** The agreement's bond token and minBond (an unknown agreement reverts AgreementUnknown). */
 export async function bondToken(r: Runtime, id: bigint): Promise<Token & { minBond: bigint }> {
-  const [params] = (await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [id],
-  })) as readonly [{ bondToken: Hex; minBond: bigint }, Hex, bigint];
+  const [params] = await hub(r).read("agreement", [id]);
   return { ...(await r.token(params.bondToken, "bondToken")), minBond: params.minBond };
 }
 
@@ -24,12 +18,7 @@ export async function bondToken(r: Runtime, id: bigint): Promise<Token & { minBo
  */
 export async function owedMisses(r: Runtime, id: bigint, cid: bigint): Promise<bigint | null> {
   try {
-    return (await r.client.readContract({
-      address: r.hub,
-      abi: gengovHubAbi,
-      functionName: "poke" as never,
-      args: [id, cid] as never,
-    })) as unknown as bigint;
+    return await hub(r).simulate("poke", [id, cid]);
   } catch (error) {
     if (decodeRevert(error)?.errorName === "RosterFrozen") return null;
     throw error; // explained by the runtime in the command's terms
@@ -37,18 +26,9 @@ export async function owedMisses(r: Runtime, id: bigint, cid: bigint): Promise<b
 }
 
 export async function showCandidate(r: Runtime, id: bigint, cid: bigint) {
-  const [view, owed] = await Promise.all([
-    r.client.readContract({
-      address: r.hub,
-      abi: gengovHubAbi,
-      functionName: "candidate",
-      args: [id, cid],
-    }),
-    owedMisses(r, id, cid),
-  ]);
-  const v = view as CandidateView;
+  const [view, owed] = await Promise.all([hub(r).read("candidate", [id, cid]), owedMisses(r, id, cid)]);
   return {
-    ...v,
+    ...view,
     /** Misses due but not yet charged (null: unknown while a Weighted roster is frozen). */
     owedMisses: owed,
     /** Whether the stored record has accounted for every due target (null: unknown). */
@@ -56,26 +36,12 @@ export async function showCandidate(r: Runtime, id: bigint, cid: bigint) {
   };
 }
 
-type CandidateView = {
-  owner: Hex;
-  operator: Hex;
-  specHash: Hex;
-  bond: bigint;
-  score: bigint;
-  scoredCount: number;
-  misses: number;
-  executions: number;
-  exitAt: bigint;
-  exiting: boolean;
-  withdrawn: boolean;
-  eligible: boolean;
-  /** First target not yet accounted for, with every due miss counted (what `poke` would leave). */
-  cursor: bigint;
-};
+/** The hub's candidate view; `cursor` is the first target not yet accounted for (what `poke` would leave). */
+export type CandidateView = ReadResult<HubAbi, "candidate">;
 
 /** A WAD score (1e18 = the worst loss) to four decimals. */
 export function formatScore(score: bigint): string {
-  return (Number(score) / 1e18).toFixed(4);
+  return (Number(score) / Number(limits.WAD)).toFixed(4);
 }
 
 /** Whether a candidate is active, exiting (and from when it can withdraw) or withdrawn. */

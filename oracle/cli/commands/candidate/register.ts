@@ -6,6 +6,7 @@ import { erc20Abi, isAddress, parseEventLogs, type Hex } from "viem";
 
 import { gengovHubAbi } from "../../../chain/abis.js";
 import { formatTokens } from "../../../chain/revert.js";
+import { BaseError } from "../../../errors/BaseError.js";
 import { parseModelSpec, specHash } from "../../../models/spec.js";
 import type { ModelSpec } from "../../../models/types.js";
 import { MAX_BOND_UNITS } from "../../../scoring/effectiveScore.js";
@@ -62,7 +63,9 @@ async function register(r: Runtime, id: bigint, spec: ModelSpec, o: RegisterOpti
     abi: gengovHubAbi,
     logs: receipt.logs,
     eventName: "CandidateRegistered",
-  })[0]?.args as { candidateId: bigint; bond: bigint };
+  })[0]?.args;
+  if (!ev)
+    throw new BaseError(`candidate register: no CandidateRegistered event in ${receipt.transactionHash}`);
   r.print(`registered candidate ${ev.candidateId} with a bond of ${formatTokens(ev.bond, bt)}`, {
     agreementId: id,
     candidateId: ev.candidateId,

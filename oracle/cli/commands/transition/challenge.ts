@@ -1,9 +1,10 @@
 /** `gengov transition challenge <agreementId> <epoch>`. */
 import type { Command } from "commander";
-import { erc20Abi, type Hex } from "viem";
+import { erc20Abi } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../../../chain/abis.js";
+import { gengovExecutionAbi } from "../../../chain/abis.js";
 import { formatTokens } from "../../../chain/revert.js";
+import { hub } from "../../../protocol/contracts.js";
 import { parseId } from "../../runtime.js";
 import type { Rt } from "../rt.js";
 
@@ -16,12 +17,7 @@ export function registerTransitionChallenge(transition: Command, rt: Rt) {
     .action(async (idArg: string, epochArg: string, _o: unknown, cmd: Command) => {
       const r = await rt(cmd);
       const id = parseId("agreementId", idArg);
-      const [p] = (await r.client.readContract({
-        address: r.hub,
-        abi: gengovHubAbi,
-        functionName: "agreement",
-        args: [id],
-      })) as readonly [{ bondToken: Hex; challengeBond: bigint }, Hex, bigint];
+      const [p] = await hub(r).read("agreement", [id]);
       const bt = await r.token(p.bondToken, "bondToken");
       await r.send({
         address: p.bondToken,

@@ -1,20 +1,13 @@
 /** Reads the transition commands, `status` and `verify` share. */
-import { type Hex } from "viem";
-
-import { gengovExecutionAbi, gengovHubAbi } from "../../../chain/abis.js";
+import { gengovExecutionAbi } from "../../../chain/abis.js";
+import { execution, hub, type ExecutionAbi, type ReadResult } from "../../../protocol/contracts.js";
+import type { ProtocolEventArgs } from "../../../protocol/events.js";
 import { formatTokens } from "../../../chain/revert.js";
-import type { Clock } from "../../../node/clock.js";
+import { clockOf, type Clock } from "../../../node/clock.js";
 import type { Payment, TransitionStatus } from "../../../verify/transitionStatus.js";
 import type { Runtime } from "../../runtime.js";
 
-export type Proposed = {
-  epoch: bigint;
-  candidateId: bigint;
-  newStateHash: Hex;
-  manifestHash: Hex;
-  newState: Hex;
-  actions: readonly { token: Hex; to: Hex; amount: bigint }[];
-};
+export type Proposed = ProtocolEventArgs<"TransitionProposed">;
 
 export async function proposalsOf(r: Runtime, id: bigint, epoch?: bigint): Promise<Proposed[]> {
   const logs = await r.client.getContractEvents({
@@ -23,47 +16,21 @@ export async function proposalsOf(r: Runtime, id: bigint, epoch?: bigint): Promi
     eventName: "TransitionProposed",
     args: { agreementId: id },
     fromBlock: 0n,
+    strict: true,
   });
-  return logs
-    .map((l) => l.args as unknown as Proposed)
-    .filter((p) => epoch === undefined || p.epoch === epoch);
+  return logs.map((l) => l.args).filter((p) => epoch === undefined || p.epoch === epoch);
 }
 
-export type LiveProposal = {
-  epoch: bigint;
-  proposedAt: bigint;
-  candidateId: bigint;
-  status: number;
-  challenges: readonly { challenger: Hex; bond: bigint }[];
-};
+export type LiveProposal = ReadResult<ExecutionAbi, "proposal">;
 
 export async function liveProposal(r: Runtime, id: bigint): Promise<LiveProposal> {
-  return (await r.client.readContract({
-    address: r.execution,
-    abi: gengovExecutionAbi,
-    functionName: "proposal",
-    args: [id],
-  })) as LiveProposal;
+  return execution(r).read("proposal", [id]);
 }
 
-export async function clockOf(r: Runtime, id: bigint): Promise<Clock> {
-  const result = await r.client.readContract({
-    address: r.hub,
-    abi: gengovHubAbi,
-    functionName: "agreement",
-    args: [id],
-  });
-  const p = result[0];
-  return {
-    genesis: BigInt(p.genesis),
-    epochLength: BigInt(p.epochLength),
-    horizon: BigInt(p.horizon),
-    reportWindow: BigInt(p.reportWindow),
-    revealWindow: BigInt(p.revealWindow),
-    executionWindow: BigInt(p.executionWindow),
-    challengePeriod: BigInt(p.challengePeriod),
-    rulingPeriod: BigInt(p.rulingPeriod),
-  };
+/** An agreement's clock, read from the hub. */
+export async function agreementClock(r: Runtime, id: bigint): Promise<Clock> {
+  const [params] = await hub(r).read("agreement", [id]);
+  return clockOf(params);
 }
 
 /** What a transition's payments did or will do, by its status. */

@@ -1,15 +1,16 @@
 /** `gengov transition show <agreementId> [--epoch n]`. */
 import type { Command } from "commander";
-import { hexToString, type Hex } from "viem";
+import { hexToString } from "viem";
 
-import { gengovExecutionAbi } from "../../../chain/abis.js";
-import { formatWhen, TRANSITION_STATUS } from "../../../chain/revert.js";
+import { formatWhen } from "../../../chain/revert.js";
 import { BaseError } from "../../../errors/BaseError.js";
 import type { Clock } from "../../../node/clock.js";
+import { execution } from "../../../protocol/contracts.js";
+import { TransitionStatus, transitionStatusNames } from "../../../protocol/generated.js";
 import { liveStatus, transitionHistory, type TransitionEntry } from "../../../verify/transitionStatus.js";
 import { parseId, table, type Runtime } from "../../runtime.js";
 import type { Rt } from "../rt.js";
-import { clockOf, liveProposal, paidVerb, paymentLines, type LiveProposal } from "./reads.js";
+import { agreementClock, liveProposal, paidVerb, paymentLines, type LiveProposal } from "./reads.js";
 
 export function registerTransitionShow(transition: Command, rt: Rt) {
   transition
@@ -25,16 +26,11 @@ export function registerTransitionShow(transition: Command, rt: Rt) {
 }
 
 async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined) {
-  const c = await clockOf(r, id); // an unknown agreement reverts AgreementUnknown here
+  const c = await agreementClock(r, id); // an unknown agreement reverts AgreementUnknown here
   const [live, history, stateHash, now] = await Promise.all([
     liveProposal(r, id),
     transitionHistory(r.client, r.execution, id),
-    r.client.readContract({
-      address: r.execution,
-      abi: gengovExecutionAbi,
-      functionName: "stateHash",
-      args: [id],
-    }) as Promise<Hex>,
+    execution(r).read("stateHash", [id]),
     r.now(),
   ]);
   const shown = history.filter((t) => epoch === undefined || t.epoch === epoch);
@@ -54,11 +50,11 @@ async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined
           ]),
     ].join("\n"),
     {
-      current: { ...live, status: TRANSITION_STATUS[live.status] },
+      current: { ...live, status: transitionStatusNames[live.status] },
       stateHash,
       proposals: shown.map((t) => ({
         ...t.args,
-        newState: hexToString(t.args.newState as Hex),
+        newState: hexToString(t.args.newState),
         status: t.status,
         challengers: t.challengers,
         challengeLapsed: t.challengeLapsed,
@@ -70,7 +66,7 @@ async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined
 
 /** The live proposal in one line, with when its challenge period ends while it can be challenged. */
 function currentLine(live: LiveProposal, c: Clock, now: bigint): string {
-  if (live.status === 0) return "none yet";
+  if (live.status === TransitionStatus.None) return "none yet";
   const status = liveStatus(live.status)!;
   const endsAt = live.proposedAt + c.challengePeriod;
   const ends =
@@ -89,9 +85,9 @@ function transitionTable(shown: TransitionEntry[], payments: string[][]): string
       t.epoch,
       t.candidateId,
       t.status + (t.challengeLapsed && t.status === "finalized" ? " (challenge lapsed)" : ""),
-      (t.args.newStateHash as Hex).slice(0, 18) + "…",
+      t.args.newStateHash.slice(0, 18) + "…",
       payments[i].length,
-      hexToString(t.args.newState as Hex).slice(0, 60),
+      hexToString(t.args.newState).slice(0, 60),
     ]),
   );
 }
