@@ -20,7 +20,7 @@ import {
 // solhint-enable no-unused-import
 import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
-import {MAX_JURY_CONSIDERED, MAX_REPORTERS} from "./Limits.sol";
+import {MAX_JURY_CONSIDERED, MAX_JURY_SIZE, MAX_REPORTERS} from "./Limits.sol";
 
 /// @title GengovHubModule
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
@@ -198,15 +198,19 @@ contract GengovHubModule is HubStorage, AgreementValidator {
     /// @param agreementId The agreement.
     /// @param epoch The epoch, whose executor must be fixed.
     /// @param proposer The proposing candidate.
+    /// @param size Jurors wanted.
+    /// @param exclude Candidates that may not sit.
     /// @return jurors Candidate ids, best score first.
     function juryOf(
         uint256 agreementId,
         uint64 epoch,
-        uint256 proposer
+        uint256 proposer,
+        uint256 size,
+        uint256[] calldata exclude
     ) external view returns (uint256[] memory jurors) {
         Agreement storage a = _agreement(agreementId);
-        uint256 size = _juries[agreementId].jurySize;
-        if (size == 0) return jurors;
+        if (_juries[agreementId].jurySize == 0 || size == 0) return jurors;
+        if (size > MAX_JURY_SIZE) size = MAX_JURY_SIZE;
         Epoch storage ep = _epochs[agreementId][epoch];
         if (!ep.selected) revert IGengovHub.SelectionNotFixed(epoch);
         uint256[] memory best = _bestKeys(agreementId, a, epoch);
@@ -221,7 +225,8 @@ contract GengovHubModule is HubStorage, AgreementValidator {
                 id == executor ||
                 id == proposer ||
                 _seats[agreementId][id].operator == operator ||
-                _candidates[agreementId][id].owner == owner
+                _candidates[agreementId][id].owner == owner ||
+                _contains(exclude, id)
             ) continue;
             jurors[seated++] = id;
         }
@@ -231,6 +236,11 @@ contract GengovHubModule is HubStorage, AgreementValidator {
     }
 
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
+
+    function _contains(uint256[] calldata list, uint256 id) private pure returns (bool) {
+        for (uint256 i = 0; i < list.length; ++i) if (list[i] == id) return true;
+        return false;
+    }
 
     /// @dev The `MAX_JURY_CONSIDERED` lowest keys `score << 32 | id` of the eligible candidates,
     /// ascending (keys are unique: the id is in them). In assembly, with the eligibility test of

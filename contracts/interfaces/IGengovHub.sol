@@ -661,16 +661,21 @@ interface IGengovHub {
     /// @notice The jury of a transition proposed for `epoch` by `proposer`: the best eligible
     /// candidates of the epoch's Leader ranking (the first `MAX_JURY_CONSIDERED` of them), skipping the
     /// epoch's executor, the proposer, and any candidate with the proposer's operator or owner, up to
-    /// `jury.jurySize` of them (fewer when fewer qualify; none when the agreement has no jury).
-    /// Valid while the epoch's selection window is open: it reads the score records as they are now.
+    /// `size` of them (fewer when fewer qualify; none when the agreement has no jury), and skipping
+    /// the candidates in `exclude` (an appeal jury excludes the proposal's jurors). It reads the score
+    /// records as they are at the call.
     /// @param agreementId The agreement.
     /// @param epoch The epoch, whose executor must be fixed (`SelectionNotFixed`).
     /// @param proposer The proposing candidate (the executor or the fallback).
+    /// @param size Jurors wanted, at most `MAX_JURY_SIZE`.
+    /// @param exclude Candidates that may not sit.
     /// @return jurors Candidate ids, best score first.
     function juryOf(
         uint256 agreementId,
         uint64 epoch,
-        uint256 proposer
+        uint256 proposer,
+        uint256 size,
+        uint256[] calldata exclude
     ) external view returns (uint256[] memory jurors);
 
     /// @notice A candidate's operator key and spec hash (a transition's `spec` must hash to it).

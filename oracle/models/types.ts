@@ -101,8 +101,29 @@ export type ExecuteResult = ModelCallRecord & {
   rationale: string;
 };
 
+/** A juror's task: the executor's request, and the transition proposed for it. */
+export type ValidateRequest = ExecuteRequest & {
+  /** The transition under vote, as proposed on chain. */
+  proposal: {
+    proposer: bigint;
+    /** The proposed state document (parsed JSON). */
+    newState: unknown;
+    actions: ProposedAction[];
+    /** The executor's rationale from its manifest, or null when the manifest has none. */
+    rationale: string | null;
+  };
+};
+
+export type ValidateResult = ModelCallRecord & {
+  /** true: the transition is what the agreement asks for, given the inputs. */
+  accept: boolean;
+  rationale: string;
+};
+
 export interface Model {
   readonly spec: ModelSpec;
   forecast(request: ForecastRequest): Promise<ForecastResult>;
   execute(request: ExecuteRequest): Promise<ExecuteResult>;
+  /** Votes on another candidate's proposed transition (jury duty). */
+  validate(request: ValidateRequest): Promise<ValidateResult>;
 }

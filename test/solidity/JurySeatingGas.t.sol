@@ -43,7 +43,7 @@ contract JurySeatingGasTest is HubBase {
     function _seatingGas(uint256 executor) internal returns (uint256 used) {
         vms.cool(address(hub));
         uint256 g = gasleft();
-        uint256[] memory jurors = hub.juryOf(aid, 2, executor);
+        uint256[] memory jurors = hub.juryOf(aid, 2, executor, 8, new uint256[](0));
         used = g - gasleft();
         assertEq(jurors.length, 0, "every candidate shares the proposer's owner: nobody sits");
     }
