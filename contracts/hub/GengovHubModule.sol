@@ -44,6 +44,9 @@ contract GengovHubModule is HubStorage, AgreementValidator {
     ) external returns (uint256 agreementId) {
         if (bytes(text).length == 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.text);
         _validateParams(p);
+        // A jury needs the jury contract attached.
+        if (p.jury.jurySize != 0 && _jury == address(0))
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.jurySize);
         agreementId = ++_agreementCount;
         Agreement storage a = _agreements[agreementId];
         // Validated to fit 40 bits (timestamps until the year 36,812).

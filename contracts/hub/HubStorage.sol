@@ -145,6 +145,8 @@ abstract contract HubStorage is ReentrancyGuardTransient {
         internal _inputsBySender;
     /// @dev Each agreement's jury parameters as created (all zero: no jury).
     mapping(uint256 agreementId => IGengovHub.JuryParams) internal _juries;
+    /// @dev The jury contract, attached once by the hub's deployer (`attachJury`); 0 = none yet.
+    address internal _jury;
 
     // ───────────────────────────────────────── lookups ─────────────────────────────────────────
 

@@ -51,7 +51,13 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
 
     /// @inheritdoc IGengovHub
     /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
-    function juryOf(uint256, uint64, uint256, uint256, uint256[] calldata) external view returns (uint256[] memory) {
+    function juryOf(
+        uint256,
+        uint64,
+        uint256,
+        uint256,
+        uint256[] calldata
+    ) external view returns (uint256[] memory) {
         _viewInModule();
     }
 

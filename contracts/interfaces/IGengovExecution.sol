@@ -2,7 +2,6 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "./IGengovHub.sol";
-import {IGengovJury} from "./IGengovJury.sol";
 
 /// @title IGengovExecution
 /// @notice Optimistic state transitions of gengov agreements: the selected
@@ -99,7 +98,12 @@ interface IGengovExecution {
     /// @param epoch The epoch.
     /// @param candidateId The proposing candidate.
     /// @param penalty Taken from its bond into the treasury.
-    event TransitionVetoed(uint256 indexed agreementId, uint64 indexed epoch, uint256 candidateId, uint256 penalty);
+    event TransitionVetoed(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 candidateId,
+        uint256 penalty
+    );
     /// @notice The ruling period lapsed with the appeal jury against the transition: it is rejected
     /// as if the arbiter had ruled so (the challengers get their bonds and the penalty's share).
     /// @param agreementId The agreement.
@@ -204,18 +208,15 @@ interface IGengovExecution {
     /// @return The hub.
     function hub() external view returns (IGengovHub);
 
-    /// @notice The jury contract whose votes decide proposals of agreements with a jury.
-    /// @return The jury contract.
-    function jury() external view returns (IGengovJury);
-
     /// @notice The jury's round-0 vote on the live proposal closed (the jury contract only).
     /// Accepted: the transition's challenge period runs. Rejected: the transition is rejected with
     /// no state change and no actions, the proposer pays `rejectPenalty` into the treasury, the
     /// juries are settled and the fallback may propose.
     /// @param agreementId The agreement.
     /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
     /// @param accepted The vote's decision.
-    function onVoteClosed(uint256 agreementId, uint64 epoch, bool accepted) external;
+    function onVoteClosed(uint256 agreementId, uint64 epoch, uint256 proposer, bool accepted) external;
 
     /// @notice Propose epoch `epoch`'s transition: the selected executor in [end(e), end(e) + W), or
     /// the fallback in [end(e) + W, end(e) + 2W) if the executor did not propose or was rejected.

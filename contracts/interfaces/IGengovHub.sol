@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {LossMath} from "../libraries/LossMath.sol";
 import {IGengovExecution} from "./IGengovExecution.sol";
+import {IGengovJury} from "./IGengovJury.sol";
 
 /// @title IGengovHub
 /// @notice One hub holding many language-model agreements: agreement texts and parameters, participant
@@ -167,6 +168,9 @@ interface IGengovHub {
 
     // ─────────────────────────────────────────── events ──────────────────────────────────────────
 
+    /// @notice The deployer attached the jury contract.
+    /// @param jury The jury contract.
+    event JuryAttached(address indexed jury);
     /// @notice An agreement was created. `creation` is the ABI encoding of `(params, text)` exactly as
     /// passed to createAgreement (decode it with that function's inputs): the full text is emitted
     /// once here and only its hash is stored.
@@ -334,6 +338,8 @@ interface IGengovHub {
     error AgreementNotStarted(uint256 agreementId, uint64 genesis);
     /// @notice Only the agreement's arbiter may do this.
     error CallerNotArbiter(address caller);
+    /// @notice Only the hub's deployer attaches the jury, once, and only a jury bound to this hub.
+    error JuryAttachRefused(address caller, address jury);
     /// @notice The input is empty or larger than `maxInputBytes`.
     error InputSizeInvalid(uint256 size, uint256 maxInputBytes);
     /// @notice The epoch already holds `maxInputsPerEpoch` inputs.
@@ -704,4 +710,16 @@ interface IGengovHub {
     /// rulings and payments of every agreement.
     /// @return The execution contract.
     function execution() external view returns (IGengovExecution);
+
+    /// @notice The jury contract whose votes decide the proposals of agreements with a jury; zero
+    /// until the deployer attaches it.
+    /// @return The jury contract.
+    function jury() external view returns (IGengovJury);
+
+    /// @notice Attach the jury contract, once, by the hub's deployer. The jury must name this hub
+    /// and its execution contract. A contract cannot create both within the initcode size limit, so
+    /// the jury is deployed next to the hub and linked here; everyone can check the link and the
+    /// jury's code.
+    /// @param jury_ The jury contract.
+    function attachJury(IGengovJury jury_) external;
 }

@@ -10,8 +10,9 @@ import {IGengovHub} from "./IGengovHub.sol";
 /// and when an accepted transition is first challenged (round 1, the appeal jury); the hub's
 /// `juryOf` seats the jurors then. Each juror's operator commits `voteCommitment(...)` in
 /// [openedAt, openedAt + voteCommitWindow) and reveals in the following `voteRevealWindow`. After
-/// that anyone closes the vote: accepted with at least the quorum of accept votes (round 0:
-/// `juryQuorum`; round 1: a strict majority of its seats), rejected otherwise. Closing round 0
+/// that anyone closes the vote. Round 0 accepts with at least `juryQuorum` accept votes (capped at
+/// the seats filled), and rejects otherwise, so a silent jury rejects; round 1 overturns the accepted
+/// transition only with a strict majority of its seats voting reject, so a silent appeal jury keeps it. Closing round 0
 /// decides the transition in the execution contract. When the transition's fate is final the
 /// execution contract settles the juries: every juror who voted with the final outcome earns
 /// `juryFee` from the treasury; a juror who did not reveal, or who voted with a decision that was
@@ -81,7 +82,7 @@ interface IGengovJury {
         bytes manifest
     );
     /// @notice A vote was closed.
-    /// @param accepted Whether the accept votes reached the quorum.
+    /// @param accepted The vote's decision: true = the transition stands.
     /// @param accepts Accept votes revealed.
     /// @param rejects Reject votes revealed.
     event VoteClosed(
@@ -106,9 +107,20 @@ interface IGengovJury {
         uint256 penalties
     );
     /// @notice A juror earned `amount` (withdrawable by `operator`, its operator when seated).
-    event JurorPaid(uint256 indexed agreementId, uint64 indexed epoch, uint256 indexed jurorId, address operator, uint256 amount);
+    event JurorPaid(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 indexed jurorId,
+        address operator,
+        uint256 amount
+    );
     /// @notice A juror's bond was charged `amount` for not revealing or for an overturned vote.
-    event JurorCharged(uint256 indexed agreementId, uint64 indexed epoch, uint256 indexed jurorId, uint256 amount);
+    event JurorCharged(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 indexed jurorId,
+        uint256 amount
+    );
     /// @notice Jury fees were withdrawn.
     event FeesWithdrawn(address indexed account, address indexed token, uint256 amount);
 
@@ -184,8 +196,13 @@ interface IGengovJury {
     /// @notice Close the vote after its reveal window (anyone may call). Closing round 0 decides
     /// the transition in the execution contract: accepted, its challenge period runs; rejected, the
     /// executor pays `rejectPenalty` and the fallback may propose.
-    /// @return accepted Whether the accept votes reached the quorum.
-    function close(uint256 agreementId, uint64 epoch, uint256 proposer, uint8 round) external returns (bool accepted);
+    /// @return accepted The vote's decision: true = the transition stands.
+    function close(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        uint8 round
+    ) external returns (bool accepted);
 
     /// @notice Settle both rounds' fees and penalties against the transition's final outcome. The
     /// execution contract only, when the transition finalizes or is rejected.

@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
 import {MAX_JURY_SIZE, MAX_MANIFEST_BYTES} from "../hub/Limits.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
 import {IGengovJury} from "../interfaces/IGengovJury.sol";
 
 /// @title GengovJury
-/// @notice Commit–reveal votes of model juries on the transitions of one hub's agreements. A vote is
-/// keyed by (agreement, epoch, proposer): the executor's proposal and the fallback's each get their
-/// own jury. Seating copies each juror's operator, so the key that holds a seat at opening is the
-/// key that commits and reveals for it; the commitment names the juror, so a commitment copied
-/// into another seat can never be revealed there.
-/// @dev The vote decides nothing in the execution contract yet: its result is read from `vote`.
-contract GengovJury is IGengovJury {
+/// @notice Commit–reveal votes of model juries on the transitions of one hub's agreements, deployed
+/// next to the hub and attached to it once by its deployer (`IGengovHub.attachJury`). A vote is keyed by (agreement, epoch, proposer, round): the
+/// executor's proposal and the fallback's each get their own jury, and an appeal its own. Seating
+/// copies each juror's operator, so the key that holds a seat at opening is the key that commits and
+/// reveals for it; the commitment names the juror, so a commitment copied into another seat can
+/// never be revealed there, and a copied vote cannot be revealed before its author's.
+contract GengovJury is IGengovJury, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
     /// @notice Domain tag of vote commitments.
     bytes32 public constant JURY_TAG = keccak256("gengov.jury.vote.v1");
 
@@ -25,7 +32,7 @@ contract GengovJury is IGengovJury {
 
     /// @dev One vote; slot 0 holds everything a commit, a reveal and the close read and write.
     struct Vote {
-        uint40 proposedAt;
+        uint40 openedAt;
         uint40 closedAt;
         uint32 commitWindow;
         uint32 revealWindow;
@@ -34,57 +41,77 @@ contract GengovJury is IGengovJury {
         uint8 accepts;
         uint8 rejects;
         uint8 revealedMask;
+        uint8 acceptMask;
         bool accepted;
+        bool settled;
         Seat[MAX_JURY_SIZE] jurors;
         bytes32[MAX_JURY_SIZE] commitments;
+    }
+
+    /// @dev What settling a vote needs from the agreement, cached on first use (it never changes).
+    struct Terms {
+        address bondToken;
+        uint128 juryFee;
+        uint128 juryPenalty;
+        uint8 jurySize;
+        uint8 juryQuorum;
+        uint8 appealJurySize;
+        uint32 voteCommitWindow;
+        uint32 voteRevealWindow;
     }
 
     /// @inheritdoc IGengovJury
     IGengovHub public immutable hub;
     /// @inheritdoc IGengovJury
     IGengovExecution public immutable execution;
+    IGengovHubHooks private immutable _hooks;
 
-    mapping(uint256 agreementId => mapping(uint64 epoch => mapping(uint256 proposer => Vote))) private _votes;
+    mapping(uint256 agreementId => mapping(uint64 epoch => mapping(uint256 proposer => Vote[2])))
+        private _votes;
+    mapping(uint256 agreementId => Terms) private _terms;
+    mapping(address account => mapping(address token => uint256)) private _owed;
 
+    /// @param hub_ The hub; its execution contract is the one that opens and settles votes.
     constructor(IGengovHub hub_) {
         hub = hub_;
         execution = hub_.execution();
+        _hooks = IGengovHubHooks(address(hub_));
+    }
+
+    modifier onlyExecution() {
+        if (msg.sender != address(execution)) revert CallerNotExecution(msg.sender);
+        _;
     }
 
     /// @inheritdoc IGengovJury
     function open(
         uint256 agreementId,
         uint64 epoch,
-        uint256 proposer
-    ) external returns (uint256[] memory jurors) {
-        Vote storage v = _votes[agreementId][epoch][proposer];
-        if (v.proposedAt != 0) revert VoteAlreadyOpen(epoch, proposer);
-        (IGengovHub.AgreementParams memory p, , ) = hub.agreement(agreementId);
-        IGengovHub.JuryParams memory j = p.jury;
-        if (j.jurySize == 0) revert JuryOff(agreementId);
-        IGengovExecution.ProposalView memory live = execution.proposal(agreementId);
-        if (
-            live.epoch != epoch ||
-            live.candidateId != proposer ||
-            (live.status != IGengovExecution.Status.Proposed &&
-                live.status != IGengovExecution.Status.Challenged)
-        ) revert ProposalNotLive(epoch, proposer);
-        uint256 commitEnds = uint256(live.proposedAt) + j.voteCommitWindow;
-        if (block.timestamp >= commitEnds) {
-            revert CommitWindowClosed(epoch, live.proposedAt, uint64(commitEnds));
-        }
-        jurors = hub.juryOf(agreementId, epoch, proposer);
-        if (jurors.length == 0) revert JuryEmpty(epoch, proposer);
-        for (uint256 i = 0; i < jurors.length; ++i) {
+        uint256 proposer,
+        uint8 round
+    ) external onlyExecution returns (uint256[] memory jurors) {
+        Terms storage t = _termsOf(agreementId);
+        Vote[2] storage both = _votes[agreementId][epoch][proposer];
+        Vote storage v = both[_round(round)];
+        uint256 size = round == 0 ? t.jurySize : t.appealJurySize;
+        uint256[] memory exclude = round == 0 ? new uint256[](0) : _seated(both[0]);
+        jurors = hub.juryOf(agreementId, epoch, proposer, size, exclude);
+        uint256 n = jurors.length;
+        if (n == 0) return jurors;
+        for (uint256 i = 0; i < n; ++i) {
             (address operator, ) = hub.candidateOperator(agreementId, jurors[i]);
             v.jurors[i] = Seat(operator, uint32(jurors[i]));
         }
-        v.proposedAt = uint40(live.proposedAt);
-        v.commitWindow = j.voteCommitWindow;
-        v.revealWindow = j.voteRevealWindow;
-        v.quorum = j.juryQuorum;
-        v.seats = uint8(jurors.length);
-        emit VoteOpened(agreementId, epoch, proposer, jurors);
+        // Round 0 needs `juryQuorum` accepts, never more than sit (fewer eligible candidates than the
+        // jury's size must not veto every proposal); an appeal needs a strict majority.
+        uint256 quorum = round == 0 ? t.juryQuorum : n / 2 + 1;
+        if (quorum > n) quorum = n;
+        v.openedAt = uint40(block.timestamp);
+        v.commitWindow = t.voteCommitWindow;
+        v.revealWindow = t.voteRevealWindow;
+        v.quorum = uint8(quorum);
+        v.seats = uint8(n);
+        emit VoteOpened(agreementId, epoch, proposer, round, jurors);
     }
 
     /// @inheritdoc IGengovJury
@@ -92,16 +119,17 @@ contract GengovJury is IGengovJury {
         uint256 agreementId,
         uint64 epoch,
         uint256 proposer,
+        uint8 round,
         uint256 index,
         bytes32 commitment
     ) external {
-        Vote storage v = _opened(agreementId, epoch, proposer);
-        uint256 opens = v.proposedAt;
+        Vote storage v = _opened(agreementId, epoch, proposer, round);
+        uint256 opens = v.openedAt;
         uint256 closes = opens + v.commitWindow;
         if (block.timestamp >= closes) revert CommitWindowClosed(epoch, uint64(opens), uint64(closes));
         uint256 jurorId = _checkJuror(v, index);
         v.commitments[index] = commitment;
-        emit VoteCommitted(agreementId, epoch, proposer, jurorId, commitment);
+        emit VoteCommitted(agreementId, epoch, proposer, round, jurorId, commitment);
     }
 
     /// @inheritdoc IGengovJury
@@ -109,53 +137,98 @@ contract GengovJury is IGengovJury {
         uint256 agreementId,
         uint64 epoch,
         uint256 proposer,
+        uint8 round,
         uint256 index,
         bool accept,
         bytes32 salt,
         bytes calldata manifest
     ) external {
-        Vote storage v = _opened(agreementId, epoch, proposer);
-        uint256 opens = uint256(v.proposedAt) + v.commitWindow;
+        Vote storage v = _opened(agreementId, epoch, proposer, round);
+        uint256 opens = uint256(v.openedAt) + v.commitWindow;
         uint256 closes = opens + v.revealWindow;
         if (block.timestamp < opens || block.timestamp >= closes) {
             revert RevealWindowClosed(epoch, uint64(opens), uint64(closes));
         }
         uint256 jurorId = _checkJuror(v, index);
-        if (manifest.length > MAX_MANIFEST_BYTES)
-            revert ManifestTooLarge(manifest.length, MAX_MANIFEST_BYTES);
+        if (manifest.length == 0 || manifest.length > MAX_MANIFEST_BYTES)
+            revert ManifestSizeInvalid(manifest.length, MAX_MANIFEST_BYTES);
         bytes32 stored = v.commitments[index];
         if (stored == bytes32(0)) revert VoteNotPending(jurorId);
         bytes32 rationaleHash = keccak256(manifest);
-        if (_commitment(agreementId, epoch, jurorId, accept, rationaleHash, salt) != stored) {
+        if (
+            _commitment(agreementId, epoch, proposer, round, jurorId, accept, rationaleHash, salt) != stored
+        ) {
             revert VoteMismatch(jurorId);
         }
         delete v.commitments[index];
         v.revealedMask |= uint8(1 << index);
-        if (accept) ++v.accepts;
-        else ++v.rejects;
-        emit VoteRevealed(agreementId, epoch, proposer, jurorId, accept, rationaleHash, manifest);
+        if (accept) {
+            v.acceptMask |= uint8(1 << index);
+            ++v.accepts;
+        } else {
+            ++v.rejects;
+        }
+        emit VoteRevealed(agreementId, epoch, proposer, round, jurorId, accept, rationaleHash, manifest);
     }
 
     /// @inheritdoc IGengovJury
-    function close(uint256 agreementId, uint64 epoch, uint256 proposer) external returns (bool accepted) {
-        Vote storage v = _opened(agreementId, epoch, proposer);
-        if (v.closedAt != 0) revert VoteClosedAlready(epoch, proposer);
-        uint256 closes = uint256(v.proposedAt) + v.commitWindow + v.revealWindow;
+    function close(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        uint8 round
+    ) external nonReentrant returns (bool accepted) {
+        Vote storage v = _opened(agreementId, epoch, proposer, round);
+        if (v.closedAt != 0) revert VoteClosedAlready(epoch, proposer, round);
+        uint256 closes = uint256(v.openedAt) + v.commitWindow + v.revealWindow;
         if (block.timestamp < closes) revert RevealWindowActive(epoch, uint64(closes));
-        accepted = v.accepts >= v.quorum;
+        accepted = _decision(v, round);
         v.closedAt = uint40(block.timestamp);
         v.accepted = accepted;
-        uint256 n = v.seats;
-        uint256 mask = v.revealedMask;
-        uint256[] memory silent = new uint256[](n);
-        uint256 count = 0;
-        for (uint256 i = 0; i < n; ++i) {
-            if (mask & (1 << i) == 0) silent[count++] = v.jurors[i].jurorId;
+        emit VoteClosed(agreementId, epoch, proposer, round, accepted, v.accepts, v.rejects);
+        if (round == 0) execution.onVoteClosed(agreementId, epoch, proposer, accepted);
+    }
+
+    /// @inheritdoc IGengovJury
+    function settle(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        bool accepted
+    ) external onlyExecution {
+        Terms storage t = _termsOf(agreementId);
+        Vote[2] storage both = _votes[agreementId][epoch][proposer];
+        uint256 penalties = 0;
+        uint256 fees = 0;
+        uint256[2] memory due;
+        // Penalties first: they go to the treasury, which pays the fees.
+        for (uint256 r = 0; r < 2; ++r) {
+            (uint256 charged, uint256 owedFees) = _charge(agreementId, epoch, both[r], r, t, accepted);
+            penalties += charged;
+            due[r] = owedFees;
         }
-        assembly ("memory-safe") {
-            mstore(silent, count)
+        if (due[0] + due[1] != 0) {
+            uint256 wanted = (due[0] + due[1]) * t.juryFee;
+            uint256 available = hub.treasuryBalance(agreementId, t.bondToken);
+            fees = wanted < available ? wanted : available;
+            if (fees != 0) {
+                _hooks.releaseTreasury(agreementId, t.bondToken, fees);
+                // Jurors are paid in seat order while the released amount lasts; it is all spent.
+                uint256 budget = fees;
+                for (uint256 r = 0; r < 2; ++r)
+                    budget = _pay(agreementId, epoch, both[r], t, accepted, budget);
+            }
         }
-        emit VoteClosed(agreementId, epoch, proposer, accepted, v.accepts, v.rejects, silent);
+        emit JurySettled(agreementId, epoch, proposer, accepted, fees, penalties);
+    }
+
+    /// @inheritdoc IGengovJury
+    function withdrawFees(address token) external nonReentrant returns (uint256 amount) {
+        amount = _owed[msg.sender][token];
+        if (amount == 0) revert NothingOwed(msg.sender, token);
+        _owed[msg.sender][token] = 0;
+        IERC20(token).safeTransfer(msg.sender, amount);
+        emit FeesWithdrawn(msg.sender, token, amount);
     }
 
     // ─────────────────────────────────────────── views ───────────────────────────────────────────
@@ -164,25 +237,28 @@ contract GengovJury is IGengovJury {
     function voteCommitment(
         uint256 agreementId,
         uint64 epoch,
+        uint256 proposer,
+        uint8 round,
         uint256 jurorId,
         bool accept,
         bytes32 rationaleHash,
         bytes32 salt
     ) external view returns (bytes32) {
-        return _commitment(agreementId, epoch, jurorId, accept, rationaleHash, salt);
+        return _commitment(agreementId, epoch, proposer, round, jurorId, accept, rationaleHash, salt);
     }
 
     /// @inheritdoc IGengovJury
     function vote(
         uint256 agreementId,
         uint64 epoch,
-        uint256 proposer
+        uint256 proposer,
+        uint8 round
     ) external view returns (VoteView memory r) {
-        Vote storage v = _votes[agreementId][epoch][proposer];
+        Vote storage v = _votes[agreementId][epoch][proposer][_round(round)];
         uint256 n = v.seats;
-        r.proposedAt = v.proposedAt;
+        r.openedAt = v.openedAt;
         if (n != 0) {
-            r.commitEndsAt = uint64(uint256(v.proposedAt) + v.commitWindow);
+            r.commitEndsAt = uint64(uint256(v.openedAt) + v.commitWindow);
             r.revealEndsAt = r.commitEndsAt + v.revealWindow;
         }
         r.closedAt = v.closedAt;
@@ -190,25 +266,126 @@ contract GengovJury is IGengovJury {
         r.accepts = v.accepts;
         r.rejects = v.rejects;
         r.accepted = v.accepted;
+        r.settled = v.settled;
         r.jurors = new uint256[](n);
         r.commitments = new bytes32[](n);
         r.revealed = new bool[](n);
+        r.votes = new bool[](n);
         for (uint256 i = 0; i < n; ++i) {
             r.jurors[i] = v.jurors[i].jurorId;
             r.commitments[i] = v.commitments[i];
             r.revealed[i] = v.revealedMask & (1 << i) != 0;
+            r.votes[i] = v.acceptMask & (1 << i) != 0;
         }
+    }
+
+    /// @inheritdoc IGengovJury
+    function owed(address account, address token) external view returns (uint256) {
+        return _owed[account][token];
     }
 
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
 
+    /// @dev Charges `juryPenalty` to each juror of `v` who did not reveal although its reveal window
+    /// ended, or who voted with the vote's decision when that decision differs from the final
+    /// outcome; counts the jurors who voted with the final outcome (owed a fee). Marks `v` settled.
+    function _charge(
+        uint256 agreementId,
+        uint64 epoch,
+        Vote storage v,
+        uint256 round,
+        Terms storage t,
+        bool outcome
+    ) private returns (uint256 charged, uint256 withOutcome) {
+        uint256 n = v.seats;
+        if (n == 0 || v.settled) return (0, 0);
+        v.settled = true;
+        bool ended = block.timestamp >= uint256(v.openedAt) + v.commitWindow + v.revealWindow;
+        // A vote whose window ended stood for its decision; the final outcome overturned it or not.
+        bool overturned = ended && _decision(v, round) != outcome;
+        uint256 revealed = v.revealedMask;
+        uint256 acceptMask = v.acceptMask;
+        uint256 penalty = t.juryPenalty;
+        for (uint256 i = 0; i < n; ++i) {
+            bool didReveal = revealed & (1 << i) != 0;
+            bool votedAccept = acceptMask & (1 << i) != 0;
+            if (didReveal && votedAccept == outcome) {
+                ++withOutcome;
+                continue;
+            }
+            if (penalty == 0 || !(didReveal ? overturned : ended)) continue;
+            uint256 jurorId = v.jurors[i].jurorId;
+            uint256 taken = _hooks.chargeBond(agreementId, jurorId, penalty);
+            charged += taken;
+            emit JurorCharged(agreementId, epoch, jurorId, taken);
+        }
+    }
+
+    /// @dev Credits up to `juryFee` to each juror of `v` who voted with the final outcome, while
+    /// `budget` lasts; returns what is left of it.
+    function _pay(
+        uint256 agreementId,
+        uint64 epoch,
+        Vote storage v,
+        Terms storage t,
+        bool outcome,
+        uint256 budget
+    ) private returns (uint256) {
+        uint256 n = v.seats;
+        uint256 revealed = v.revealedMask;
+        uint256 acceptMask = v.acceptMask;
+        for (uint256 i = 0; i < n && budget != 0; ++i) {
+            if (revealed & (1 << i) == 0 || (acceptMask & (1 << i) != 0) != outcome) continue;
+            uint256 fee = t.juryFee < budget ? t.juryFee : budget;
+            budget -= fee;
+            Seat storage s = v.jurors[i];
+            _owed[s.operator][t.bondToken] += fee;
+            emit JurorPaid(agreementId, epoch, s.jurorId, s.operator, fee);
+        }
+        return budget;
+    }
+
+    function _termsOf(uint256 agreementId) private returns (Terms storage t) {
+        t = _terms[agreementId];
+        if (t.jurySize != 0) return t;
+        (IGengovHub.AgreementParams memory p, , ) = hub.agreement(agreementId);
+        IGengovHub.JuryParams memory j = p.jury;
+        t.bondToken = p.bondToken;
+        t.juryFee = j.juryFee;
+        t.juryPenalty = j.juryPenalty;
+        t.jurySize = j.jurySize;
+        t.juryQuorum = j.juryQuorum;
+        t.appealJurySize = j.appealJurySize;
+        t.voteCommitWindow = j.voteCommitWindow;
+        t.voteRevealWindow = j.voteRevealWindow;
+    }
+
+    /// @dev Round 0 accepts with `quorum` accept votes (silence rejects); an appeal overturns an
+    /// accepted transition only with `quorum` reject votes (silence keeps it).
+    function _decision(Vote storage v, uint256 round) private view returns (bool) {
+        return round == 0 ? v.accepts >= v.quorum : v.rejects < v.quorum;
+    }
+
+    /// @dev The jurors seated in `v`.
+    function _seated(Vote storage v) private view returns (uint256[] memory ids) {
+        uint256 n = v.seats;
+        ids = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) ids[i] = v.jurors[i].jurorId;
+    }
+
+    function _round(uint8 round) private pure returns (uint256) {
+        if (round > 1) revert RoundInvalid(round);
+        return round;
+    }
+
     function _opened(
         uint256 agreementId,
         uint64 epoch,
-        uint256 proposer
+        uint256 proposer,
+        uint8 round
     ) private view returns (Vote storage v) {
-        v = _votes[agreementId][epoch][proposer];
-        if (v.proposedAt == 0) revert VoteNotOpen(epoch, proposer);
+        v = _votes[agreementId][epoch][proposer][_round(round)];
+        if (v.openedAt == 0) revert VoteNotOpen(epoch, proposer, round);
     }
 
     /// @dev The juror in seat `index`, if the caller is its operator.
@@ -222,6 +399,8 @@ contract GengovJury is IGengovJury {
     function _commitment(
         uint256 agreementId,
         uint64 epoch,
+        uint256 proposer,
+        uint8 round,
         uint256 jurorId,
         bool accept,
         bytes32 rationaleHash,
@@ -235,6 +414,8 @@ contract GengovJury is IGengovJury {
                     address(this),
                     agreementId,
                     epoch,
+                    proposer,
+                    round,
                     jurorId,
                     accept,
                     rationaleHash,
