@@ -9,6 +9,7 @@ export const transitionStatusNames = [
   "Rejected",
   "Lapsed",
   "Finalized",
+  "Voting",
 ] as const;
 export type TransitionStatusName = (typeof transitionStatusNames)[number];
 /** contracts/interfaces/IGengovExecution.sol: IGengovExecution.Status: on-chain value by member name. */
@@ -20,6 +21,7 @@ export const TransitionStatus = {
   Rejected: 4,
   Lapsed: 5,
   Finalized: 6,
+  Voting: 7,
 } as const;
 
 /** contracts/interfaces/IGengovHub.sol: IGengovHub.Selection: member names in declaration order (index = on-chain value). */
