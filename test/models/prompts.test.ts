@@ -44,6 +44,7 @@ describe("prompts: rendering", () => {
       "execute/v1",
       "forecast/v2",
       "execute/v2",
+      "validate/v1",
     ]);
   });
 
