@@ -226,9 +226,9 @@ export function transitionDifferences(
   tokens: ExecuteRequest["allowedTokens"],
 ): string[] {
   const differences: string[] = [];
-  const owed = new Map<string, number>();
-  for (const a of expected.actions) owed.set(actionKey(a), (owed.get(actionKey(a)) ?? 0) + 1);
-  const unmatched = new Map(owed);
+  // How many of each expected payment the proposal has not matched yet.
+  const unmatched = new Map<string, number>();
+  for (const a of expected.actions) unmatched.set(actionKey(a), (unmatched.get(actionKey(a)) ?? 0) + 1);
   for (const a of proposal.actions) {
     const left = unmatched.get(actionKey(a)) ?? 0;
     if (left > 0) unmatched.set(actionKey(a), left - 1);
