@@ -242,7 +242,7 @@ describe("SimulatedModel: the thief profile", () => {
     // Together they spend the whole remaining cap of token A (1000, below its balance).
     const spentA = thief.actions.filter((a) => a.token === TOKEN_A).reduce((sum, a) => sum + a.amount, 0n);
     expect(spentA).to.equal(request.allowedTokens[0].remaining);
-    expect(theft.amount).to.be.greaterThan(0n);
+    expect(theft.amount > 0n).to.equal(true);
     expect(thief.promptHash).to.equal(renderExecutePrompt(executor("thief").spec, request).promptHash);
   });
 
