@@ -23,8 +23,13 @@ export type ModelSpec = {
   simulation?: {
     /** 0 = pure noise around a naive guess, 1 = near-perfect forecasts (when a truth peek is given). */
     skill: number;
-    /** "adversarial": forecasts badly and, as executor, tries out-of-policy actions. */
-    profile: "honest" | "adversarial";
+    /**
+     * "honest": forecasts with its skill, executes the agreement, and as juror accepts only what it
+     * would have proposed itself. "adversarial": forecasts badly and, as executor, tries out-of-policy
+     * actions. "thief": forecasts like "honest" and, as executor, adds an in-policy payment of the
+     * rest of the epoch's cap to an attacker. Adversarial and thief jurors accept every proposal.
+     */
+    profile: "honest" | "adversarial" | "thief";
   };
 };
 
