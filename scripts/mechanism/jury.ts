@@ -11,7 +11,10 @@
  *
  * Each proposal gets a jury of `JURY_SIZE` seated as `GengovHubModule.juryOf` seats it: the best of
  * the epoch's Leader ranking (its first `MAX_JURY_CONSIDERED`) in order, skipping the executor and
- * the proposer (no candidate shares an operator or owner here). Every juror re-runs the task:
+ * the proposer (no candidate shares an operator or owner here). The ranking is the one of the
+ * selection (records before epoch e's reveals); the hub reads the records when the vote opens, after
+ * them, which can reorder the jurors but not change a result here: every juror votes by the same
+ * rule. Every juror re-runs the task:
  * - on a malicious transition it votes reject with probability `P_DETECT` = 0.9: the transition pays
  *   an address no input asked for, which a model re-reading the request and the proposed transition
  *   notices; the other 0.1 covers a model that misses it;
@@ -104,7 +107,7 @@ export function juryAccepts(
 export interface JuryResult {
   maliciousLanded: Estimate;
   honestRejected: Estimate;
-  /** Whether the fallback's transition finalized, share of the thief's rejected epochs. */
+  /** Of the thief's rejected epochs, the share whose fallback transition finalized (NaN: none rejected). */
   fallbackLanded: Estimate;
   /** The thief's executor epochs over every seed. */
   thiefEpochs: number;
