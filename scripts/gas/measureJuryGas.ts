@@ -5,7 +5,7 @@
  * the transaction's 21,000, its calldata and its logs, as the execution keys' bounds do: what the
  * contract itself spends.
  */
-import { keccak256, stringToHex, type Hex } from "viem";
+import { encodeFunctionData, keccak256, stringToHex, type Hex } from "viem";
 
 import { canonicalJson } from "../../oracle/models/canonicalJson.js";
 import {
@@ -104,11 +104,13 @@ export async function measureJuryGas(conn: Connection) {
   const executor = cands.find((c) => c.id === executorId);
   if (executor === undefined) throw new Error(`executor ${executorId} is not in the roster`);
   gas["jury.select.n100"] = Number(
-    await x.publicClient.estimateContractGas({
-      address: x.hub.address,
-      abi: x.hub.abi,
-      functionName: "juryOf",
-      args: [x.agreementId, E, executorId, 3n, []],
+    await x.publicClient.estimateGas({
+      to: x.hub.address,
+      data: encodeFunctionData({
+        abi: x.hub.abi,
+        functionName: "juryOf",
+        args: [x.agreementId, E, executorId, 3n, []],
+      }),
     }),
   );
   const p = await prepareTransition(x, executor, E);
