@@ -125,8 +125,7 @@ abstract contract AgreementValidator {
                 revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryPenalty);
             return;
         }
-        // Jurors are seated in the Leader ranking's order; a Weighted agreement has no jury.
-        if (j.jurySize > MAX_JURY_SIZE || p.selection != uint8(IGengovHub.Selection.Leader))
+        if (j.jurySize > MAX_JURY_SIZE)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.jurySize);
         if (j.juryQuorum == 0 || j.juryQuorum > j.jurySize)
             revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryQuorum);

@@ -238,6 +238,26 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         }
     }
 
+    /// @notice `IGengovHub.drawRecords`: the records, floor and random word of `epoch`'s draw.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed.
+    /// @return words The record slots.
+    /// @return floor The eligibility floor.
+    /// @return randomWord The epoch's random word.
+    function drawRecords(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory words, uint256 floor, uint256 randomWord) {
+        Agreement storage a = _agreement(agreementId);
+        if (!_epochs[agreementId][epoch].selected) revert IGengovHub.SelectionNotFixed(epoch);
+        uint256 slots = a.candidateCount / 2 + 1;
+        words = new uint256[](slots);
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        for (uint256 p = 0; p < slots; ++p) words[p] = records[p];
+        floor = _upToDateFloor(agreementId, epoch);
+        randomWord = _randomWord(agreementId, a, epoch);
+    }
+
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
 
     function _contains(uint256[] calldata list, uint256 id) private pure returns (bool) {

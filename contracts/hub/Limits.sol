@@ -33,6 +33,9 @@ uint256 constant MAX_JURY_SIZE = 8;
 /// executor and the proposer, and six skipped for sharing the proposer's operator or owner. Keeps the
 /// seating's scan at one comparison per seat and its identity reads at this many.
 uint256 constant MAX_JURY_CONSIDERED = 16;
+/// @dev Draws a Weighted agreement's jury seating makes at most (each draw that lands on someone who
+/// may not sit is skipped).
+uint256 constant MAX_JURY_DRAWS = 32;
 /// @dev Targets one `poke` settles at most, so a long-dormant record is settled in bounded steps.
 uint256 constant SETTLE_CHUNK = 256;
 

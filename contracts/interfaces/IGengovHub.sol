@@ -684,6 +684,31 @@ interface IGengovHub {
         uint256[] calldata exclude
     ) external view returns (uint256[] memory jurors);
 
+    /// @notice A candidate's owner and operator as stored (no settlement): what seating a jury
+    /// compares with the proposer's. Zero addresses for an unknown candidate.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return owner The owner.
+    /// @return operator The operator key.
+    function candidateSide(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (address owner, address operator);
+
+    /// @notice What a Weighted agreement's jury is drawn from, for the jury contract: the score
+    /// records as stored (slot p holds candidates 2p in its low and 2p + 1 in its high 128 bits), the
+    /// first target a record must have accounted for to be eligible for `epoch`, and the random word
+    /// `epoch`'s executor was drawn with.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed (`SelectionNotFixed`).
+    /// @return words The record slots 0 … candidateCount / 2.
+    /// @return floor The eligibility floor.
+    /// @return randomWord The epoch's random word.
+    function drawRecords(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory words, uint256 floor, uint256 randomWord);
+
     /// @notice A candidate's operator key and spec hash (a transition's `spec` must hash to it).
     /// @param agreementId The agreement.
     /// @param candidateId The candidate.

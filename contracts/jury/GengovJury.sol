@@ -5,11 +5,13 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {MAX_JURY_SIZE, MAX_MANIFEST_BYTES} from "../hub/Limits.sol";
+import {MAX_JURY_DRAWS, MAX_JURY_SIZE, MAX_MANIFEST_BYTES} from "../hub/Limits.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
 import {IGengovJury} from "../interfaces/IGengovJury.sol";
+import {LossMath, WAD} from "../libraries/LossMath.sol";
+import {ScoreRecord, ScoreRecordLibrary} from "../libraries/ScoreRecord.sol";
 
 /// @title GengovJury
 /// @notice Commit–reveal votes of model juries on the transitions of one hub's agreements, deployed
@@ -58,6 +60,10 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         uint8 appealJurySize;
         uint32 voteCommitWindow;
         uint32 voteRevealWindow;
+        bool weighted;
+        uint16 minScored;
+        uint64 maxScore;
+        uint96 eta;
     }
 
     /// @inheritdoc IGengovJury
@@ -95,7 +101,10 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         Vote storage v = both[_round(round)];
         uint256 size = round == 0 ? t.jurySize : t.appealJurySize;
         uint256[] memory exclude = round == 0 ? new uint256[](0) : _seated(both[0]);
-        jurors = hub.juryOf(agreementId, epoch, proposer, size, exclude);
+        jurors =
+            t.weighted
+                ? _drawJurors(agreementId, epoch, proposer, round, size, exclude, t)
+                : hub.juryOf(agreementId, epoch, proposer, size, exclude);
         uint256 n = jurors.length;
         if (n == 0) return jurors;
         for (uint256 i = 0; i < n; ++i) {
@@ -345,7 +354,7 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         return budget;
     }
 
-    function _termsOf(uint256 agreementId) private returns (Terms storage t) {
+    function _termsOf(uint256 agreementId) internal returns (Terms storage t) {
         t = _terms[agreementId];
         if (t.jurySize != 0) return t;
         (IGengovHub.AgreementParams memory p, , ) = hub.agreement(agreementId);
@@ -358,6 +367,140 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         t.appealJurySize = j.appealJurySize;
         t.voteCommitWindow = j.voteCommitWindow;
         t.voteRevealWindow = j.voteRevealWindow;
+        t.weighted = p.selection == uint8(IGengovHub.Selection.Weighted);
+        t.minScored = p.minScored;
+        t.maxScore = p.maxScore;
+        t.eta = p.eta;
+    }
+
+    /// @dev A Weighted agreement's jury: up to `size` jurors drawn without replacement, each draw in
+    /// proportion to the selection's weight (bond units × exp(−eta·(S − S_min)) over the candidates
+    /// eligible for `epoch`) among those left, from the random word `epoch`'s executor was drawn
+    /// with, hashed with the proposer, the round and a counter, so nobody chooses it by choosing
+    /// when to propose. The executor, the proposer and `exclude` are removed before the first draw;
+    /// a drawn candidate is removed whether it sits or not (it may share the proposer's operator or
+    /// owner, which is only read for drawn candidates). The weights sit in a Fenwick tree, so a
+    /// draw and a removal each cost O(log n). At most `MAX_JURY_DRAWS` draws are made.
+    function _drawJurors(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        uint8 round,
+        uint256 size,
+        uint256[] memory exclude,
+        Terms storage t
+    ) internal view returns (uint256[] memory jurors) {
+        (uint256[] memory words, uint256 floor, uint256 randomWord) = hub.drawRecords(agreementId, epoch);
+        Pool memory pool = _pool(words, floor, t);
+        (uint256 executor, , ) = hub.executorOf(agreementId, epoch);
+        _remove(pool, _indexOf(pool, executor));
+        _remove(pool, _indexOf(pool, proposer));
+        for (uint256 i = 0; i < exclude.length; ++i) _remove(pool, _indexOf(pool, exclude[i]));
+        (address owner, address operator) = hub.candidateSide(agreementId, proposer);
+        jurors = new uint256[](size);
+        uint256 seated = 0;
+        for (uint256 d = 0; d < MAX_JURY_DRAWS && seated < size && pool.total != 0; ++d) {
+            uint256 pick = uint256(keccak256(abi.encode(randomWord, proposer, round, d))) % pool.total;
+            uint256 index = _find(pool, pick);
+            _remove(pool, index);
+            uint256 id = pool.ids[index];
+            (address jurorOwner, address jurorOperator) = hub.candidateSide(agreementId, id);
+            if (jurorOperator == operator || jurorOwner == owner) continue;
+            jurors[seated++] = id;
+        }
+        assembly ("memory-safe") {
+            mstore(jurors, seated)
+        }
+    }
+
+    /// @dev The eligible candidates of a draw: ids ascending, their weights, the weights' Fenwick
+    /// tree (1-based) and their total.
+    struct Pool {
+        uint256[] ids;
+        uint256[] weights;
+        uint256[] tree;
+        uint256 count;
+        uint256 total;
+    }
+
+    function _pool(
+        uint256[] memory words,
+        uint256 floor,
+        Terms storage t
+    ) private view returns (Pool memory pool) {
+        uint256 n = words.length * 2;
+        uint256 minScored = t.minScored;
+        uint256 maxScore = t.maxScore;
+        pool.ids = new uint256[](n);
+        pool.weights = new uint256[](n);
+        uint256 minScore = type(uint256).max;
+        uint256 count = 0;
+        // At most 1025 iterations over a memory array of that length: no overflow, no bounds to check.
+        unchecked {
+            for (uint256 id = 1; id < n; ++id) {
+                ScoreRecord r = ScoreRecordLibrary.half(words[id >> 1], id);
+                if (!ScoreRecordLibrary.eligible(r, minScored, maxScore, floor)) continue;
+                uint256 score = ScoreRecordLibrary.score(r);
+                if (score < minScore) minScore = score;
+                pool.ids[count] = id;
+                // The record, for the weights below.
+                pool.weights[count++] = ScoreRecord.unwrap(r);
+            }
+        }
+        pool.count = count;
+        pool.tree = new uint256[](count + 1);
+        uint256 eta = t.eta;
+        // As the selection's draw: (S − S_min) ≤ 1e18, eta ≤ 1e22, units < 2^18, exp ≤ 1e18, so no
+        // sum overflows.
+        unchecked {
+            for (uint256 i = 0; i < count; ++i) {
+                ScoreRecord r = ScoreRecord.wrap(pool.weights[i]);
+                uint256 w =
+                    ScoreRecordLibrary.units(r) *
+                        LossMath.expNegWad((eta * (ScoreRecordLibrary.score(r) - minScore)) / WAD);
+                pool.weights[i] = w;
+                pool.total += w;
+                uint256 k = i + 1;
+                pool.tree[k] += w;
+                uint256 parent = k + (k & (~k + 1));
+                if (parent <= count) pool.tree[parent] += pool.tree[k];
+            }
+        }
+    }
+
+    /// @dev The position of `id` in the pool, or `count` if it is not in it.
+    function _indexOf(Pool memory pool, uint256 id) private pure returns (uint256) {
+        uint256 lo = 0;
+        uint256 hi = pool.count;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (pool.ids[mid] < id) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo < pool.count && pool.ids[lo] == id ? lo : pool.count;
+    }
+
+    /// @dev Takes candidate `index` out of the pool (no-op for `count` or one already out).
+    function _remove(Pool memory pool, uint256 index) private pure {
+        if (index >= pool.count) return;
+        uint256 w = pool.weights[index];
+        if (w == 0) return;
+        pool.weights[index] = 0;
+        pool.total -= w;
+        for (uint256 k = index + 1; k <= pool.count; k += k & (~k + 1)) pool.tree[k] -= w;
+    }
+
+    /// @dev The candidate whose share of the running total holds `pick` (< total).
+    function _find(Pool memory pool, uint256 pick) private pure returns (uint256 index) {
+        uint256 step = 1;
+        while (step << 1 <= pool.count) step <<= 1;
+        for (; step != 0; step >>= 1) {
+            uint256 next = index + step;
+            if (next <= pool.count && pool.tree[next] <= pick) {
+                index = next;
+                pick -= pool.tree[next];
+            }
+        }
     }
 
     /// @dev Round 0 accepts with `quorum` accept votes (silence rejects); an appeal overturns an

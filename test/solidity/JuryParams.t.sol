@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {GengovHub} from "../../contracts/GengovHub.sol";
+import {GengovJury} from "../../contracts/jury/GengovJury.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MAX_JURY_SIZE} from "../../contracts/hub/Limits.sol";
 import {HubBase} from "./HubBase.sol";
@@ -93,13 +95,42 @@ contract JuryParamsTest is HubBase {
         _expectInvalid(p, IGengovHub.Parameter.jurySize);
     }
 
-    function test_createAgreement_revertsOnAJuryInAWeightedAgreement() public {
+    function test_createAgreement_aWeightedAgreementMayHaveAJury() public {
         IGengovHub.AgreementParams memory p = _juryParams();
         p.selection = uint8(IGengovHub.Selection.Weighted);
-        _expectInvalid(p, IGengovHub.Parameter.jurySize);
-        // The same agreement without a jury is valid.
-        p.jury = IGengovHub.JuryParams(0, 0, 0, 0, 0, 0, 0);
-        hub.createAgreement(p, TEXT);
+        uint256 id = hub.createAgreement(p, TEXT);
+        (IGengovHub.AgreementParams memory stored, , ) = hub.agreement(id);
+        assertEq(uint256(stored.jury.jurySize), uint256(p.jury.jurySize), "stored");
+    }
+
+    function test_createAgreement_aJuryNeedsTheJuryContractAttached() public {
+        GengovHub bare = new GengovHub();
+        IGengovHub.AgreementParams memory p = _juryParams();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IGengovHub.AgreementParameterInvalid.selector,
+                IGengovHub.Parameter.jurySize
+            )
+        );
+        bare.createAgreement(p, TEXT);
+        // Only its deployer attaches one, once, and only a jury bound to it.
+        GengovJury other = new GengovJury(hub);
+        vm.expectRevert(
+            abi.encodeWithSelector(IGengovHub.JuryAttachRefused.selector, address(this), address(other))
+        );
+        bare.attachJury(other);
+        GengovJury own = new GengovJury(bare);
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(IGengovHub.JuryAttachRefused.selector, stranger, address(own))
+        );
+        bare.attachJury(own);
+        bare.attachJury(own);
+        vm.expectRevert(
+            abi.encodeWithSelector(IGengovHub.JuryAttachRefused.selector, address(this), address(own))
+        );
+        bare.attachJury(own);
+        bare.createAgreement(p, TEXT);
     }
 
     function test_createAgreement_revertsOnInvalidJuryQuorum() public {
