@@ -19,6 +19,7 @@ import { network } from "hardhat";
 import { keccak256, stringToHex, type EIP1193Provider, type Hex } from "viem";
 
 import { voteCommitment } from "../../oracle/jobs/vote.js";
+import { clockOf, fallbackWindowAfterRejection } from "../../oracle/node/clock.js";
 import { createModel, SIMULATED_ATTACKER } from "../../oracle/models/index.js";
 import type { ForecastRequest, Model, ModelSpec, ValidateRequest } from "../../oracle/models/types.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
@@ -74,7 +75,8 @@ async function setup(
   const candidates: { candidateId: bigint; spec: ModelSpec; specPath: string; walletIndex: number }[] = [];
   for (const [i, profile] of profiles.entries()) {
     const spec = testSpec(`juror-${i}`, { simulation: { skill: 0.8, profile } });
-    const candidateId = await registerWithSpec(f, 4 + i, spec);
+    // Bonds above the minimum: a juror charged juryPenalty stays eligible to sit.
+    const candidateId = await registerWithSpec(f, 4 + i, spec, 2n * f.params.minBond);
     const specPath = join(dir, `spec-${i}.json`);
     writeFileSync(specPath, JSON.stringify(spec));
     candidates.push({ candidateId, spec, specPath, walletIndex: 4 + i });
@@ -206,10 +208,12 @@ describe("nodes on a jury", () => {
       ]);
       expect(nodes[2].ctx.store.getVote(key(3n))?.salt).to.equal(onDisk!.salt);
 
+      // The executor's own node (no seat) closes its proposal's vote: closing decides the transition.
       await f.networkHelpers.time.increaseTo(vote.revealEndsAt);
-      await tickAll();
+      await nodes[0].tick();
       const closed = await f.execution.read.proposal([a]);
       expect(closed.status).to.equal(1); // Proposed: its challenge period runs
+      await tickAll();
       await f.networkHelpers.time.increaseTo(closed.challengeOpensAt + BigInt(f.params.challengePeriod));
       await tickAll();
       expect((await f.execution.read.proposal([a])).status).to.equal(6); // Finalized
@@ -327,6 +331,26 @@ describe("nodes on a jury", () => {
     } finally {
       for (const n of nodes) await n.stop();
     }
+  });
+});
+
+describe("the node's clock with a jury", () => {
+  it("ends the fallback's window after a rejection early enough for the fallback's own vote", () => {
+    const params = {
+      genesis: 1000n,
+      epochLength: 3600,
+      horizon: 1,
+      reportWindow: 600,
+      revealWindow: 600,
+      executionWindow: 600,
+      challengePeriod: 600,
+      rulingPeriod: 600,
+    };
+    const c = clockOf({ ...params, jury: { jurySize: 2, voteCommitWindow: 300, voteRevealWindow: 300 } });
+    // end(0) + L − (commit + reveal) − challengePeriod − rulingPeriod, as the execution contract.
+    expect(fallbackWindowAfterRejection(c, 0n).closes).to.equal(1000n + 3600n + 3600n - 600n - 1200n);
+    const none = clockOf({ ...params, jury: { jurySize: 0, voteCommitWindow: 0, voteRevealWindow: 0 } });
+    expect(fallbackWindowAfterRejection(none, 0n).closes).to.equal(1000n + 3600n + 3600n - 1200n);
   });
 });
 
