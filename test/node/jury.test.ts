@@ -272,7 +272,7 @@ describe("nodes on a jury", () => {
       })) as { args: { epoch: bigint; candidateId: bigint; actions: readonly { to: Hex }[] } }[];
       expect([thiefProposal.args.epoch, thiefProposal.args.candidateId]).to.deep.equal([E, 1n]);
       expect(thiefProposal.args.actions.map((x) => x.to)).to.include(SIMULATED_ATTACKER);
-      let committed = named<{ jurorId: bigint }>(await juryEvents(f), "VoteCommitted");
+      const committed = named<{ jurorId: bigint }>(await juryEvents(f), "VoteCommitted");
       expect(committed.map((c) => c.jurorId)).to.deep.equal([2n]);
       expect(failures).to.be.greaterThan(0);
       expect(nodes[2].ctx.metrics.jobCount("juryDuty", "abstained")).to.be.greaterThan(0);
