@@ -61,9 +61,10 @@ async function setup(
   profiles: Profile[],
   wraps: ((m: Model) => Partial<Model>)[] = [],
   stores: (string | undefined)[] = [],
+  jury: typeof JURY = JURY,
 ) {
   const conn = await network.create();
-  const first = await deployHub(conn, { minScored: 0, jury: JURY });
+  const first = await deployHub(conn, { minScored: 0, jury });
   // Agreement 2: the same, with a capped treasury in the bond token (what a thief pays itself from).
   const params = { ...first.params, capTokens: [first.token.address], maxOutflowPerEpoch: [CAP] };
   await first.hub.write.createAgreement([params, TEXT]);
@@ -276,6 +277,7 @@ describe("nodes on a jury", () => {
       expect(committed.map((c) => c.jurorId)).to.deep.equal([2n]);
       expect(failures).to.be.greaterThan(0);
       expect(nodes[2].ctx.metrics.jobCount("juryDuty", "abstained")).to.be.greaterThan(0);
+      expect(nodes[2].ctx.metrics.render()).to.match(/^gengov_model_errors_total\{kind="[^"]+"\} [1-9]/m);
 
       const vote = await f.jury.read.vote([a, E, 1n, 0]);
       await f.networkHelpers.time.increaseTo(vote.commitEndsAt);
@@ -328,6 +330,70 @@ describe("nodes on a jury", () => {
         [1n, "rejected", true],
         [2n, "finalized", true],
       ]);
+    } finally {
+      for (const n of nodes) await n.stop();
+    }
+  });
+});
+
+describe("nodes on an appeal jury", () => {
+  it("a challenge seats the appeal jury; its juror's node votes, reveals and closes; the transition stands", async function () {
+    this.timeout(240_000);
+    const { f, nodes, tickAll, E } = await setup(["honest", "honest", "honest", "honest"], [], [], {
+      ...JURY,
+      appealJurySize: 1,
+    });
+    const a = f.agreementId;
+    const challenger = f.wallets[12];
+    await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
+    try {
+      await f.networkHelpers.time.increaseTo((await clockEnd(f, E)) + 1n);
+      await tickAll();
+      const first = await f.jury.read.vote([a, E, 1n, 0]);
+      await f.networkHelpers.time.increaseTo(first.commitEndsAt);
+      await tickAll();
+      await f.networkHelpers.time.increaseTo(first.revealEndsAt);
+      await tickAll();
+      const accepted = await f.execution.read.proposal([a]);
+      expect(accepted.status).to.equal(1);
+
+      await f.execution.write.challenge([a, E], { account: challenger.account });
+      const appeal = await f.jury.read.vote([a, E, 1n, 1]);
+      expect(appeal.jurors.length).to.equal(1);
+      const [appealJuror] = appeal.jurors;
+      expect(first.jurors).to.not.include(appealJuror);
+      await tickAll();
+      await f.networkHelpers.time.increaseTo(appeal.commitEndsAt);
+      await tickAll();
+      await f.networkHelpers.time.increaseTo(appeal.revealEndsAt);
+      await tickAll();
+      const closed = await f.jury.read.vote([a, E, 1n, 1]);
+      expect([closed.closedAt !== 0n, [...closed.revealed], [...closed.votes]]).to.deep.equal([
+        true,
+        [true],
+        [true],
+      ]);
+      const juror = nodes[Number(appealJuror) - 1];
+      expect(
+        juror.ctx.store.getVote({ agreementId: a, epoch: E, proposer: 1n, round: 1, jurorId: appealJuror })
+          ?.status,
+      ).to.equal("done");
+
+      // The arbiter is silent and the appeal jury kept the transition: it lapses and finalizes.
+      const deadline =
+        accepted.challengeOpensAt + BigInt(f.params.challengePeriod) + BigInt(f.params.rulingPeriod);
+      await f.networkHelpers.time.increaseTo(deadline);
+      await tickAll();
+      expect((await f.execution.read.proposal([a])).status).to.equal(6);
+      const [report] = await verifyTransitions({
+        client: f.publicClient,
+        hub: f.hub.address,
+        execution: f.execution.address,
+        agreementId: a,
+        epoch: E,
+      });
+      expect(report.pass).to.equal(true);
+      expect(report.checks.map((c) => c.name)).to.include(`vote.1.${appealJuror}.prompt.hash`);
     } finally {
       for (const n of nodes) await n.stop();
     }
