@@ -11,11 +11,11 @@ import type { ProtocolEventArgs } from "../protocol/events.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 
 /**
- * voting: its jury has not decided yet; pending: proposed (and, under a jury, accepted by it),
- * unchallenged, not finalized yet; challenged: waiting for the arbiter (and an appeal jury); upheld:
- * the arbiter let it stand, not finalized yet; lapsed: the arbiter did not rule in time, the
- * transition stands and may be finalized; rejected: its jury, an appeal jury or the arbiter rejected
- * it (state unchanged); finalized: its state and payments took effect.
+ * voting: its jury has not decided yet; pending: proposed (and accepted by its jury, if any),
+ * unchallenged, not finalized yet; challenged: waiting for the arbiter; upheld: the arbiter let it
+ * stand, not finalized yet; lapsed: the arbiter did not rule in time, the transition stands and may
+ * be finalized; rejected: its jury, the arbiter or (the arbiter silent) the appeal jury rejected it
+ * (state unchanged); finalized: its state and payments took effect.
  */
 export type TransitionStatus =
   "voting" | "pending" | "challenged" | "upheld" | "lapsed" | "rejected" | "finalized";
@@ -50,6 +50,8 @@ export function liveStatus(status: number): TransitionStatus | undefined {
     case undefined:
     case "None":
       return undefined;
+    case "Voting":
+      return "voting";
     case "Proposed":
       return "pending";
     case "Challenged":
@@ -62,8 +64,6 @@ export function liveStatus(status: number): TransitionStatus | undefined {
       return "rejected";
     case "Finalized":
       return "finalized";
-    case "Voting":
-      return "voting";
   }
 }
 
@@ -119,6 +119,7 @@ function statusFromEvents(
     ruled: { args: { upheld: boolean } }[];
     lapsed: unknown[];
     challenged: unknown[];
+    /** TransitionVetoed (its jury rejected it) and TransitionOverturned (the appeal jury did). */
     vetoed: unknown[];
   },
 ): TransitionStatus {
