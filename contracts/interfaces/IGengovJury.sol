@@ -60,6 +60,12 @@ interface IGengovJury {
         uint256[] jurors
     );
     /// @notice A juror committed (or replaced) its vote.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
+    /// @param jurorId The juror.
+    /// @param commitment The commitment.
     event VoteCommitted(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -69,6 +75,12 @@ interface IGengovJury {
         bytes32 commitment
     );
     /// @notice A juror revealed its vote and the manifest of its reasoning.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
+    /// @param jurorId The juror.
+    /// @param accept The vote: true = accept.
     /// @param rationaleHash keccak256 of `manifest`.
     /// @param manifest The vote's manifest (the juror model's reasoning, canonical JSON).
     event VoteRevealed(
@@ -82,6 +94,10 @@ interface IGengovJury {
         bytes manifest
     );
     /// @notice A vote was closed.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
     /// @param accepted The vote's decision: true = the transition stands.
     /// @param accepts Accept votes revealed.
     /// @param rejects Reject votes revealed.
@@ -95,6 +111,9 @@ interface IGengovJury {
         uint256 rejects
     );
     /// @notice The juries of a transition were settled against its final outcome.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
     /// @param accepted The final outcome: true = the transition finalized, false = it was rejected.
     /// @param fees Bond-token amount paid from the treasury to jurors.
     /// @param penalties Bond-token amount taken from jurors' bonds into the treasury.
@@ -107,6 +126,11 @@ interface IGengovJury {
         uint256 penalties
     );
     /// @notice A juror earned `amount` (withdrawable by `operator`, its operator when seated).
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param jurorId The juror.
+    /// @param operator Who may withdraw it (the juror's operator when seated).
+    /// @param amount The amount.
     event JurorPaid(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -115,6 +139,10 @@ interface IGengovJury {
         uint256 amount
     );
     /// @notice A juror's bond was charged `amount` for not revealing or for an overturned vote.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param jurorId The juror.
+    /// @param amount The amount.
     event JurorCharged(
         uint256 indexed agreementId,
         uint64 indexed epoch,
@@ -122,6 +150,9 @@ interface IGengovJury {
         uint256 amount
     );
     /// @notice Jury fees were withdrawn.
+    /// @param account The account.
+    /// @param token The token.
+    /// @param amount The amount.
     event FeesWithdrawn(address indexed account, address indexed token, uint256 amount);
 
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
@@ -157,6 +188,10 @@ interface IGengovJury {
 
     /// @notice Seat a jury and open its vote. The execution contract only: round 0 when a
     /// transition is proposed, round 1 when an accepted one is first challenged.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
     /// @return jurors The seated jurors (empty: nobody eligible; then no vote is opened).
     function open(
         uint256 agreementId,
@@ -167,6 +202,11 @@ interface IGengovJury {
 
     /// @notice Commit (or, in the commit window, replace) the vote of the juror in seat `index`.
     /// Its operator only.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
+    /// @param index The juror's seat.
     /// @param commitment See `voteCommitment`.
     function commitVote(
         uint256 agreementId,
@@ -179,6 +219,11 @@ interface IGengovJury {
 
     /// @notice Reveal the committed vote of the juror in seat `index` in the reveal window; the
     /// commitment's rationale hash is keccak256(manifest). Its operator only.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
+    /// @param index The juror's seat.
     /// @param accept The vote.
     /// @param salt The 32-byte salt of the commitment.
     /// @param manifest The vote's manifest.
@@ -196,6 +241,10 @@ interface IGengovJury {
     /// @notice Close the vote after its reveal window (anyone may call). Closing round 0 decides
     /// the transition in the execution contract: accepted, its challenge period runs; rejected, the
     /// executor pays `rejectPenalty` and the fallback may propose.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
     /// @return accepted The vote's decision: true = the transition stands.
     function close(
         uint256 agreementId,
@@ -206,10 +255,14 @@ interface IGengovJury {
 
     /// @notice Settle both rounds' fees and penalties against the transition's final outcome. The
     /// execution contract only, when the transition finalizes or is rejected.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
     /// @param accepted The final outcome.
     function settle(uint256 agreementId, uint64 epoch, uint256 proposer, bool accepted) external;
 
     /// @notice Withdraw the caller's jury fees in `token`.
+    /// @param token The token.
     /// @return amount What was sent.
     function withdrawFees(address token) external returns (uint256 amount);
 
@@ -217,6 +270,12 @@ interface IGengovJury {
 
     /// @notice The normative commitment: keccak256(abi.encode(JURY_TAG, chainid, this contract,
     /// agreementId, epoch, proposer, round, jurorId, accept, rationaleHash, salt)).
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
+    /// @param jurorId The juror.
+    /// @param accept The vote: true = accept.
     /// @param rationaleHash keccak256 of the vote's manifest.
     /// @param salt A 32-byte random salt.
     function voteCommitment(
@@ -231,6 +290,10 @@ interface IGengovJury {
     ) external view returns (bytes32);
 
     /// @notice A vote's state.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param round 0 = the proposal's jury, 1 = the appeal jury.
     function vote(
         uint256 agreementId,
         uint64 epoch,
@@ -239,6 +302,8 @@ interface IGengovJury {
     ) external view returns (VoteView memory);
 
     /// @notice Fees `account` may withdraw in `token`.
+    /// @param account The account.
+    /// @param token The token.
     function owed(address account, address token) external view returns (uint256);
 
     /// @notice The hub whose candidates sit on the juries.

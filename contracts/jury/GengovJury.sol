@@ -77,13 +77,15 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
     mapping(uint256 agreementId => Terms) private _terms;
     mapping(address account => mapping(address token => uint256)) private _owed;
 
-    /// @param hub_ The hub; its execution contract is the one that opens and settles votes.
+    /// @notice Binds the jury to `hub_` and its execution contract, which opens and settles votes.
+    /// @param hub_ The hub.
     constructor(IGengovHub hub_) {
         hub = hub_;
         execution = hub_.execution();
         _hooks = IGengovHubHooks(address(hub_));
     }
 
+    /// @notice Only the hub's execution contract.
     modifier onlyExecution() {
         if (msg.sender != address(execution)) revert CallerNotExecution(msg.sender);
         _;
