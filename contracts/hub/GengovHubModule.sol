@@ -196,8 +196,8 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     /// @notice `IGengovHub.juryOf`: the jury of a transition proposed for `epoch` by `proposer`.
     /// @dev One pass over the records (one slot per two seats) keeps the `MAX_JURY_CONSIDERED` lowest
-    /// keys `score << 32 | id` in a sorted list; only those are then read for their operator and
-    /// owner, so the identity reads are bounded whatever the roster.
+    /// keys `score << 32 | id` in a bounded max-heap, sorted once at the end; only those are then
+    /// read for their operator and owner, so the identity reads are bounded whatever the roster.
     /// @param agreementId The agreement.
     /// @param epoch The epoch, whose executor must be fixed.
     /// @param proposer The proposing candidate.
@@ -247,8 +247,13 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     /// @dev The `MAX_JURY_CONSIDERED` lowest keys `score << 32 | id` of the eligible candidates,
     /// ascending (keys are unique: the id is in them). In assembly, with the eligibility test of
-    /// `ExecutorSelection._scan` (one slot per two seats): a key enters the sorted list by insertion,
-    /// the largest falling off when the list is full.
+    /// `ExecutorSelection._scan` (one slot per two seats). The kept keys form a max-heap in `best`:
+    /// node i (from 1) at `best + 32·i`, its children at 2i and 2i + 1. Nodes 1 to
+    /// `MAX_JURY_CONSIDERED` start at 2^256 − 1 (empty: above every key), nodes after them up to 31
+    /// are 0 (below every key), so every node of the first four levels has two children to compare
+    /// and a key reaches the bottom in four unrolled steps. A key below the root replaces it and
+    /// sinks; the others cost one comparison. The kept keys are sorted at the end and the empty
+    /// nodes cut off.
     function _bestKeys(
         uint256 agreementId,
         Agreement storage a,
@@ -258,15 +263,85 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         uint256 floor = _upToDateFloor(agreementId, epoch);
         uint256 minScored = a.minScored;
         uint256 maxScore = a.maxScore;
-        best = new uint256[](MAX_JURY_CONSIDERED);
+        // 31 nodes: the heap's four levels below the root, whatever MAX_JURY_CONSIDERED ≤ 31 is.
+        best = new uint256[](31);
         mapping(uint256 => uint256) storage records = _records[agreementId];
         uint256 base;
         assembly ("memory-safe") {
             base := records.slot
         }
         assembly ("memory-safe") {
-            let count := 0
-            let data := add(best, 0x20)
+            // `key` replaces the root of the heap at `heap` and sinks below every larger key: one
+            // step per level (unrolled), each moving the larger child up while it exceeds the key.
+            function sink(heap, key) {
+                let node := add(heap, 0x20)
+                let child, left, right, g, larger
+                child := sub(shl(1, node), heap)
+                left := mload(child)
+                right := mload(add(child, 0x20))
+                g := gt(right, left)
+                larger := xor(left, mul(xor(left, right), g))
+                if lt(larger, key) {
+                    mstore(node, key)
+                    leave
+                }
+                mstore(node, larger)
+                node := add(child, shl(5, g))
+                child := sub(shl(1, node), heap)
+                left := mload(child)
+                right := mload(add(child, 0x20))
+                g := gt(right, left)
+                larger := xor(left, mul(xor(left, right), g))
+                if lt(larger, key) {
+                    mstore(node, key)
+                    leave
+                }
+                mstore(node, larger)
+                node := add(child, shl(5, g))
+                child := sub(shl(1, node), heap)
+                left := mload(child)
+                right := mload(add(child, 0x20))
+                g := gt(right, left)
+                larger := xor(left, mul(xor(left, right), g))
+                if lt(larger, key) {
+                    mstore(node, key)
+                    leave
+                }
+                mstore(node, larger)
+                node := add(child, shl(5, g))
+                child := sub(shl(1, node), heap)
+                left := mload(child)
+                right := mload(add(child, 0x20))
+                g := gt(right, left)
+                larger := xor(left, mul(xor(left, right), g))
+                if lt(larger, key) {
+                    mstore(node, key)
+                    leave
+                }
+                mstore(node, larger)
+                node := add(child, shl(5, g))
+                mstore(node, key)
+            }
+            function eligible(r, minScored_, maxScore_, floor_) -> ok {
+                ok := and(
+                    and(
+                        lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                        iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored_))
+                    ),
+                    and(
+                        iszero(gt(and(r, SCORE_MASK), maxScore_)),
+                        iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor_))
+                    )
+                )
+            }
+            for {
+                let i := 1
+            } iszero(gt(i, MAX_JURY_CONSIDERED)) {
+                i := add(i, 1)
+            } {
+                mstore(add(best, shl(5, i)), not(0))
+            }
+            let root := add(best, 0x20)
             mstore(0x20, base)
             for {
                 let p := 0
@@ -275,48 +350,27 @@ contract GengovHubModule is HubStorage, AgreementValidator {
             } {
                 mstore(0x00, p)
                 let word := sload(keccak256(0x00, 0x40))
-                for {
-                    let h := 0
-                } lt(h, 2) {
-                    h := add(h, 1)
-                } {
-                    let r := and(shr(shl(7, h), word), RECORD_MASK)
-                    let score := and(r, SCORE_MASK)
-                    if and(
-                        and(
-                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
-                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
-                        ),
-                        and(
-                            iszero(gt(score, maxScore)),
-                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
-                        )
-                    ) {
-                        let key := or(shl(32, score), or(shl(1, p), h))
-                        let skip := 0
-                        switch eq(count, MAX_JURY_CONSIDERED)
-                        case 1 {
-                            skip := iszero(lt(key, mload(add(data, shl(5, sub(count, 1))))))
-                        }
-                        default {
-                            count := add(count, 1)
-                        }
-                        if iszero(skip) {
-                            let j := sub(count, 1)
-                            for {} gt(j, 0) {
-                                j := sub(j, 1)
-                            } {
-                                let prev := mload(add(data, shl(5, sub(j, 1))))
-                                if lt(prev, key) {
-                                    break
-                                }
-                                mstore(add(data, shl(5, j)), prev)
-                            }
-                            mstore(add(data, shl(5, j)), key)
-                        }
+                let r := and(word, RECORD_MASK)
+                if eligible(r, minScored, maxScore, floor) {
+                    let key := or(shl(32, and(r, SCORE_MASK)), shl(1, p))
+                    if lt(key, mload(root)) {
+                        sink(best, key)
+                    }
+                }
+                r := shr(128, word)
+                if eligible(r, minScored, maxScore, floor) {
+                    let key := or(shl(32, and(r, SCORE_MASK)), or(shl(1, p), 1))
+                    if lt(key, mload(root)) {
+                        sink(best, key)
                     }
                 }
             }
+            mstore(best, MAX_JURY_CONSIDERED)
+        }
+        Arrays.sort(best);
+        uint256 count = MAX_JURY_CONSIDERED;
+        while (count > 0 && best[count - 1] == type(uint256).max) --count;
+        assembly ("memory-safe") {
             mstore(best, count)
         }
     }
