@@ -251,9 +251,9 @@ contract GengovHubModule is HubStorage, AgreementValidator {
     /// node i (from 1) at `best + 32·i`, its children at 2i and 2i + 1. Nodes 1 to
     /// `MAX_JURY_CONSIDERED` start at 2^256 − 1 (empty: above every key), nodes after them up to 31
     /// are 0 (below every key), so every node of the first four levels has two children to compare
-    /// and a key reaches the bottom in four unrolled steps. A key below the root replaces it and
-    /// sinks; the others cost one comparison. The kept keys are sorted at the end and the empty
-    /// nodes cut off.
+    /// and a key reaches the bottom in four steps, unrolled and inlined for both seats of a slot. A
+    /// key below the root replaces it and sinks; any other costs one comparison. The kept keys are
+    /// sorted at the end and the empty nodes cut off.
     function _bestKeys(
         uint256 agreementId,
         Agreement storage a,
@@ -271,69 +271,6 @@ contract GengovHubModule is HubStorage, AgreementValidator {
             base := records.slot
         }
         assembly ("memory-safe") {
-            // `key` replaces the root of the heap at `heap` and sinks below every larger key: one
-            // step per level (unrolled), each moving the larger child up while it exceeds the key.
-            function sink(heap, key) {
-                let node := add(heap, 0x20)
-                let child, left, right, g, larger
-                child := sub(shl(1, node), heap)
-                left := mload(child)
-                right := mload(add(child, 0x20))
-                g := gt(right, left)
-                larger := xor(left, mul(xor(left, right), g))
-                if lt(larger, key) {
-                    mstore(node, key)
-                    leave
-                }
-                mstore(node, larger)
-                node := add(child, shl(5, g))
-                child := sub(shl(1, node), heap)
-                left := mload(child)
-                right := mload(add(child, 0x20))
-                g := gt(right, left)
-                larger := xor(left, mul(xor(left, right), g))
-                if lt(larger, key) {
-                    mstore(node, key)
-                    leave
-                }
-                mstore(node, larger)
-                node := add(child, shl(5, g))
-                child := sub(shl(1, node), heap)
-                left := mload(child)
-                right := mload(add(child, 0x20))
-                g := gt(right, left)
-                larger := xor(left, mul(xor(left, right), g))
-                if lt(larger, key) {
-                    mstore(node, key)
-                    leave
-                }
-                mstore(node, larger)
-                node := add(child, shl(5, g))
-                child := sub(shl(1, node), heap)
-                left := mload(child)
-                right := mload(add(child, 0x20))
-                g := gt(right, left)
-                larger := xor(left, mul(xor(left, right), g))
-                if lt(larger, key) {
-                    mstore(node, key)
-                    leave
-                }
-                mstore(node, larger)
-                node := add(child, shl(5, g))
-                mstore(node, key)
-            }
-            function eligible(r, minScored_, maxScore_, floor_) -> ok {
-                ok := and(
-                    and(
-                        lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
-                        iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored_))
-                    ),
-                    and(
-                        iszero(gt(and(r, SCORE_MASK), maxScore_)),
-                        iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor_))
-                    )
-                )
-            }
             for {
                 let i := 1
             } iszero(gt(i, MAX_JURY_CONSIDERED)) {
@@ -341,7 +278,6 @@ contract GengovHubModule is HubStorage, AgreementValidator {
             } {
                 mstore(add(best, shl(5, i)), not(0))
             }
-            let root := add(best, 0x20)
             mstore(0x20, base)
             for {
                 let p := 0
@@ -350,18 +286,133 @@ contract GengovHubModule is HubStorage, AgreementValidator {
             } {
                 mstore(0x00, p)
                 let word := sload(keccak256(0x00, 0x40))
-                let r := and(word, RECORD_MASK)
-                if eligible(r, minScored, maxScore, floor) {
-                    let key := or(shl(32, and(r, SCORE_MASK)), shl(1, p))
-                    if lt(key, mload(root)) {
-                        sink(best, key)
+                // Seat 2p, the slot's low half. An eligible key below the root replaces it and sinks,
+                // one unrolled step per level, each moving the larger child up while it exceeds the key.
+                {
+                    let r := and(word, RECORD_MASK)
+                    if and(
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(and(r, SCORE_MASK), maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
+                    ) {
+                        let key := or(shl(32, and(r, SCORE_MASK)), shl(1, p))
+                        let node := add(best, 0x20)
+                        if lt(key, mload(node)) {
+                            let child, left, right, g
+                            for {} 1 {} {
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                break
+                            }
+                            mstore(node, key)
+                        }
                     }
                 }
-                r := shr(128, word)
-                if eligible(r, minScored, maxScore, floor) {
-                    let key := or(shl(32, and(r, SCORE_MASK)), or(shl(1, p), 1))
-                    if lt(key, mload(root)) {
-                        sink(best, key)
+                // Seat 2p + 1, the high half: the same.
+                {
+                    let r := shr(128, word)
+                    if and(
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(and(r, SCORE_MASK), maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
+                    ) {
+                        let key := or(shl(32, and(r, SCORE_MASK)), or(shl(1, p), 1))
+                        let node := add(best, 0x20)
+                        if lt(key, mload(node)) {
+                            let child, left, right, g
+                            for {} 1 {} {
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                break
+                            }
+                            mstore(node, key)
+                        }
                     }
                 }
             }

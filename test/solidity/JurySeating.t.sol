@@ -18,6 +18,11 @@ contract JurySeatingTest is HubBase {
 
     /// @dev Seat i (id i + 1) forecasts loss 0.1 + 0.005·⌊perm(i) / 2⌋: two seats share each score.
     function _roster(uint256 stride, uint256 offset) internal {
+        _roster(stride, offset, 0);
+    }
+
+    /// @dev As above; seats 1 to `shared` (ids 2 to shared + 1) have one owner.
+    function _roster(uint256 stride, uint256 offset, uint256 shared) internal {
         IGengovHub.AgreementParams memory p = _unitParams();
         p.minScored = 1;
         p.jury = IGengovHub.JuryParams(8, 8, 0, 300, 300, 0, 0);
@@ -26,7 +31,7 @@ contract JurySeatingTest is HubBase {
         address[] memory ops = new address[](N);
         int128[] memory forecasts = new int128[](N);
         for (uint256 i = 0; i < N; ++i) {
-            address owner = address(uint160(0x10000 + i));
+            address owner = i >= 1 && i <= shared ? address(0xB0B) : address(uint160(0x10000 + i));
             ops[i] = address(uint160(0x20000 + i));
             _fund(owner);
             cids[i] = _register(owner, ops[i], MIN_BOND);
@@ -78,6 +83,20 @@ contract JurySeatingTest is HubBase {
                 string.concat(order, ": window")
             );
         }
+    }
+
+    /// @dev An appeal jury over the ranking 1, 2, 3, …: the executor (1) and the proposer (2) skipped,
+    /// six candidates with the proposer's owner (3 to 8) skipped, the first jury (9 to 16) excluded:
+    /// the considered window still holds a full jury, 17 to 24.
+    function test_juryOf_appealJuryStillFillsAfterEverySkip() public {
+        _roster(1, 0, 7);
+        assertEq(executor, 1, "executor");
+        for (uint256 i = 0; i < N; ++i) assertEq(ranked[i], i + 1, "ranking follows the ids");
+        uint256[] memory firstJury = new uint256[](MAX_JURY_SIZE);
+        for (uint256 i = 0; i < MAX_JURY_SIZE; ++i) firstJury[i] = 9 + i;
+        uint256[] memory jurors = hub.juryOf(aid, 2, 2, MAX_JURY_SIZE, firstJury);
+        assertEq(jurors.length, MAX_JURY_SIZE, "a full appeal jury");
+        for (uint256 i = 0; i < MAX_JURY_SIZE; ++i) assertEq(jurors[i], 17 + i, "appeal juror");
     }
 
     function test_juryOf_seatsTheRankingsBest_betterSeatsLast() public {
