@@ -19,6 +19,7 @@ import { keccak256, toHex, type Address, type Hex } from "viem";
 import {
   MAX_JURY_CONSIDERED,
   MAX_JURY_SIZE,
+  ScoringInputError,
   seatJury,
   type CandidateIdentity,
 } from "../oracle/scoring/index.js";
@@ -192,5 +193,44 @@ describe("jury seating twin ≡ hub juryOf (randomised differential)", function 
     await run(0x5ea8n, 40, 120, cov);
     await run(0x5ea9n, 64, 160, cov);
     for (const [name, count] of Object.entries(cov)) expect(count, `coverage: ${name}`).to.be.at.least(5);
+  });
+});
+
+describe("seatJury input", () => {
+  const a = "0x00000000000000000000000000000000000000aa" as Address;
+  const identityOf = (id: bigint): CandidateIdentity => ({
+    operator: `0x${id.toString(16).padStart(40, "0")}` as Address,
+    owner: id === 3n ? a : (`0x${(id + 100n).toString(16).padStart(40, "0")}` as Address),
+  });
+  const ranking = { ids: [1n, 2n, 3n, 4n, 5n] };
+
+  it("seats nobody for an agreement without a jury, whatever the size", () => {
+    expect(seatJury({ ranking, executor: 1n, proposer: 1n, identityOf, size: 3 })).to.deep.equal([
+      2n,
+      3n,
+      4n,
+    ]);
+    expect(
+      seatJury({ ranking, executor: 1n, proposer: 1n, identityOf, size: 3, juryEnabled: false }),
+    ).to.deep.equal([]);
+  });
+
+  it("compares addresses whatever their case", () => {
+    const upper = "0x00000000000000000000000000000000000000AA" as Address;
+    const sameOwner = (id: bigint) =>
+      id === 2n || id === 4n ? { ...identityOf(id), owner: upper } : identityOf(id);
+    expect(seatJury({ ranking, executor: 1n, proposer: 3n, identityOf: sameOwner, size: 8 })).to.deep.equal([
+      5n,
+    ]);
+  });
+
+  it("refuses a negative size and a ranking that lists a candidate twice", () => {
+    expect(() => seatJury({ ranking, executor: 1n, proposer: 1n, identityOf, size: -1 })).to.throw(
+      ScoringInputError,
+      "jury size -1 is negative",
+    );
+    expect(() =>
+      seatJury({ ranking: { ids: [1n, 2n, 2n] }, executor: 1n, proposer: 1n, identityOf, size: 1 }),
+    ).to.throw(ScoringInputError, "the ranking lists a candidate twice");
   });
 });
