@@ -196,8 +196,8 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     /// @notice `IGengovHub.juryOf`: the jury of a transition proposed for `epoch` by `proposer`.
     /// @dev One pass over the records (one slot per two seats) keeps the `MAX_JURY_CONSIDERED` lowest
-    /// keys `score << 32 | id` in a sorted list; only those are then read for their operator and
-    /// owner, so the identity reads are bounded whatever the roster.
+    /// keys `score << 32 | id` in a bounded max-heap, sorted once at the end; only those are then
+    /// read for their operator and owner, so the identity reads are bounded whatever the roster.
     /// @param agreementId The agreement.
     /// @param epoch The epoch, whose executor must be fixed.
     /// @param proposer The proposing candidate.
@@ -267,8 +267,13 @@ contract GengovHubModule is HubStorage, AgreementValidator {
 
     /// @dev The `MAX_JURY_CONSIDERED` lowest keys `score << 32 | id` of the eligible candidates,
     /// ascending (keys are unique: the id is in them). In assembly, with the eligibility test of
-    /// `ExecutorSelection._scan` (one slot per two seats): a key enters the sorted list by insertion,
-    /// the largest falling off when the list is full.
+    /// `ExecutorSelection._scan` (one slot per two seats). The kept keys form a max-heap in `best`:
+    /// node i (from 1) at `best + 32·i`, its children at 2i and 2i + 1. Nodes 1 to
+    /// `MAX_JURY_CONSIDERED` start at 2^256 − 1 (empty: above every key), nodes after them up to 31
+    /// are 0 (below every key), so every node of the first four levels has two children to compare
+    /// and a key reaches the bottom in four steps, unrolled and inlined for both seats of a slot. A
+    /// key below the root replaces it and sinks; any other costs one comparison. The kept keys are
+    /// sorted at the end and the empty nodes cut off.
     function _bestKeys(
         uint256 agreementId,
         Agreement storage a,
@@ -278,15 +283,21 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         uint256 floor = _upToDateFloor(agreementId, epoch);
         uint256 minScored = a.minScored;
         uint256 maxScore = a.maxScore;
-        best = new uint256[](MAX_JURY_CONSIDERED);
+        // 31 nodes: the heap's four levels below the root, whatever MAX_JURY_CONSIDERED ≤ 31 is.
+        best = new uint256[](31);
         mapping(uint256 => uint256) storage records = _records[agreementId];
         uint256 base;
         assembly ("memory-safe") {
             base := records.slot
         }
         assembly ("memory-safe") {
-            let count := 0
-            let data := add(best, 0x20)
+            for {
+                let i := 1
+            } iszero(gt(i, MAX_JURY_CONSIDERED)) {
+                i := add(i, 1)
+            } {
+                mstore(add(best, shl(5, i)), not(0))
+            }
             mstore(0x20, base)
             for {
                 let p := 0
@@ -295,48 +306,142 @@ contract GengovHubModule is HubStorage, AgreementValidator {
             } {
                 mstore(0x00, p)
                 let word := sload(keccak256(0x00, 0x40))
-                for {
-                    let h := 0
-                } lt(h, 2) {
-                    h := add(h, 1)
-                } {
-                    let r := and(shr(shl(7, h), word), RECORD_MASK)
-                    let score := and(r, SCORE_MASK)
+                // Seat 2p, the slot's low half. An eligible key below the root replaces it and sinks,
+                // one unrolled step per level, each moving the larger child up while it exceeds the key.
+                {
+                    let r := and(word, RECORD_MASK)
                     if and(
                         and(
                             lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
                             iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
                         ),
                         and(
-                            iszero(gt(score, maxScore)),
+                            iszero(gt(and(r, SCORE_MASK), maxScore)),
                             iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
                         )
                     ) {
-                        let key := or(shl(32, score), or(shl(1, p), h))
-                        let skip := 0
-                        switch eq(count, MAX_JURY_CONSIDERED)
-                        case 1 {
-                            skip := iszero(lt(key, mload(add(data, shl(5, sub(count, 1))))))
-                        }
-                        default {
-                            count := add(count, 1)
-                        }
-                        if iszero(skip) {
-                            let j := sub(count, 1)
-                            for {} gt(j, 0) {
-                                j := sub(j, 1)
-                            } {
-                                let prev := mload(add(data, shl(5, sub(j, 1))))
-                                if lt(prev, key) {
+                        let key := or(shl(32, and(r, SCORE_MASK)), shl(1, p))
+                        let node := add(best, 0x20)
+                        if lt(key, mload(node)) {
+                            let child, left, right, g
+                            for {} 1 {} {
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
                                     break
                                 }
-                                mstore(add(data, shl(5, j)), prev)
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                break
                             }
-                            mstore(add(data, shl(5, j)), key)
+                            mstore(node, key)
+                        }
+                    }
+                }
+                // Seat 2p + 1, the high half: the same.
+                {
+                    let r := shr(128, word)
+                    if and(
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(and(r, SCORE_MASK), maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
+                    ) {
+                        let key := or(shl(32, and(r, SCORE_MASK)), or(shl(1, p), 1))
+                        let node := add(best, 0x20)
+                        if lt(key, mload(node)) {
+                            let child, left, right, g
+                            for {} 1 {} {
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                break
+                            }
+                            mstore(node, key)
                         }
                     }
                 }
             }
+            mstore(best, MAX_JURY_CONSIDERED)
+        }
+        Arrays.sort(best);
+        uint256 count = MAX_JURY_CONSIDERED;
+        while (count > 0 && best[count - 1] == type(uint256).max) --count;
+        assembly ("memory-safe") {
             mstore(best, count)
         }
     }

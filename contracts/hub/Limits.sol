@@ -29,10 +29,12 @@ uint256 constant MAX_INPUT_BYTES = 65_536;
 uint256 constant MAX_INPUTS_PER_EPOCH = 10_000;
 /// @dev Jurors seated for one vote (a proposal's jury, or an appeal's).
 uint256 constant MAX_JURY_SIZE = 8;
-/// @dev Eligible candidates, best first, that seating a jury considers: room for a full jury, the
-/// executor and the proposer, and six skipped for sharing the proposer's operator or owner. Keeps the
-/// seating's scan at one comparison per seat and its identity reads at this many.
-uint256 constant MAX_JURY_CONSIDERED = 16;
+/// @dev Eligible candidates, best first, that seating a jury considers: room for a full jury, an
+/// appeal jury's exclusion of up to MAX_JURY_SIZE earlier jurors, the executor and the proposer, and
+/// six skipped for sharing the proposer's operator or owner. Bounds the seating's identity reads at
+/// this many and its heap of kept keys at this size; at most 31 (`_bestKeys`'s heap has four
+/// levels below its root).
+uint256 constant MAX_JURY_CONSIDERED = 24;
 /// @dev Draws a Weighted agreement's jury seating makes at most (each draw that lands on someone who
 /// may not sit is skipped).
 uint256 constant MAX_JURY_DRAWS = 32;

@@ -171,7 +171,7 @@ export const limits = {
   /** contracts/hub/Limits.sol: MAX_JURY_SIZE */
   MAX_JURY_SIZE: 8,
   /** contracts/hub/Limits.sol: MAX_JURY_CONSIDERED */
-  MAX_JURY_CONSIDERED: 16,
+  MAX_JURY_CONSIDERED: 24,
   /** contracts/hub/Limits.sol: SETTLE_CHUNK */
   SETTLE_CHUNK: 256,
   /** contracts/hub/Limits.sol: MAX_STATE_BYTES */
