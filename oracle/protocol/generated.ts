@@ -172,6 +172,8 @@ export const limits = {
   MAX_JURY_SIZE: 8,
   /** contracts/hub/Limits.sol: MAX_JURY_CONSIDERED */
   MAX_JURY_CONSIDERED: 24,
+  /** contracts/hub/Limits.sol: MAX_JURY_DRAWS */
+  MAX_JURY_DRAWS: 32,
   /** contracts/hub/Limits.sol: SETTLE_CHUNK */
   SETTLE_CHUNK: 256,
   /** contracts/hub/Limits.sol: MAX_STATE_BYTES */
