@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { hexToString, type Hex } from "viem";
 
-import { formatTokens } from "../../../chain/revert.js";
+import { formatTokens, formatWhen } from "../../../chain/revert.js";
 import { hub } from "../../../protocol/contracts.js";
 import { table, type Runtime, type Token } from "../../runtime.js";
 import type { Rt } from "../rt.js";
@@ -240,4 +240,28 @@ function roundLines(
           `  juror ${x.jurorId} ${x.vote}: ${JSON.stringify(x.rationale ?? "")} (manifest ${x.rationaleHash})`,
       ),
   ];
+}
+
+/**
+ * A proposal's juries in a few lines for `transition show` and `status`: per round its jurors with
+ * their vote or reveal state, the decision, and while the vote runs the ends of its windows.
+ */
+export async function juryBrief(r: Runtime, key: Omit<VoteKey, "round">) {
+  const report = await juryReport(r, key);
+  const now = await r.now();
+  const lines = report.rounds.map((rr) => {
+    const jurors = rr.jurors
+      .map((x) => `${x.jurorId} ${x.vote ?? (x.committed ? "committed, not revealed" : "not committed")}`)
+      .join(", ");
+    const state =
+      rr.decision !== "open"
+        ? `decision: ${rr.decision}`
+        : now < rr.commitEndsAt
+          ? `voting: commit window ends at ${formatWhen(rr.commitEndsAt, now)}, reveal window ends at ${formatWhen(rr.revealEndsAt, now)}`
+          : now < rr.revealEndsAt
+            ? `voting: reveal window ends at ${formatWhen(rr.revealEndsAt, now)}`
+            : `vote ended at ${formatWhen(rr.revealEndsAt, now)}, not closed yet (gengov jury close)`;
+    return `  ${rr.round === 0 ? "jury" : "appeal jury"}: ${jurors || "no jurors"}; ${rr.accepts} accept, ${rr.rejects} reject (quorum ${rr.quorum}); ${state}`;
+  });
+  return { lines, machine: report.machine };
 }
