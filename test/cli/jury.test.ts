@@ -347,6 +347,18 @@ describe("cli: jury", function () {
     expect(human).to.include(
       `  juror 2 accept: "the state follows the inputs and pays the first input's sender within the cap" (manifest ${event.args.rationaleHash})`,
     );
+    // gengov verify reads the hand-cast vote: its hash, form and binding check; no model call to redo.
+    const verified = await x.run(["verify", id, "--epoch", "2"]);
+    expect(verified.code, verified.err).to.equal(0);
+    const checks = verified.json()[0].checks as { name: string; ok: boolean; detail: string }[];
+    const voteChecks = checks.filter((c) => c.name.startsWith("vote.0.2."));
+    expect(voteChecks.map((c) => [c.name, c.ok])).to.deep.equal([
+      ["vote.0.2.hash", true],
+      ["vote.0.2.canonical", true],
+      ["vote.0.2.schema", true],
+      ["vote.0.2.binding", true],
+    ]);
+    expect(voteChecks[2].detail).to.equal("cast by hand (operator: human): no model call to check");
     const again = await x.run(reveal(), juror());
     expect(again.code).to.equal(2);
     expect(again.err).to.equal(

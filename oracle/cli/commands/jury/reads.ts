@@ -19,6 +19,7 @@ import {
 
 import { gengovJuryAbi } from "../../../chain/abis.js";
 import { formatWhen } from "../../../chain/revert.js";
+import { VOTE_MANIFEST_VERSION, type HumanVoteManifest } from "../../../manifest/vote.js";
 import { canonicalJson } from "../../../models/canonicalJson.js";
 import { hub, jury as juryContract, type JuryAbi, type ReadResult } from "../../../protocol/contracts.js";
 import { parseId, UsageError, type Runtime } from "../../runtime.js";
@@ -151,8 +152,8 @@ export function humanVoteManifest(a: {
   accept: boolean;
   rationale: string;
 }): { text: string; bytes: Hex; hash: Hex } {
-  const text = canonicalJson({
-    version: 1,
+  const manifest: HumanVoteManifest = {
+    version: VOTE_MANIFEST_VERSION,
     kind: "vote",
     chainId: a.chainId,
     jury: a.jury,
@@ -164,7 +165,8 @@ export function humanVoteManifest(a: {
     vote: a.accept ? "accept" : "reject",
     operator: "human",
     rationale: a.rationale,
-  });
+  };
+  const text = canonicalJson(manifest);
   const bytes = toHex(stringToBytes(text));
   return { text, bytes, hash: keccak256(bytes) };
 }
