@@ -47,7 +47,8 @@ export type RevertContext = {
 
 /**
  * Every custom error a gengov call can surface: the hub's, the execution contract's, the jury's, the
- * ERC-20's.
+ * ERC-20's. One entry per name, the first: the jury's CommitWindowClosed and RevealWindowClosed keep
+ * the hub's (the jury commands check the vote's windows before they send).
  */
 export const knownErrors = (() => {
   const seen = new Set<string>();
@@ -171,7 +172,6 @@ const SENTENCES: Record<string, (a: readonly unknown[], f: Fmt) => string> = {
   ERC20InsufficientBalance: (a, f) => `${a[0]} holds ${f.tokens(a[1])}; ${f.tokens(a[2])} needed`,
   ERC20InsufficientAllowance: (a, f) =>
     `${a[0]} may spend ${f.tokens(a[1])} of the sender's tokens; ${f.tokens(a[2])} needed`,
-  CommitWindowClosed: (a, f) => window(`epoch ${a[0]}'s jury commit window`, a[1], a[2], f),
   RevealWindowActive: (a, f) => `epoch ${a[0]}'s vote can be closed from ${f.when(a[1])}`,
   VoteNotOpen: (a) => `no vote is open for epoch ${a[0]}'s proposal by candidate ${a[1]} (round ${a[2]})`,
   VoteClosedAlready: (a) =>
