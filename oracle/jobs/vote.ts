@@ -380,7 +380,9 @@ export async function closeVote(
  */
 async function buildVote(p: JuryDutyParameters, log: NodeContext["log"]): Promise<boolean> {
   const { ctx, candidate, agreement, vote: v } = p;
-  const waiting = candidate.backoff?.ready("validate");
+  // Per vote: a proposal the model fails on does not hold up its votes on other proposals.
+  const backoffKey = `validate:${v.agreementId}:${v.epoch}:${v.proposer}:${v.round}`;
+  const waiting = candidate.backoff?.ready(backoffKey);
   if (waiting && !waiting.ok) {
     log.debug({ at: "juryDuty", msg: `model backing off after ${waiting.failures} failure(s)` });
     return false;
@@ -390,10 +392,10 @@ async function buildVote(p: JuryDutyParameters, log: NodeContext["log"]): Promis
   try {
     answer = await candidate.model.validate(request.request);
     ctx.metrics.model(answer.latencyMs, answer.usage?.totalTokens ?? 0);
-    candidate.backoff?.succeeded("validate");
+    candidate.backoff?.succeeded(backoffKey);
   } catch (error) {
     const reason = (error as Error).message.split("\n")[0];
-    const retryInMs = candidate.backoff?.failed("validate", reason) ?? 0;
+    const retryInMs = candidate.backoff?.failed(backoffKey, reason) ?? 0;
     log.warn({
       at: "juryDuty",
       msg: `model failed: not voting (asked again while the commit window is open): ${reason}`,

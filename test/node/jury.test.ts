@@ -19,6 +19,7 @@ import { network } from "hardhat";
 import { keccak256, stringToHex, type EIP1193Provider, type Hex } from "viem";
 
 import { voteCommitment } from "../../oracle/jobs/vote.js";
+import { clockOf, fallbackWindowAfterRejection } from "../../oracle/node/clock.js";
 import { createModel, SIMULATED_ATTACKER } from "../../oracle/models/index.js";
 import type { ForecastRequest, Model, ModelSpec, ValidateRequest } from "../../oracle/models/types.js";
 import type { GengovNode } from "../../oracle/node/GengovNode.js";
@@ -60,9 +61,10 @@ async function setup(
   profiles: Profile[],
   wraps: ((m: Model) => Partial<Model>)[] = [],
   stores: (string | undefined)[] = [],
+  jury: typeof JURY = JURY,
 ) {
   const conn = await network.create();
-  const first = await deployHub(conn, { minScored: 0, jury: JURY });
+  const first = await deployHub(conn, { minScored: 0, jury });
   // Agreement 2: the same, with a capped treasury in the bond token (what a thief pays itself from).
   const params = { ...first.params, capTokens: [first.token.address], maxOutflowPerEpoch: [CAP] };
   await first.hub.write.createAgreement([params, TEXT]);
@@ -74,7 +76,8 @@ async function setup(
   const candidates: { candidateId: bigint; spec: ModelSpec; specPath: string; walletIndex: number }[] = [];
   for (const [i, profile] of profiles.entries()) {
     const spec = testSpec(`juror-${i}`, { simulation: { skill: 0.8, profile } });
-    const candidateId = await registerWithSpec(f, 4 + i, spec);
+    // Bonds above the minimum: a juror charged juryPenalty stays eligible to sit.
+    const candidateId = await registerWithSpec(f, 4 + i, spec, 2n * f.params.minBond);
     const specPath = join(dir, `spec-${i}.json`);
     writeFileSync(specPath, JSON.stringify(spec));
     candidates.push({ candidateId, spec, specPath, walletIndex: 4 + i });
@@ -206,10 +209,12 @@ describe("nodes on a jury", () => {
       ]);
       expect(nodes[2].ctx.store.getVote(key(3n))?.salt).to.equal(onDisk!.salt);
 
+      // The executor's own node (no seat) closes its proposal's vote: closing decides the transition.
       await f.networkHelpers.time.increaseTo(vote.revealEndsAt);
-      await tickAll();
+      await nodes[0].tick();
       const closed = await f.execution.read.proposal([a]);
       expect(closed.status).to.equal(1); // Proposed: its challenge period runs
+      await tickAll();
       await f.networkHelpers.time.increaseTo(closed.challengeOpensAt + BigInt(f.params.challengePeriod));
       await tickAll();
       expect((await f.execution.read.proposal([a])).status).to.equal(6); // Finalized
@@ -268,10 +273,11 @@ describe("nodes on a jury", () => {
       })) as { args: { epoch: bigint; candidateId: bigint; actions: readonly { to: Hex }[] } }[];
       expect([thiefProposal.args.epoch, thiefProposal.args.candidateId]).to.deep.equal([E, 1n]);
       expect(thiefProposal.args.actions.map((x) => x.to)).to.include(SIMULATED_ATTACKER);
-      let committed = named<{ jurorId: bigint }>(await juryEvents(f), "VoteCommitted");
+      const committed = named<{ jurorId: bigint }>(await juryEvents(f), "VoteCommitted");
       expect(committed.map((c) => c.jurorId)).to.deep.equal([2n]);
       expect(failures).to.be.greaterThan(0);
       expect(nodes[2].ctx.metrics.jobCount("juryDuty", "abstained")).to.be.greaterThan(0);
+      expect(nodes[2].ctx.metrics.render()).to.match(/^gengov_model_errors_total\{kind="[^"]+"\} [1-9]/m);
 
       const vote = await f.jury.read.vote([a, E, 1n, 0]);
       await f.networkHelpers.time.increaseTo(vote.commitEndsAt);
@@ -327,6 +333,90 @@ describe("nodes on a jury", () => {
     } finally {
       for (const n of nodes) await n.stop();
     }
+  });
+});
+
+describe("nodes on an appeal jury", () => {
+  it("a challenge seats the appeal jury; its juror's node votes, reveals and closes; the transition stands", async function () {
+    this.timeout(240_000);
+    const { f, nodes, tickAll, E } = await setup(["honest", "honest", "honest", "honest"], [], [], {
+      ...JURY,
+      appealJurySize: 1,
+    });
+    const a = f.agreementId;
+    const challenger = f.wallets[12];
+    await f.token.write.approve([f.execution.address, 2n ** 255n], { account: challenger.account });
+    try {
+      await f.networkHelpers.time.increaseTo((await clockEnd(f, E)) + 1n);
+      await tickAll();
+      const first = await f.jury.read.vote([a, E, 1n, 0]);
+      await f.networkHelpers.time.increaseTo(first.commitEndsAt);
+      await tickAll();
+      await f.networkHelpers.time.increaseTo(first.revealEndsAt);
+      await tickAll();
+      const accepted = await f.execution.read.proposal([a]);
+      expect(accepted.status).to.equal(1);
+
+      await f.execution.write.challenge([a, E], { account: challenger.account });
+      const appeal = await f.jury.read.vote([a, E, 1n, 1]);
+      expect(appeal.jurors.length).to.equal(1);
+      const [appealJuror] = appeal.jurors;
+      expect(first.jurors).to.not.include(appealJuror);
+      await tickAll();
+      await f.networkHelpers.time.increaseTo(appeal.commitEndsAt);
+      await tickAll();
+      await f.networkHelpers.time.increaseTo(appeal.revealEndsAt);
+      await tickAll();
+      const closed = await f.jury.read.vote([a, E, 1n, 1]);
+      expect([closed.closedAt !== 0n, [...closed.revealed], [...closed.votes]]).to.deep.equal([
+        true,
+        [true],
+        [true],
+      ]);
+      const juror = nodes[Number(appealJuror) - 1];
+      expect(
+        juror.ctx.store.getVote({ agreementId: a, epoch: E, proposer: 1n, round: 1, jurorId: appealJuror })
+          ?.status,
+      ).to.equal("done");
+
+      // The arbiter is silent and the appeal jury kept the transition: it lapses and finalizes.
+      const deadline =
+        accepted.challengeOpensAt + BigInt(f.params.challengePeriod) + BigInt(f.params.rulingPeriod);
+      await f.networkHelpers.time.increaseTo(deadline);
+      await tickAll();
+      expect((await f.execution.read.proposal([a])).status).to.equal(6);
+      const [report] = await verifyTransitions({
+        client: f.publicClient,
+        hub: f.hub.address,
+        execution: f.execution.address,
+        agreementId: a,
+        epoch: E,
+      });
+      expect(report.pass).to.equal(true);
+      expect(report.checks.map((c) => c.name)).to.include(`vote.1.${appealJuror}.prompt.hash`);
+    } finally {
+      for (const n of nodes) await n.stop();
+    }
+  });
+});
+
+describe("the node's clock with a jury", () => {
+  it("ends the fallback's window after a rejection early enough for the fallback's own vote", () => {
+    const params = {
+      genesis: 1000n,
+      epochLength: 3600,
+      horizon: 1,
+      reportWindow: 600,
+      revealWindow: 600,
+      executionWindow: 600,
+      challengePeriod: 600,
+      rulingPeriod: 600,
+    };
+    const c = clockOf({ ...params, jury: { jurySize: 2, voteCommitWindow: 300, voteRevealWindow: 300 } });
+    // end(0) + L − (commit + reveal) − challengePeriod − rulingPeriod, as the execution contract.
+    expect(fallbackWindowAfterRejection(c, 0n).closes).to.equal(1000n + 3600n + 3600n - 600n - 1200n);
+    const none = clockOf({ ...params, jury: { jurySize: 0, voteCommitWindow: 0, voteRevealWindow: 0 } });
+    expect(fallbackWindowAfterRejection(none, 0n).closes).to.equal(1000n + 3600n + 3600n - 1200n);
   });
 });
 
