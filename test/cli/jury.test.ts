@@ -234,6 +234,13 @@ describe("cli: jury", function () {
       `gengov: reverted: commitVote: CallerNotJuror: ${x.as(STRANGER).address} is not the operator of juror 2\n`,
     );
     expect((await view()).commitments).to.deep.equal([`0x${"0".repeat(64)}`]);
+    // The vote was saved before commitVote was sent (and refused): its salt is on disk.
+    const saved = readdirSync(join(stateDir, "votes")).map(
+      (f) => JSON.parse(readFileSync(join(stateDir, "votes", f), "utf8")) as SavedVote,
+    );
+    expect(saved).to.have.length(1);
+    expect(saved[0]).to.include({ jurorId: "2", accept: true });
+    expect(saved[0].salt).to.match(/^0x[0-9a-f]{64}$/);
   });
 
   it("jury vote: saves salt, vote and manifest, then commits what the contract's voteCommitment computes", async () => {
