@@ -42,6 +42,48 @@ const JURY = {
 /** A unix time as the CLI writes dates: ISO 8601 in UTC, to the second. */
 const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
 
+/**
+ * Two candidates qualified by in-process nodes; candidate 1's node proposes epoch E, which seats
+ * candidate 2 (operator JUROR_OPERATOR) as its jury. Only the executor's node ticks after qualifying:
+ * the juror's seat is the human operator's.
+ */
+async function juriedProposal() {
+  const x = await deployCli(await network.create());
+  const spec = testSpec("steady-hand");
+  const agreementId = await x.createAgreement({ minScored: 0, jury: JURY });
+  const id = agreementId.toString();
+  const specPath = x.file("steady-hand.json", JSON.stringify(spec));
+  const steps: [string[], number][] = [
+    [["candidate", "register", id, "--spec", specPath, "--bond", "100"], EXECUTOR_OPERATOR],
+    [["candidate", "register", id, "--spec", specPath, "--bond", "100"], JUROR_OPERATOR],
+    [["deposit", id, x.token.address, "1000"], 0],
+    [["input", "submit", id, "--data", "boat 7 asks to fish 20% less next epoch"], 13],
+  ];
+  for (const [args, by] of steps) {
+    const r = await x.run(args, { account: x.as(by) });
+    if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.err}`);
+  }
+  const nodes = await Promise.all(
+    [EXECUTOR_OPERATOR, JUROR_OPERATOR].map((walletIndex, i) =>
+      makeNode({ ...x, agreementId }, x.provider, {
+        walletIndex,
+        candidates: [{ candidateId: BigInt(i + 1), spec, specPath }],
+        createModel: (s) => createModel(s),
+      }),
+    ),
+  );
+  const [p] = await x.hub.read.agreement([agreementId]);
+  const driven = { ...x, agreementId, genesis: p.genesis, params: x.params };
+  const ticked = nodes.map((n) => ({ pump: () => n.tick(), logs: [] }));
+  if ((await qualify(driven, agreementId, [1n, 2n], ticked)) !== E) throw new Error("not qualified for E");
+  await x.networkHelpers.time.increaseTo(p.genesis + (E + 1n) * 3600n + 1n);
+  await nodes[0].tick();
+  const live = await x.execution.read.proposal([agreementId]);
+  if (live.epoch !== E || live.candidateId !== 1n) throw new Error("candidate 1 did not propose epoch 2");
+  const openedAt = (await x.jury.read.vote([agreementId, E, 1n, 0])).openedAt;
+  return { x, agreementId, nodes, openedAt };
+}
+
 describe("cli: jury", function () {
   this.timeout(180_000);
   let x: CliFixture;
@@ -52,7 +94,6 @@ describe("cli: jury", function () {
   let nodes: GengovNode[] = [];
   let stateDir: string;
   let openedAt: bigint;
-  const spec = testSpec("steady-hand");
   const where = () => ["--agreement", id, "--epoch", E.toString()];
   const juror = () => ({ account: x.as(JUROR_OPERATOR) });
   const vote = (extra: string[] = []) => [
@@ -77,42 +118,11 @@ describe("cli: jury", function () {
   };
 
   before(async () => {
-    x = await deployCli(await network.create());
+    ({ x, agreementId, nodes, openedAt } = await juriedProposal());
+    id = agreementId.toString();
     token = x.token.address;
     symbol = await x.token.read.symbol();
     stateDir = mkdtempSync(join(tmpdir(), "gengov-jury-state-"));
-    agreementId = await x.createAgreement({ minScored: 0, jury: JURY });
-    id = agreementId.toString();
-    const specPath = x.file("steady-hand.json", JSON.stringify(spec));
-    const steps: [string[], number][] = [
-      [["candidate", "register", id, "--spec", specPath, "--bond", "100"], EXECUTOR_OPERATOR],
-      [["candidate", "register", id, "--spec", specPath, "--bond", "100"], JUROR_OPERATOR],
-      [["deposit", id, token, "1000"], 0],
-      [["input", "submit", id, "--data", "boat 7 asks to fish 20% less next epoch"], 13],
-    ];
-    for (const [args, by] of steps) {
-      const r = await x.run(args, { account: x.as(by) });
-      if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.err}`);
-    }
-    nodes = await Promise.all(
-      [EXECUTOR_OPERATOR, JUROR_OPERATOR].map((walletIndex, i) =>
-        makeNode({ ...x, agreementId }, x.provider, {
-          walletIndex,
-          candidates: [{ candidateId: BigInt(i + 1), spec, specPath }],
-          createModel: (s) => createModel(s),
-        }),
-      ),
-    );
-    const [p] = await x.hub.read.agreement([agreementId]);
-    const driven = { ...x, agreementId, genesis: p.genesis, params: x.params };
-    const ticked = nodes.map((n) => ({ pump: () => n.tick(), logs: [] }));
-    if ((await qualify(driven, agreementId, [1n, 2n], ticked)) !== E) throw new Error("not qualified for E");
-    await to(p.genesis + (E + 1n) * 3600n + 1n);
-    // Only the executor's node runs from here: the juror's seat is the human operator's.
-    await nodes[0].tick();
-    const live = await x.execution.read.proposal([agreementId]);
-    if (live.epoch !== E || live.candidateId !== 1n) throw new Error("candidate 1 did not propose epoch 2");
-    openedAt = (await view()).openedAt;
   });
 
   after(async () => {
@@ -424,3 +434,76 @@ describe("cli: jury", function () {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("cli: a jury that rejects", function () {
+  this.timeout(180_000);
+  let x: CliFixture;
+  let id: string;
+  let nodes: GengovNode[] = [];
+  let openedAt: bigint;
+  let agreementId: bigint;
+
+  before(async () => {
+    ({ x, agreementId, nodes, openedAt } = await juriedProposal());
+    id = agreementId.toString();
+  });
+
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+  });
+
+  it("a reject vote, a reveal after the window refused, and challenge closes the vote: rejected, nothing to challenge", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "gengov-jury-state-"));
+    const where = ["--agreement", id, "--epoch", "2"];
+    const juror = { account: x.as(JUROR_OPERATOR) };
+    const committed = await x.run(
+      [
+        "jury",
+        "vote",
+        ...where,
+        "--candidate",
+        "2",
+        "--vote",
+        "reject",
+        "--rationale",
+        "pays too much",
+        "--state-dir",
+        stateDir,
+      ],
+      juror,
+    );
+    expect(committed.code, committed.err).to.equal(0);
+    // Silent until the reveal window closed: the reveal is refused with the window's end.
+    await x.networkHelpers.time.increaseTo(openedAt + 600n);
+    const late = await x.run(
+      ["jury", "reveal", ...where, "--candidate", "2", "--state-dir", stateDir],
+      juror,
+    );
+    expect(late.code).to.equal(2);
+    expect(late.err).to.match(
+      new RegExp(
+        `^gengov: ${escape(`the reveal window of epoch 2's jury (agreement ${id}, proposer 1) closed at ${iso(openedAt + 600n)} (`)}.+\\)\n$`,
+      ),
+    );
+    // Nobody revealed: the silent jury rejects. challenge closes the vote first and says so.
+    const challenge = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });
+    expect(challenge.code).to.equal(1);
+    expect(challenge.err).to.equal(
+      `gengov: closed epoch 2's jury (agreement ${id}, proposer 1): it rejected the transition (0 accept, 0 reject); nothing to challenge\n`,
+    );
+    const v = await x.jury.read.vote([agreementId, E, 1n, 0]);
+    expect([v.closedAt !== 0n, v.accepted]).to.deep.equal([true, false]);
+    const shown = (await x.run(["jury", "show", ...where])).json();
+    expect(shown.rounds[0]).to.include({ decision: "rejected", accepts: "0", rejects: "0" });
+    expect(shown.rounds[0].jurors[0]).to.include({ committed: true, revealed: false, vote: null });
+    const human = (await x.run(["jury", "show", ...where], { json: false })).out.join("\n");
+    expect(human).to.match(/: rejected; 0 accept, 0 reject/);
+    const transitions = await x.run(["transition", "show", id]);
+    expect(transitions.json().proposals[0]).to.include({ epoch: "2", candidateId: "1", status: "rejected" });
+    const text = (await x.run(["transition", "show", id], { json: false })).out.join("\n");
+    expect(text).to.include("current: epoch 2 by candidate 1, rejected");
+    expect(text).to.include(
+      "  jury: 2 committed, not revealed; 0 accept, 0 reject (quorum 1); decision: rejected",
+    );
+  });
+});
