@@ -127,7 +127,9 @@ export async function juryReport(r: Runtime, key: Omit<VoteKey, "round">) {
   const settlement = settled.at(-1)?.args;
   const lines =
     rounds.length === 0
-      ? [`no jury was seated for ${describeKey({ ...key, round: 0 })}`]
+      ? [
+          `no jury was seated on epoch ${key.epoch}'s proposal by candidate ${key.proposer} (agreement ${key.agreementId})`,
+        ]
       : [
           ...rounds.flatMap((rr) => roundLines(key, rr, views[rr.round], now, bt)),
           ...(settlement
