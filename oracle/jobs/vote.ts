@@ -290,8 +290,24 @@ export async function juryDuty(p: JuryDutyParameters): Promise<JuryDutyReturnTyp
     }
   }
 
+  if (v.status === "committed" && now < v.commitEndsAt) {
+    // Reorg safety: while the commit window is open, a commit the chain no longer has is sent again
+    // (the same stored commitment).
+    if (ctx.sender.pending(keys.commit).length > 0) return { status: "already" };
+    const seat = await seatOnChain(ctx, v);
+    if (seat.commitment === v.commitment || seat.revealed) return { status: "already" };
+    log.warn({ at: "juryDuty", msg: "commit no longer on chain (reorg): sending it again" });
+    const receipt = await ctx.sender.send({
+      jobKey: keys.commit,
+      address: ctx.jury,
+      abi: gengovJuryAbi,
+      functionName: "commitVote",
+      args: [v.agreementId, v.epoch, v.proposer, v.round, BigInt(v.seat), v.commitment!],
+    });
+    return { status: "committed", txHash: receipt.transactionHash };
+  }
+
   if (v.status === "committed") {
-    if (now < v.commitEndsAt) return { status: "already" };
     if (now >= v.revealEndsAt) {
       const seat = await seatOnChain(ctx, v);
       if (seat.revealed) ctx.store.setVoteStatus(v, "revealed");

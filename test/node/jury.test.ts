@@ -100,7 +100,7 @@ async function setup(
     candidates.map((c) => c.candidateId),
     nodes.map((n) => ({ pump: () => n.tick(), logs: [] })),
   );
-  return { f, nodes, tickAll, E, start, candidates, dir };
+  return { f, nodes, tickAll, E, start, candidates, dir, provider };
 }
 
 async function juryEvents(f: HubFixture) {
@@ -123,7 +123,7 @@ describe("nodes on a jury", () => {
       validate: (r: ValidateRequest) => (validateCalls3++, m.validate(r)),
     });
     const store3 = join(mkdtempSync(join(tmpdir(), "gengov-jury-store-")), "node3.sqlite");
-    const { f, nodes, tickAll, E, start } = await setup(
+    const { f, nodes, tickAll, E, start, provider } = await setup(
       ["honest", "honest", "honest"],
       [() => ({}), lying, counted],
       [undefined, undefined, store3],
@@ -149,6 +149,14 @@ describe("nodes on a jury", () => {
     };
     try {
       await f.networkHelpers.time.increaseTo((await clockEnd(f, E)) + 1n);
+      await nodes[0].tick(); // the proposal, and its vote opens
+      // Node 2 commits; a reorg drops the commit; in the commit window node 2 sends it again.
+      const snapshot = (await provider.request({ method: "evm_snapshot" as never })) as string;
+      await nodes[1].tick();
+      expect(named(await juryEvents(f), "VoteCommitted")).to.have.length(1);
+      await provider.request({ method: "evm_revert" as never, params: [snapshot] as never });
+      await f.networkHelpers.mine(3);
+      expect(named(await juryEvents(f), "VoteCommitted")).to.have.length(0);
       await tickAll();
       const live = await f.execution.read.proposal([a]);
       expect([live.epoch, live.candidateId, live.status]).to.deep.equal([E, 1n, 7]); // Voting
