@@ -141,3 +141,24 @@ export function buildVoteManifest(m: VoteManifest): { text: string; bytes: Hex; 
   const bytes = toHex(stringToBytes(text));
   return { text, bytes, hash: keccak256(bytes) };
 }
+
+/**
+ * The manifest of a vote cast by hand (`gengov jury vote`): the vote's binding, the vote and the
+ * operator's rationale, marked `"operator": "human"`; there is no model call to check.
+ */
+export const humanVoteManifestSchema = z.strictObject({
+  version: z.literal(VOTE_MANIFEST_VERSION),
+  kind: z.literal("vote"),
+  chainId: z.number().int(),
+  jury: address,
+  agreementId: uint,
+  epoch: uint,
+  proposer: uint,
+  round: z.union([z.literal(0), z.literal(1)]),
+  jurorId: uint,
+  vote: z.enum(["accept", "reject"]),
+  operator: z.literal("human"),
+  rationale: z.string(),
+});
+
+export type HumanVoteManifest = z.infer<typeof humanVoteManifestSchema>;

@@ -14,7 +14,7 @@ import { decodeAbiParameters, getAbiItem, hexToString, keccak256, type Hex, type
 
 import { gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "../chain/abis.js";
 import { proposalOf, requestReadings } from "../jobs/vote.js";
-import { parseVoteManifest, type VoteManifest } from "../manifest/vote.js";
+import { humanVoteManifestSchema, parseVoteManifest, type VoteManifest } from "../manifest/vote.js";
 import { specHash } from "../models/spec.js";
 import { manifestReadings, outputHash, parseManifest, type Manifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
@@ -372,6 +372,40 @@ async function checkVote(
     return;
   }
   checks.add(`${name}.canonical`, canonicalJson(value) === text);
+  const binding = (
+    m: Pick<
+      VoteManifest,
+      "chainId" | "jury" | "agreementId" | "epoch" | "proposer" | "round" | "jurorId" | "vote"
+    >,
+  ) =>
+    checks.add(
+      `${name}.binding`,
+      m.chainId === chain.chainId &&
+        m.jury.toLowerCase() === chain.jury.toLowerCase() &&
+        m.agreementId === p.agreementId.toString() &&
+        m.epoch === v.epoch.toString() &&
+        m.proposer === v.proposer.toString() &&
+        m.round === v.round &&
+        m.jurorId === v.jurorId.toString() &&
+        m.vote === (v.accept ? "accept" : "reject"),
+      `${v.accept ? "accept" : "reject"}: chain, jury, agreement, epoch, proposer, round, juror, vote`,
+    );
+  // A vote its operator cast by hand (gengov jury vote) states no model call: form and binding only.
+  if ((value as { operator?: unknown } | null)?.operator === "human") {
+    const human = humanVoteManifestSchema.safeParse(value);
+    if (!human.success) {
+      const issue = human.error.issues[0];
+      checks.add(
+        `${name}.schema`,
+        false,
+        `malformed vote manifest: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+      );
+      return;
+    }
+    checks.add(`${name}.schema`, true, "cast by hand (operator: human): no model call to check");
+    binding(human.data);
+    return;
+  }
   const parsed = parseVoteManifest(value);
   if ("problem" in parsed) {
     checks.add(`${name}.schema`, false, `malformed vote manifest: ${parsed.problem}`);
@@ -379,18 +413,7 @@ async function checkVote(
   }
   checks.add(`${name}.schema`, true);
   const m: VoteManifest = parsed.manifest;
-  checks.add(
-    `${name}.binding`,
-    m.chainId === chain.chainId &&
-      m.jury.toLowerCase() === chain.jury.toLowerCase() &&
-      m.agreementId === p.agreementId.toString() &&
-      m.epoch === v.epoch.toString() &&
-      m.proposer === v.proposer.toString() &&
-      m.round === v.round &&
-      m.jurorId === v.jurorId.toString() &&
-      m.vote === (v.accept ? "accept" : "reject"),
-    `${v.accept ? "accept" : "reject"}: chain, jury, agreement, epoch, proposer, round, juror, vote`,
-  );
+  binding(m);
   const [, onChainSpecHash] = await hubContract(p).read("candidateOperator", [p.agreementId, v.jurorId]);
   checks.add(
     `${name}.spec`,
