@@ -7,25 +7,16 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, wr
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-import {
-  encodeAbiParameters,
-  keccak256,
-  stringToBytes,
-  stringToHex,
-  toHex,
-  zeroAddress,
-  type Hex,
-} from "viem";
+import { keccak256, stringToBytes, toHex, zeroAddress, type Hex } from "viem";
 
 import { gengovJuryAbi } from "../../../chain/abis.js";
+import { voteCommitment as nodeVoteCommitment } from "../../../jobs/vote.js";
 import { formatWhen } from "../../../chain/revert.js";
 import { VOTE_MANIFEST_VERSION, type HumanVoteManifest } from "../../../manifest/vote.js";
 import { canonicalJson } from "../../../models/canonicalJson.js";
 import { hub, jury as juryContract, type JuryAbi, type ReadResult } from "../../../protocol/contracts.js";
 import { parseId, UsageError, type Runtime } from "../../runtime.js";
 import { proposalsOf } from "../transition/reads.js";
-
-export const JURY_TAG = keccak256(stringToHex("gengov.jury.vote.v1"));
 
 export type VoteView = ReadResult<JuryAbi, "vote">;
 
@@ -101,7 +92,7 @@ export function votePhase(v: VoteView, now: bigint): string {
   return `vote ended at ${formatWhen(v.revealEndsAt, now)}, not closed yet (gengov jury close)`;
 }
 
-/** The vote commitment, exactly as the jury contract's `voteCommitment` hashes it. */
+/** The vote commitment, as the node computes it (the jury contract's `voteCommitment`). */
 export function voteCommitment(a: {
   chainId: number;
   jury: Hex;
@@ -111,36 +102,7 @@ export function voteCommitment(a: {
   rationaleHash: Hex;
   salt: Hex;
 }): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [
-        { type: "bytes32" },
-        { type: "uint256" },
-        { type: "address" },
-        { type: "uint256" },
-        { type: "uint64" },
-        { type: "uint256" },
-        { type: "uint8" },
-        { type: "uint256" },
-        { type: "bool" },
-        { type: "bytes32" },
-        { type: "bytes32" },
-      ],
-      [
-        JURY_TAG,
-        BigInt(a.chainId),
-        a.jury,
-        a.key.agreementId,
-        a.key.epoch,
-        a.key.proposer,
-        a.key.round,
-        a.jurorId,
-        a.accept,
-        a.rationaleHash,
-        a.salt,
-      ],
-    ),
-  );
+  return nodeVoteCommitment({ ...a, ...a.key });
 }
 
 /** The manifest of a human juror's vote: canonical JSON, its bytes and keccak256 (the rationale hash). */
