@@ -164,11 +164,11 @@ interface IGengovJury {
     /// @notice The vote was never opened.
     error VoteNotOpen(uint64 epoch, uint256 proposer, uint8 round);
     /// @notice The commit window is [opensAt, closesAt) and now is outside it.
-    error CommitWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
+    error VoteCommitWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
     /// @notice The reveal window is [opensAt, closesAt) and now is outside it.
-    error RevealWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
+    error VoteRevealWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
     /// @notice The vote can only be closed from `closesAt` on.
-    error RevealWindowActive(uint64 epoch, uint64 closesAt);
+    error VoteRevealWindowActive(uint64 epoch, uint64 closesAt);
     /// @notice The vote is already closed.
     error VoteClosedAlready(uint64 epoch, uint256 proposer, uint8 round);
     /// @notice `index` is not a seat of this vote's jury.

@@ -137,7 +137,7 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         Vote storage v = _opened(agreementId, epoch, proposer, round);
         uint256 opens = v.openedAt;
         uint256 closes = opens + v.commitWindow;
-        if (block.timestamp >= closes) revert CommitWindowClosed(epoch, uint64(opens), uint64(closes));
+        if (block.timestamp >= closes) revert VoteCommitWindowClosed(epoch, uint64(opens), uint64(closes));
         uint256 jurorId = _checkJuror(v, index);
         v.commitments[index] = commitment;
         emit VoteCommitted(agreementId, epoch, proposer, round, jurorId, commitment);
@@ -158,7 +158,7 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         uint256 opens = uint256(v.openedAt) + v.commitWindow;
         uint256 closes = opens + v.revealWindow;
         if (block.timestamp < opens || block.timestamp >= closes) {
-            revert RevealWindowClosed(epoch, uint64(opens), uint64(closes));
+            revert VoteRevealWindowClosed(epoch, uint64(opens), uint64(closes));
         }
         uint256 jurorId = _checkJuror(v, index);
         if (manifest.length == 0 || manifest.length > MAX_MANIFEST_BYTES)
@@ -192,7 +192,7 @@ contract GengovJury is IGengovJury, ReentrancyGuardTransient {
         Vote storage v = _opened(agreementId, epoch, proposer, round);
         if (v.closedAt != 0) revert VoteClosedAlready(epoch, proposer, round);
         uint256 closes = uint256(v.openedAt) + v.commitWindow + v.revealWindow;
-        if (block.timestamp < closes) revert RevealWindowActive(epoch, uint64(closes));
+        if (block.timestamp < closes) revert VoteRevealWindowActive(epoch, uint64(closes));
         accepted = _decision(v, round);
         v.closedAt = uint40(block.timestamp);
         v.accepted = accepted;

@@ -47,8 +47,7 @@ export type RevertContext = {
 
 /**
  * Every custom error a gengov call can surface: the hub's, the execution contract's, the jury's, the
- * ERC-20's. One entry per name, the first: the jury's CommitWindowClosed and RevealWindowClosed keep
- * the hub's (the jury commands check the vote's windows before they send).
+ * ERC-20's. One entry per name (the contracts share none but OpenZeppelin's own).
  */
 export const knownErrors = (() => {
   const seen = new Set<string>();
@@ -172,7 +171,9 @@ const SENTENCES: Record<string, (a: readonly unknown[], f: Fmt) => string> = {
   ERC20InsufficientBalance: (a, f) => `${a[0]} holds ${f.tokens(a[1])}; ${f.tokens(a[2])} needed`,
   ERC20InsufficientAllowance: (a, f) =>
     `${a[0]} may spend ${f.tokens(a[1])} of the sender's tokens; ${f.tokens(a[2])} needed`,
-  RevealWindowActive: (a, f) => `epoch ${a[0]}'s vote can be closed from ${f.when(a[1])}`,
+  VoteRevealWindowActive: (a, f) => `epoch ${a[0]}'s vote can be closed from ${f.when(a[1])}`,
+  VoteCommitWindowClosed: (a, f) => window(`epoch ${a[0]}'s vote commit window`, a[1], a[2], f),
+  VoteRevealWindowClosed: (a, f) => window(`epoch ${a[0]}'s vote reveal window`, a[1], a[2], f),
   VoteNotOpen: (a) => `no vote is open for epoch ${a[0]}'s proposal by candidate ${a[1]} (round ${a[2]})`,
   VoteClosedAlready: (a) =>
     `the vote on epoch ${a[0]}'s proposal by candidate ${a[1]} (round ${a[2]}) is closed`,

@@ -478,7 +478,7 @@ contract JuryVoteTest is HubBase {
         vm.prank(op2);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IGengovJury.RevealWindowClosed.selector,
+                IGengovJury.VoteRevealWindowClosed.selector,
                 uint64(2),
                 uint64(proposedAt + COMMIT),
                 uint64(proposedAt + COMMIT + REVEAL)
@@ -487,7 +487,7 @@ contract JuryVoteTest is HubBase {
         jury.revealVote(aid, 2, c1, 0, 0, true, bytes32(c2), MANIFEST);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IGengovJury.RevealWindowActive.selector,
+                IGengovJury.VoteRevealWindowActive.selector,
                 uint64(2),
                 uint64(proposedAt + COMMIT + REVEAL)
             )
@@ -497,7 +497,7 @@ contract JuryVoteTest is HubBase {
         vm.prank(op2);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IGengovJury.CommitWindowClosed.selector,
+                IGengovJury.VoteCommitWindowClosed.selector,
                 uint64(2),
                 uint64(proposedAt),
                 uint64(proposedAt + COMMIT)
