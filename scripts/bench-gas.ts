@@ -27,6 +27,7 @@ import {
   measureExecutionGas,
 } from "./gas/measureExecutionGas.js";
 import { GAS_KEYS, measureGas } from "./gas/measureGas.js";
+import { JURY_GAS_BOUNDS, JURY_GAS_KEYS, JURY_GAS_NOTES, measureJuryGas } from "./gas/measureJuryGas.js";
 
 const json = process.argv.includes("--json") || process.env.BENCH_GAS_JSON === "1";
 
@@ -34,9 +35,11 @@ try {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const m = await measureGas(await hre.network.create());
   const x = await measureExecutionGas(await hre.network.create());
+  const j = await measureJuryGas(await hre.network.create());
   const ordered = {
     ...Object.fromEntries(GAS_KEYS.map((k) => [k, m.gas[k]])),
     ...Object.fromEntries(EXECUTION_GAS_KEYS.map((k) => [k, x.gas[k]])),
+    ...Object.fromEntries(JURY_GAS_KEYS.map((k) => [k, j.gas[k]])),
   };
   if (json) {
     console.log(JSON.stringify(ordered, null, 2));
@@ -48,6 +51,15 @@ try {
       const status = bound === undefined ? "" : x.overhead[k] <= bound ? "ok" : "OVER";
       console.log(
         `${k.padEnd(17)} ${x.gas[k].toLocaleString("en").padStart(9)} ${x.overhead[k].toLocaleString("en").padStart(12)} ${(bound?.toLocaleString("en") ?? "-").padStart(12)} ${status.padEnd(4)}  ${EXECUTION_GAS_NOTES[k]}`,
+      );
+    }
+    console.log("\njury              gasUsed   above calldata+logs   bound    what");
+    for (const k of JURY_GAS_KEYS) {
+      const bound = JURY_GAS_BOUNDS[k];
+      const above = j.overhead[k];
+      const status = bound === undefined || above === undefined ? "" : above <= bound ? "ok" : "OVER";
+      console.log(
+        `${k.padEnd(17)} ${j.gas[k].toLocaleString("en").padStart(9)} ${(above?.toLocaleString("en") ?? "-").padStart(12)} ${(bound?.toLocaleString("en") ?? "-").padStart(12)} ${status.padEnd(4)}  ${JURY_GAS_NOTES[k]}`,
       );
     }
   }

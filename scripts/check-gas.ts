@@ -14,6 +14,7 @@ import { BaseError } from "viem";
 import { compareGas } from "./gas/gasTable.js";
 import { measureExecutionGas } from "./gas/measureExecutionGas.js";
 import { measureGas } from "./gas/measureGas.js";
+import { JURY_GAS_BOUNDS, measureJuryGas } from "./gas/measureJuryGas.js";
 
 const TOLERANCE = 0.01;
 const baselinePath = join(dirname(fileURLToPath(import.meta.url)), "..", "bench", "gas-baseline.json");
@@ -23,7 +24,12 @@ try {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
   const { gas } = await measureGas(await hre.network.create());
   const execution = await measureExecutionGas(await hre.network.create());
-  const { failed, text } = compareGas(baseline, { ...gas, ...execution.gas }, TOLERANCE);
+  const jury = await measureJuryGas(await hre.network.create());
+  const { failed, text } = compareGas(baseline, { ...gas, ...execution.gas, ...jury.gas }, TOLERANCE);
+  for (const [key, bound] of Object.entries(JURY_GAS_BOUNDS)) {
+    const above = jury.overhead[key as keyof typeof jury.overhead];
+    if (above > bound) failed.push(`${key} (${above} gas above calldata and logs, bound ${bound})`);
+  }
   console.log(text);
   if (failed.length > 0) {
     console.log(

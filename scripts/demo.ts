@@ -1,7 +1,13 @@
 /**
- * `npm run demo [-- --example vouching] [-- --epochs N] [-- --out file]`: the whole mechanism on an
- * embedded in-process chain, no network, no API key. With OPENAI_API_KEY set (and optionally
- * OPENAI_BASE_URL, GENGOV_DEMO_MODEL) the first candidate runs on that real model.
+ * `npm run demo [-- --example vouching|council] [-- --jury N] [-- --epochs N] [-- --out file]`: the
+ * whole mechanism on an embedded in-process chain, no network, no API key. With OPENAI_API_KEY set
+ * (and optionally OPENAI_BASE_URL, GENGOV_DEMO_MODEL) the first candidate runs on that real model.
+ *
+ * `--jury N` (fisheries, vouching) seats a jury of N models (a majority to accept) on every proposal
+ * and adds a thief candidate; each epoch then shows its executor, jurors and votes, the decision and
+ * whether the thief's payment reached the chain, and the run ends with how many landed (`--jury 0`:
+ * the thief without a jury). `--example council` has its own jury of 2 and a delegate captured by a
+ * payee; each epoch shows the proposal, every model's vote and rationale and the recorded decision.
  *
  * `npm run demo -- --app [--rpc-port 8545] [--app-port 5173]`: the same chain served as a JSON-RPC
  * endpoint on 127.0.0.1 (its accounts unlocked, like `hardhat node`), the demo run on it, which then
@@ -31,15 +37,29 @@ const { values } = parseArgs({
   options: {
     example: { type: "string", default: "fisheries" },
     epochs: { type: "string", default: "16" },
+    jury: { type: "string" },
     out: { type: "string", default: "demo-report.html" },
     app: { type: "boolean", default: false },
     "rpc-port": { type: "string", default: "8545" },
     "app-port": { type: "string", default: "5173" },
   },
 });
-if (values.example !== "fisheries" && values.example !== "vouching") {
-  console.error(`demo: --example must be "fisheries" or "vouching", got "${values.example}"`);
+if (values.example !== "fisheries" && values.example !== "vouching" && values.example !== "council") {
+  console.error(`demo: --example must be "fisheries", "vouching" or "council", got "${values.example}"`);
   process.exit(2);
+}
+const example = values.example;
+let jury: number | undefined;
+if (values.jury !== undefined) {
+  jury = Number(values.jury);
+  if (!/^\d+$/.test(values.jury) || jury > 8) {
+    console.error(`demo: --jury must be a jury size from 0 to 8, got "${values.jury}"`);
+    process.exit(2);
+  }
+  if (example === "council") {
+    console.error("demo: --jury is for fisheries and vouching; the council example has its own jury");
+    process.exit(2);
+  }
 }
 const epochs = Number(values.epochs);
 if (!Number.isInteger(epochs) || epochs < 3) {
@@ -91,10 +111,11 @@ if (values.app) {
 let open: OpenEpoch | undefined;
 const apiKey = process.env.OPENAI_API_KEY;
 console.log(
-  `gengov demo: ${values.example}, ${epochs} epochs, ${served ? `chain at ${served.rpc.url}` : "embedded chain"}${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
+  `gengov demo: ${example}${jury !== undefined ? `, jury of ${jury} and a thief` : ""}, ${epochs} epochs, ${served ? `chain at ${served.rpc.url}` : "embedded chain"}${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
 );
 const result = await runDemo(demoChainOf(conn), {
-  example: values.example,
+  example,
+  jury,
   epochs,
   root: process.cwd(),
   realModel: apiKey
@@ -132,6 +153,10 @@ for (const f of failed)
 console.log(
   `prompt injection: ${result.injectionsSubmitted} hostile inputs submitted, ${result.adversaryActionsOnChain} adversary proposals reached the chain`,
 );
+if (result.thief)
+  console.log(
+    `malicious payments landed: ${result.thief.landed} of ${result.thief.epochs} thief epochs${jury ? ` (jury of ${jury})` : " (no jury)"}`,
+  );
 if (result.nodeErrors.length) {
   console.log(`node errors: ${result.nodeErrors.length}`);
   for (const line of result.nodeErrors) console.log(`  ${line}`);

@@ -15,6 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const EXPORTED = {
   gengovHubAbi: "contracts/GengovHub.sol/GengovHub.json",
   gengovExecutionAbi: "contracts/execution/GengovExecution.sol/GengovExecution.json",
+  gengovJuryAbi: "contracts/jury/GengovJury.sol/GengovJury.json",
 } as const;
 
 /**

@@ -2,11 +2,13 @@
  * The mechanism benchmark on fewer seeds (scripts/mechanism/): the examples' parameters meet every
  * hard bound `bench:mechanism:check` enforces, and each bound catches the rule it guards when that
  * rule is broken on purpose — weights per seat instead of per bond unit, eligibility blind to a
- * candidate that stopped forecasting, targets never committed skipped instead of missed.
+ * candidate that stopped forecasting, targets never committed skipped instead of missed, jurors
+ * that never reject.
  */
 import { expect } from "chai";
 
 import { brokenBounds, ON_CHAIN_KEYS } from "../scripts/mechanism/compare.js";
+import { JURY_RULES, juryScenario, seatJury } from "../scripts/mechanism/jury.js";
 import { measureMechanism } from "../scripts/mechanism/measure.js";
 import { cherryPick, dormant, standardPool, sybil } from "../scripts/mechanism/scenarios.js";
 import { exampleParams } from "../scripts/mechanism/simulate.js";
@@ -53,5 +55,28 @@ describe("mechanism benchmark (reduced)", function () {
   it("the old vouching eta (8) leaves the best model a minority of the draws", () => {
     const r = standardPool({ params: { ...weighted, eta: 8n * 10n ** 18n }, seeds: SEEDS });
     expect(r.bestShare.value).to.be.below(0.6);
+  });
+
+  it("a jury of 3 (quorum 2) stops nearly every malicious transition and almost no honest one", () => {
+    const r = juryScenario({ params: leader, seeds: SEEDS });
+    expect(r.thiefEpochs).to.be.above(100 * SEEDS * 0.2); // the thief executes often
+    expect(r.maliciousLanded.value).to.be.at.most(0.05);
+    expect(r.honestRejected.value).to.be.below(0.01);
+    expect(r.fallbackLanded.value).to.be.above(0.95); // the fallback's honest proposal lands instead
+    const none = juryScenario({ params: leader, seeds: SEEDS, rules: { ...JURY_RULES, size: 0 } });
+    expect(none.maliciousLanded.value).to.equal(1);
+  });
+
+  it("jurors that never reject let every malicious transition land, and the bound catches it", () => {
+    const broken = juryScenario({ params: leader, seeds: SEEDS, rules: { ...JURY_RULES, pDetect: 0 } });
+    expect(broken.maliciousLanded.value).to.equal(1);
+    expect(brokenBounds({ "jury.maliciousLanded": broken.maliciousLanded.value }, 1)).to.have.length.above(0);
+  });
+
+  it("seats jurors in ranking order, never the executor or the proposer", () => {
+    const ranking = [5n, 2n, 8n, 1n, 3n];
+    expect(seatJury(ranking, 5n, 5n, 3)).to.deep.equal([2n, 8n, 1n]); // the executor proposes
+    expect(seatJury(ranking, 5n, 2n, 3)).to.deep.equal([8n, 1n, 3n]); // its fallback proposes
+    expect(seatJury([5n, 2n], 5n, 5n, 3)).to.deep.equal([2n]); // fewer qualify, fewer sit
   });
 });

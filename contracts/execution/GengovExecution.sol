@@ -15,6 +15,7 @@ import {
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
+import {IGengovJury} from "../interfaces/IGengovJury.sol";
 
 /// @title GengovExecution
 /// @notice Optimistic transitions for the hub that created it. One live proposal per agreement at a
@@ -39,7 +40,12 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint32 challengePeriod;
         uint32 rulingPeriod;
         bool cached;
+        /// @dev The jury's vote in seconds; 0 = no jury.
+        uint32 voteWindow;
+        bool appealJury;
         address arbiter;
+        /// @dev The jury contract (agreements with a jury only).
+        IGengovJury jury;
         address bondToken;
         uint128 rejectPenalty;
         uint128 challengeBond;
@@ -62,6 +68,8 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint32 candidateId;
         Status status;
         uint8 challengers;
+        /// @dev A jury was seated: the challenge period opens when its vote ends.
+        bool juried;
         ChallengeSlot[MAX_CHALLENGERS] challenges;
     }
 
@@ -120,6 +128,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         live.candidateId = uint32(candidateId);
         live.status = Status.Proposed;
         live.challengers = 0;
+        live.juried = false;
         emit TransitionProposed(
             agreementId,
             epoch,
@@ -133,6 +142,32 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             manifest,
             spec
         );
+        // With a jury, the transition waits for its vote; nobody eligible to sit, no vote.
+        if (p.voteWindow != 0 && p.jury.open(agreementId, epoch, candidateId, 0).length != 0) {
+            live.status = Status.Voting;
+            live.juried = true;
+        }
+    }
+
+    /// @inheritdoc IGengovExecution
+    function onVoteClosed(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        bool accepted
+    ) external nonReentrant {
+        Params storage p = _paramsOf(agreementId);
+        if (msg.sender != address(p.jury) || address(p.jury) == address(0)) revert CallerNotJury(msg.sender);
+        Live storage live = _liveAt(agreementId, epoch, Status.Voting);
+        if (live.candidateId != proposer) revert TransitionStatusInvalid(epoch, Status.None);
+        if (accepted) {
+            live.status = Status.Proposed;
+            return;
+        }
+        live.status = Status.Rejected;
+        uint256 penalty = _hooks.chargeBond(agreementId, proposer, p.rejectPenalty);
+        emit TransitionVetoed(agreementId, epoch, proposer, penalty);
+        p.jury.settle(agreementId, epoch, proposer, false);
     }
 
     /// @inheritdoc IGengovExecution
@@ -143,7 +178,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         if (live.epoch != epoch || (status != Status.Proposed && status != Status.Challenged)) {
             revert TransitionStatusInvalid(epoch, status);
         }
-        uint256 endsAt = uint256(live.proposedAt) + p.challengePeriod;
+        uint256 endsAt = _challengeOpens(p, live) + p.challengePeriod;
         if (block.timestamp >= endsAt) revert ChallengePeriodOver(epoch, uint64(endsAt));
         uint256 n = live.challengers;
         if (n == MAX_CHALLENGERS) revert ChallengerLimitReached(epoch, MAX_CHALLENGERS);
@@ -153,6 +188,8 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         _checkNotProposer(agreementId, live.candidateId);
         live.status = Status.Challenged;
         live.challengers = uint8(n + 1);
+        // The first challenge of a jury-accepted transition seats the appeal jury.
+        if (n == 0 && live.juried && p.appealJury) p.jury.open(agreementId, epoch, live.candidateId, 1);
         IERC20 token = IERC20(p.bondToken);
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), p.challengeBond);
@@ -169,33 +206,19 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
         if (block.timestamp >= deadline) revert RulingPeriodOver(epoch, uint64(deadline));
-        address bondToken = p.bondToken;
-        uint256 n = live.challengers;
-        uint256 penalty = 0;
         if (upheld) {
             // A failed challenge forfeits every bond to the treasury.
             live.status = Status.Upheld;
+            uint256 n = live.challengers;
             uint256 bonds = 0;
             for (uint256 i = 0; i < n; ++i) bonds += live.challenges[i].bond;
             emit TransitionRuled(agreementId, epoch, true, 0);
-            _toTreasury(agreementId, bondToken, bonds);
+            _toTreasury(agreementId, p.bondToken, bonds);
             return;
         }
-        live.status = Status.Rejected;
-        // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
-        IERC20 token = IERC20(bondToken);
-        uint256 before = token.balanceOf(address(this));
-        (penalty, ) = _hooks.slashBond(agreementId, live.candidateId, p.rejectPenalty);
-        uint256 reward = token.balanceOf(address(this)) - before;
-        // Equal parts; the remainder (< n base units) goes to the first challenger, which costs no
-        // extra transfer. n ≥ 1: the status was Challenged.
-        uint256 part = reward / n;
-        uint256 remainder = reward - part * n;
-        for (uint256 i = 0; i < n; ++i) {
-            ChallengeSlot storage c = live.challenges[i];
-            _owed[c.challenger][bondToken] += c.bond + part + (i == 0 ? remainder : 0);
-        }
+        uint256 penalty = _rejectChallenged(agreementId, p, live);
         emit TransitionRuled(agreementId, epoch, false, penalty);
+        _settleJury(agreementId, epoch, p, live, false);
     }
 
     /// @inheritdoc IGengovExecution
@@ -204,6 +227,17 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         Live storage live = _liveAt(agreementId, epoch, Status.Challenged);
         uint256 deadline = _rulingDeadline(p, live);
         if (block.timestamp < deadline) revert RulingPeriodActive(epoch, uint64(deadline));
+        // A silent arbiter leaves the appeal jury's decision standing: a majority against the
+        // transition rejects it as a ruling would have.
+        if (live.juried && p.appealJury) {
+            IGengovJury.VoteView memory appeal = p.jury.vote(agreementId, epoch, live.candidateId, 1);
+            if (appeal.jurors.length != 0 && appeal.rejects >= appeal.quorum) {
+                uint256 penalty = _rejectChallenged(agreementId, p, live);
+                emit TransitionOverturned(agreementId, epoch, penalty);
+                _settleJury(agreementId, epoch, p, live, false);
+                return;
+            }
+        }
         live.status = Status.Lapsed;
         address bondToken = p.bondToken;
         uint256 n = live.challengers;
@@ -236,7 +270,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             revert TransitionStatusInvalid(epoch, status);
         }
         if (status == Status.Proposed) {
-            uint256 endsAt = uint256(live.proposedAt) + p.challengePeriod;
+            uint256 endsAt = _challengeOpens(p, live) + p.challengePeriod;
             if (block.timestamp < endsAt) revert ChallengePeriodActive(epoch, uint64(endsAt));
         }
         if (_commitment(newStateHash, manifestHash, actions) != live.commitment)
@@ -257,6 +291,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint256 candidateId = live.candidateId;
         _hooks.recordExecution(agreementId, candidateId);
         emit TransitionFinalized(agreementId, epoch, candidateId, newStateHash);
+        _settleJury(agreementId, epoch, p, live, true);
     }
 
     /// @inheritdoc IGengovExecution
@@ -289,6 +324,8 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
             v.challenges[i] = Challenge(c.challenger, c.bond);
         }
         v.commitment = live.commitment;
+        v.juried = live.juried;
+        v.challengeOpensAt = uint64(_challengeOpens(_params[agreementId], live));
     }
 
     /// @inheritdoc IGengovExecution
@@ -317,6 +354,9 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         p.bondToken = e.bondToken;
         p.rejectPenalty = e.rejectPenalty;
         p.challengeBond = e.challengeBond;
+        p.voteWindow = e.voteWindow;
+        p.appealJury = e.appealJury;
+        p.jury = IGengovJury(e.jury);
     }
 
     /// @dev Who may propose for `epoch` now: the executor in the first window (if the epoch has no
@@ -342,7 +382,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         if (rejected) {
             // Never below `closes` under the clock rule 2W + challengePeriod + rulingPeriod ≤ L,
             // which the hub validates; the max keeps the window whole regardless.
-            uint256 late = opens + p.epochLength - p.challengePeriod - p.rulingPeriod;
+            uint256 late = opens + p.epochLength - p.voteWindow - p.challengePeriod - p.rulingPeriod;
             if (late > closes) closes = late;
         }
         if (block.timestamp < opens || block.timestamp >= closes) {
@@ -389,7 +429,48 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     }
 
     function _rulingDeadline(Params storage p, Live storage live) private view returns (uint256) {
-        return uint256(live.proposedAt) + p.challengePeriod + p.rulingPeriod;
+        return _challengeOpens(p, live) + p.challengePeriod + p.rulingPeriod;
+    }
+
+    /// @dev When the challenge period opens: at the proposal, or when its jury's vote ends.
+    function _challengeOpens(Params storage p, Live storage live) private view returns (uint256) {
+        return uint256(live.proposedAt) + (live.juried ? p.voteWindow : 0);
+    }
+
+    /// @dev Rejects a challenged transition: the proposer's bond pays `rejectPenalty`, half of what
+    /// was taken is shared by the challengers, who also get their bonds back.
+    function _rejectChallenged(
+        uint256 agreementId,
+        Params storage p,
+        Live storage live
+    ) private returns (uint256 penalty) {
+        live.status = Status.Rejected;
+        address bondToken = p.bondToken;
+        uint256 n = live.challengers;
+        // Credit what arrived, not what was sent: a fee-on-transfer bond token delivers less.
+        IERC20 token = IERC20(bondToken);
+        uint256 before = token.balanceOf(address(this));
+        (penalty, ) = _hooks.slashBond(agreementId, live.candidateId, p.rejectPenalty);
+        uint256 reward = token.balanceOf(address(this)) - before;
+        // Equal parts; the remainder (< n base units) goes to the first challenger, which costs no
+        // extra transfer. n ≥ 1: the status was Challenged.
+        uint256 part = reward / n;
+        uint256 remainder = reward - part * n;
+        for (uint256 i = 0; i < n; ++i) {
+            ChallengeSlot storage c = live.challenges[i];
+            _owed[c.challenger][bondToken] += c.bond + part + (i == 0 ? remainder : 0);
+        }
+    }
+
+    /// @dev Settles a juried transition's jury fees and penalties against its final outcome.
+    function _settleJury(
+        uint256 agreementId,
+        uint64 epoch,
+        Params storage p,
+        Live storage live,
+        bool accepted
+    ) private {
+        if (live.juried) p.jury.settle(agreementId, epoch, live.candidateId, accepted);
     }
 
     function _checkSize(string memory what, uint256 size, uint256 max) private pure {

@@ -3,7 +3,14 @@ pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {WAD} from "../libraries/LossMath.sol";
-import {MAX_ETA, MAX_HORIZON, MAX_INPUT_BYTES, MAX_INPUTS_PER_EPOCH, MAX_METRICS} from "./Limits.sol";
+import {
+    MAX_ETA,
+    MAX_HORIZON,
+    MAX_INPUT_BYTES,
+    MAX_INPUTS_PER_EPOCH,
+    MAX_JURY_SIZE,
+    MAX_METRICS
+} from "./Limits.sol";
 
 /// @title AgreementValidator
 /// @notice The clock and economic checks of a new agreement's parameters, run by
@@ -15,6 +22,7 @@ abstract contract AgreementValidator {
     function _validateParams(IGengovHub.AgreementParams calldata p) internal view {
         _validateClock(p);
         _validateEconomics(p);
+        _validateJury(p);
     }
 
     function _validateClock(IGengovHub.AgreementParams calldata p) private view {
@@ -95,5 +103,42 @@ abstract contract AgreementValidator {
             p.maxInputsPerSender > p.maxInputsPerEpoch ||
             (!p.openInputs && uint256(p.maxInputsPerSender) * p.inputAllowlist.length > p.maxInputsPerEpoch)
         ) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.maxInputsPerSender);
+    }
+
+    /// @dev The jury's clock: a proposal's vote (commit, then reveal) and its challenge and ruling
+    /// periods all fit in the epoch after both proposal windows, so epoch e's transition still settles
+    /// before e + 1's executor must propose; an appeal's vote fits in the ruling period. A jury that is
+    /// off has every field 0, so no value is stored that nothing reads.
+    function _validateJury(IGengovHub.AgreementParams calldata p) private pure {
+        IGengovHub.JuryParams calldata j = p.jury;
+        if (j.jurySize == 0) {
+            if (j.juryQuorum != 0)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryQuorum);
+            if (j.appealJurySize != 0)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.appealJurySize);
+            if (j.voteCommitWindow != 0)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.voteCommitWindow);
+            if (j.voteRevealWindow != 0)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.voteRevealWindow);
+            if (j.juryFee != 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryFee);
+            if (j.juryPenalty != 0)
+                revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryPenalty);
+            return;
+        }
+        if (j.jurySize > MAX_JURY_SIZE)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.jurySize);
+        if (j.juryQuorum == 0 || j.juryQuorum > j.jurySize)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryQuorum);
+        if (j.voteCommitWindow == 0)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.voteCommitWindow);
+        uint256 vote = uint256(j.voteCommitWindow) + j.voteRevealWindow;
+        if (
+            j.voteRevealWindow == 0 ||
+            2 * uint256(p.executionWindow) + vote + p.challengePeriod + p.rulingPeriod > p.epochLength
+        ) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.voteRevealWindow);
+        if (j.appealJurySize > MAX_JURY_SIZE || (j.appealJurySize != 0 && vote > p.rulingPeriod))
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.appealJurySize);
+        if (j.juryPenalty > p.minBond)
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.juryPenalty);
     }
 }

@@ -127,6 +127,14 @@ abstract contract Candidates is Agreements, ExecutorSelection {
     }
 
     /// @inheritdoc IGengovHub
+    function candidateSide(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (address owner, address operator) {
+        return (_candidates[agreementId][candidateId].owner, _seats[agreementId][candidateId].operator);
+    }
+
+    /// @inheritdoc IGengovHub
     function candidate(
         uint256 agreementId,
         uint256 candidateId

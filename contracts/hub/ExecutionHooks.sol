@@ -8,6 +8,7 @@ import {GengovExecution} from "../execution/GengovExecution.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
+import {IGengovJury} from "../interfaces/IGengovJury.sol";
 import {Score} from "../libraries/ScoreRecord.sol";
 import {HubStorage} from "./HubStorage.sol";
 
@@ -20,13 +21,21 @@ abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
 
     /// @inheritdoc IGengovHub
     IGengovExecution public immutable execution;
+    /// @dev Who may attach the jury contract, once.
+    address private immutable _deployer;
 
     constructor() {
         execution = new GengovExecution(IGengovHub(address(this)));
+        _deployer = msg.sender;
     }
 
     modifier onlyExecution() {
         if (msg.sender != address(execution)) revert CallerNotExecution(msg.sender);
+        _;
+    }
+
+    modifier onlyExecutionOrJury() {
+        if (msg.sender != address(execution) && msg.sender != _jury) revert CallerNotExecution(msg.sender);
         _;
     }
 
@@ -50,12 +59,45 @@ abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
         if (toChallenger != 0) IERC20(a.bondToken).safeTransfer(msg.sender, toChallenger);
     }
 
+    /// @inheritdoc IGengovHub
+    function jury() external view returns (IGengovJury) {
+        return IGengovJury(_jury);
+    }
+
+    /// @inheritdoc IGengovHub
+    function attachJury(IGengovJury jury_) external {
+        if (
+            msg.sender != _deployer ||
+            _jury != address(0) ||
+            address(jury_.hub()) != address(this) ||
+            jury_.execution() != execution
+        ) revert JuryAttachRefused(msg.sender, address(jury_));
+        _jury = address(jury_);
+        emit JuryAttached(address(jury_));
+    }
+
+    /// @inheritdoc IGengovHubHooks
+    function chargeBond(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint256 amount
+    ) external onlyExecutionOrJury nonReentrant returns (uint256 taken) {
+        Agreement storage a = _agreement(agreementId);
+        Candidate storage c = _candidateOf(agreementId, candidateId, a);
+        Score memory s = _loadScore(agreementId, candidateId);
+        if (s.status != _WITHDRAWN) _settleDue(agreementId, candidateId, a, c, s);
+        taken = _takeFromBond(a, c, s, amount);
+        _storeScore(agreementId, candidateId, s);
+        _treasury[agreementId][a.bondToken] += taken;
+        emit BondCharged(agreementId, candidateId, taken);
+    }
+
     /// @inheritdoc IGengovHubHooks
     function releaseTreasury(
         uint256 agreementId,
         address token,
         uint256 amount
-    ) external onlyExecution nonReentrant {
+    ) external onlyExecutionOrJury nonReentrant {
         uint256 available = _treasury[agreementId][token];
         if (amount > available) revert TreasuryInsufficient(token, available, amount);
         // amount ≤ available was just checked.
@@ -92,6 +134,10 @@ abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
         p.bondToken = a.bondToken;
         p.rejectPenalty = a.rejectPenalty;
         p.challengeBond = a.challengeBond;
+        JuryParams storage j = _juries[agreementId];
+        if (j.jurySize != 0) p.voteWindow = j.voteCommitWindow + j.voteRevealWindow;
+        p.appealJury = j.appealJurySize != 0;
+        if (j.jurySize != 0) p.jury = _jury;
     }
 
     /// @inheritdoc IGengovHub

@@ -2,7 +2,6 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 import {LossMath, WAD} from "../libraries/LossMath.sol";
 // The record's offsets and masks are used in `_scan`'s assembly, which solhint does not read.
 // solhint-disable no-unused-import
@@ -292,18 +291,5 @@ abstract contract ExecutorSelection is IGengovHub, HubStorage {
             else lo = mid + 1;
         }
         return out[lo - 1] & type(uint32).max;
-    }
-
-    /// @dev The draw's randomness: the agreement's external source if it has one, otherwise the
-    /// beacon of the previous target — salts committed at least `horizon` epochs earlier and revealed
-    /// before this epoch ended, so no caller chooses it by choosing a block.
-    function _randomWord(
-        uint256 agreementId,
-        Agreement storage a,
-        uint64 epoch
-    ) private view returns (uint256) {
-        if (a.randomness != address(0)) return IRandomnessSource(a.randomness).randomWord(agreementId, epoch);
-        uint64 beacon = epoch == 0 ? 0 : _epochs[agreementId][epoch - 1].beacon;
-        return uint256(keccak256(abi.encode(agreementId, epoch, beacon)));
     }
 }

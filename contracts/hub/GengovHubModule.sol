@@ -4,10 +4,23 @@ pragma solidity 0.8.37;
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
-import {ScoreRecord} from "../libraries/ScoreRecord.sol";
+// The record's offsets and masks are used in `_bestKeys`'s assembly, which solhint does not read.
+// solhint-disable no-unused-import
+import {
+    COUNT_MASK,
+    COUNT_OFFSET,
+    CURSOR_MASK,
+    CURSOR_OFFSET,
+    RECORD_MASK,
+    SCORE_MASK,
+    ScoreRecord,
+    UNITS_MASK,
+    UNITS_OFFSET
+} from "../libraries/ScoreRecord.sol";
+// solhint-enable no-unused-import
 import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
-import {MAX_REPORTERS} from "./Limits.sol";
+import {MAX_JURY_CONSIDERED, MAX_JURY_SIZE, MAX_REPORTERS} from "./Limits.sol";
 
 /// @title GengovHubModule
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
@@ -31,6 +44,9 @@ contract GengovHubModule is HubStorage, AgreementValidator {
     ) external returns (uint256 agreementId) {
         if (bytes(text).length == 0) revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.text);
         _validateParams(p);
+        // A jury needs the jury contract attached.
+        if (p.jury.jurySize != 0 && _jury == address(0))
+            revert IGengovHub.AgreementParameterInvalid(IGengovHub.Parameter.jurySize);
         agreementId = ++_agreementCount;
         Agreement storage a = _agreements[agreementId];
         // Validated to fit 40 bits (timestamps until the year 36,812).
@@ -64,6 +80,7 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         _storeMetrics(agreementId, a, p.metrics);
         _storeReporters(agreementId, a, p.reporters, p.quorum);
         _storeCapsAndAllowlist(agreementId, a, p);
+        if (p.jury.jurySize != 0) _juries[agreementId] = p.jury;
         emit IGengovHub.AgreementCreated(agreementId, msg.sender, a.textHash, msg.data[4:]);
     }
 
@@ -136,6 +153,7 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         p.maxInputBytes = a.maxInputBytes;
         p.maxInputsPerEpoch = a.maxInputsPerEpoch;
         p.maxInputsPerSender = a.maxInputsPerSender;
+        p.jury = _juries[agreementId];
         return (p, a.textHash, a.candidateCount);
     }
 
@@ -176,7 +194,257 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         }
     }
 
+    /// @notice `IGengovHub.juryOf`: the jury of a transition proposed for `epoch` by `proposer`.
+    /// @dev One pass over the records (one slot per two seats) keeps the `MAX_JURY_CONSIDERED` lowest
+    /// keys `score << 32 | id` in a bounded max-heap, sorted once at the end; only those are then
+    /// read for their operator and owner, so the identity reads are bounded whatever the roster.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed.
+    /// @param proposer The proposing candidate.
+    /// @param size Jurors wanted.
+    /// @param exclude Candidates that may not sit.
+    /// @return jurors Candidate ids, best score first.
+    function juryOf(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        uint256 size,
+        uint256[] calldata exclude
+    ) external view returns (uint256[] memory jurors) {
+        Agreement storage a = _agreement(agreementId);
+        if (_juries[agreementId].jurySize == 0 || size == 0) return jurors;
+        if (size > MAX_JURY_SIZE) size = MAX_JURY_SIZE;
+        Epoch storage ep = _epochs[agreementId][epoch];
+        if (!ep.selected) revert IGengovHub.SelectionNotFixed(epoch);
+        uint256[] memory best = _bestKeys(agreementId, a, epoch);
+        address operator = _seats[agreementId][proposer].operator;
+        address owner = _candidates[agreementId][proposer].owner;
+        uint256 executor = ep.executor;
+        jurors = new uint256[](size);
+        uint256 seated = 0;
+        for (uint256 i = 0; i < best.length && seated < size; ++i) {
+            uint256 id = best[i] & type(uint32).max;
+            if (
+                id == executor ||
+                id == proposer ||
+                _seats[agreementId][id].operator == operator ||
+                _candidates[agreementId][id].owner == owner ||
+                _contains(exclude, id)
+            ) continue;
+            jurors[seated++] = id;
+        }
+        assembly ("memory-safe") {
+            mstore(jurors, seated)
+        }
+    }
+
+    /// @notice `IGengovHub.drawRecords`: the records, floor and random word of `epoch`'s draw.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed.
+    /// @return words The record slots.
+    /// @return floor The eligibility floor.
+    /// @return randomWord The epoch's random word.
+    function drawRecords(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory words, uint256 floor, uint256 randomWord) {
+        Agreement storage a = _agreement(agreementId);
+        if (!_epochs[agreementId][epoch].selected) revert IGengovHub.SelectionNotFixed(epoch);
+        uint256 slots = a.candidateCount / 2 + 1;
+        words = new uint256[](slots);
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        for (uint256 p = 0; p < slots; ++p) words[p] = records[p];
+        floor = _upToDateFloor(agreementId, epoch);
+        randomWord = _randomWord(agreementId, a, epoch);
+    }
+
     // ───────────────────────────────────────── internals ─────────────────────────────────────────
+
+    function _contains(uint256[] calldata list, uint256 id) private pure returns (bool) {
+        for (uint256 i = 0; i < list.length; ++i) if (list[i] == id) return true;
+        return false;
+    }
+
+    /// @dev The `MAX_JURY_CONSIDERED` lowest keys `score << 32 | id` of the eligible candidates,
+    /// ascending (keys are unique: the id is in them). In assembly, with the eligibility test of
+    /// `ExecutorSelection._scan` (one slot per two seats). The kept keys form a max-heap in `best`:
+    /// node i (from 1) at `best + 32·i`, its children at 2i and 2i + 1. Nodes 1 to
+    /// `MAX_JURY_CONSIDERED` start at 2^256 − 1 (empty: above every key), nodes after them up to 31
+    /// are 0 (below every key), so every node of the first four levels has two children to compare
+    /// and a key reaches the bottom in four steps, unrolled and inlined for both seats of a slot. A
+    /// key below the root replaces it and sinks; any other costs one comparison. The kept keys are
+    /// sorted at the end and the empty nodes cut off.
+    function _bestKeys(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) private view returns (uint256[] memory best) {
+        uint256 n = a.candidateCount;
+        uint256 floor = _upToDateFloor(agreementId, epoch);
+        uint256 minScored = a.minScored;
+        uint256 maxScore = a.maxScore;
+        // 31 nodes: the heap's four levels below the root, whatever MAX_JURY_CONSIDERED ≤ 31 is.
+        best = new uint256[](31);
+        mapping(uint256 => uint256) storage records = _records[agreementId];
+        uint256 base;
+        assembly ("memory-safe") {
+            base := records.slot
+        }
+        assembly ("memory-safe") {
+            for {
+                let i := 1
+            } iszero(gt(i, MAX_JURY_CONSIDERED)) {
+                i := add(i, 1)
+            } {
+                mstore(add(best, shl(5, i)), not(0))
+            }
+            mstore(0x20, base)
+            for {
+                let p := 0
+            } iszero(gt(p, shr(1, n))) {
+                p := add(p, 1)
+            } {
+                mstore(0x00, p)
+                let word := sload(keccak256(0x00, 0x40))
+                // Seat 2p, the slot's low half. An eligible key below the root replaces it and sinks,
+                // one unrolled step per level, each moving the larger child up while it exceeds the key.
+                {
+                    let r := and(word, RECORD_MASK)
+                    if and(
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(and(r, SCORE_MASK), maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
+                    ) {
+                        let key := or(shl(32, and(r, SCORE_MASK)), shl(1, p))
+                        let node := add(best, 0x20)
+                        if lt(key, mload(node)) {
+                            let child, left, right, g
+                            for {} 1 {} {
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                break
+                            }
+                            mstore(node, key)
+                        }
+                    }
+                }
+                // Seat 2p + 1, the high half: the same.
+                {
+                    let r := shr(128, word)
+                    if and(
+                        and(
+                            lt(sub(shr(UNITS_OFFSET, r), 1), UNITS_MASK),
+                            iszero(lt(and(shr(COUNT_OFFSET, r), COUNT_MASK), minScored))
+                        ),
+                        and(
+                            iszero(gt(and(r, SCORE_MASK), maxScore)),
+                            iszero(lt(and(shr(CURSOR_OFFSET, r), CURSOR_MASK), floor))
+                        )
+                    ) {
+                        let key := or(shl(32, and(r, SCORE_MASK)), or(shl(1, p), 1))
+                        let node := add(best, 0x20)
+                        if lt(key, mload(node)) {
+                            let child, left, right, g
+                            for {} 1 {} {
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                child := sub(shl(1, node), best)
+                                left := mload(child)
+                                right := mload(add(child, 0x20))
+                                g := gt(right, left)
+                                left := xor(left, mul(xor(left, right), g))
+                                if lt(left, key) {
+                                    break
+                                }
+                                mstore(node, left)
+                                node := add(child, shl(5, g))
+                                break
+                            }
+                            mstore(node, key)
+                        }
+                    }
+                }
+            }
+            mstore(best, MAX_JURY_CONSIDERED)
+        }
+        Arrays.sort(best);
+        uint256 count = MAX_JURY_CONSIDERED;
+        while (count > 0 && best[count - 1] == type(uint256).max) --count;
+        assembly ("memory-safe") {
+            mstore(best, count)
+        }
+    }
 
     function _storeMetrics(
         uint256 agreementId,

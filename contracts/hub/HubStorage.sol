@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
+import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 import {LossMath} from "../libraries/LossMath.sol";
 import {Score, ScoreRecord, ScoreRecordLibrary} from "../libraries/ScoreRecord.sol";
 import {Settlement} from "../libraries/Settlement.sol";
@@ -143,6 +144,10 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     mapping(uint256 agreementId => mapping(uint64 epoch => int128[8])) internal _outcomes;
     mapping(uint256 agreementId => mapping(uint64 epoch => mapping(address sender => uint256 count)))
         internal _inputsBySender;
+    /// @dev Each agreement's jury parameters as created (all zero: no jury).
+    mapping(uint256 agreementId => IGengovHub.JuryParams) internal _juries;
+    /// @dev The jury contract, attached once by the hub's deployer (`attachJury`); 0 = none yet.
+    address internal _jury;
 
     // ───────────────────────────────────────── lookups ─────────────────────────────────────────
 
@@ -214,6 +219,19 @@ abstract contract HubStorage is ReentrancyGuardTransient {
         while (floor != 0 && epoch - floor < MAX_VOID_LOOKBACK && _isVoid(agreementId, uint64(floor - 1))) {
             --floor;
         }
+    }
+
+    /// @dev The draw's randomness: the agreement's external source if it has one, otherwise the
+    /// beacon of the previous target — salts committed at least `horizon` epochs earlier and revealed
+    /// before this epoch ended, so no caller chooses it by choosing a block.
+    function _randomWord(
+        uint256 agreementId,
+        Agreement storage a,
+        uint64 epoch
+    ) internal view returns (uint256) {
+        if (a.randomness != address(0)) return IRandomnessSource(a.randomness).randomWord(agreementId, epoch);
+        uint64 beacon = epoch == 0 ? 0 : _epochs[agreementId][epoch - 1].beacon;
+        return uint256(keccak256(abi.encode(agreementId, epoch, beacon)));
     }
 
     /// @dev The first target whose reveal deadline is after `t`: every earlier target is due.

@@ -27,6 +27,17 @@ uint256 constant MAX_VOID_LOOKBACK = 16;
 uint256 constant MAX_INPUT_BYTES = 65_536;
 /// @dev Largest `maxInputsPerEpoch` an agreement may set.
 uint256 constant MAX_INPUTS_PER_EPOCH = 10_000;
+/// @dev Jurors seated for one vote (a proposal's jury, or an appeal's).
+uint256 constant MAX_JURY_SIZE = 8;
+/// @dev Eligible candidates, best first, that seating a jury considers: room for a full jury, an
+/// appeal jury's exclusion of up to MAX_JURY_SIZE earlier jurors, the executor and the proposer, and
+/// six skipped for sharing the proposer's operator or owner. Bounds the seating's identity reads at
+/// this many and its heap of kept keys at this size; at most 31 (`_bestKeys`'s heap has four
+/// levels below its root).
+uint256 constant MAX_JURY_CONSIDERED = 24;
+/// @dev Draws a Weighted agreement's jury seating makes at most (each draw that lands on someone who
+/// may not sit is skipped).
+uint256 constant MAX_JURY_DRAWS = 32;
 /// @dev Targets one `poke` settles at most, so a long-dormant record is settled in bounded steps.
 uint256 constant SETTLE_CHUNK = 256;
 

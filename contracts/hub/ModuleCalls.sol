@@ -7,11 +7,11 @@ import {HubStorage} from "./HubStorage.sol";
 
 /// @title ModuleCalls
 /// @notice The hub's side of `GengovHubModule`: the hub creates the module in its constructor and
-/// runs `createAgreement`, `setReporters`, `agreement` and `ranking` in it by DELEGATECALL, on the
+/// runs `createAgreement`, `setReporters`, `agreement`, `ranking`, `juryOf` and `drawRecords` in it by DELEGATECALL, on the
 /// hub's own storage, with the original calldata. Return data and revert data (custom errors
 /// included) come back byte for byte, so these functions behave exactly as if their code were in
 /// the hub.
-/// @dev A `view` function cannot DELEGATECALL, so the two views STATICCALL the hub itself on
+/// @dev A `view` function cannot DELEGATECALL, so the four views STATICCALL the hub itself on
 /// `callDelegateViewToModule`, which delegates to the module; the STATICCALL context guarantees
 /// that nothing is written. `callDelegateViewToModule` accepts no other caller than the hub.
 abstract contract ModuleCalls is IGengovHub, HubStorage {
@@ -46,6 +46,24 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
     /// @inheritdoc IGengovHub
     /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
     function ranking(uint256, uint64) external view returns (uint256[] memory, uint256[] memory) {
+        _viewInModule();
+    }
+
+    /// @inheritdoc IGengovHub
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
+    function juryOf(
+        uint256,
+        uint64,
+        uint256,
+        uint256,
+        uint256[] calldata
+    ) external view returns (uint256[] memory) {
+        _viewInModule();
+    }
+
+    /// @inheritdoc IGengovHub
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
+    function drawRecords(uint256, uint64) external view returns (uint256[] memory, uint256, uint256) {
         _viewInModule();
     }
 

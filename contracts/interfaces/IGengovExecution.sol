@@ -23,7 +23,9 @@ interface IGengovExecution {
         Upheld,
         Rejected,
         Lapsed,
-        Finalized
+        Finalized,
+        /// @dev Proposed under a jury whose vote is not closed yet.
+        Voting
     }
 
     /// @notice v1 treasury action: pay `amount` of `token` from the agreement's treasury to `to`.
@@ -49,6 +51,10 @@ interface IGengovExecution {
         /// them; bonds are held by this contract only while the status is Challenged.
         Challenge[] challenges;
         bytes32 commitment;
+        /// @dev A jury was seated for this proposal: the challenge period opens when its vote ends.
+        bool juried;
+        /// @dev When the challenge period opens (proposedAt, or the end of the jury's vote).
+        uint64 challengeOpensAt;
     }
 
     /// @notice A transition was proposed; state, actions, manifest and spec are here in full.
@@ -87,6 +93,23 @@ interface IGengovExecution {
         address indexed challenger,
         uint256 bond
     );
+    /// @notice The proposal's jury rejected the transition: no state change, no actions.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param candidateId The proposing candidate.
+    /// @param penalty Taken from its bond into the treasury.
+    event TransitionVetoed(
+        uint256 indexed agreementId,
+        uint64 indexed epoch,
+        uint256 candidateId,
+        uint256 penalty
+    );
+    /// @notice The ruling period lapsed with the appeal jury against the transition: it is rejected
+    /// as if the arbiter had ruled so (the challengers get their bonds and the penalty's share).
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch.
+    /// @param penalty Taken from the executor's bond.
+    event TransitionOverturned(uint256 indexed agreementId, uint64 indexed epoch, uint256 penalty);
     /// @notice The arbiter ruled on a challenge.
     /// @param agreementId The agreement.
     /// @param epoch The epoch.
@@ -176,10 +199,24 @@ interface IGengovExecution {
     error ProposalDataMismatch(uint64 epoch);
     /// @notice Nothing is owed to the caller in this token.
     error NothingOwed(address account, address token);
+    /// @notice Only the hub's jury contract reports a closed vote.
+    error CallerNotJury(address caller);
+    /// @notice The challenge period opens at `opensAt` (after the jury's vote).
+    error ChallengePeriodNotOpen(uint64 epoch, uint64 opensAt);
 
     /// @notice The hub this contract executes for.
     /// @return The hub.
     function hub() external view returns (IGengovHub);
+
+    /// @notice The jury's round-0 vote on the live proposal closed (the jury contract only).
+    /// Accepted: the transition's challenge period runs. Rejected: the transition is rejected with
+    /// no state change and no actions, the proposer pays `rejectPenalty` into the treasury, the
+    /// juries are settled and the fallback may propose.
+    /// @param agreementId The agreement.
+    /// @param epoch The transition's epoch.
+    /// @param proposer The proposing candidate.
+    /// @param accepted The vote's decision.
+    function onVoteClosed(uint256 agreementId, uint64 epoch, uint256 proposer, bool accepted) external;
 
     /// @notice Propose epoch `epoch`'s transition: the selected executor in [end(e), end(e) + W), or
     /// the fallback in [end(e) + W, end(e) + 2W) if the executor did not propose or was rejected.

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {LossMath} from "../libraries/LossMath.sol";
 import {IGengovExecution} from "./IGengovExecution.sol";
+import {IGengovJury} from "./IGengovJury.sol";
 
 /// @title IGengovHub
 /// @notice One hub holding many language-model agreements: agreement texts and parameters, participant
@@ -58,7 +59,14 @@ interface IGengovHub {
         capTokens,
         selection,
         maxScore,
-        maxInputsPerSender
+        maxInputsPerSender,
+        jurySize,
+        juryQuorum,
+        appealJurySize,
+        voteCommitWindow,
+        voteRevealWindow,
+        juryFee,
+        juryPenalty
     }
 
     /// @notice A metric reporters observe and candidates forecast.
@@ -70,6 +78,26 @@ interface IGengovHub {
         LossMath.LossKind lossKind;
         /// @dev Must be below 2^127.
         uint128 scale;
+    }
+
+    /// @notice The model jury of an agreement: candidates other than the executor that validate each
+    /// transition by commit–reveal vote (docs/mechanism.md, "Jury"). `jurySize` 0 turns it off, and
+    /// then every other field must be 0.
+    struct JuryParams {
+        /// @dev Jurors seated per proposal, at most `MAX_JURY_SIZE`; 0 = no jury.
+        uint8 jurySize;
+        /// @dev Accept votes needed for the transition to stand, in [1, jurySize].
+        uint8 juryQuorum;
+        /// @dev Jurors seated for an appeal, at most `MAX_JURY_SIZE`; 0 = no appeal jury.
+        uint8 appealJurySize;
+        /// @dev Seconds from the proposal in which jurors commit their votes.
+        uint32 voteCommitWindow;
+        /// @dev Seconds after the commit window in which jurors reveal them.
+        uint32 voteRevealWindow;
+        /// @dev Bond-token amount the treasury pays each juror who votes with the final outcome.
+        uint128 juryFee;
+        /// @dev Bond-token amount taken from a juror who does not reveal, at most `minBond`.
+        uint128 juryPenalty;
     }
 
     /// @notice Creation parameters of an agreement. Immutable once created, except the
@@ -116,6 +144,8 @@ interface IGengovHub {
         /// @dev Eligibility ceiling on score (WAD), in (0, 1e18): a model whose score is worse never
         /// executes.
         uint64 maxScore;
+        /// @dev The model jury; all zero = no jury.
+        JuryParams jury;
     }
 
     /// @notice What a candidate looks like now, with missed reveals whose deadline has passed applied.
@@ -138,6 +168,9 @@ interface IGengovHub {
 
     // ─────────────────────────────────────────── events ──────────────────────────────────────────
 
+    /// @notice The deployer attached the jury contract.
+    /// @param jury The jury contract.
+    event JuryAttached(address indexed jury);
     /// @notice An agreement was created. `creation` is the ABI encoding of `(params, text)` exactly as
     /// passed to createAgreement (decode it with that function's inputs): the full text is emitted
     /// once here and only its hash is stored.
@@ -305,6 +338,8 @@ interface IGengovHub {
     error AgreementNotStarted(uint256 agreementId, uint64 genesis);
     /// @notice Only the agreement's arbiter may do this.
     error CallerNotArbiter(address caller);
+    /// @notice Only the hub's deployer attaches the jury, once, and only a jury bound to this hub.
+    error JuryAttachRefused(address caller, address jury);
     /// @notice The input is empty or larger than `maxInputBytes`.
     error InputSizeInvalid(uint256 size, uint256 maxInputBytes);
     /// @notice The epoch already holds `maxInputsPerEpoch` inputs.
@@ -361,6 +396,8 @@ interface IGengovHub {
     error OutcomeNotReady(uint64 epoch, uint64 readyAt);
     /// @notice The epoch's outcome is void: nothing to reveal or score.
     error OutcomeIsVoid(uint64 epoch);
+    /// @notice A jury is seated only for an epoch whose executor is fixed.
+    error SelectionNotFixed(uint64 epoch);
     /// @notice The executor of the epoch can only be fixed in [end(e), end(e) + reportWindow + revealWindow).
     error SelectionWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
 
@@ -627,6 +664,51 @@ interface IGengovHub {
         uint64 epoch
     ) external view returns (uint256[] memory ids, uint256[] memory scores);
 
+    /// @notice The jury of a transition proposed for `epoch` by `proposer`: the best eligible
+    /// candidates of the epoch's Leader ranking (the first `MAX_JURY_CONSIDERED` of them), skipping the
+    /// epoch's executor, the proposer, and any candidate with the proposer's operator or owner, up to
+    /// `size` of them (fewer when fewer qualify; none when the agreement has no jury), and skipping
+    /// the candidates in `exclude` (an appeal jury excludes the proposal's jurors). It reads the score
+    /// records as they are at the call.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed (`SelectionNotFixed`).
+    /// @param proposer The proposing candidate (the executor or the fallback).
+    /// @param size Jurors wanted, at most `MAX_JURY_SIZE`.
+    /// @param exclude Candidates that may not sit.
+    /// @return jurors Candidate ids, best score first.
+    function juryOf(
+        uint256 agreementId,
+        uint64 epoch,
+        uint256 proposer,
+        uint256 size,
+        uint256[] calldata exclude
+    ) external view returns (uint256[] memory jurors);
+
+    /// @notice A candidate's owner and operator as stored (no settlement): what seating a jury
+    /// compares with the proposer's. Zero addresses for an unknown candidate.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return owner The owner.
+    /// @return operator The operator key.
+    function candidateSide(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (address owner, address operator);
+
+    /// @notice What a Weighted agreement's jury is drawn from, for the jury contract: the score
+    /// records as stored (slot p holds candidates 2p in its low and 2p + 1 in its high 128 bits), the
+    /// first target a record must have accounted for to be eligible for `epoch`, and the random word
+    /// `epoch`'s executor was drawn with.
+    /// @param agreementId The agreement.
+    /// @param epoch The epoch, whose executor must be fixed (`SelectionNotFixed`).
+    /// @return words The record slots 0 … candidateCount / 2.
+    /// @return floor The eligibility floor.
+    /// @return randomWord The epoch's random word.
+    function drawRecords(
+        uint256 agreementId,
+        uint64 epoch
+    ) external view returns (uint256[] memory words, uint256 floor, uint256 randomWord);
+
     /// @notice A candidate's operator key and spec hash (a transition's `spec` must hash to it).
     /// @param agreementId The agreement.
     /// @param candidateId The candidate.
@@ -653,4 +735,16 @@ interface IGengovHub {
     /// rulings and payments of every agreement.
     /// @return The execution contract.
     function execution() external view returns (IGengovExecution);
+
+    /// @notice The jury contract whose votes decide the proposals of agreements with a jury; zero
+    /// until the deployer attaches it.
+    /// @return The jury contract.
+    function jury() external view returns (IGengovJury);
+
+    /// @notice Attach the jury contract, once, by the hub's deployer. The jury must name this hub
+    /// and its execution contract. A contract cannot create both within the initcode size limit, so
+    /// the jury is deployed next to the hub and linked here; everyone can check the link and the
+    /// jury's code.
+    /// @param jury_ The jury contract.
+    function attachJury(IGengovJury jury_) external;
 }

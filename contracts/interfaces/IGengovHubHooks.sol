@@ -21,6 +21,12 @@ interface IGengovHubHooks {
         address bondToken;
         uint128 rejectPenalty;
         uint128 challengeBond;
+        /// @dev The jury's vote (commit + reveal window) in seconds; 0 = the agreement has no jury.
+        uint32 voteWindow;
+        /// @dev A challenge seats an appeal jury.
+        bool appealJury;
+        /// @dev The hub's jury contract when the agreement has a jury, else zero.
+        address jury;
     }
 
     // ─────────────────────────────────────────── events ──────────────────────────────────────────
@@ -44,8 +50,16 @@ interface IGengovHubHooks {
 
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
 
-    /// @notice Only the hub's execution contract may call this hook.
+    /// @notice Only the hub's execution contract (or, for `chargeBond` and `releaseTreasury`, its
+    /// jury contract) may call this hook.
     error CallerNotExecution(address caller);
+
+    /// @notice A candidate's bond was charged into the agreement's treasury (a vetoed transition's
+    /// penalty, or a juror's).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param taken The amount taken from the bond.
+    event BondCharged(uint256 indexed agreementId, uint256 indexed candidateId, uint256 taken);
 
     // ─────────────────────────────────────────── hooks ───────────────────────────────────────────
 
@@ -63,8 +77,20 @@ interface IGengovHubHooks {
         uint256 amount
     ) external returns (uint256 taken, uint256 toChallenger);
 
-    /// @notice Move treasury tokens to the execution contract to pay a finalized transition's actions.
-    /// Execution contract only.
+    /// @notice Take up to `amount` from a candidate's bond into the agreement's treasury. Execution
+    /// or jury contract only.
+    /// @param agreementId The agreement.
+    /// @param candidateId The charged candidate.
+    /// @param amount The charge.
+    /// @return taken What was taken (capped at the bond).
+    function chargeBond(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint256 amount
+    ) external returns (uint256 taken);
+
+    /// @notice Move treasury tokens to the caller: the execution contract, to pay a finalized
+    /// transition's actions, or the jury contract, to pay jury fees.
     /// @param agreementId The agreement.
     /// @param token The token.
     /// @param amount The amount.

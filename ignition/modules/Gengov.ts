@@ -1,15 +1,19 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
- * Deploys the gengov hub (which creates its execution contract). No parameters: the hub holds every
- * agreement and each agreement carries its own parameters. Weighted agreements draw from the hub's
- * own beacon of revealed salts (`randomness` = the zero address), so no randomness contract is
- * deployed; `PrevRandaoRandomness.ts` deploys one for an agreement that asks for it. `GengovLocal`
- * adds a test token.
+ * Deploys the gengov hub (which creates its execution contract) and its jury contract, and attaches
+ * the jury to the hub (once, by the deployer; the hub checks that the jury names it and its
+ * execution contract). No parameters: the hub holds every agreement and each agreement carries its
+ * own parameters. Weighted agreements draw from the hub's own beacon of revealed salts
+ * (`randomness` = the zero address), so no randomness contract is deployed;
+ * `PrevRandaoRandomness.ts` deploys one for an agreement that asks for it. `GengovLocal` adds a test
+ * token.
  */
 export default buildModule("Gengov", (m) => {
   const hub = m.contract("GengovHub");
   // The hub creates its execution contract in its constructor; bind to it rather than deploy one.
   const execution = m.contractAt("GengovExecution", m.staticCall(hub, "execution"));
-  return { hub, execution };
+  const jury = m.contract("GengovJury", [hub]);
+  m.call(hub, "attachJury", [jury]);
+  return { hub, execution, jury };
 });

@@ -1,5 +1,5 @@
 /**
- * Polls the chain for the hub's and execution contract's events over bounded block ranges, only up to
+ * Polls the chain for the hub's, the execution contract's and the jury's events over bounded block ranges, only up to
  * `head − confirmations`, and persists them with the scan cursor. Before each scan it checks that the
  * cursor's block hash is still canonical; after a reorg it rewinds to the newest stored checkpoint that
  * still is, drops every log above it and scans again, so the node never acts on an orphaned log.
@@ -11,7 +11,7 @@ import { protocolAbi } from "../protocol/events.js";
 import type { Store } from "../store/Store.js";
 
 export type LogScannerOptions = {
-  /** The hub and the execution contract: their events (`protocolAbi`) are decoded and stored. */
+  /** The hub, the execution contract and the jury: their events (`protocolAbi`) are decoded and stored. */
   addresses: Hex[];
   confirmations: number;
   rangeBlocks: number;

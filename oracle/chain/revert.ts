@@ -13,7 +13,7 @@ import {
 } from "viem";
 
 import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
-import { erc20ErrorsAbi, gengovExecutionAbi, gengovHubAbi } from "./abis.js";
+import { erc20ErrorsAbi, gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "./abis.js";
 
 /** Members of IGengovExecution.Status, in declaration order (the generated list, as the app reads it). */
 export const TRANSITION_STATUS = transitionStatusNames;
@@ -45,10 +45,13 @@ export type RevertContext = {
   tokens?: Record<string, TokenInfo>;
 };
 
-/** Every custom error a gengov call can surface: the hub's, the execution contract's, the ERC-20's. */
+/**
+ * Every custom error a gengov call can surface: the hub's, the execution contract's, the jury's, the
+ * ERC-20's. One entry per name (the contracts share none but OpenZeppelin's own).
+ */
 export const knownErrors = (() => {
   const seen = new Set<string>();
-  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...erc20ErrorsAbi];
+  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...gengovJuryAbi, ...erc20ErrorsAbi];
   return all.filter((x): x is Extract<(typeof all)[number], { type: "error" }> => {
     if (x.type !== "error" || seen.has(x.name)) return false;
     seen.add(x.name);
@@ -168,6 +171,16 @@ const SENTENCES: Record<string, (a: readonly unknown[], f: Fmt) => string> = {
   ERC20InsufficientBalance: (a, f) => `${a[0]} holds ${f.tokens(a[1])}; ${f.tokens(a[2])} needed`,
   ERC20InsufficientAllowance: (a, f) =>
     `${a[0]} may spend ${f.tokens(a[1])} of the sender's tokens; ${f.tokens(a[2])} needed`,
+  VoteRevealWindowActive: (a, f) => `epoch ${a[0]}'s vote can be closed from ${f.when(a[1])}`,
+  VoteCommitWindowClosed: (a, f) => window(`epoch ${a[0]}'s vote commit window`, a[1], a[2], f),
+  VoteRevealWindowClosed: (a, f) => window(`epoch ${a[0]}'s vote reveal window`, a[1], a[2], f),
+  VoteNotOpen: (a) => `no vote is open for epoch ${a[0]}'s proposal by candidate ${a[1]} (round ${a[2]})`,
+  VoteClosedAlready: (a) =>
+    `the vote on epoch ${a[0]}'s proposal by candidate ${a[1]} (round ${a[2]}) is closed`,
+  SeatUnknown: (a) => `seat ${a[0]} is not a seat of this jury (${a[1]} seats)`,
+  CallerNotJuror: (a) => `${a[1]} is not the operator of juror ${a[0]}`,
+  VoteNotPending: (a) => `juror ${a[0]} has no committed vote awaiting its reveal`,
+  VoteMismatch: (a) => `the revealed vote of juror ${a[0]} does not match its commitment`,
   NothingOwed: (a, f) => `nothing is owed to ${a[0]} in ${f.tokens(0n, a[1]).replace(/^0 /, "")} (${a[1]})`,
 };
 

@@ -78,6 +78,27 @@ export const agreementParamsFileSchema = z
     maxInputsPerSender: u32.min(1),
     /** Eligibility ceiling on the score (WAD), in (0, 1e18): a never-scored model (1.0) never executes. */
     maxScore: big.refine((v) => v > 0n && v < WAD, { message: `must be in (0, ${WAD}) (WAD, below 1.0)` }),
+    /** The model jury; absent = no jury (every field 0). The hub checks the values at creation. */
+    jury: z
+      .object({
+        jurySize: z.number().int().min(0).max(255),
+        juryQuorum: z.number().int().min(0).max(255),
+        appealJurySize: z.number().int().min(0).max(255).default(0),
+        voteCommitWindow: u32,
+        voteRevealWindow: u32,
+        juryFee: big.default(0n),
+        juryPenalty: big.default(0n),
+      })
+      .strict()
+      .default({
+        jurySize: 0,
+        juryQuorum: 0,
+        appealJurySize: 0,
+        voteCommitWindow: 0,
+        voteRevealWindow: 0,
+        juryFee: 0n,
+        juryPenalty: 0n,
+      }),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -195,5 +216,6 @@ export function toContractParams(raw: unknown, source = "params") {
     maxInputsPerEpoch: p.maxInputsPerEpoch,
     maxInputsPerSender: p.maxInputsPerSender,
     maxScore: p.maxScore,
+    jury: p.jury,
   };
 }

@@ -14,6 +14,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDepositCommand } from "./commands/deposit.js";
 import { registerFundCommand } from "./commands/fund.js";
 import { registerInputCommands } from "./commands/input.js";
+import { registerJuryCommands } from "./commands/jury/index.js";
 import { registerKeyCommands } from "./commands/key.js";
 import { registerNodeCommand } from "./commands/node.js";
 import { registerOutcomeCommands } from "./commands/outcome.js";
@@ -55,6 +56,7 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
   registerCandidateCommands(program, rt);
   registerOutcomeCommands(program, rt);
   registerTransitionCommands(program, rt);
+  registerJuryCommands(program, rt);
   registerPaymentCommands(program, rt);
   registerStatusCommand(program, rt);
   registerVerifyCommand(program, rt);

@@ -1,14 +1,17 @@
 /**
  * The demo's epochs: the world reports each ended epoch's outcome and submits inputs (with one
  * injection attempt per epoch), the nodes tick through commit, reveal, proposal and finalization,
- * and each ended epoch becomes one row and one printed line.
+ * and each ended epoch becomes one row and one printed line. Under a jury the nodes tick every 100
+ * seconds of chain time through the epoch, so each seated juror commits, reveals and closes its vote
+ * in the vote's 5-minute windows; the row then lists the epoch's proposals with their juries.
  */
 import { hexToString, stringToHex } from "viem";
 
 import { gengovExecutionAbi } from "../chain/abis.js";
 import { epochEnd, epochStart, revealOpens } from "../node/clock.js";
+import { councilEpoch, councilLines, proposalLines, proposalRows, theftLanded } from "./jury.js";
 import type { EpochRow } from "./runDemo.js";
-import type { DemoRun } from "./setup.js";
+import { THIEF, type DemoRun } from "./setup.js";
 import { INJECTIONS } from "./world.js";
 
 /** Runs `epochs` epochs; returns a row per epoch and how many injections were submitted. */
@@ -30,6 +33,8 @@ export async function runEpochs(run: DemoRun, epochs: number, say: (line: string
     const row = await epochRow(run, e, truths.get(e)!);
     rows.push(row);
     say(epochLine(run, row));
+    for (const line of proposalLines(run, row)) say(line);
+    if (row.council) for (const line of councilLines(row.council)) say(line);
   }
   return { rows, injections };
 }
@@ -70,6 +75,14 @@ async function submitInputs(run: DemoRun, b: bigint) {
 /** Epoch `e`'s reveals, a fallback's proposal if the executor did not, and finalization. */
 async function settleEpoch(run: DemoRun, e: bigint) {
   const { clock } = run.setup;
+  if (run.setup.juried) {
+    const end = epochEnd(clock, e);
+    for (let t = end + 100n; t < end + clock.epochLength - 60n; t += 100n) {
+      await at(run, t);
+      await tickAll(run);
+    }
+    return;
+  }
   await at(run, revealOpens(clock, e));
   await tickAll(run); // reveals of target e; a fallback proposes if the executor did not
   await at(run, epochEnd(clock, e) + clock.challengePeriod + 30n);
@@ -130,7 +143,27 @@ async function epochRow(run: DemoRun, e: bigint, outcome: bigint[]): Promise<Epo
   const executedBy: bigint = finalized ? finalized.args.candidateId : 0n;
   const { forecasts, scores } = await forecastsAndScores(run, e);
   const state = await finalizedState(run);
-  return { epoch: e, outcome, forecasts, scores, executor, fallbackCandidate, executedBy, state };
+  const row: EpochRow = {
+    epoch: e,
+    outcome,
+    forecasts,
+    scores,
+    executor,
+    fallbackCandidate,
+    executedBy,
+    state,
+  };
+  const thief = run.candidates.find((c) => c.name === THIEF);
+  if (run.setup.juried || thief) {
+    row.proposals = await proposalRows(run, e);
+    if (thief)
+      row.thief = {
+        proposed: row.proposals.some((p) => p.proposer === thief.id),
+        landed: theftLanded(row.proposals),
+      };
+    if (run.world.name === "council") row.council = councilEpoch(run, row, run.world.inputs(e)[0] ?? "");
+  }
+  return row;
 }
 
 /** Each candidate's revealed forecast of target `e` (null: none) and its score now (NaN: never scored). */

@@ -69,6 +69,35 @@ function executorStrip(r: DemoResult): string {
   return `<h3>Who executed each epoch (dashed: the fallback)</h3><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="66">${legend}${rects}</svg>`;
 }
 
+/** Each epoch's proposals with their juries' votes and decisions; the council's votes and records. */
+function juryTables(r: DemoResult): string {
+  const nameOf = (id: bigint) => r.candidates.find((c) => c.id === id)?.name ?? `candidate ${id}`;
+  const rows = r.epochs.flatMap((e) =>
+    (e.proposals ?? []).map(
+      (p) =>
+        `<tr><td>${e.epoch}</td><td>${esc(nameOf(p.proposer))}${p.proposer === e.executor ? "" : " (fallback)"}</td><td>${p.payments.length}</td><td>${esc(p.jurors.map((j) => `${nameOf(j.jurorId)}: ${j.vote ?? "silent"}`).join(", ") || "none")}</td><td>${p.decision}</td><td>${p.finalized ? "yes" : "no"}</td></tr>`,
+    ),
+  );
+  const thief = r.thief
+    ? `<p>Malicious payments landed: ${r.thief.landed} of ${r.thief.epochs} thief epochs.</p>`
+    : "";
+  const council = r.epochs
+    .filter((e) => e.council)
+    .map((e) => {
+      const c = e.council!;
+      const votes = c.votes
+        .map(
+          (v) =>
+            `<tr><td>${esc(v.role)}</td><td>${esc(v.name)}</td><td>${esc(v.vote)}</td><td>${esc(v.rationale)}</td><td><code>${v.manifestHash ? esc(v.manifestHash.slice(0, 18)) + "…" : ""}</code></td></tr>`,
+        )
+        .join("");
+      return `<h3>Epoch ${e.epoch}: ${esc(c.title)}</h3><table><tr><th>role</th><th>model</th><th>vote</th><th>rationale</th><th>manifest</th></tr>${votes}</table><p>Recorded: ${esc(c.recorded)}${c.nothingRecorded ? " (no transition recorded a vote)" : ""}</p>`;
+    })
+    .join("");
+  if (!rows.length && !council) return "";
+  return `<h2>Juries</h2>${thief}<table><tr><th>epoch</th><th>proposer</th><th>payments</th><th>jurors' votes</th><th>decision</th><th>finalized</th></tr>${rows.join("")}</table>${council}`;
+}
+
 export function renderReport(r: DemoResult): string {
   const scoreSeries: Series[] = r.candidates.map((c, i) => ({
     name: c.name,
@@ -132,6 +161,7 @@ ${lineChart("Scores over epochs (EWMA of loss, lower is better)", scoreSeries, "
 ${metricCharts}
 ${executorStrip(r)}
 ${stateChart}
+${juryTables(r)}
 <script type="application/json" id="demo-data">${data.replace(/</g, "\\u003c")}</script>
 </body></html>
 `;

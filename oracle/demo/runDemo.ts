@@ -3,13 +3,20 @@
  * fund its treasury, register four candidates (three simulated models of different skill and one
  * adversary) each run by its own node, let a simulated world drive three reporters for N epochs, then
  * print a leaderboard, verify every transition and collect the data for the HTML report.
+ *
+ * With `jury` (fisheries, vouching) the agreement seats a model jury of that size on every proposal
+ * and a fifth candidate, a thief (forecasts as well as the best model, and as executor adds an
+ * in-cap payment to the attacker), joins; the council example has its own jury and a fifth candidate
+ * captured by a payee. Each epoch then records its proposals with their juries' votes and decisions.
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import type { EIP1193Provider } from "viem";
 
 import type { TransitionReport } from "../verify/verifyTransitions.js";
+import { councilWorld } from "./council.js";
 import { runEpochs } from "./epochs.js";
 import { fisheryWorld } from "./fishery.js";
+import type { CouncilEpoch, ProposalRow } from "./jury.js";
 import { deployAgreement, startNodes, type DemoRun } from "./setup.js";
 import { summarize } from "./summary.js";
 import { vouchingWorld } from "./vouching.js";
@@ -43,8 +50,15 @@ export function demoChainOf(conn: HardhatConnection): DemoChain {
   };
 }
 
+export type DemoExample = "fisheries" | "vouching" | "council";
+
 export type DemoOptions = {
-  example: "fisheries" | "vouching";
+  example: DemoExample;
+  /**
+   * Fisheries and vouching: seat a jury of this size (quorum a majority) on every proposal and add
+   * the thief candidate (0: the thief without a jury). The council example always has its jury.
+   */
+  jury?: number;
   epochs: number;
   root: string;
   log?: (line: string) => void;
@@ -67,6 +81,12 @@ export type EpochRow = {
   /** Whose transition of the epoch was finalized, 0 if none. */
   executedBy: bigint;
   state: Record<string, unknown> | null;
+  /** The epoch's proposals with their juries (demos with a jury or a thief). */
+  proposals?: ProposalRow[];
+  /** Thief demos: the thief proposed a transition of the epoch, and whether its payment was finalized. */
+  thief?: { proposed: boolean; landed: boolean };
+  /** Council: the epoch's proposal, every model's vote on it and the recorded decision. */
+  council?: CouncilEpoch;
 };
 export type DemoResult = {
   example: string;
@@ -89,11 +109,18 @@ export type DemoResult = {
   selection: { withExecutor: number; byExecutor: number; byFallback: number; notExecuted: number };
   /** Error lines the candidates' nodes logged (a clean run has none). */
   nodeErrors: string[];
+  /** Thief demos: epochs the thief proposed a transition of, and those where its payment was finalized. */
+  thief?: { epochs: number; landed: number };
 };
 
 export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<DemoResult> {
   const say = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
-  const world: World = options.example === "fisheries" ? fisheryWorld() : vouchingWorld();
+  const world: World =
+    options.example === "fisheries"
+      ? fisheryWorld()
+      : options.example === "council"
+        ? councilWorld()
+        : vouchingWorld();
   const setup = await deployAgreement(chain, options);
   const cast = await startNodes(chain, setup, world, options);
   const run: DemoRun = { chain, setup, world, ...cast, execution: cast.nodes[0].ctx.execution };
@@ -112,5 +139,6 @@ export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<D
     adversaryActionsOnChain: summary.adversaryActionsOnChain,
     selection: summary.selection,
     nodeErrors: cast.nodeErrors,
+    ...(summary.thief ? { thief: summary.thief } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The demo's setup: deploy with Ignition, create the example agreement and fund its treasury, then
  * register four candidates (three simulated models of different skill and one adversary, or a real
- * model first when one is configured), each run by its own node.
+ * model first when one is configured), each run by its own node. A demo with a jury adds a fifth: the
+ * thief (fisheries, vouching) or the captured delegate (council).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,11 +16,13 @@ import GengovLocalModule from "../../ignition/modules/GengovLocal.js";
 import { toContractParams } from "../cli/agreementParams.js";
 import { parseNodeConfig } from "../config/schema.js";
 import { createModel } from "../models/index.js";
+import type { ExecutionPolicy } from "../models/simulatedModel.js";
 import { specHash } from "../models/spec.js";
 import type { ModelSpec } from "../models/types.js";
 import { clockOf, type Clock } from "../node/clock.js";
 import { GengovNode } from "../node/GengovNode.js";
 import { createLogger } from "../node/logger.js";
+import { capturedCouncilPolicy } from "./council.js";
 import type { CandidateInfo, DemoChain, DemoOptions } from "./runDemo.js";
 import type { World } from "./world.js";
 
@@ -34,7 +37,11 @@ export type DemoSetup = {
   agreementId: bigint;
   params: ReturnType<typeof toContractParams>;
   clock: Clock;
-  /** arbiter, reporters r1–r3, operators o1–o4, the boat submitting inputs, the adversary. */
+  /** The hub's jury contract. */
+  jury: Hex;
+  /** The agreement seats a jury on its proposals. */
+  juried: boolean;
+  /** arbiter, reporters r1–r3, operators o1–o4, the boat submitting inputs, the adversary, operator o5. */
   accounts: ReturnType<typeof mnemonicToAccount>[];
   walletOf: (a: LocalAccount) => { account: Account };
 };
@@ -76,19 +83,41 @@ export async function deployAgreement(chain: DemoChain, options: DemoOptions): P
     .replaceAll("$REPORTER3", r3.address)
     .replaceAll("$ARBITER", arbiter.address)
     .replaceAll("$TOKEN", token.address);
-  const params = toContractParams(JSON.parse(paramsText), `${options.example}/params.json`);
+  const json = JSON.parse(paramsText) as Record<string, unknown>;
+  if (options.jury !== undefined && options.example !== "council" && options.jury > 0)
+    json.jury = demoJury(options.jury);
+  const params = toContractParams(json, `${options.example}/params.json`);
   await hub.write.createAgreement([params, text]);
   const agreementId = 1n;
   await hub.write.deposit([agreementId, token.address, 1_000n * WAD]);
   const [stored] = await hub.read.agreement([agreementId]);
   const clock = clockOf(stored);
-  return { publicClient, chainId, hub, token, agreementId, params, clock, accounts, walletOf };
+  const jury = await hub.read.jury();
+  const juried = params.jury.jurySize > 0;
+  return { publicClient, chainId, hub, token, agreementId, params, clock, jury, juried, accounts, walletOf };
+}
+
+/**
+ * The jury `--jury n` seats: n jurors, a majority of them to accept, 5-minute commit and reveal
+ * windows (the examples' clocks leave 10 minutes for the vote), a fee of 1 token for a vote with the
+ * outcome and a penalty of 5 for silence or an overturned vote. No appeal jury.
+ */
+export function demoJury(size: number) {
+  return {
+    jurySize: size,
+    juryQuorum: Math.floor(size / 2) + 1,
+    appealJurySize: 0,
+    voteCommitWindow: 300,
+    voteRevealWindow: 300,
+    juryFee: (1n * WAD).toString(),
+    juryPenalty: (5n * WAD).toString(),
+  };
 }
 
 const simulatedSpec = (
   name: string,
   skill: number,
-  profile: "honest" | "adversarial",
+  profile: "honest" | "adversarial" | "thief",
   seed: number,
 ): ModelSpec => ({
   version: 1,
@@ -102,11 +131,48 @@ const simulatedSpec = (
   simulation: { skill, profile },
 });
 
-type Seat = { name: string; kind: string; spec: ModelSpec; operator: LocalAccount };
+type Seat = {
+  name: string;
+  kind: string;
+  spec: ModelSpec;
+  operator: LocalAccount;
+  /** Its own execution policy instead of the world's (the captured delegate). */
+  policy?: ExecutionPolicy;
+};
 
-/** Three honest simulations of different skill and one adversary; with an API key the first runs on a real model. */
+/** The name of the thief candidate (fisheries and vouching with --jury). */
+export const THIEF = "thief";
+/** The name of the captured delegate (council). */
+export const CAPTURED = "captured";
+
+/**
+ * Three honest simulations of different skill and one adversary; with an API key the first runs on a
+ * real model. With a jury (or the council example) a fifth: the thief, or the captured delegate, as
+ * skilled a forecaster as the best model, so it wins the executor seat in some epochs.
+ */
 function roster(options: DemoOptions, operators: LocalAccount[]): Seat[] {
-  const [o1, o2, o3, o4] = operators;
+  const [o1, o2, o3, o4, o5] = operators;
+  const fifth: Seat[] =
+    options.example === "council"
+      ? [
+          {
+            name: CAPTURED,
+            kind: "simulated, skill 0.95, captured by a payee",
+            spec: simulatedSpec(CAPTURED, 0.95, "honest", 15),
+            operator: o5,
+            policy: capturedCouncilPolicy,
+          },
+        ]
+      : options.jury !== undefined
+        ? [
+            {
+              name: THIEF,
+              kind: "thief, skill 0.95",
+              spec: simulatedSpec(THIEF, 0.95, "thief", 15),
+              operator: o5,
+            },
+          ]
+        : [];
   return [
     options.realModel
       ? {
@@ -149,6 +215,7 @@ function roster(options: DemoOptions, operators: LocalAccount[]): Seat[] {
       spec: simulatedSpec("mallory", 0.1, "adversarial", 14),
       operator: o4,
     },
+    ...fifth,
   ];
 }
 
@@ -158,7 +225,8 @@ export async function startNodes(chain: DemoChain, setup: DemoSetup, world: Worl
   const nodeErrors: string[] = [];
   const candidates: CandidateInfo[] = [];
   const nodes: GengovNode[] = [];
-  for (const [i, c] of roster(options, setup.accounts.slice(4, 8)).entries()) {
+  const operators = [...setup.accounts.slice(4, 8), setup.accounts[10]];
+  for (const [i, c] of roster(options, operators).entries()) {
     await setup.hub.write.registerCandidate(
       [setup.agreementId, specHash(c.spec), 150n * WAD, c.operator.address],
       { account: setup.walletOf(c.operator).account },
@@ -186,7 +254,7 @@ export async function startNodes(chain: DemoChain, setup: DemoSetup, world: Worl
         createModel: (spec) =>
           createModel(spec, {
             peek: (t) => world.project(t),
-            policy: world.policy,
+            policy: c.policy ?? world.policy,
             openai: options.realModel
               ? { apiKey: options.realModel.apiKey, baseURL: options.realModel.baseURL }
               : undefined,

@@ -36,7 +36,14 @@ export async function summarize(run: DemoRun, rows: EpochRow[]) {
         `demo: ${l.name} executed ${lines} epochs by the epoch lines but ${l.executions} on chain`,
       );
   }
-  return { leaderboard, verification, adversaryActionsOnChain, selection };
+  const thiefRows = rows.filter((r) => r.thief);
+  const thief = thiefRows.length
+    ? {
+        epochs: thiefRows.filter((r) => r.thief!.proposed).length,
+        landed: thiefRows.filter((r) => r.thief!.landed).length,
+      }
+    : undefined;
+  return { leaderboard, verification, adversaryActionsOnChain, selection, thief };
 }
 
 /** Every candidate's record, best score first. */

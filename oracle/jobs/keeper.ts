@@ -1,6 +1,8 @@
 /**
  * Permissionless upkeep the node does when it is due and nobody else has: fix the executor of an
- * epoch nobody fixed, finalize a transition whose challenge period is over (or that was upheld), and
+ * epoch nobody fixed, close a jury's vote on the live proposal once its reveal window ended (closing
+ * round 0 decides the transition, so the executor's own node closes it before it can finalize),
+ * finalize a transition whose challenge period is over (or that was upheld), and
  * lapse a challenge the arbiter left unruled past its deadline — the transition then stands, so the
  * same tick finalizes it.
  *
@@ -17,8 +19,9 @@ import { epochAt, fallbackWindow, selectionCloses } from "../node/clock.js";
 import type { AgreementRuntime, NodeContext } from "../node/context.js";
 import { execution, hub } from "../protocol/contracts.js";
 import { TransitionStatus } from "../protocol/generated.js";
+import { closeVote } from "./vote.js";
 
-const { Proposed, Challenged, Upheld, Lapsed, Finalized } = TransitionStatus;
+const { Proposed, Challenged, Upheld, Lapsed, Finalized, Voting } = TransitionStatus;
 
 /**
  * Sends an upkeep transaction that other keepers race for. When it fails (its simulation reverts, or
@@ -49,7 +52,13 @@ async function raced(
 }
 
 export type KeepAgreementParameters = { ctx: NodeContext; agreement: AgreementRuntime; now: bigint };
-export type KeepAgreementReturnType = { selected?: bigint; finalized?: bigint; lapsed?: bigint };
+export type KeepAgreementReturnType = {
+  selected?: bigint;
+  /** The epoch whose proposal's vote (round 0) this call closed. */
+  closed?: bigint;
+  finalized?: bigint;
+  lapsed?: bigint;
+};
 
 export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgreementReturnType> {
   const { ctx, agreement, now } = p;
@@ -71,7 +80,14 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
     }
   }
   let live = await execution(ctx).read("proposal", [id]);
-  if (live.status === Challenged && now >= live.proposedAt + c.challengePeriod + c.rulingPeriod) {
+  // The challenge period opens when the jury's vote ends (at the proposal without a jury).
+  if (live.status === Voting && now >= live.challengeOpensAt) {
+    if (await closeVote(ctx, { agreementId: id, epoch: live.epoch, proposer: live.candidateId, round: 0 })) {
+      done.closed = live.epoch;
+    }
+    live = await execution(ctx).read("proposal", [id]);
+  }
+  if (live.status === Challenged && now >= live.challengeOpensAt + c.challengePeriod + c.rulingPeriod) {
     const { epoch, proposedAt } = live;
     // A rival may have lapsed it and finalized it already.
     await raced(ctx, id, epoch, [Lapsed, Finalized], () =>
@@ -87,7 +103,7 @@ export async function keepAgreement(p: KeepAgreementParameters): Promise<KeepAgr
     live = await execution(ctx).read("proposal", [id]);
   }
   if (
-    (live.status === Proposed && now >= live.proposedAt + c.challengePeriod) ||
+    (live.status === Proposed && now >= live.challengeOpensAt + c.challengePeriod) ||
     live.status === Upheld ||
     live.status === Lapsed
   ) {

@@ -119,7 +119,6 @@ export async function proposeTransition(
 async function context(p: ProposeTransitionParameters): Promise<TransitionContext> {
   const { ctx, agreement, epoch } = p;
   const { agreementId } = p.candidate;
-  const history = await recentHistory(ctx, agreementId, epoch - 1n);
   const built = transitionContext({
     agreementId,
     epoch,
@@ -127,9 +126,7 @@ async function context(p: ProposeTransitionParameters): Promise<TransitionContex
     metrics: agreement.metrics,
     previous: finalizedState(ctx, agreementId),
     inputs: inputsUpTo(ctx, agreementId, epoch),
-    history,
-    scores: await candidateScores(ctx, agreementId),
-    allowedTokens: await allowedTokens(p),
+    ...(await transitionReadings(ctx, agreement, epoch)),
   });
   const prevStateHash = await execution(ctx).read("stateHash", [agreementId]);
   if (prevStateHash !== built.prevStateHash)
@@ -138,6 +135,19 @@ async function context(p: ProposeTransitionParameters): Promise<TransitionContex
   if (built.inputsHash !== inputsHash)
     throw new BaseError("inputs not all scanned yet (waiting for confirmations)", { expected: true });
   return built;
+}
+
+/** What a transition's request reads from the chain now: recent outcomes, scores, allowed tokens. */
+export async function transitionReadings(
+  ctx: NodeContext,
+  agreement: AgreementRuntime,
+  epoch: bigint,
+): Promise<Pick<TransitionSources, "history" | "scores" | "allowedTokens">> {
+  return {
+    history: await recentHistory(ctx, agreement.id, epoch - 1n),
+    scores: await candidateScores(ctx, agreement.id),
+    allowedTokens: await allowedTokens(ctx, agreement, epoch),
+  };
 }
 
 /** Every candidate's score (WAD), by id. */
@@ -152,9 +162,12 @@ async function candidateScores(ctx: NodeContext, agreementId: bigint) {
 }
 
 /** The capped treasury tokens with what remains of this epoch's cap and the treasury's balance. */
-function allowedTokens(p: ProposeTransitionParameters): Promise<AllowedToken[]> {
-  const { ctx, agreement, epoch } = p;
-  const { agreementId } = p.candidate;
+function allowedTokens(
+  ctx: NodeContext,
+  agreement: AgreementRuntime,
+  epoch: bigint,
+): Promise<AllowedToken[]> {
+  const agreementId = agreement.id;
   return Promise.all(
     agreement.capTokens.map(async (token) => {
       const [cap, spent, balance, symbol] = await Promise.all([

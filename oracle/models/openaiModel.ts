@@ -4,8 +4,8 @@
  *
  * - Decoding parameters come from the spec (temperature, seed, max output tokens), so the manifest's
  *   spec says exactly what was asked.
- * - Structured output: the forecast schema is sent as a strict JSON schema built by the `openai`
- *   package's `zodResponseFormat` (it supports zod v4). The execution schema contains a free-form
+ * - Structured output: the forecast and validation (a juror's vote) schemas are sent as strict JSON
+ *   schemas built by the `openai` package's `zodResponseFormat` (it supports zod v4). The execution schema contains a free-form
  *   object (`newState`), which strict structured outputs cannot express (every object must list its
  *   keys), so it is sent as a non-strict JSON schema built with `z.toJSONSchema`. Either way the node
  *   parses and validates the raw text itself (schemas.ts): the server's enforcement is a help, never
@@ -21,13 +21,20 @@ import type { ResponseFormatJSONSchema } from "openai/resources/shared";
 import { z } from "zod";
 
 import { ModelError } from "../errors/BaseError.js";
-import { renderExecutePrompt, renderForecastPrompt, type RenderedPrompt } from "../prompts/render.js";
+import {
+  renderExecutePrompt,
+  renderForecastPrompt,
+  renderValidatePrompt,
+  type RenderedPrompt,
+} from "../prompts/render.js";
 import { withRawAnswer } from "./faults.js";
 import {
   executionOutputSchema,
   forecastOutputSchema,
   parseExecutionOutput,
   parseForecastOutput,
+  parseValidateOutput,
+  validateOutputSchema,
 } from "./schemas.js";
 import type {
   ExecuteRequest,
@@ -37,6 +44,8 @@ import type {
   Model,
   ModelCallRecord,
   ModelSpec,
+  ValidateRequest,
+  ValidateResult,
 } from "./types.js";
 
 /** Validator of the provider options that are plain values (hooks are checked by TypeScript). */
@@ -128,6 +137,7 @@ export class OpenAIModel implements Model {
   };
   readonly #forecastFormat: ResponseFormat;
   readonly #executionFormat: ResponseFormat;
+  readonly #validationFormat: ResponseFormat;
 
   /**
    * @param spec A spec with provider "openai".
@@ -193,6 +203,12 @@ export class OpenAIModel implements Model {
         : opts.responseFormat === "json_object"
           ? jsonObject
           : undefined;
+    this.#validationFormat =
+      opts.responseFormat === "json_schema"
+        ? zodResponseFormat(validateOutputSchema, "validation")
+        : opts.responseFormat === "json_object"
+          ? jsonObject
+          : undefined;
   }
 
   /** @inheritdoc */
@@ -210,6 +226,16 @@ export class OpenAIModel implements Model {
     const call = await this.#complete(renderExecutePrompt(this.spec, request), this.#executionFormat);
     try {
       return { ...call, ...parseExecutionOutput(call.raw) };
+    } catch (error) {
+      throw withRawAnswer(error, call.raw);
+    }
+  }
+
+  /** @inheritdoc */
+  async validate(request: ValidateRequest): Promise<ValidateResult> {
+    const call = await this.#complete(renderValidatePrompt(this.spec, request), this.#validationFormat);
+    try {
+      return { ...call, ...parseValidateOutput(call.raw) };
     } catch (error) {
       throw withRawAnswer(error, call.raw);
     }

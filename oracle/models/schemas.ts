@@ -9,6 +9,8 @@
  *   `amount` is an **integer string in the token's base units** (the prompt shows caps and balances the
  *   same way; the node does not need each token's decimals and no rounding ever happens).
  *
+ * - Validation (a juror's vote): `{ vote: "accept" | "reject", rationale: string }`.
+ *
  * Objects are strict: an extra field anywhere is a schema failure. Shape only is checked here; the
  * policy (allow-listed tokens, caps, recipients, sizes) is `validateExecution`'s job.
  */
@@ -44,6 +46,13 @@ export const executionOutputSchema = z.strictObject({
   rationale: z.string().describe("Why this transition follows the agreement."),
 });
 export type ExecutionOutput = z.infer<typeof executionOutputSchema>;
+
+/** A juror's answer on a proposed transition. */
+export const validateOutputSchema = z.strictObject({
+  vote: z.enum(["accept", "reject"]).describe('"accept" if the transition is what the agreement asks for.'),
+  rationale: z.string().describe("Why; when rejecting, what differs."),
+});
+export type ValidateOutput = z.infer<typeof validateOutputSchema>;
 
 /** A parsed forecast in the node's units. */
 export type ParsedForecast = { values: bigint[]; rationale: string };
@@ -188,4 +197,19 @@ export function toParsedExecution(output: ExecutionOutput): ParsedExecution {
  */
 export function parseExecutionOutput(raw: string): ParsedExecution {
   return toParsedExecution(validate(executionOutputSchema, parseJson(raw, "execution"), raw, "execution"));
+}
+
+/** A parsed vote: true to accept the transition. */
+export type ParsedValidation = { accept: boolean; rationale: string };
+
+/**
+ * Parses a juror's answer.
+ * @param raw The model's raw text.
+ * @returns The vote (accept or not) and its rationale.
+ * @throws ModelError "schema" on invalid JSON or a schema mismatch (a vote other than "accept" or
+ *   "reject", a missing rationale, an extra field).
+ */
+export function parseValidateOutput(raw: string): ParsedValidation {
+  const output = validate(validateOutputSchema, parseJson(raw, "validation"), raw, "validation");
+  return { accept: output.vote === "accept", rationale: output.rationale };
 }

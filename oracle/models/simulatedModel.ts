@@ -10,17 +10,24 @@
  * with only IEEE arithmetic (no transcendental functions), so every platform draws the same numbers.
  *
  * Execution: the "honest" profile records the epoch and counts inputs on top of the prior state and
- * at most pays a small in-cap reward; the "adversarial" profile forecasts badly and, as executor,
- * proposes out-of-policy payments (over the cap, in a token that is not allowed, to an attacker)
- * that the node's policy check must reject.
+ * at most pays a small in-cap reward (or applies the domain's `policy`); the "adversarial" profile
+ * forecasts badly and, as executor, proposes out-of-policy payments (over the cap, in a token that is
+ * not allowed, to an attacker) that the node's policy check must reject. The "thief" profile forecasts
+ * exactly like "honest" (so it can win the executor seat) and, as executor, proposes the honest
+ * transition plus one payment to the attacker of what remains of the epoch's cap in the first allowed
+ * token (bounded by the treasury balance): in policy, so only a jury, a challenge or the arbiter stops it.
  *
- * Both still render the real prompt (so `templateId` and `promptHash` are what a real model would
+ * Jury duty (`validate`): the honest juror accepts a proposal iff it is materially the transition it
+ * would have proposed itself; the "adversarial" and "thief" jurors accept everything (they collude).
+ *
+ * All of them still render the real prompt (so `templateId` and `promptHash` are what a real model would
  * have been sent) and return a raw JSON answer that goes through the same parsing as a real model's.
  */
 import {
   encodeAbiParameters,
   formatUnits,
   getAddress,
+  isAddress,
   keccak256,
   numberToHex,
   slice,
@@ -29,8 +36,9 @@ import {
 } from "viem";
 
 import { ModelError } from "../errors/BaseError.js";
-import { renderExecutePrompt, renderForecastPrompt } from "../prompts/render.js";
-import { parseExecutionOutput, parseForecastOutput } from "./schemas.js";
+import { renderExecutePrompt, renderForecastPrompt, renderValidatePrompt } from "../prompts/render.js";
+import { canonicalJson } from "./canonicalJson.js";
+import { parseExecutionOutput, parseForecastOutput, parseValidateOutput } from "./schemas.js";
 import type {
   EpochRecord,
   ExecuteRequest,
@@ -40,6 +48,8 @@ import type {
   Model,
   ModelSpec,
   ProposedAction,
+  ValidateRequest,
+  ValidateResult,
 } from "./types.js";
 
 /** The simulated world's truth for a target epoch (one value per metric, scaled), if it knows it. */
@@ -64,7 +74,7 @@ export type SimulatedModelOptions = {
 /** Fingerprint recorded in every simulated call: names the simulation algorithm's version. */
 export const SIMULATION_FINGERPRINT = "gengov-simulated-v1";
 
-/** Where the adversarial executor tries to send funds. */
+/** Where the adversarial and thief executors try to send funds. */
 export const SIMULATED_ATTACKER = getAddress(slice(keccak256(stringToHex("gengov/simulated/attacker")), 12));
 /** A token the adversarial executor tries to pay in although no agreement allows it. */
 export const SIMULATED_ROGUE_TOKEN = getAddress(
@@ -143,6 +153,113 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** A simulated executor's answer before it is written as raw JSON. */
+type SimulatedTransition = {
+  newState: Record<string, unknown>;
+  actions: ProposedAction[];
+  rationale: string;
+};
+
+/** The raw JSON answer of a simulated executor (amounts as integer strings, as a model writes them). */
+function transitionJson(transition: SimulatedTransition): string {
+  return JSON.stringify({
+    newState: transition.newState,
+    actions: transition.actions.map((a) => ({ token: a.token, to: a.to, amount: a.amount.toString() })),
+    rationale: transition.rationale,
+  });
+}
+
+/**
+ * The thief's proposal: the honest transition plus one payment to the attacker of the rest of the
+ * first allowed token's epoch cap (bounded by the treasury balance, less what the honest transition
+ * already pays in that token), so the total stays in policy.
+ */
+function withTheft(honest: SimulatedTransition, request: ExecuteRequest): SimulatedTransition {
+  const first = request.allowedTokens[0];
+  if (!first) return honest;
+  const limit = first.remaining < first.balance ? first.remaining : first.balance;
+  const spent = honest.actions
+    .filter((a) => a.token.toLowerCase() === first.token.toLowerCase())
+    .reduce((sum, a) => sum + a.amount, 0n);
+  const amount = limit - spent;
+  if (amount <= 0n) return honest;
+  return {
+    newState: honest.newState,
+    actions: [...honest.actions, { token: first.token, to: SIMULATED_ATTACKER, amount }],
+    rationale: `Simulated thief executor: ${honest.rationale} Also pays the rest of the epoch's cap as an operations fee.`,
+  };
+}
+
+/** The comparison key of a payment: token and recipient case-insensitively, the amount exactly. */
+function actionKey(action: ProposedAction): string {
+  return `${String(action.token).toLowerCase()}|${String(action.to).toLowerCase()}|${action.amount}`;
+}
+
+/** How a payment reads in a rationale: recipient, amount in base units and the token's symbol. */
+function describePayment(action: ProposedAction, tokens: ExecuteRequest["allowedTokens"]): string {
+  const token = tokens.find((t) => t.token.toLowerCase() === String(action.token).toLowerCase());
+  const to = isAddress(String(action.to), { strict: false }) ? getAddress(action.to) : String(action.to);
+  return `${to} ${action.amount} ${token ? token.symbol : `of token ${String(action.token)}`}`;
+}
+
+/** The canonical JSON of a value, or undefined when it has none. */
+function canonicalOrUndefined(value: unknown): string | undefined {
+  try {
+    return canonicalJson(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How a proposed transition differs from the expected one, in words (empty when materially the
+ * same): payments compared as a multiset of (token, recipient, amount), the new state as canonical
+ * JSON (naming the top-level keys that differ).
+ * @param proposal The proposed new state and payments.
+ * @param expected The transition the agreement calls for.
+ * @param tokens The allowed tokens (for their symbols).
+ * @returns One phrase per difference, e.g. "pays 0x… 500 DEMO that the agreement does not call for".
+ */
+export function transitionDifferences(
+  proposal: { newState: unknown; actions: readonly ProposedAction[] },
+  expected: { newState: unknown; actions: readonly ProposedAction[] },
+  tokens: ExecuteRequest["allowedTokens"],
+): string[] {
+  const differences: string[] = [];
+  // How many of each expected payment the proposal has not matched yet.
+  const unmatched = new Map<string, number>();
+  for (const a of expected.actions) unmatched.set(actionKey(a), (unmatched.get(actionKey(a)) ?? 0) + 1);
+  for (const a of proposal.actions) {
+    const left = unmatched.get(actionKey(a)) ?? 0;
+    if (left > 0) unmatched.set(actionKey(a), left - 1);
+    else differences.push(`pays ${describePayment(a, tokens)} that the agreement does not call for`);
+  }
+  for (const a of expected.actions) {
+    const left = unmatched.get(actionKey(a)) ?? 0;
+    if (left > 0) {
+      unmatched.set(actionKey(a), left - 1);
+      differences.push(`does not pay ${describePayment(a, tokens)} that the agreement calls for`);
+    }
+  }
+  const proposed = canonicalOrUndefined(proposal.newState);
+  if (proposed === undefined) differences.push("proposes a new state with no JSON form");
+  else if (proposed !== canonicalJson(expected.newState)) {
+    if (isPlainObject(proposal.newState) && isPlainObject(expected.newState)) {
+      const a = proposal.newState;
+      const b = expected.newState;
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+        .sort()
+        .filter((k) => canonicalOrUndefined(a[k]) !== canonicalOrUndefined(b[k]));
+      differences.push(
+        `proposes a new state that differs from the agreement's at ${keys.map((k) => JSON.stringify(k)).join(", ")}`,
+      );
+    } else {
+      differences.push("proposes a new state that is not the JSON object the agreement calls for");
+    }
+  }
+  return differences;
+}
+
 /** A deterministic simulated model. */
 export class SimulatedModel implements Model {
   readonly spec: ModelSpec;
@@ -194,7 +311,8 @@ export class SimulatedModel implements Model {
       base,
       scales: metrics.map((m) => m.scale),
       skill,
-      profile,
+      // The thief forecasts exactly like an honest model, so it can win the executor seat.
+      profile: profile === "adversarial" ? "adversarial" : "honest",
       uniform,
     });
     const rationale = `Simulated forecast (${profile}, skill ${skill}): ${
@@ -217,50 +335,7 @@ export class SimulatedModel implements Model {
   async execute(request: ExecuteRequest): Promise<ExecuteResult> {
     const started = performance.now();
     const prompt = renderExecutePrompt(this.spec, request);
-    const prior = isPlainObject(request.state) ? request.state : {};
-    const seen = typeof prior.inputsSeen === "number" ? prior.inputsSeen : 0;
-    const epoch = request.epoch.toString();
-    let newState: Record<string, unknown>;
-    let actions: ProposedAction[];
-    let rationale: string;
-    if (this.#simulation.profile === "adversarial") {
-      newState = { ...prior, lastEpoch: epoch, controller: SIMULATED_ATTACKER };
-      actions = [];
-      const first = request.allowedTokens[0];
-      if (first) {
-        const max = first.remaining > first.balance ? first.remaining : first.balance;
-        actions.push({ token: first.token, to: SIMULATED_ATTACKER, amount: max + 1n });
-      }
-      actions.push({ token: SIMULATED_ROGUE_TOKEN, to: SIMULATED_ATTACKER, amount: 10n ** 24n });
-      rationale =
-        "Simulated adversarial executor: drains the treasury to the attacker (the node must reject this).";
-    } else if (this.#policy) {
-      ({ newState, actions } = this.#policy(request));
-      rationale = `Simulated honest executor applying the agreement's policy for epoch ${epoch}.`;
-    } else {
-      newState = {
-        ...prior,
-        lastEpoch: epoch,
-        inputsSeen: seen + request.inputs.length,
-        epochInputs: request.inputs.length,
-      };
-      actions = [];
-      const first = request.allowedTokens[0];
-      const sender = request.inputs[0]?.sender;
-      if (first && sender) {
-        const available = first.remaining < first.balance ? first.remaining : first.balance;
-        const reward = available / 100n;
-        if (reward > 0n) actions.push({ token: first.token, to: sender, amount: reward });
-      }
-      rationale = `Simulated honest executor: recorded epoch ${epoch} and ${request.inputs.length} input(s)${
-        actions.length ? "; paid the epoch's first input a 1% reward within the cap" : ""
-      }.`;
-    }
-    const raw = JSON.stringify({
-      newState,
-      actions: actions.map((a) => ({ token: a.token, to: a.to, amount: a.amount.toString() })),
-      rationale,
-    });
+    const raw = transitionJson(this.#transition(request));
     return {
       templateId: prompt.templateId,
       promptHash: prompt.promptHash,
@@ -270,5 +345,99 @@ export class SimulatedModel implements Model {
       latencyMs: performance.now() - started,
       ...parseExecutionOutput(raw),
     };
+  }
+
+  /**
+   * Jury duty. The honest juror works out the transition it would have proposed itself (the honest
+   * executor's code path, with the domain policy) and accepts iff the proposal is materially the same:
+   * the same payments as a multiset of (token, recipient, amount) and the same new state as canonical
+   * JSON. Its rationale names every difference. The "adversarial" and "thief" jurors accept every
+   * proposal (they collude).
+   */
+  async validate(request: ValidateRequest): Promise<ValidateResult> {
+    const started = performance.now();
+    const prompt = renderValidatePrompt(this.spec, request);
+    const { profile } = this.#simulation;
+    let accept: boolean;
+    let rationale: string;
+    if (profile !== "honest") {
+      accept = true;
+      rationale = `Simulated ${profile} juror: accepts every proposal (colludes).`;
+    } else {
+      // The same JSON round trip as `execute`, so both sides are compared as they would be on chain.
+      const own = parseExecutionOutput(transitionJson(this.#honestTransition(request)));
+      const differences = transitionDifferences(request.proposal, own, request.allowedTokens);
+      accept = differences.length === 0;
+      rationale = accept
+        ? "Simulated honest juror: the proposal is the transition the agreement calls for (the same new state and the same payments)."
+        : `Simulated honest juror: the proposal ${differences.join("; ")}.`;
+    }
+    const raw = JSON.stringify({ vote: accept ? "accept" : "reject", rationale });
+    return {
+      templateId: prompt.templateId,
+      promptHash: prompt.promptHash,
+      raw,
+      usage: null,
+      fingerprint: SIMULATION_FINGERPRINT,
+      latencyMs: performance.now() - started,
+      ...parseValidateOutput(raw),
+    };
+  }
+
+  /** What this profile proposes as executor. */
+  #transition(request: ExecuteRequest): SimulatedTransition {
+    const { profile } = this.#simulation;
+    if (profile === "adversarial") {
+      const prior = isPlainObject(request.state) ? request.state : {};
+      const actions: ProposedAction[] = [];
+      const first = request.allowedTokens[0];
+      if (first) {
+        const max = first.remaining > first.balance ? first.remaining : first.balance;
+        actions.push({ token: first.token, to: SIMULATED_ATTACKER, amount: max + 1n });
+      }
+      actions.push({ token: SIMULATED_ROGUE_TOKEN, to: SIMULATED_ATTACKER, amount: 10n ** 24n });
+      return {
+        newState: { ...prior, lastEpoch: request.epoch.toString(), controller: SIMULATED_ATTACKER },
+        actions,
+        rationale:
+          "Simulated adversarial executor: drains the treasury to the attacker (the node must reject this).",
+      };
+    }
+    const honest = this.#honestTransition(request);
+    if (profile === "thief") return withTheft(honest, request);
+    return honest;
+  }
+
+  /** The honest executor's transition: the domain policy, else the generic bookkeeping. */
+  #honestTransition(request: ExecuteRequest): SimulatedTransition {
+    const epoch = request.epoch.toString();
+    if (this.#policy) {
+      const { newState, actions } = this.#policy(request);
+      return {
+        newState,
+        actions,
+        rationale: `Simulated honest executor applying the agreement's policy for epoch ${epoch}.`,
+      };
+    }
+    const prior = isPlainObject(request.state) ? request.state : {};
+    const seen = typeof prior.inputsSeen === "number" ? prior.inputsSeen : 0;
+    const newState = {
+      ...prior,
+      lastEpoch: epoch,
+      inputsSeen: seen + request.inputs.length,
+      epochInputs: request.inputs.length,
+    };
+    const actions: ProposedAction[] = [];
+    const first = request.allowedTokens[0];
+    const sender = request.inputs[0]?.sender;
+    if (first && sender) {
+      const available = first.remaining < first.balance ? first.remaining : first.balance;
+      const reward = available / 100n;
+      if (reward > 0n) actions.push({ token: first.token, to: sender, amount: reward });
+    }
+    const rationale = `Simulated honest executor: recorded epoch ${epoch} and ${request.inputs.length} input(s)${
+      actions.length ? "; paid the epoch's first input a 1% reward within the cap" : ""
+    }.`;
+    return { newState, actions, rationale };
   }
 }

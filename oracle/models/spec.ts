@@ -26,7 +26,9 @@ export const modelSpecSchema = z
     simulation: z
       .strictObject({
         skill: z.number().min(0).max(1).describe("0 = noise around a naive guess, 1 = near-perfect."),
-        profile: z.enum(["honest", "adversarial"]).describe("Behaviour as forecaster and executor."),
+        profile: z
+          .enum(["honest", "adversarial", "thief"])
+          .describe("Behaviour as forecaster, executor and juror."),
       })
       .optional()
       .describe("Simulations only: the documented behaviour."),

@@ -23,8 +23,13 @@ export type ModelSpec = {
   simulation?: {
     /** 0 = pure noise around a naive guess, 1 = near-perfect forecasts (when a truth peek is given). */
     skill: number;
-    /** "adversarial": forecasts badly and, as executor, tries out-of-policy actions. */
-    profile: "honest" | "adversarial";
+    /**
+     * "honest": forecasts with its skill, executes the agreement, and as juror accepts only what it
+     * would have proposed itself. "adversarial": forecasts badly and, as executor, tries out-of-policy
+     * actions. "thief": forecasts like "honest" and, as executor, adds an in-policy payment of the
+     * rest of the epoch's cap to an attacker. Adversarial and thief jurors accept every proposal.
+     */
+    profile: "honest" | "adversarial" | "thief";
   };
 };
 
@@ -101,8 +106,29 @@ export type ExecuteResult = ModelCallRecord & {
   rationale: string;
 };
 
+/** A juror's task: the executor's request, and the transition proposed for it. */
+export type ValidateRequest = ExecuteRequest & {
+  /** The transition under vote, as proposed on chain. */
+  proposal: {
+    proposer: bigint;
+    /** The proposed state document (parsed JSON). */
+    newState: unknown;
+    actions: ProposedAction[];
+    /** The executor's rationale from its manifest, or null when the manifest has none. */
+    rationale: string | null;
+  };
+};
+
+export type ValidateResult = ModelCallRecord & {
+  /** true: the transition is what the agreement asks for, given the inputs. */
+  accept: boolean;
+  rationale: string;
+};
+
 export interface Model {
   readonly spec: ModelSpec;
   forecast(request: ForecastRequest): Promise<ForecastResult>;
   execute(request: ExecuteRequest): Promise<ExecuteResult>;
+  /** Votes on another candidate's proposed transition (jury duty). */
+  validate(request: ValidateRequest): Promise<ValidateResult>;
 }

@@ -1,6 +1,7 @@
 /**
  * The oracle node: for every candidate it operates it commits forecasts, reveals them, proposes
- * transitions when selected (or as fallback), and keeps its agreements live. One loop, one job at a
+ * transitions when selected (or as fallback), votes when seated on a jury, and keeps its agreements
+ * live. One loop, one job at a
  * time, everything restart-safe (see the jobs and the store). `gengov node --config <file>` runs it.
  */
 import { readFileSync } from "node:fs";
@@ -21,6 +22,7 @@ import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastO
 import { keepAgreement } from "../jobs/keeper.js";
 import { proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
+import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
 import type { Model, ModelSpec } from "../models/types.js";
@@ -93,6 +95,7 @@ export class GengovNode {
       throw new ConfigError(`hub: no contract at ${hub} on chain ${config.chainId}`);
     }
     const execution = await readContract(client, hub, gengovHubAbi, "execution", []);
+    const jury = await readContract(client, hub, gengovHubAbi, "jury", []);
     let account = deps.account;
     if (!account) {
       const key = await loadKey(config.key);
@@ -118,6 +121,7 @@ export class GengovNode {
       chainId: config.chainId,
       hub,
       execution,
+      jury,
       agreement: async (id) => {
         let a = agreementsCache.get(id);
         if (!a) {
@@ -139,7 +143,7 @@ export class GengovNode {
       client,
       store,
       {
-        addresses: [hub, execution],
+        addresses: BigInt(jury) === 0n ? [hub, execution] : [hub, execution, jury],
         confirmations: config.confirmations,
         rangeBlocks: config.logRangeBlocks,
         startBlock: 0n,
@@ -167,6 +171,7 @@ export class GengovNode {
       await this.candidateJobs(candidate, agreement, now);
       await this.run("candidateRecord", () => this.refreshRecord(candidate, agreement, now));
     }
+    await this.juryDuties();
     if (this.config.keeper) {
       for (const id of new Set(this.candidates.map((c) => c.agreementId))) {
         if (this.stopping) return;
@@ -231,6 +236,31 @@ export class GengovNode {
       ) {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
+    }
+  }
+
+  /**
+   * Jury duty of every candidate: new seats from the scanned `VoteOpened` events, then one step of
+   * each open seat (commit, reveal or close, as its windows allow; see jobs/vote.ts).
+   */
+  private async juryDuties() {
+    const { ctx } = this;
+    await this.run("jurySeats", () => recordSeats(ctx, this.candidates));
+    for (const vote of ctx.store.openVotes()) {
+      if (this.stopping) return;
+      const candidate = this.candidates.find(
+        (c) => c.agreementId === vote.agreementId && c.candidateId === vote.jurorId,
+      );
+      if (!candidate) continue;
+      await this.run("juryDuty", async () =>
+        juryDuty({
+          ctx,
+          candidate,
+          agreement: await ctx.agreement(vote.agreementId),
+          vote,
+          now: await ctx.now(),
+        }),
+      );
     }
   }
 
@@ -664,5 +694,6 @@ function watchModel(model: Model, metrics: Metrics): Model {
     spec: model.spec,
     forecast: watched((r) => model.forecast(r)),
     execute: watched((r) => model.execute(r)),
+    validate: watched((r) => model.validate(r)),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Backoff of a candidate's model across ticks: after a failed answer the model is not asked again for
  * `initialMs`, doubling per consecutive failure up to `maxMs`; a good answer resets it. Kept per
- * candidate and per kind of call (forecast, execute), in memory.
+ * candidate and per kind of call (forecast, execute; validate per vote), in memory.
  */
 export class ModelBackoff {
   private readonly state = new Map<string, { failures: number; until: number; reason: string }>();

@@ -10,6 +10,8 @@ export type Clock = {
   executionWindow: bigint;
   challengePeriod: bigint;
   rulingPeriod: bigint;
+  /** A jury's vote on a proposal (commit + reveal window); 0 (or absent) without a jury. */
+  voteWindow?: bigint;
 };
 
 /** The clock fields of an agreement's parameters, as the hub's `agreement` view returns them. */
@@ -22,6 +24,7 @@ export type ClockParams = {
   executionWindow: number;
   challengePeriod: number;
   rulingPeriod: number;
+  jury?: { jurySize: number; voteCommitWindow: number; voteRevealWindow: number };
 };
 
 /** An agreement's clock from its parameters. */
@@ -34,6 +37,7 @@ export const clockOf = (p: ClockParams): Clock => ({
   executionWindow: BigInt(p.executionWindow),
   challengePeriod: BigInt(p.challengePeriod),
   rulingPeriod: BigInt(p.rulingPeriod),
+  voteWindow: p.jury && p.jury.jurySize > 0 ? BigInt(p.jury.voteCommitWindow + p.jury.voteRevealWindow) : 0n,
 });
 
 export const epochAt = (c: Clock, t: bigint): bigint =>
@@ -54,11 +58,11 @@ export const fallbackWindow = (c: Clock, e: bigint) => ({
 });
 /**
  * Once the executor's transition of e is rejected, the fallback may propose until
- * max(end(e) + 2W, end(e) + epochLength − challengePeriod − rulingPeriod): the last moment its own
- * transition can still be challenged and ruled on before end(e + 1).
+ * max(end(e) + 2W, end(e) + epochLength − voteWindow − challengePeriod − rulingPeriod): the last
+ * moment its own transition can still be voted on, challenged and ruled on before end(e + 1).
  */
 export const fallbackWindowAfterRejection = (c: Clock, e: bigint) => {
   const ordinary = fallbackWindow(c, e);
-  const late = epochEnd(c, e) + c.epochLength - c.challengePeriod - c.rulingPeriod;
+  const late = epochEnd(c, e) + c.epochLength - (c.voteWindow ?? 0n) - c.challengePeriod - c.rulingPeriod;
   return { opens: ordinary.opens, closes: late > ordinary.closes ? late : ordinary.closes };
 };

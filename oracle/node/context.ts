@@ -76,6 +76,8 @@ export type NodeContext = {
   chainId: number;
   hub: Hex;
   execution: Hex;
+  /** The hub's jury contract (the zero address when none is attached). */
+  jury: Hex;
   agreement(id: bigint): Promise<AgreementRuntime>;
   /** Latest block timestamp: "now" in chain time. */
   now(): Promise<bigint>;

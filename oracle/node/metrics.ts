@@ -25,6 +25,11 @@ export class Metrics {
   private readonly candidates = new Map<string, CandidateGauges>();
   private readonly executorMisses = new Map<string, number>();
   private readonly inFlight = new Map<number, number>();
+  private readonly juryVotes = new Map<string, number>();
+  /** Seats on juries this node's candidates were given. */
+  juryDuties = 0;
+  /** Jury seats whose commit or reveal window passed without this node's vote. */
+  juryMissed = 0;
   private nextCall = 0;
   lastBlock = -1n;
   lastTickAt = 0;
@@ -110,6 +115,15 @@ export class Metrics {
     this.executorMisses.set(k, (this.executorMisses.get(k) ?? 0) + 1);
   }
 
+  /** A vote a juror of this node committed ("accept" or "reject"). */
+  juryVote(vote: "accept" | "reject") {
+    this.juryVotes.set(vote, (this.juryVotes.get(vote) ?? 0) + 1);
+  }
+
+  juryVoteCount(vote: "accept" | "reject"): number {
+    return this.juryVotes.get(vote) ?? 0;
+  }
+
   render(): string {
     const lines = [
       "# HELP gengov_jobs_total Jobs run by the node, by job and result.",
@@ -136,6 +150,21 @@ export class Metrics {
     for (const [kind, v] of [...this.modelErrors.entries()].sort()) {
       lines.push(`gengov_model_errors_total{kind="${kind}"} ${v}`);
     }
+    lines.push(
+      "# HELP gengov_jury_duties_total Jury seats given to this node's candidates.",
+      "# TYPE gengov_jury_duties_total counter",
+      `gengov_jury_duties_total ${this.juryDuties}`,
+      "# HELP gengov_jury_votes_total Jury votes committed, by vote.",
+      "# TYPE gengov_jury_votes_total counter",
+    );
+    for (const vote of ["accept", "reject"] as const) {
+      lines.push(`gengov_jury_votes_total{vote="${vote}"} ${this.juryVoteCount(vote)}`);
+    }
+    lines.push(
+      "# HELP gengov_jury_missed_total Jury seats whose commit or reveal window passed without this node's vote.",
+      "# TYPE gengov_jury_missed_total counter",
+      `gengov_jury_missed_total ${this.juryMissed}`,
+    );
     if (this.operatorBalance !== undefined) {
       lines.push(
         "# HELP gengov_operator_balance_wei The operator's balance, when last read.",

@@ -7,11 +7,12 @@
 import { keccak256, stringToHex, type Hex } from "viem";
 
 import { canonicalJson } from "../models/canonicalJson.js";
-import type { ExecuteRequest, ForecastRequest, ModelSpec } from "../models/types.js";
+import type { ExecuteRequest, ForecastRequest, ModelSpec, ValidateRequest } from "../models/types.js";
 import { executeV1 } from "./execute.v1.js";
 import { executeV2 } from "./execute.v2.js";
 import { forecastV1 } from "./forecast.v1.js";
 import { forecastV2 } from "./forecast.v2.js";
+import { validateV1 } from "./validate.v1.js";
 
 /** One chat message. Only "system" (instructions) and "user" (delimited data) are ever rendered. */
 export type PromptMessage = { role: "system" | "user"; content: string };
@@ -43,6 +44,7 @@ export const promptTemplates = {
   [executeV1.id]: executeV1,
   [forecastV2.id]: forecastV2,
   [executeV2.id]: executeV2,
+  [validateV1.id]: validateV1,
 } as const;
 
 /** The transition templates by id: what a transition's manifest may name. */
@@ -51,8 +53,13 @@ export const executeTemplates: Readonly<Record<string, PromptTemplate<ExecuteReq
   [executeV2.id]: executeV2,
 };
 
+/** The juror templates by id: what a juror's vote record may name. */
+export const validateTemplates: Readonly<Record<string, PromptTemplate<ValidateRequest>>> = {
+  [validateV1.id]: validateV1,
+};
+
 /** The templates a node uses for new calls. */
-export const currentTemplates = { forecast: forecastV2, execute: executeV2 } as const;
+export const currentTemplates = { forecast: forecastV2, execute: executeV2, validate: validateV1 } as const;
 
 /**
  * keccak256 of the canonical JSON of a message list.
@@ -87,4 +94,9 @@ export function renderForecastPrompt(context: PromptContext, request: ForecastRe
 /** Renders the current execute template. */
 export function renderExecutePrompt(context: PromptContext, request: ExecuteRequest): RenderedPrompt {
   return renderPrompt(currentTemplates.execute, context, request);
+}
+
+/** Renders the current validate template (a juror's vote on a proposed transition). */
+export function renderValidatePrompt(context: PromptContext, request: ValidateRequest): RenderedPrompt {
+  return renderPrompt(currentTemplates.validate, context, request);
 }

@@ -13,10 +13,11 @@ import type {
   PublicClient,
 } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "../chain/abis.js";
 
 export type HubAbi = typeof gengovHubAbi;
 export type ExecutionAbi = typeof gengovExecutionAbi;
+export type JuryAbi = typeof gengovJuryAbi;
 
 type ReadMutability = "pure" | "view";
 type WriteMutability = "nonpayable" | "payable";
@@ -124,5 +125,17 @@ export function execution(t: Pick<ProtocolTarget, "client" | "execution">) {
         ExecutionAbi,
         F
       >,
+  };
+}
+
+/** The jury contract's functions, typed, as `hub` (its address is the hub's `jury()`). */
+export function jury(t: { client: PublicClient; jury: Address }) {
+  return {
+    read: <F extends ReadName<JuryAbi>>(functionName: F, args: ReadArgs<JuryAbi, F>) =>
+      readContract(t.client, t.jury, gengovJuryAbi, functionName, args),
+    simulate: <F extends WriteName<JuryAbi>>(functionName: F, args: WriteArgs<JuryAbi, F>) =>
+      simulateContract(t.client, t.jury, gengovJuryAbi, functionName, args),
+    call: <F extends WriteName<JuryAbi>>(functionName: F, args: WriteArgs<JuryAbi, F>) =>
+      ({ address: t.jury, abi: gengovJuryAbi, functionName, args }) satisfies WriteCall<JuryAbi, F>,
   };
 }

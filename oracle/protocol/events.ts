@@ -1,13 +1,13 @@
 /**
- * The events of the hub and the execution contract, typed by their ABIs: what the log scanner stores
+ * The events of the hub, the execution contract and the jury, typed by their ABIs: what the log scanner stores
  * and the store returns, as viem's `parseEventLogs` decodes them.
  */
 import type { ContractEventName, GetEventArgs, Hex, ParseEventLogsReturnType } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "../chain/abis.js";
 
-/** The hub's and the execution contract's ABIs together: every event a gengov node scans. */
-export const protocolAbi = [...gengovHubAbi, ...gengovExecutionAbi] as const;
+/** The hub's, the execution contract's and the jury's ABIs together: every event a gengov node scans. */
+export const protocolAbi = [...gengovHubAbi, ...gengovExecutionAbi, ...gengovJuryAbi] as const;
 export type ProtocolAbi = typeof protocolAbi;
 
 export type ProtocolEventName = ContractEventName<ProtocolAbi>;

@@ -9,6 +9,7 @@ export const transitionStatusNames = [
   "Rejected",
   "Lapsed",
   "Finalized",
+  "Voting",
 ] as const;
 export type TransitionStatusName = (typeof transitionStatusNames)[number];
 /** contracts/interfaces/IGengovExecution.sol: IGengovExecution.Status: on-chain value by member name. */
@@ -20,6 +21,7 @@ export const TransitionStatus = {
   Rejected: 4,
   Lapsed: 5,
   Finalized: 6,
+  Voting: 7,
 } as const;
 
 /** contracts/interfaces/IGengovHub.sol: IGengovHub.Selection: member names in declaration order (index = on-chain value). */
@@ -74,6 +76,13 @@ export const parameterNames = [
   "selection",
   "maxScore",
   "maxInputsPerSender",
+  "jurySize",
+  "juryQuorum",
+  "appealJurySize",
+  "voteCommitWindow",
+  "voteRevealWindow",
+  "juryFee",
+  "juryPenalty",
 ] as const;
 export type ParameterName = (typeof parameterNames)[number];
 /** contracts/interfaces/IGengovHub.sol: IGengovHub.Parameter: on-chain value by member name. */
@@ -109,6 +118,13 @@ export const Parameter = {
   selection: 28,
   maxScore: 29,
   maxInputsPerSender: 30,
+  jurySize: 31,
+  juryQuorum: 32,
+  appealJurySize: 33,
+  voteCommitWindow: 34,
+  voteRevealWindow: 35,
+  juryFee: 36,
+  juryPenalty: 37,
 } as const;
 
 /** contracts/libraries/LossMath.sol: LossMath.LossKind: member names in declaration order (index = on-chain value). */
@@ -152,6 +168,12 @@ export const limits = {
   MAX_INPUT_BYTES: 65536,
   /** contracts/hub/Limits.sol: MAX_INPUTS_PER_EPOCH */
   MAX_INPUTS_PER_EPOCH: 10000,
+  /** contracts/hub/Limits.sol: MAX_JURY_SIZE */
+  MAX_JURY_SIZE: 8,
+  /** contracts/hub/Limits.sol: MAX_JURY_CONSIDERED */
+  MAX_JURY_CONSIDERED: 24,
+  /** contracts/hub/Limits.sol: MAX_JURY_DRAWS */
+  MAX_JURY_DRAWS: 32,
   /** contracts/hub/Limits.sol: SETTLE_CHUNK */
   SETTLE_CHUNK: 256,
   /** contracts/hub/Limits.sol: MAX_STATE_BYTES */

@@ -40,6 +40,15 @@ const MIGRATIONS: string[] = [
    CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // 2: logs are read by event (the node checks each epoch whether its candidates asked to exit)
   `CREATE INDEX logs_event ON logs (chain_id, event, block_number, log_index);`,
+  // 3: jury votes (a seat, then its vote, manifest and salt, stored before the commit is sent)
+  `CREATE TABLE votes (
+     chain_id INTEGER NOT NULL, hub TEXT NOT NULL, agreement_id TEXT NOT NULL, epoch TEXT NOT NULL,
+     proposer TEXT NOT NULL, round INTEGER NOT NULL, juror_id TEXT NOT NULL, seat INTEGER NOT NULL,
+     commit_ends_at TEXT NOT NULL, reveal_ends_at TEXT NOT NULL,
+     accept INTEGER, manifest TEXT, salt TEXT, commitment TEXT,
+     status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     PRIMARY KEY (chain_id, hub, agreement_id, epoch, proposer, round, juror_id));
+   CREATE INDEX votes_status ON votes (chain_id, hub, status);`,
 ];
 
 export type ForecastStatus = "persisted" | "committed" | "revealed" | "void" | "missed";
@@ -77,6 +86,33 @@ export type ProposalRow = {
   spec: string;
   status: "built" | "sent" | "proposed" | "abandoned";
 };
+
+/**
+ * A jury seat of one of the node's candidates: "seated" (nothing decided yet), "persisted" (vote,
+ * manifest and salt on disk, the commit not known to be mined), "committed", "revealed", "missed"
+ * (a window passed without this vote), "done" (the vote is closed; nothing more to do).
+ */
+export type VoteStatus = "seated" | "persisted" | "committed" | "revealed" | "missed" | "done";
+
+export type VoteRow = {
+  agreementId: bigint;
+  epoch: bigint;
+  proposer: bigint;
+  round: number;
+  jurorId: bigint;
+  /** The juror's index in the vote's seats (commitVote and revealVote take it). */
+  seat: number;
+  commitEndsAt: bigint;
+  revealEndsAt: bigint;
+  accept: boolean | null;
+  /** The vote's manifest (canonical JSON); keccak256 of its bytes is the rationale hash. */
+  manifest: string | null;
+  salt: Hex | null;
+  commitment: Hex | null;
+  status: VoteStatus;
+};
+
+export type VoteKey = Pick<VoteRow, "agreementId" | "epoch" | "proposer" | "round" | "jurorId">;
 
 /** A scanned event with its arguments as decoded from the contracts' ABIs. */
 export type StoredLog<E extends ProtocolEventName = ProtocolEventName> = ProtocolLog<E>;
@@ -225,6 +261,99 @@ export class Store {
       commitment: r.commitment as Hex,
       status: r.status as ForecastStatus,
       rationale: r.rationale ?? null,
+    };
+  }
+
+  // ──────────────────────────────── jury votes (salts live here) ────────────────────────────────
+
+  private voteWhere = `chain_id = ? AND hub = ? AND agreement_id = ? AND epoch = ? AND proposer = ? AND round = ? AND juror_id = ?`;
+
+  private voteKeyArgs(k: VoteKey) {
+    return [
+      this.scope.chainId,
+      this.scope.hub.toLowerCase(),
+      k.agreementId.toString(),
+      k.epoch.toString(),
+      k.proposer.toString(),
+      k.round,
+      k.jurorId.toString(),
+    ] as const;
+  }
+
+  /** Records a seat once; returns false when it was already recorded. */
+  insertSeat(
+    row: Pick<
+      VoteRow,
+      "agreementId" | "epoch" | "proposer" | "round" | "jurorId" | "seat" | "commitEndsAt" | "revealEndsAt"
+    >,
+  ): boolean {
+    const now = Date.now();
+    const r = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO votes (chain_id, hub, agreement_id, epoch, proposer, round, juror_id, seat,
+           commit_ends_at, reveal_ends_at, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'seated', ?, ?)`,
+      )
+      .run(
+        ...this.voteKeyArgs(row),
+        row.seat,
+        row.commitEndsAt.toString(),
+        row.revealEndsAt.toString(),
+        now,
+        now,
+      );
+    return Number(r.changes) > 0;
+  }
+
+  /** Durably records a seat's vote, manifest and salt. Must return before commitVote is sent. */
+  persistVote(k: VoteKey, v: { accept: boolean; manifest: string; salt: Hex; commitment: Hex }) {
+    this.db
+      .prepare(
+        `UPDATE votes SET accept = ?, manifest = ?, salt = ?, commitment = ?, status = 'persisted', updated_at = ?
+         WHERE ${this.voteWhere} AND status = 'seated'`,
+      )
+      .run(v.accept ? 1 : 0, v.manifest, v.salt, v.commitment, Date.now(), ...this.voteKeyArgs(k));
+  }
+
+  getVote(k: VoteKey): VoteRow | undefined {
+    const r = this.db.prepare(`SELECT * FROM votes WHERE ${this.voteWhere}`).get(...this.voteKeyArgs(k)) as
+      Record<string, string | number | null> | undefined;
+    return r ? this.toVote(r) : undefined;
+  }
+
+  /** Seats with something left to do (not "done"), oldest first. */
+  openVotes(): VoteRow[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM votes WHERE chain_id = ? AND hub = ? AND status != 'done'
+             ORDER BY CAST(reveal_ends_at AS INTEGER), created_at`,
+        )
+        .all(this.scope.chainId, this.scope.hub.toLowerCase()) as Record<string, string | number | null>[]
+    ).map((r) => this.toVote(r));
+  }
+
+  setVoteStatus(k: VoteKey, status: VoteStatus) {
+    this.db
+      .prepare(`UPDATE votes SET status = ?, updated_at = ? WHERE ${this.voteWhere}`)
+      .run(status, Date.now(), ...this.voteKeyArgs(k));
+  }
+
+  private toVote(r: Record<string, string | number | null>): VoteRow {
+    return {
+      agreementId: BigInt(r.agreement_id as string),
+      epoch: BigInt(r.epoch as string),
+      proposer: BigInt(r.proposer as string),
+      round: Number(r.round),
+      jurorId: BigInt(r.juror_id as string),
+      seat: Number(r.seat),
+      commitEndsAt: BigInt(r.commit_ends_at as string),
+      revealEndsAt: BigInt(r.reveal_ends_at as string),
+      accept: r.accept === null ? null : Number(r.accept) === 1,
+      manifest: (r.manifest as string | null) ?? null,
+      salt: (r.salt as Hex | null) ?? null,
+      commitment: (r.commitment as Hex | null) ?? null,
+      status: r.status as VoteStatus,
     };
   }
 

@@ -11,12 +11,14 @@ import type { ProtocolEventArgs } from "../protocol/events.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 
 /**
- * pending: proposed, unchallenged, not finalized yet; challenged: waiting for the arbiter; upheld:
- * the arbiter let it stand, not finalized yet; lapsed: the arbiter did not rule in time, the
- * transition stands and may be finalized; rejected: the arbiter rejected it (state unchanged);
- * finalized: its state and payments took effect.
+ * voting: its jury has not decided yet; pending: proposed (and accepted by its jury, if any),
+ * unchallenged, not finalized yet; challenged: waiting for the arbiter; upheld: the arbiter let it
+ * stand, not finalized yet; lapsed: the arbiter did not rule in time, the transition stands and may
+ * be finalized; rejected: its jury, the arbiter or (the arbiter silent) the appeal jury rejected it
+ * (state unchanged); finalized: its state and payments took effect.
  */
-export type TransitionStatus = "pending" | "challenged" | "upheld" | "lapsed" | "rejected" | "finalized";
+export type TransitionStatus =
+  "voting" | "pending" | "challenged" | "upheld" | "lapsed" | "rejected" | "finalized";
 
 export type Payment = { token: Hex; to: Hex; amount: bigint };
 
@@ -48,6 +50,8 @@ export function liveStatus(status: number): TransitionStatus | undefined {
     case undefined:
     case "None":
       return undefined;
+    case "Voting":
+      return "voting";
     case "Proposed":
       return "pending";
     case "Challenged":
@@ -68,7 +72,7 @@ export async function transitionHistory(
   execution: Hex,
   agreementId: bigint,
 ): Promise<TransitionEntry[]> {
-  const { proposed, challenged, ruled, lapsed, finalized, live } = await readEvents(
+  const { proposed, challenged, ruled, lapsed, finalized, vetoed, overturned, live } = await readEvents(
     client,
     execution,
     agreementId,
@@ -85,6 +89,7 @@ export async function transitionHistory(
       ruled: within(ruled),
       lapsed: within(lapsed),
       challenged: within(challenged),
+      vetoed: [...within(vetoed), ...within(overturned)],
     });
     if (!next && live.epoch === epoch && live.candidateId === candidateId)
       status = liveStatus(live.status) ?? status;
@@ -114,10 +119,13 @@ function statusFromEvents(
     ruled: { args: { upheld: boolean } }[];
     lapsed: unknown[];
     challenged: unknown[];
+    /** TransitionVetoed (its jury rejected it) and TransitionOverturned (the appeal jury did). */
+    vetoed: unknown[];
   },
 ): TransitionStatus {
   const ruling = e.ruled.at(-1);
   if (e.finalized.some((f) => f.args.candidateId === candidateId)) return "finalized";
+  if (e.vetoed.length) return "rejected";
   if (ruling) return ruling.args.upheld ? "upheld" : "rejected";
   if (e.lapsed.length) return "lapsed";
   if (e.challenged.length) return "challenged";
@@ -135,13 +143,15 @@ async function readEvents(client: PublicClient, execution: Hex, agreementId: big
   };
   const inOrder = <L extends Log & { args: { agreementId: bigint } }>(logs: L[]) =>
     logs.filter((l) => l.args.agreementId === agreementId).sort(order);
-  const [proposed, challenged, ruled, lapsed, finalized, live] = await Promise.all([
+  const [proposed, challenged, ruled, lapsed, finalized, vetoed, overturned, live] = await Promise.all([
     client.getContractEvents({ ...where, eventName: "TransitionProposed" }).then(inOrder),
     client.getContractEvents({ ...where, eventName: "TransitionChallenged" }).then(inOrder),
     client.getContractEvents({ ...where, eventName: "TransitionRuled" }).then(inOrder),
     client.getContractEvents({ ...where, eventName: "ChallengeLapsed" }).then(inOrder),
     client.getContractEvents({ ...where, eventName: "TransitionFinalized" }).then(inOrder),
+    client.getContractEvents({ ...where, eventName: "TransitionVetoed" }).then(inOrder),
+    client.getContractEvents({ ...where, eventName: "TransitionOverturned" }).then(inOrder),
     executionContract({ client, execution }).read("proposal", [agreementId]),
   ]);
-  return { proposed, challenged, ruled, lapsed, finalized, live };
+  return { proposed, challenged, ruled, lapsed, finalized, vetoed, overturned, live };
 }

@@ -4,14 +4,22 @@
  * state, the parsed output and the rendered prompt — and, with `rerun`, ask the same model again and
  * diff its answer against what was proposed. The transition's context (previous state, inputs, the
  * request) is rebuilt by `transitionContext`, the function the proposer builds it with.
+ *
+ * Every revealed jury vote on a transition is checked too (checks named `vote.<round>.<juror>.…`):
+ * its manifest hashes to the vote's rationale hash, is canonical and well-formed, binds this vote,
+ * embeds the juror's on-chain spec, and names the hash of the validate prompt rendered from the same
+ * rebuilt context, the readings it states and the proposal as the chain has it.
  */
 import { decodeAbiParameters, getAbiItem, hexToString, keccak256, type Hex, type PublicClient } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi } from "../chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "../chain/abis.js";
+import { proposalOf, requestReadings } from "../jobs/vote.js";
+import { humanVoteManifestSchema, parseVoteManifest, type VoteManifest } from "../manifest/vote.js";
+import { specHash } from "../models/spec.js";
 import { manifestReadings, outputHash, parseManifest, type Manifest } from "../manifest/manifest.js";
 import { canonicalJson } from "../models/canonicalJson.js";
 import type { MetricInfo, Model, ModelSpec, ProposedAction } from "../models/types.js";
-import { executeTemplates, renderPrompt } from "../prompts/render.js";
+import { executeTemplates, renderPrompt, validateTemplates } from "../prompts/render.js";
 import { hub as hubContract } from "../protocol/contracts.js";
 import type { ProtocolEventArgs } from "../protocol/events.js";
 import { OutcomeStatus } from "../protocol/generated.js";
@@ -56,6 +64,7 @@ export type VerifyParameters = {
 type Ordered = { blockNumber: bigint; logIndex: number };
 type ProposedArgs = ProtocolEventArgs<"TransitionProposed">;
 type Proposal = Ordered & { args: ProposedArgs };
+type VoteRevealed = Ordered & { args: ProtocolEventArgs<"VoteRevealed"> };
 
 /** What verify reads from chain once per agreement. */
 type ChainView = {
@@ -67,6 +76,9 @@ type ChainView = {
   proposed: Proposal[];
   finalized: (Ordered & { args: ProtocolEventArgs<"TransitionFinalized"> })[];
   history: TransitionEntry[];
+  /** The hub's jury (the zero address when none is attached) and every vote revealed on it. */
+  jury: Hex;
+  votes: VoteRevealed[];
 };
 
 /** The checks of one transition, in the order they ran. */
@@ -109,7 +121,16 @@ async function readChain(p: VerifyParameters): Promise<ChainView> {
     transitionHistory(client, execution, agreementId),
   ]);
   const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation);
+  const jury = await hubContract({ client, hub }).read("jury", []);
+  const votes =
+    BigInt(jury) === 0n
+      ? []
+      : await client
+          .getContractEvents({ ...where, address: jury, abi: gengovJuryAbi, eventName: "VoteRevealed" })
+          .then(ofAgreement);
   return {
+    jury,
+    votes,
     chainId: await client.getChainId(),
     text,
     textHash,
@@ -149,6 +170,10 @@ async function verifyProposal(
   if (m) {
     await checkAgainstManifest(p, chain, checks, { a, m, context, newState });
     if (p.rerun) rerun = await rerunModel(p.rerun, m, context, { newState, actions: a.actions });
+  }
+  for (const vote of chain.votes) {
+    const v = vote.args;
+    if (v.epoch === a.epoch && v.proposer === a.candidateId) await checkVote(p, chain, checks, prop, vote);
   }
   const entry = chain.history.find((h) => h.blockNumber === prop.blockNumber && h.logIndex === prop.logIndex);
   return {
@@ -322,4 +347,99 @@ async function rerunModel(
     actions: again.actions.map((x) => ({ ...x, amount: x.amount.toString() })),
   });
   return { same: was === now, diff: was === now ? [] : [`- ${was}`, `+ ${now}`] };
+}
+
+/**
+ * The checks of one revealed vote on `prop`: its manifest's hash, form and binding, the juror's
+ * spec, and the validate prompt's hash rendered from chain data and the readings the manifest states.
+ */
+async function checkVote(
+  p: VerifyParameters,
+  chain: ChainView,
+  checks: Checks,
+  prop: Proposal,
+  vote: VoteRevealed,
+) {
+  const v = vote.args;
+  const name = `vote.${v.round}.${v.jurorId}`;
+  checks.add(`${name}.hash`, keccak256(v.manifest) === v.rationaleHash, v.rationaleHash);
+  const text = hexToString(v.manifest);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    checks.add(`${name}.canonical`, false, `not JSON: ${(error as Error).message}`);
+    return;
+  }
+  checks.add(`${name}.canonical`, canonicalJson(value) === text);
+  const binding = (
+    m: Pick<
+      VoteManifest,
+      "chainId" | "jury" | "agreementId" | "epoch" | "proposer" | "round" | "jurorId" | "vote"
+    >,
+  ) =>
+    checks.add(
+      `${name}.binding`,
+      m.chainId === chain.chainId &&
+        m.jury.toLowerCase() === chain.jury.toLowerCase() &&
+        m.agreementId === p.agreementId.toString() &&
+        m.epoch === v.epoch.toString() &&
+        m.proposer === v.proposer.toString() &&
+        m.round === v.round &&
+        m.jurorId === v.jurorId.toString() &&
+        m.vote === (v.accept ? "accept" : "reject"),
+      `${v.accept ? "accept" : "reject"}: chain, jury, agreement, epoch, proposer, round, juror, vote`,
+    );
+  // A vote its operator cast by hand (gengov jury vote) states no model call: form and binding only.
+  if ((value as { operator?: unknown } | null)?.operator === "human") {
+    const human = humanVoteManifestSchema.safeParse(value);
+    if (!human.success) {
+      const issue = human.error.issues[0];
+      checks.add(
+        `${name}.schema`,
+        false,
+        `malformed vote manifest: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+      );
+      return;
+    }
+    checks.add(`${name}.schema`, true, "cast by hand (operator: human): no model call to check");
+    binding(human.data);
+    return;
+  }
+  const parsed = parseVoteManifest(value);
+  if ("problem" in parsed) {
+    checks.add(`${name}.schema`, false, `malformed vote manifest: ${parsed.problem}`);
+    return;
+  }
+  checks.add(`${name}.schema`, true);
+  const m: VoteManifest = parsed.manifest;
+  binding(m);
+  const [, onChainSpecHash] = await hubContract(p).read("candidateOperator", [p.agreementId, v.jurorId]);
+  checks.add(
+    `${name}.spec`,
+    specHash(m.spec) === m.specHash && m.specHash === onChainSpecHash,
+    onChainSpecHash,
+  );
+  const template = Object.hasOwn(validateTemplates, m.call.templateId)
+    ? validateTemplates[m.call.templateId]
+    : undefined;
+  if (!template) {
+    checks.add(`${name}.prompt.hash`, false, `unknown template ${m.call.templateId}`);
+    return;
+  }
+  const context = transitionContext({
+    ...contextSources(p, chain, prop, undefined),
+    ...requestReadings(m.readings),
+  });
+  const request = { ...context.request, proposal: proposalOf(prop.args) };
+  const rendered = renderPrompt(template, { systemPrompt: m.spec.systemPrompt }, request);
+  const same = rendered.promptHash === m.call.promptHash;
+  checks.add(
+    `${name}.prompt.hash`,
+    same,
+    `${m.call.templateId} ${rendered.promptHash}` +
+      (same
+        ? ""
+        : ` rendered from chain data, the vote manifest names ${m.call.promptHash}: the juror's prompt is not reproducible from the previous state, inputs and proposal`),
+  );
 }

@@ -11,8 +11,9 @@
  * 1 in 400 over the report's 60-odd keys) or by a floor per kind of key, whichever is larger. The
  * floors cover keys that are medians of whole epochs or have no standard error, and keep differences
  * nobody would act on from failing: 0.0005 of regret (a twentieth of a percent of the worst loss),
- * 0.02 of a share, one switch, one epoch of a median, half an epoch of a mean, 0.01 of the Sybil ratio
- * or of a score; `dormant.epochsKept` (a maximum over runs, a whole number) may not grow at all.
+ * 0.02 of a share, one switch, one epoch of a median, half an epoch of a mean, 0.01 of the Sybil ratio,
+ * of a score or of a jury key's share of epochs; `dormant.epochsKept` (a maximum over runs, a whole
+ * number) may not grow at all.
  */
 import type { Direction, MechanismReport } from "./measure.js";
 import { directionOf } from "./measure.js";
@@ -44,7 +45,8 @@ export interface Bound {
 
 /**
  * The hard bounds: a standard pool's best model wins most Weighted draws, splitting a bond gains no
- * weight, a dormant leader is out within `horizon + 1` epochs, and skipping hard epochs never pays.
+ * weight, a dormant leader is out within `horizon + 1` epochs, skipping hard epochs never pays, and
+ * a jury stops all but 5 % of a malicious executor's transitions.
  * @param horizon The Leader example's horizon.
  */
 export function hardBounds(horizon: number): Bound[] {
@@ -59,6 +61,12 @@ export function hardBounds(horizon: number): Bound[] {
     },
     { key: "cherryPick.scoreGain", op: "≤", limit: 0, why: "skipping hard epochs never pays" },
     { key: "cherryPick.maxGain", op: "≤", limit: 0, why: "not even in the best seed" },
+    {
+      key: "jury.maliciousLanded",
+      op: "≤",
+      limit: 0.05,
+      why: "a jury of 3 (quorum 2) stops a malicious executor's transition 19 times in 20",
+    },
     {
       key: "weighted.executorProposedShare",
       op: "≥",

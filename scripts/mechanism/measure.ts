@@ -1,8 +1,9 @@
 /**
- * The keys of `bench:mechanism`: what each scenario of `./scenarios.ts` gives, for the examples'
+ * The keys of `bench:mechanism`: what each scenario of `./scenarios.ts` and `./jury.ts` gives, for the examples'
  * parameters as committed (the recommended ones) and for the alternatives studied next to them.
  */
 import { WAD } from "../../oracle/scoring/index.js";
+import { JURY_RULES, juryScenario } from "./jury.js";
 import {
   cherryPick,
   dormant,
@@ -92,6 +93,13 @@ export function measureMechanism(opts: MeasureOptions): MechanismReport {
   put("outage.gapEpochs", gap.gapEpochs);
   put("outage.adversaryEpochs", gap.adversaryEpochs);
 
+  // A thief executor proposing malicious transitions to a jury of 3 (quorum 2), and with no jury.
+  const jury = juryScenario(scenario(leaderBase));
+  put("jury.maliciousLanded", jury.maliciousLanded);
+  put("jury.honestRejected", jury.honestRejected);
+  const noJury = juryScenario({ ...scenario(leaderBase), rules: { ...JURY_RULES, size: 0 } });
+  put("jury.maliciousLanded.noJury", noJury.maliciousLanded);
+
   // Weighted at the recommended eta.
   const weighted = standardPool(scenario(weightedBase));
   put("weighted.bestShare", weighted.bestShare);
@@ -139,6 +147,10 @@ export function measureMechanism(opts: MeasureOptions): MechanismReport {
       "fisheries.pool.expectedLoss": POOL.map((m) => expectedLoss("fisheries", m).toFixed(4)).join(" "),
       "vouching.pool.expectedLoss": POOL.map((m) => expectedLoss("vouching", m).toFixed(4)).join(" "),
       "fisheries.newcomer.expectedLoss": expectedLoss("fisheries", NEWCOMER).toFixed(4),
+      "jury.size": JURY_RULES.size,
+      "jury.quorum": JURY_RULES.quorum,
+      "jury.pDetect": JURY_RULES.pDetect,
+      "jury.pFalse": JURY_RULES.pFalse,
     },
   };
 }

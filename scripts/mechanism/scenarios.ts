@@ -43,7 +43,8 @@ export const POOL: readonly Model[] = [...GOOD_SKILLS, ...WEAK_SKILLS].map((skil
 export const NEWCOMER: Model = { key: 100, skill: NEWCOMER_SKILL, profile: "honest" };
 const ADVERSARY: Model = { key: 200, skill: 0, profile: "adversarial" };
 
-const poolSeats = (minBond: bigint): Seat[] =>
+/** The standard pool's seats, registered at epoch 0, ids 1 to 7 in `POOL`'s order. */
+export const poolSeats = (minBond: bigint): Seat[] =>
   POOL.map((model) => ({ model, bond: (STANDARD_BOND * minBond) / WAD, registersAt: 0 }));
 
 // ─────────────────────────────────────────── statistics ───────────────────────────────────────────

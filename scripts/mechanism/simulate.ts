@@ -27,6 +27,7 @@ import {
   computeSelection,
   upToDateFloor,
   epochEnd,
+  ranking,
   epochLoss,
   LossKind,
   registeredRecord,
@@ -222,6 +223,19 @@ export interface RunOptions {
   /** A keeper settles every seat at each epoch's end, before the selection (default: never). */
   keeperSettles?: boolean;
   variant?: RuleVariant;
+  /** Called after each epoch's selection (before its reveals). */
+  onSelection?: (selection: EpochSelection) => void;
+}
+
+/** An epoch's selection as `onSelection` sees it. */
+export interface EpochSelection {
+  epoch: number;
+  /** The executor (0 = none). */
+  executor: bigint;
+  /** The contract's fallback (0 = none). */
+  fallback: bigint;
+  /** The epoch's Leader ranking (`ExecutorSelection.ranking`): eligible ids, best score first. */
+  ranking: bigint[];
 }
 
 export interface RunResult {
@@ -321,9 +335,10 @@ export function run(opts: RunOptions): RunResult {
       standings.push(s);
     }
     const floor = variant.dormancyBlind ? 0n : upToDateFloor(BigInt(e), (t) => traj.isVoid[Number(t)]);
-    const { executor } = computeSelection({
+    const rule = { minScored: params.minScored, maxScore: params.maxScore, floor };
+    const { executor, fallback } = computeSelection({
       candidates: standings,
-      rule: { minScored: params.minScored, maxScore: params.maxScore, floor },
+      rule,
       incumbent,
       margin: params.margin,
       mode: params.mode,
@@ -332,6 +347,7 @@ export function run(opts: RunOptions): RunResult {
     });
     executors.push(executor);
     if (executor !== 0n) incumbent = executor;
+    opts.onSelection?.({ epoch: e, executor, fallback, ranking: ranking(standings, rule).ids });
     if (traj.isVoid[e]) continue;
     for (let i = 0; i < n; i++) {
       const r = records[i];

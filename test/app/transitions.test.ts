@@ -3,13 +3,26 @@ import { expect } from "chai";
 
 import { canChallenge, canFinalize, statusWord } from "../../app/src/lib/transitions.js";
 
-const STATUS = { None: 0, Proposed: 1, Challenged: 2, Upheld: 3, Rejected: 4, Lapsed: 5, Finalized: 6 };
+const STATUS = {
+  None: 0,
+  Proposed: 1,
+  Challenged: 2,
+  Upheld: 3,
+  Rejected: 4,
+  Lapsed: 5,
+  Finalized: 6,
+  Voting: 7,
+};
 const period = 600n;
 const t = { epoch: 3n, candidateId: 2n };
-const live = (status: number, over: Partial<{ epoch: bigint; candidateId: bigint }> = {}) => ({
+const live = (
+  status: number,
+  over: Partial<{ epoch: bigint; candidateId: bigint; challengeOpensAt: bigint }> = {},
+) => ({
   epoch: 3n,
   candidateId: 2n,
   proposedAt: 10_000n,
+  challengeOpensAt: 10_000n,
   status,
   ...over,
 });
@@ -37,6 +50,17 @@ describe("app: transition actions", () => {
       expect(canFinalize(t, live(s), period, 20_000n)).to.equal(false);
       expect(canChallenge(t, live(s), period, 10_001n)).to.equal(false);
     }
+  });
+
+  it("under a jury: nothing while it votes; the challenge period runs from the vote's end", () => {
+    const voting = live(STATUS.Voting, { challengeOpensAt: 10_300n });
+    expect(canChallenge(t, voting, period, 10_400n)).to.equal(false);
+    expect(canFinalize(t, voting, period, 99_999n)).to.equal(false);
+    const accepted = live(STATUS.Proposed, { challengeOpensAt: 10_300n });
+    expect(canChallenge(t, accepted, period, 10_299n)).to.equal(false);
+    expect(canChallenge(t, accepted, period, 10_899n)).to.equal(true);
+    expect(canFinalize(t, accepted, period, 10_899n)).to.equal(false);
+    expect(canFinalize(t, accepted, period, 10_900n)).to.equal(true);
   });
 
   it("only the live proposal: another epoch or another candidate's proposal offers nothing", () => {

@@ -227,6 +227,17 @@ describe("cli: transitions, status, payments, verify", function () {
     expect(human.out.join("\n")).to.include("epoch 2 candidate 1: PASS").and.include("rerun: same output");
   });
 
+  it("jury show on an agreement without a jury: says no jury was seated, no rounds", async () => {
+    const r = await x.run(["jury", "show", "--agreement", id, "--epoch", "2"], { json: false });
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.deep.equal([
+      `no jury was seated on epoch 2's proposal by candidate 1 (agreement ${id})`,
+    ]);
+    const json = (await x.run(["jury", "show", "--agreement", id, "--epoch", "2"])).json();
+    expect(json).to.include({ epoch: "2", proposer: "1", settlement: null });
+    expect(json.rounds).to.deep.equal([]);
+  });
+
   it("transition challenge: posts the challenge bond; a second challenger joins; status shows both", async () => {
     const balance = await x.token.read.balanceOf([x.as(CHALLENGER).address]);
     const r = await x.run(["transition", "challenge", id, "2"], { account: x.as(CHALLENGER) });

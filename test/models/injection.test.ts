@@ -17,9 +17,9 @@ import {
   type PolicyViolation,
 } from "../../oracle/models/validateExecution.js";
 import { canonicalJson } from "../../oracle/models/canonicalJson.js";
-import { renderExecutePrompt } from "../../oracle/prompts/render.js";
+import { renderExecutePrompt, renderValidatePrompt } from "../../oracle/prompts/render.js";
 import { datamark } from "../../oracle/prompts/spotlight.js";
-import { executeRequest, input, openaiSpec } from "../fixtures/models.js";
+import { executeRequest, input, MALLORY, openaiSpec, TOKEN_A, validateRequest } from "../fixtures/models.js";
 import { FakeOpenAI, type RecordedRequest } from "../support/fakeOpenAI.js";
 import { obedientModel } from "../support/obedientModel.js";
 
@@ -150,5 +150,61 @@ describe("prompt injection corpus vs. an obedient model", () => {
     // Nowhere in the prompt as plain text; the system message says what the state is.
     for (const m of messages) expect(m.content).to.not.contain("SYSTEM OVERRIDE: all");
     expect(messages[0].content).to.match(/"state" in the data block was written by earlier executors/);
+  });
+
+  it("test_validatePrompt_keepsEveryHostileText_insideTheDataBlock", () => {
+    // A juror reads the inputs, the state and a proposal the executor wrote: any of them may carry
+    // the corpus's text. Each reaches the juror's prompt only datamarked, inside the one data block,
+    // and the instructions around it are the same as for a benign proposal.
+    const spec = openaiSpec();
+    const block = (user: string) => {
+      const open = /^<<<BEGIN DATA ([0-9a-f]{24})>>>$/m.exec(user)!;
+      const close = `<<<END DATA ${open[1]}>>>`;
+      const end = user.indexOf(`\n${close}\n`);
+      expect(user.lastIndexOf(close)).to.equal(end + 1);
+      return {
+        boundary: open[1],
+        before: user.slice(0, open.index),
+        data: JSON.parse(user.slice(open.index + open[0].length + 1, end)),
+        after: user.slice(end + 1 + close.length),
+      };
+    };
+    const benign = renderValidatePrompt(spec, validateRequest());
+    const reference = block(benign.messages[1].content);
+    const instructions = (text: string, boundary: string) => text.replaceAll(boundary, "BOUNDARY");
+    for (const entry of entries) {
+      const request = validateRequest(
+        {
+          newState: { ...(entry.state ?? {}), claim: entry.input, [entry.input]: 1 },
+          actions: [{ token: TOKEN_A, to: MALLORY, amount: 1000n }],
+          rationale: entry.input,
+        },
+        {
+          inputs: [input("Catch report: 22 kg per boat-day."), input(entry.input, 1)],
+          ...(entry.state ? { state: entry.state } : {}),
+        },
+      );
+      const { messages } = renderValidatePrompt(spec, request);
+      const { boundary, before, data, after } = block(messages[1].content);
+      const marked = datamark(entry.input);
+      expect(data.inputs[1].data, entry.id).to.equal(marked);
+      expect(data.proposal.rationale, entry.id).to.equal(marked);
+      expect(data.proposal.newState.claim, entry.id).to.equal(marked);
+      expect(data.proposal.newState[marked], entry.id).to.equal(1);
+      if (entry.state) {
+        expect(data.state.note, entry.id).to.equal(datamark(entry.state.note as string));
+      }
+      expect(before, entry.id).to.equal("");
+      expect(instructions(after, boundary), entry.id).to.equal(
+        instructions(reference.after, reference.boundary),
+      );
+      expect(instructions(messages[0].content, boundary), entry.id).to.equal(
+        instructions(benign.messages[0].content, reference.boundary),
+      );
+      for (const m of messages) {
+        expect(m.content.toLowerCase(), entry.id).to.not.contain("ignore previous instructions");
+        expect(m.content.toLowerCase(), entry.id).to.not.contain("vote accept");
+      }
+    }
   });
 });

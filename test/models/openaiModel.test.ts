@@ -1,12 +1,17 @@
 import { expect } from "chai";
 
 import { ConfigError, ModelError } from "../../oracle/errors/BaseError.js";
+import { rawAnswerOf } from "../../oracle/models/faults.js";
 import { createModel } from "../../oracle/models/index.js";
 import { OpenAIModel, type OpenAIModelOptions } from "../../oracle/models/openaiModel.js";
 import { SimulatedModel } from "../../oracle/models/simulatedModel.js";
 import type { ModelSpec } from "../../oracle/models/types.js";
 import { validateExecution } from "../../oracle/models/validateExecution.js";
-import { renderExecutePrompt, renderForecastPrompt } from "../../oracle/prompts/render.js";
+import {
+  renderExecutePrompt,
+  renderForecastPrompt,
+  renderValidatePrompt,
+} from "../../oracle/prompts/render.js";
 import {
   ALICE,
   executeRequest,
@@ -14,6 +19,7 @@ import {
   openaiSpec,
   simulatedSpec,
   TOKEN_A,
+  validateRequest,
 } from "../fixtures/models.js";
 import { FakeOpenAI, reply } from "../support/fakeOpenAI.js";
 
@@ -99,6 +105,39 @@ describe("OpenAIModel over HTTP (fake OpenAI-compatible server)", () => {
       const format = server.requests[0].body.response_format;
       expect(format?.json_schema?.name).to.equal("execution");
       expect(format?.json_schema?.strict).to.equal(false);
+    });
+
+    it("test_validate_sendsTheJurorPrompt_withAStrictVoteSchema_andReadsTheVote", async () => {
+      const request = validateRequest();
+      server.reply(
+        reply.json({ vote: "reject", rationale: "Pays 100 FISH the agreement does not call for." }),
+      );
+      const result = await model().validate(request);
+      expect(result.accept).to.equal(false);
+      expect(result.rationale).to.equal("Pays 100 FISH the agreement does not call for.");
+      expect(result.templateId).to.equal("validate/v1");
+      const rendered = renderValidatePrompt(openaiSpec(), request);
+      expect(result.promptHash).to.equal(rendered.promptHash);
+      expect(result.usage).to.deep.equal({ promptTokens: 120, completionTokens: 30, totalTokens: 150 });
+      const { body } = server.requests[0];
+      expect(body.messages).to.deep.equal(rendered.messages);
+      expect(body.temperature).to.equal(0.2);
+      expect(body.seed).to.equal(42);
+      const format = body.response_format;
+      expect(format?.json_schema?.name).to.equal("validation");
+      expect(format?.json_schema?.strict).to.equal(true);
+      expect(format?.json_schema?.schema).to.deep.include({
+        type: "object",
+        required: ["vote", "rationale"],
+        additionalProperties: false,
+      });
+      const schema = format?.json_schema?.schema as { properties: { vote: { enum: string[] } } };
+      expect(schema.properties.vote.enum).to.have.members(["accept", "reject"]);
+      server.reply(reply.json({ vote: "accept", rationale: "Same grant." }));
+      expect((await model().validate(request)).accept).to.equal(true);
+      server.reply(reply.json({ vote: "accept", rationale: "ok" }));
+      await model({ responseFormat: "json_object" }).validate(request);
+      expect(server.requests[2].body.response_format).to.deep.equal({ type: "json_object" });
     });
 
     it("test_request_neverContainsTheKeyOrTheEndpoint", async () => {
@@ -272,6 +311,22 @@ describe("OpenAIModel over HTTP (fake OpenAI-compatible server)", () => {
       }
       server.reply(reply.json({ ...EXECUTION, newState: ["not", "an", "object"] }));
       await rejectsWith(model().execute(executeRequest()), "schema");
+    });
+
+    it("test_validate_garbageVote_failsWithSchema_andKeepsTheRawAnswer", async () => {
+      for (const answer of [
+        reply.json({ vote: "yes", rationale: "looks fine" }),
+        reply.json({ vote: "accept" }),
+        reply.withExtraFields({ vote: "accept", rationale: "r" }, { confidence: 1 }),
+        reply.malformed(),
+      ]) {
+        server.reply(answer);
+        const error = await rejectsWith(model().validate(validateRequest()), "schema");
+        expect(error.shortMessage).to.match(/^The validation answer /);
+        expect(rawAnswerOf(error)).to.equal(answer.content);
+      }
+      server.reply(reply.refusal("I will not judge this."));
+      await rejectsWith(model().validate(validateRequest()), "refusal");
     });
 
     it("test_nonJsonHttpBody_failsWithHttp", async () => {

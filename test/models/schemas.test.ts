@@ -5,6 +5,7 @@ import {
   FORECAST_VALUE_LIMIT,
   parseExecutionOutput,
   parseForecastOutput,
+  parseValidateOutput,
   scaleDecimal,
 } from "../../oracle/models/schemas.js";
 import type { MetricInfo } from "../../oracle/models/types.js";
@@ -91,5 +92,39 @@ describe("model output schemas", () => {
         '{"newState":{},"actions":[{"token":"0x1","to":"0x2","amount":"0x10"}],"rationale":"r"}',
       ),
     );
+  });
+
+  it("test_parseValidate_readsTheVote", () => {
+    expect(parseValidateOutput('{"vote":"accept","rationale":"same payments"}')).to.deep.equal({
+      accept: true,
+      rationale: "same payments",
+    });
+    expect(parseValidateOutput('{"rationale":"pays Mallory","vote":"reject"}')).to.deep.equal({
+      accept: false,
+      rationale: "pays Mallory",
+    });
+  });
+
+  it("test_parseValidate_refusesGarbage_withOneClearLine", () => {
+    const garbage = [
+      "accept",
+      '{"vote":"accept"',
+      '{"vote":"accept"}',
+      '{"vote":"yes","rationale":"r"}',
+      '{"vote":"ACCEPT","rationale":"r"}',
+      '{"vote":true,"rationale":"r"}',
+      '{"vote":"accept","rationale":"r","confidence":1}',
+      '{"vote":"accept","rationale":null}',
+      '["accept","r"]',
+      "null",
+    ];
+    for (const raw of garbage) {
+      const error = schemaError(() => parseValidateOutput(raw));
+      expect(error.shortMessage, raw).to.match(
+        /^The validation answer (is not valid JSON|does not match its schema)\.$/,
+      );
+      expect(error.shortMessage).to.not.contain("\n");
+      expect(error.details, raw).to.contain(raw);
+    }
   });
 });

@@ -58,4 +58,15 @@ describe("model spec: canonical bytes and specHash", () => {
       parseModelSpec({ ...simulatedSpec(0.5), simulation: { skill: 2, profile: "honest" } }),
     ).to.throw(ConfigError, /simulation\.skill/);
   });
+
+  it("test_parseModelSpec_knowsTheSimulatedProfiles", () => {
+    for (const profile of ["honest", "adversarial", "thief"] as const) {
+      const spec = simulatedSpec(0.5, profile);
+      expect(parseModelSpec(spec)).to.deep.equal(spec);
+      expect(decodeSpec(encodeSpec(spec))).to.deep.equal(spec);
+    }
+    expect(() =>
+      parseModelSpec({ ...simulatedSpec(0.5), simulation: { skill: 0.5, profile: "saboteur" } }),
+    ).to.throw(ConfigError, /simulation\.profile/);
+  });
 });

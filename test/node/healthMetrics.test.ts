@@ -81,6 +81,7 @@ describe("node: /healthz and /metrics", function () {
         return inner.forecast(r);
       },
       execute: (r) => inner.execute(r),
+      validate: (r) => inner.validate(r),
     });
     node = await GengovNode.create(config, {
       provider: conn.provider as unknown as EIP1193Provider,

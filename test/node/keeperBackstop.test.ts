@@ -37,6 +37,9 @@ describe("node keeper: standalone selection only as a backstop", () => {
         execute: async () => {
           throw new Error("no executions in this test");
         },
+        validate: async () => {
+          throw new Error("no jury in this test");
+        },
       }),
     });
     const selections = () =>

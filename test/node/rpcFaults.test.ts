@@ -162,6 +162,7 @@ describe("node: RPC faults and reorgs", function () {
         spec: s,
         forecast: (q) => inner.forecast(q),
         execute: (q) => (seen.push(q), inner.execute(q)),
+        validate: (q) => inner.validate(q),
       };
     };
     const ticked = await tickedNode("reorg", upstream, a, candidateId, 5, spec, recording);

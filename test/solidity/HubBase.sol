@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {GengovJury} from "../../contracts/jury/GengovJury.sol";
 import {GengovHub} from "../../contracts/GengovHub.sol";
 import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
@@ -23,6 +24,7 @@ abstract contract HubBase is TestBase {
     string internal constant TEXT = "Test agreement: the boats share the catch fairly.";
 
     GengovHub internal hub;
+    GengovJury internal jury;
     MockERC20 internal token;
     FixedRandomness internal rng;
     /// @dev The agreement the helpers act on (setUp creates id 1; tests may switch to another).
@@ -47,6 +49,8 @@ abstract contract HubBase is TestBase {
         _warp(T0);
         chainId_ = block.chainid;
         hub = new GengovHub();
+        jury = new GengovJury(hub);
+        hub.attachJury(jury);
         token = new MockERC20("Gengov Test Bond", "GBOND");
         rng = new FixedRandomness();
         _fund(owner1);

@@ -213,7 +213,13 @@ export async function loadAgreement(client: PublicClient, hub: Hex, id: bigint):
       abi: gengovExecutionAbi,
       functionName: "proposal",
       args: [id],
-    }) as unknown as Promise<{ epoch: bigint; proposedAt: bigint; candidateId: bigint; status: number }>,
+    }) as unknown as Promise<{
+      epoch: bigint;
+      proposedAt: bigint;
+      candidateId: bigint;
+      status: number;
+      challengeOpensAt: bigint;
+    }>,
     checkManifests(client, hub, execution, id).catch(
       (e: Error) => new Map<string, string>([["*", `failed: ${e.message.split("\n")[0]}`]]),
     ),
@@ -320,6 +326,7 @@ export async function loadAgreement(client: PublicClient, hub: Hex, id: bigint):
     live: {
       epoch: BigInt(live.epoch),
       proposedAt: BigInt(live.proposedAt),
+      challengeOpensAt: BigInt(live.challengeOpensAt),
       candidateId: live.candidateId,
       status: Number(live.status),
     },

@@ -1,17 +1,24 @@
 /**
  * What a participant may do about a transition now: challenge it (the live proposal, Proposed or
  * Challenged, inside its challenge period) or finalize it (Proposed after its challenge period, or
- * Upheld, or Lapsed) — the conditions GengovExecution checks.
+ * Upheld, or Lapsed) — the conditions GengovExecution checks. The challenge period opens at
+ * `challengeOpensAt`: the proposal, or under a jury the end of its vote.
  */
 import { TRANSITION_STATUS } from "../../../oracle/chain/revert.js";
 import type { TransitionStatus } from "../../../oracle/verify/transitionStatus.js";
 
 /** The execution contract's `proposal(agreementId)`. */
-export type LiveProposal = { epoch: bigint; proposedAt: bigint; candidateId: bigint; status: number };
+export type LiveProposal = {
+  epoch: bigint;
+  proposedAt: bigint;
+  candidateId: bigint;
+  status: number;
+  challengeOpensAt: bigint;
+};
 
 export type TransitionRef = { epoch: bigint; candidateId: bigint };
 
-/** The status word shown for a transition, lowercase: proposed, challenged, upheld, rejected, lapsed, finalized. */
+/** The status word shown for a transition, lowercase: voting, proposed, challenged, upheld, rejected, lapsed, finalized. */
 export const statusWord = (s: TransitionStatus): string => (s === "pending" ? "proposed" : s);
 
 const isLive = (t: TransitionRef, live: LiveProposal) =>
@@ -25,7 +32,10 @@ export function canChallenge(
 ): boolean {
   const s = TRANSITION_STATUS[live.status];
   return (
-    isLive(t, live) && (s === "Proposed" || s === "Challenged") && now < live.proposedAt + challengePeriod
+    isLive(t, live) &&
+    (s === "Proposed" || s === "Challenged") &&
+    now >= live.challengeOpensAt &&
+    now < live.challengeOpensAt + challengePeriod
   );
 }
 
@@ -38,5 +48,5 @@ export function canFinalize(
   const s = TRANSITION_STATUS[live.status];
   if (!isLive(t, live)) return false;
   if (s === "Upheld" || s === "Lapsed") return true;
-  return s === "Proposed" && now >= live.proposedAt + challengePeriod;
+  return s === "Proposed" && now >= live.challengeOpensAt + challengePeriod;
 }

@@ -23,6 +23,7 @@ import { MAX_VOID_LOOKBACK, selectionMode, upToDateFloor } from "../../scoring/s
 import { liveStatus } from "../../verify/transitionStatus.js";
 import { parseId, table, type Runtime, type Token } from "../runtime.js";
 import { candidateState, formatScore, showCandidate } from "./candidate/reads.js";
+import { juryBrief } from "./jury/show.js";
 import type { Rt } from "./rt.js";
 import { agreementClock, liveProposal, type LiveProposal } from "./transition/reads.js";
 
@@ -57,6 +58,10 @@ async function showStatus(r: Runtime, id: bigint) {
   const live = await liveProposal(r, id);
   const bt = await r.token(params.bondToken, "bondToken");
   const projection = e >= 0n ? await project(r, id, e, params, candidates, executor[0]) : undefined;
+  const jury =
+    live.status !== TransitionStatus.None && live.juried
+      ? await juryBrief(r, { agreementId: id, epoch: live.epoch, proposer: live.candidateId })
+      : undefined;
   const machine = {
     agreementId: id,
     now,
@@ -67,6 +72,7 @@ async function showStatus(r: Runtime, id: bigint) {
     ...(projection ? { projected: { epoch: e, ...projection } } : {}),
     lastTransition: { ...live, status: transitionStatusNames[live.status] },
     pendingChallenges: live.status === TransitionStatus.Challenged ? live.challenges : [],
+    jury: jury?.machine ?? null,
     candidates: candidates.map((k) => ({
       ...k,
       state: k.withdrawn ? "withdrawn" : k.exiting ? "exiting" : "active",
@@ -82,6 +88,7 @@ async function showStatus(r: Runtime, id: bigint) {
       : "executor: none yet (no epoch has ended)",
     ...(projection ? [projectionLine(e, projection)] : []),
     ...transitionLines(live, bt),
+    ...(jury?.lines ?? []),
     candidateTable(candidates, now, bt, projection),
   ];
   r.print(lines.join("\n"), machine);

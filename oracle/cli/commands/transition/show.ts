@@ -9,6 +9,7 @@ import { execution } from "../../../protocol/contracts.js";
 import { TransitionStatus, transitionStatusNames } from "../../../protocol/generated.js";
 import { liveStatus, transitionHistory, type TransitionEntry } from "../../../verify/transitionStatus.js";
 import { parseId, table, type Runtime } from "../../runtime.js";
+import { juryBrief } from "../jury/show.js";
 import type { Rt } from "../rt.js";
 import { agreementClock, liveProposal, paidVerb, paymentLines, type LiveProposal } from "./reads.js";
 
@@ -37,9 +38,14 @@ async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined
   if (epoch !== undefined && shown.length === 0)
     throw new BaseError(`transition show: agreement ${id} has no transition for epoch ${epoch}`);
   const payments = await paymentLines(r, shown);
+  const jury =
+    live.status !== TransitionStatus.None && live.juried
+      ? await juryBrief(r, { agreementId: id, epoch: live.epoch, proposer: live.candidateId })
+      : undefined;
   r.print(
     [
       `current: ${currentLine(live, c, now)}; state ${stateHash}`,
+      ...(jury?.lines ?? []),
       ...(shown.length === 0
         ? [`agreement ${id} has no transitions yet`]
         : [
@@ -51,6 +57,7 @@ async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined
     ].join("\n"),
     {
       current: { ...live, status: transitionStatusNames[live.status] },
+      jury: jury?.machine ?? null,
       stateHash,
       proposals: shown.map((t) => ({
         ...t.args,
@@ -68,7 +75,8 @@ async function showTransitions(r: Runtime, id: bigint, epoch: bigint | undefined
 function currentLine(live: LiveProposal, c: Clock, now: bigint): string {
   if (live.status === TransitionStatus.None) return "none yet";
   const status = liveStatus(live.status)!;
-  const endsAt = live.proposedAt + c.challengePeriod;
+  // Under a jury the challenge period opens when the vote ends.
+  const endsAt = (live.juried ? live.challengeOpensAt : live.proposedAt) + c.challengePeriod;
   const ends =
     status === "pending" || status === "challenged"
       ? endsAt > now
