@@ -420,25 +420,7 @@ async function buildVote(p: JuryDutyParameters, log: NodeContext["log"]): Promis
     });
     return false;
   }
-  const manifest = buildVoteManifest(
-    voteManifest(
-      {
-        chainId: ctx.chainId,
-        jury: ctx.jury,
-        agreementId: v.agreementId,
-        epoch: v.epoch,
-        proposer: v.proposer,
-        round: v.round,
-        jurorId: v.jurorId,
-        spec: candidate.spec,
-        specHash: candidate.specHash,
-      },
-      request.readings,
-      answer,
-    ),
-  );
-  const salt = toHex(randomBytes(32));
-  const commitment = voteCommitment({
+  const vote = {
     chainId: ctx.chainId,
     jury: ctx.jury,
     agreementId: v.agreementId,
@@ -446,6 +428,13 @@ async function buildVote(p: JuryDutyParameters, log: NodeContext["log"]): Promis
     proposer: v.proposer,
     round: v.round,
     jurorId: v.jurorId,
+  };
+  const manifest = buildVoteManifest(
+    voteManifest({ ...vote, spec: candidate.spec, specHash: candidate.specHash }, request.readings, answer),
+  );
+  const salt = toHex(randomBytes(32));
+  const commitment = voteCommitment({
+    ...vote,
     accept: answer.accept,
     rationaleHash: manifest.hash,
     salt,

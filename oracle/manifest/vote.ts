@@ -26,8 +26,8 @@ const address = hex(40);
 const uint = z.string().regex(/^\d+$/, "expected a decimal integer string");
 const int = z.string().regex(/^-?\d+$/, "expected a decimal integer string");
 
-/** A vote manifest as read back from chain; `gengov verify` parses every one with it. */
-export const voteManifestSchema = z.strictObject({
+/** What every vote manifest states: which vote it is, and the vote. */
+const voteBindingShape = {
   version: z.literal(VOTE_MANIFEST_VERSION),
   kind: z.literal("vote"),
   chainId: z.number().int(),
@@ -39,6 +39,11 @@ export const voteManifestSchema = z.strictObject({
   jurorId: uint,
   vote: z.enum(["accept", "reject"]),
   rationale: z.string(),
+};
+
+/** A vote manifest as read back from chain; `gengov verify` parses every one with it. */
+export const voteManifestSchema = z.strictObject({
+  ...voteBindingShape,
   /** The values the validate request was built from (as the proposal's manifest states them). */
   readings: z.strictObject({
     outcomes: z.array(
@@ -147,18 +152,8 @@ export function buildVoteManifest(m: VoteManifest): { text: string; bytes: Hex; 
  * operator's rationale, marked `"operator": "human"`; there is no model call to check.
  */
 export const humanVoteManifestSchema = z.strictObject({
-  version: z.literal(VOTE_MANIFEST_VERSION),
-  kind: z.literal("vote"),
-  chainId: z.number().int(),
-  jury: address,
-  agreementId: uint,
-  epoch: uint,
-  proposer: uint,
-  round: z.union([z.literal(0), z.literal(1)]),
-  jurorId: uint,
-  vote: z.enum(["accept", "reject"]),
+  ...voteBindingShape,
   operator: z.literal("human"),
-  rationale: z.string(),
 });
 
 export type HumanVoteManifest = z.infer<typeof humanVoteManifestSchema>;

@@ -21,6 +21,7 @@ import {
   sendProposal,
   warpTo,
   WAD,
+  type ExecFixture,
 } from "../../test/fixtures/execution.js";
 import type { Connection } from "../../test/fixtures/hub.js";
 
@@ -47,6 +48,21 @@ export const EXECUTION_GAS_BOUNDS: Partial<Record<ExecutionGasKey, number>> = {
   "finalize.2actions": 80_000,
 };
 
+/**
+ * A mined transaction's gasUsed, and what a bound counts of it: the gas above 21,000, the calldata
+ * and the logs (what the contract itself spends).
+ */
+export async function txGas(publicClient: ExecFixture["publicClient"], hash: Hex) {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  const { input } = await publicClient.getTransaction({ hash });
+  const bytes = Buffer.from(input.slice(2), "hex");
+  const zeros = bytes.filter((b) => b === 0).length;
+  let logCost = 0;
+  for (const l of receipt.logs) logCost += 375 + 375 * l.topics.length + 8 * ((l.data.length - 2) / 2);
+  const gas = Number(receipt.gasUsed);
+  return { gas, overhead: gas - 21_000 - 4 * zeros - 16 * (bytes.length - zeros) - logCost };
+}
+
 const pad = (label: string, bytes: number) => label + "x".repeat(Math.max(0, bytes - label.length));
 
 export async function measureExecutionGas(conn: Connection) {
@@ -60,15 +76,7 @@ export async function measureExecutionGas(conn: Connection) {
   const gas: Partial<Record<ExecutionGasKey, number>> = {};
   const overhead: Partial<Record<ExecutionGasKey, number>> = {};
   const measure = async (key: ExecutionGasKey, hash: Hex) => {
-    const receipt = await x.publicClient.waitForTransactionReceipt({ hash });
-    const { input } = await x.publicClient.getTransaction({ hash });
-    const bytes = Buffer.from(input.slice(2), "hex");
-    const zeros = bytes.filter((b) => b === 0).length;
-    let logCost = 0;
-    for (const l of receipt.logs) logCost += 375 + 375 * l.topics.length + 8 * ((l.data.length - 2) / 2);
-    gas[key] = Number(receipt.gasUsed);
-    // What the bound counts: gas above 21,000, the calldata and the logs.
-    overhead[key] = Number(receipt.gasUsed) - 21_000 - 4 * zeros - 16 * (bytes.length - zeros) - logCost;
+    ({ gas: gas[key], overhead: overhead[key] } = await txGas(x.publicClient, hash));
   };
 
   // Epoch E's transition: small, unchallenged, finalized — the warm-up.

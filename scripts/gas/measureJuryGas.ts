@@ -21,6 +21,7 @@ import {
   type ExecFixture,
 } from "../../test/fixtures/execution.js";
 import type { Connection } from "../../test/fixtures/hub.js";
+import { txGas } from "./measureExecutionGas.js";
 
 export const JURY_GAS_KEYS = [
   "jury.select.n100",
@@ -88,14 +89,7 @@ export async function measureJuryGas(conn: Connection) {
   const gas: Partial<Record<JuryGasKey, number>> = {};
   const overhead: Partial<Record<JuryGasKey, number>> = {};
   const measure = async (key: JuryGasKey, hash: Hex) => {
-    const receipt = await x.publicClient.waitForTransactionReceipt({ hash });
-    const { input } = await x.publicClient.getTransaction({ hash });
-    const bytes = Buffer.from(input.slice(2), "hex");
-    const zeros = bytes.filter((b) => b === 0).length;
-    let logCost = 0;
-    for (const l of receipt.logs) logCost += 375 + 375 * l.topics.length + 8 * ((l.data.length - 2) / 2);
-    gas[key] = Number(receipt.gasUsed);
-    overhead[key] = Number(receipt.gasUsed) - 21_000 - 4 * zeros - 16 * (bytes.length - zeros) - logCost;
+    ({ gas: gas[key], overhead: overhead[key] } = await txGas(x.publicClient, hash));
   };
 
   await warpTo(x, t.end(E));

@@ -2,17 +2,13 @@
 import { expect } from "chai";
 
 import { canChallenge, canFinalize, statusWord } from "../../app/src/lib/transitions.js";
+import { transitionStatusNames } from "../../oracle/protocol/generated.js";
 
-const STATUS = {
-  None: 0,
-  Proposed: 1,
-  Challenged: 2,
-  Upheld: 3,
-  Rejected: 4,
-  Lapsed: 5,
-  Finalized: 6,
-  Voting: 7,
-};
+/** The execution contract's Status members, numbered as the compiler numbers them. */
+const STATUS = Object.fromEntries(transitionStatusNames.map((name, i) => [name, i])) as Record<
+  (typeof transitionStatusNames)[number],
+  number
+>;
 const period = 600n;
 const t = { epoch: 3n, candidateId: 2n };
 const live = (
