@@ -24,6 +24,7 @@ import {
   toWadSimplex,
   WAD,
 } from "../oracle/scoring/index.js";
+import { simulateDeepFunding } from "../oracle/demo/deepFundingWorld.js";
 import { prng, type Prng } from "./fixtures/prng.js";
 
 // ──────────────────────────────────────────── lnWad ────────────────────────────────────────────
@@ -269,7 +270,7 @@ describe("judgement math twin: pair sample and quantiser", () => {
     const r = prng(0x3a2n);
     for (let t = 0; t < 200; t++) {
       const n = r.int(1, 60);
-      const values = Array.from({ length: n }, () => (r.chance(0.2) ? 0 : Math.exp(4 * r.normal())));
+      const values = Array.from({ length: n }, (): number => (r.chance(0.2) ? 0 : Math.exp(4 * r.normal())));
       if (values.every((v) => v === 0)) values[0] = 1;
       const min = r.pick([0n, 1n]);
       const q = toWadSimplex(values, min);
@@ -310,7 +311,7 @@ describe("judgement solver", () => {
       const truth = Array.from({ length: n }, () => Math.exp(1.5 * r.normal()));
       const lists = Array.from({ length: K }, () => {
         const sigma = r.pick([0.1, 0.5, 1, 3]);
-        const raw = truth.map((x) => (r.chance(0.05) ? 0 : x * Math.exp(sigma * r.normal())));
+        const raw = truth.map((x): number => (r.chance(0.05) ? 0 : x * Math.exp(sigma * r.normal())));
         if (raw.every((x) => x === 0)) raw[0] = 1;
         return toWadSimplex(raw, r.pick([0n, 1n]));
       });
@@ -380,5 +381,30 @@ describe("judgement solver", () => {
     expect(() => solveCoefficients({ wA: [[1n]], wB: [[1n]], lnR: [1n], scale: 0n })).to.throw(
       "scale must be positive",
     );
+  });
+});
+
+describe("deep-funding world", () => {
+  it("is deterministic; every list sums to exactly 1e18 with weights ≥ 1; the gamer inflates its item", () => {
+    const a = simulateDeepFunding(3);
+    expect(simulateDeepFunding(3)).to.deep.equal(a);
+    expect(simulateDeepFunding(4).lnR).to.not.deep.equal(a.lnR);
+    expect(a.truth).to.have.length(40);
+    expect(Math.abs(a.truth.reduce((x, y) => x + y, 0) - 1)).to.be.below(1e-12);
+    expect(a.lists).to.have.length(5);
+    for (const l of a.lists) {
+      expect(l.reduce((x, y) => x + y, 0n)).to.equal(WAD);
+      expect(l.every((w) => w >= 1n)).to.equal(true);
+    }
+    expect(a.pairs).to.have.length(50);
+    expect(a.lnR).to.have.length(50);
+    // Over many seeds the gamer's item weighs about 10× the truth (others about 1×).
+    let inflated = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const w = simulateDeepFunding(seed);
+      const { model, item } = w.gamer;
+      if (Number(w.lists[model][item]) / 1e18 / w.truth[item] > 3) inflated++;
+    }
+    expect(inflated).to.be.above(30);
   });
 });
