@@ -93,6 +93,8 @@ interface IGengovJudgement {
         bytes32 itemsRoot;
         uint32 itemCount;
         uint64 submitterShare;
+        /// @dev The terms' randomness source, copied at opening so later terms cannot choose the sample.
+        IRandomnessSource randomness;
         address bondToken;
         uint128 budget;
         uint128 scale;

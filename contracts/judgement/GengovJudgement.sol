@@ -127,6 +127,7 @@ contract GengovJudgement is IGengovJudgement, ReentrancyGuardTransient {
         r.itemsRoot = p.itemsRoot;
         r.itemCount = p.itemCount;
         r.submitterShare = p.submitterShare;
+        r.randomness = p.randomness;
         r.bondToken = a.bondToken;
         r.budget = p.budget;
         r.scale = p.scale;
@@ -641,7 +642,7 @@ contract GengovJudgement is IGengovJudgement, ReentrancyGuardTransient {
         if (word != 0) return word;
         uint64 commitEnds = _commitEnds(r);
         if (block.timestamp < commitEnds) revert RoundWindowClosed(round, commitEnds, type(uint64).max);
-        uint256 source = _params[agreementId].randomness.randomWord(agreementId, _ROUND_BIT | uint64(round));
+        uint256 source = r.randomness.randomWord(agreementId, _ROUND_BIT | uint64(round));
         word = uint256(keccak256(abi.encode(source, agreementId, round)));
         if (word == 0) word = 1;
         r.word = word;

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { parseEventLogs, type Address } from "viem";
+import { encodeAbiParameters, keccak256, parseEventLogs, type Address } from "viem";
 
 import { deployJudgement, toWeights, WAD, type JudgementHarness } from "../fixtures/judgement.js";
 import { buildSumTree } from "../../oracle/scoring/sumTree.js";
@@ -86,7 +86,25 @@ describe("judgement: attacks", function () {
       "RoundWindowClosed",
     );
     await rejects(h.judgement.read.pairs([h.agreementId, h.round]), "SampleNotDrawn");
-    await h.draw();
+    // The arbiter switches the terms to a source it controls mid-round: the round keeps its own.
+    const rigged = await h.f.viem.deployContract("FixedRandomness");
+    await h.wait(await rigged.write.setDefault([999n]));
+    await h.wait(
+      await h.judgement.write.configure([h.agreementId, { ...h.terms, randomness: rigged.address }, ""], {
+        account: h.wallets[0].account,
+      }),
+    );
+    await h.draw(0x5eedn);
+    expect((await h.info()).word).to.equal(
+      BigInt(
+        keccak256(
+          encodeAbiParameters(
+            [{ type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
+            [0x5eedn, h.agreementId, h.round],
+          ),
+        ),
+      ),
+    );
     await rejects(h.commit(c2, toWeights(TRUTH)), "RoundWindowClosed");
     await rejects(h.flag(0n, true), "RoundWindowClosed");
     const word = (await h.info()).word;
