@@ -70,7 +70,7 @@ try {
         `${k.padEnd(17)} ${j.gas[k].toLocaleString("en").padStart(9)} ${(above?.toLocaleString("en") ?? "-").padStart(12)} ${(bound?.toLocaleString("en") ?? "-").padStart(12)} ${status.padEnd(4)}  ${JURY_GAS_NOTES[k]}`,
       );
     }
-    console.log("\njudgement                 gasUsed   above calldata+logs   bound    what");
+    console.log(`\n${"judgement".padEnd(28)}gasUsed   above calldata+logs   bound    what`);
     for (const k of JUDGEMENT_GAS_KEYS) {
       const bound = JUDGEMENT_GAS_BOUNDS[k];
       const above = g.overhead[k];

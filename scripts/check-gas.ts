@@ -40,7 +40,7 @@ try {
   console.log(text);
   if (failed.length > 0) {
     console.log(
-      `\ngas check failed: ${failed.join(", ")} moved by more than ${TOLERANCE * 100}% from bench/gas-baseline.json, or exist on one side only`,
+      `\ngas check failed: ${failed.join(", ")} moved by more than ${TOLERANCE * 100}% from bench/gas-baseline.json, exist on one side only, or exceed their bound`,
     );
     process.exitCode = 1;
   } else {
