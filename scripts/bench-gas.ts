@@ -27,6 +27,12 @@ import {
   measureExecutionGas,
 } from "./gas/measureExecutionGas.js";
 import { GAS_KEYS, measureGas } from "./gas/measureGas.js";
+import {
+  JUDGEMENT_GAS_BOUNDS,
+  JUDGEMENT_GAS_KEYS,
+  JUDGEMENT_GAS_NOTES,
+  measureJudgementGas,
+} from "./gas/measureJudgementGas.js";
 import { JURY_GAS_BOUNDS, JURY_GAS_KEYS, JURY_GAS_NOTES, measureJuryGas } from "./gas/measureJuryGas.js";
 
 const json = process.argv.includes("--json") || process.env.BENCH_GAS_JSON === "1";
@@ -36,10 +42,12 @@ try {
   const m = await measureGas(await hre.network.create());
   const x = await measureExecutionGas(await hre.network.create());
   const j = await measureJuryGas(await hre.network.create());
+  const g = await measureJudgementGas(await hre.network.create());
   const ordered = {
     ...Object.fromEntries(GAS_KEYS.map((k) => [k, m.gas[k]])),
     ...Object.fromEntries(EXECUTION_GAS_KEYS.map((k) => [k, x.gas[k]])),
     ...Object.fromEntries(JURY_GAS_KEYS.map((k) => [k, j.gas[k]])),
+    ...Object.fromEntries(JUDGEMENT_GAS_KEYS.map((k) => [k, g.gas[k]])),
   };
   if (json) {
     console.log(JSON.stringify(ordered, null, 2));
@@ -60,6 +68,15 @@ try {
       const status = bound === undefined || above === undefined ? "" : above <= bound ? "ok" : "OVER";
       console.log(
         `${k.padEnd(17)} ${j.gas[k].toLocaleString("en").padStart(9)} ${(above?.toLocaleString("en") ?? "-").padStart(12)} ${(bound?.toLocaleString("en") ?? "-").padStart(12)} ${status.padEnd(4)}  ${JURY_GAS_NOTES[k]}`,
+      );
+    }
+    console.log(`\n${"judgement".padEnd(28)}gasUsed   above calldata+logs   bound    what`);
+    for (const k of JUDGEMENT_GAS_KEYS) {
+      const bound = JUDGEMENT_GAS_BOUNDS[k];
+      const above = g.overhead[k];
+      const status = above <= bound ? "ok" : "OVER";
+      console.log(
+        `${k.padEnd(25)} ${g.gas[k].toLocaleString("en").padStart(9)} ${above.toLocaleString("en").padStart(12)} ${bound.toLocaleString("en").padStart(12)} ${status.padEnd(4)}  ${JUDGEMENT_GAS_NOTES[k]}`,
       );
     }
   }

@@ -14,6 +14,7 @@ import { BaseError } from "viem";
 import { compareGas } from "./gas/gasTable.js";
 import { measureExecutionGas } from "./gas/measureExecutionGas.js";
 import { measureGas } from "./gas/measureGas.js";
+import { JUDGEMENT_GAS_BOUNDS, measureJudgementGas } from "./gas/measureJudgementGas.js";
 import { JURY_GAS_BOUNDS, measureJuryGas } from "./gas/measureJuryGas.js";
 
 const TOLERANCE = 0.01;
@@ -25,15 +26,21 @@ try {
   const { gas } = await measureGas(await hre.network.create());
   const execution = await measureExecutionGas(await hre.network.create());
   const jury = await measureJuryGas(await hre.network.create());
-  const { failed, text } = compareGas(baseline, { ...gas, ...execution.gas, ...jury.gas }, TOLERANCE);
-  for (const [key, bound] of Object.entries(JURY_GAS_BOUNDS)) {
-    const above = jury.overhead[key as keyof typeof jury.overhead];
+  const judgement = await measureJudgementGas(await hre.network.create());
+  const { failed, text } = compareGas(
+    baseline,
+    { ...gas, ...execution.gas, ...jury.gas, ...judgement.gas },
+    TOLERANCE,
+  );
+  const overhead: Record<string, number> = { ...jury.overhead, ...judgement.overhead };
+  for (const [key, bound] of Object.entries({ ...JURY_GAS_BOUNDS, ...JUDGEMENT_GAS_BOUNDS })) {
+    const above = overhead[key];
     if (above > bound) failed.push(`${key} (${above} gas above calldata and logs, bound ${bound})`);
   }
   console.log(text);
   if (failed.length > 0) {
     console.log(
-      `\ngas check failed: ${failed.join(", ")} moved by more than ${TOLERANCE * 100}% from bench/gas-baseline.json, or exist on one side only`,
+      `\ngas check failed: ${failed.join(", ")} moved by more than ${TOLERANCE * 100}% from bench/gas-baseline.json, exist on one side only, or exceed their bound`,
     );
     process.exitCode = 1;
   } else {
