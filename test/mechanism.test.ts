@@ -3,15 +3,17 @@
  * hard bound `bench:mechanism:check` enforces, and each bound catches the rule it guards when that
  * rule is broken on purpose — weights per seat instead of per bond unit, eligibility blind to a
  * candidate that stopped forecasting, targets never committed skipped instead of missed, jurors
- * that never reject.
+ * that never reject, a judgement round that averages the lists instead of solving for the combination.
  */
 import { expect } from "chai";
 
 import { brokenBounds, ON_CHAIN_KEYS } from "../scripts/mechanism/compare.js";
+import { judgementScenario } from "../scripts/mechanism/judgement.js";
 import { JURY_RULES, juryScenario, seatJury } from "../scripts/mechanism/jury.js";
 import { measureMechanism } from "../scripts/mechanism/measure.js";
 import { cherryPick, dormant, standardPool, sybil } from "../scripts/mechanism/scenarios.js";
 import { exampleParams } from "../scripts/mechanism/simulate.js";
+import { WAD } from "../oracle/scoring/index.js";
 
 const SEEDS = 30;
 const leader = exampleParams("fisheries");
@@ -78,5 +80,21 @@ describe("mechanism benchmark (reduced)", function () {
     expect(seatJury(ranking, 5n, 5n, 3)).to.deep.equal([2n, 8n, 1n]); // the executor proposes
     expect(seatJury(ranking, 5n, 2n, 3)).to.deep.equal([8n, 1n, 3n]); // its fallback proposes
     expect(seatJury([5n, 2n], 5n, 5n, 3)).to.deep.equal([2n]); // fewer qualify, fewer sit
+  });
+
+  it("a judgement round's solved combination beats the best single list; the plain average does not", () => {
+    const solved = judgementScenario({ seeds: SEEDS });
+    expect(solved.combinedVsBest.value).to.be.below(1);
+    expect(solved.combinedVsMean.value).to.be.below(1);
+    const equal = (k: number) => {
+      const c = Array.from({ length: k }, () => WAD / BigInt(k));
+      c[0] += WAD - c.reduce((a, b) => a + b, 0n);
+      return c;
+    };
+    const averaged = judgementScenario({ seeds: SEEDS, coefficientsOverride: equal });
+    expect(averaged.combinedVsBest.value).to.be.above(1);
+    expect(
+      brokenBounds({ "judgement.combinedVsBest": averaged.combinedVsBest.value }, 1),
+    ).to.have.length.above(0);
   });
 });

@@ -110,6 +110,13 @@ export function addInt256(a: bigint, b: bigint): bigint {
   return r;
 }
 
+/** Checked int256 `a − b`. */
+export function subInt256(a: bigint, b: bigint): bigint {
+  const r = a - b;
+  if (r > MAX_INT256 || r < MIN_INT256) throw overflow("-", a, b);
+  return r;
+}
+
 /**
  * int256 `a / b`, rounding toward zero like Solidity (and like bigint division); panics on division by
  * zero and on `type(int256).min / −1`.

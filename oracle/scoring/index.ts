@@ -7,6 +7,9 @@
  *   selection.ts       ScoreRecord.eligible and ExecutorSelection._upToDateFloor /
  *                      _computeSelection / _draw / ranking
  *   jury.ts            GengovHubModule.juryOf (who sits on a jury, given the ranking)
+ *   judgement.ts       contracts/libraries/JudgementMath.sol (+ list losses and the jury's pair sample)
+ *   sumTree.ts         contracts/libraries/SumTree.sol (the list commitment, built and verified)
+ *   judgementSolver.ts the best simplex combination of lists on a jury sample (off-chain search)
  *   evmMath.ts         Solidity 0.8 checked integer semantics and panic codes
  *
  * The twin agrees with the contracts bit for bit: every function here repeats
@@ -18,7 +21,10 @@
  */
 export * from "./effectiveScore.js";
 export * from "./evmMath.js";
+export * from "./judgement.js";
+export * from "./judgementSolver.js";
 export * from "./jury.js";
 export * from "./lossMath.js";
 export * from "./median.js";
 export * from "./selection.js";
+export * from "./sumTree.js";

@@ -2,18 +2,19 @@
  * What `bench:mechanism:check` enforces: the hard bounds every run must meet, and how far a key may
  * move the wrong way from `bench/mechanism-baseline.json`.
  *
- * Tolerance. The run is deterministic (seeded mulberry32 streams, bigint scoring, IEEE arithmetic
- * without transcendental functions), so with unchanged code every key repeats exactly and the check
- * is stable. A change that re-draws the simulation (another draw order, another world or pool
- * parameter) moves a mean over 200 seeds by about its standard error even when the mechanism is no
- * worse, so a key fails only when it is worse than the baseline by more than 4 standard errors (the
- * baseline's own, from the seeds' spread: a false alarm is then about 3 in 100,000 per key and under
- * 1 in 400 over the report's 60-odd keys) or by a floor per kind of key, whichever is larger. The
- * floors cover keys that are medians of whole epochs or have no standard error, and keep differences
- * nobody would act on from failing: 0.0005 of regret (a twentieth of a percent of the worst loss),
- * 0.02 of a share, one switch, one epoch of a median, half an epoch of a mean, 0.01 of the Sybil ratio,
- * of a score or of a jury key's share of epochs; `dormant.epochsKept` (a maximum over runs, a whole
- * number) may not grow at all.
+ * Tolerance. The run is deterministic (seeded mulberry32 streams, bigint scoring, IEEE arithmetic;
+ * the judgement scenario's exp and log are V8's own fdlibm ports, not the platform's libm), so with
+ * unchanged code every key repeats exactly and the check is stable. A change that re-draws the
+ * simulation (another draw order, another world or pool parameter) moves a mean over 200 seeds by
+ * about its standard error even when the mechanism is no worse, so a key fails only when it is worse
+ * than the baseline by more than 4 standard errors (the baseline's own, from the seeds' spread: a
+ * false alarm is then about 3 in 100,000 per key and under 1 in 400 over the report's 60-odd keys)
+ * or by a floor per kind of key, whichever is larger. The floors cover keys that are medians of whole
+ * epochs or have no standard error, and keep differences nobody would act on from failing: 0.0005 of
+ * regret (a twentieth of a percent of the worst loss), 0.02 of a share, one switch, one epoch of a
+ * median, half an epoch of a mean, 0.01 of the Sybil ratio, of a score, of a jury key's share of
+ * epochs or of a judgement distance ratio; `dormant.epochsKept` (a maximum over runs, a whole number)
+ * may not grow at all.
  */
 import type { Direction, MechanismReport } from "./measure.js";
 import { directionOf } from "./measure.js";
@@ -38,7 +39,7 @@ export const ON_CHAIN_KEYS: readonly string[] = ["weighted.executorProposedShare
 /** A hard bound a fresh run must meet, whatever the baseline says. */
 export interface Bound {
   key: string;
-  op: "≤" | "≥";
+  op: "≤" | "≥" | "<";
   limit: number;
   why: string;
 }
@@ -46,7 +47,8 @@ export interface Bound {
 /**
  * The hard bounds: a standard pool's best model wins most Weighted draws, splitting a bond gains no
  * weight, a dormant leader is out within `horizon + 1` epochs, skipping hard epochs never pays, and
- * a jury stops all but 5 % of a malicious executor's transitions.
+ * a jury stops all but 5 % of a malicious executor's transitions, and a judgement round's solved
+ * combination of lists lands closer to the truth than the best single list.
  * @param horizon The Leader example's horizon.
  */
 export function hardBounds(horizon: number): Bound[] {
@@ -73,6 +75,12 @@ export function hardBounds(horizon: number): Bound[] {
       limit: 0.95,
       why: "honest nodes propose exactly when their candidate is the fixed executor",
     },
+    {
+      key: "judgement.combinedVsBest",
+      op: "<",
+      limit: 1,
+      why: "the combination chosen on the jury's pairs beats the best single list",
+    },
   ];
 }
 
@@ -90,7 +98,9 @@ export function brokenBounds(
     .filter((b) => !skip.includes(b.key))
     .filter((b) => {
       const v = metrics[b.key];
-      return v === undefined || (b.op === "≤" ? !(v <= b.limit) : !(v >= b.limit));
+      if (v === undefined) return true;
+      if (b.op === "<") return !(v < b.limit);
+      return b.op === "≤" ? !(v <= b.limit) : !(v >= b.limit);
     })
     .map((b) => `${b.key} = ${metrics[b.key]} breaks ${b.op} ${b.limit} (${b.why})`);
 }

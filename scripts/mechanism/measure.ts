@@ -1,8 +1,9 @@
 /**
- * The keys of `bench:mechanism`: what each scenario of `./scenarios.ts` and `./jury.ts` gives, for the examples'
- * parameters as committed (the recommended ones) and for the alternatives studied next to them.
+ * The keys of `bench:mechanism`: what each scenario of `./scenarios.ts`, `./jury.ts` and `./judgement.ts` gives,
+ * for the examples' parameters as committed (the recommended ones) and for the alternatives studied next to them.
  */
 import { WAD } from "../../oracle/scoring/index.js";
+import { judgementScenario } from "./judgement.js";
 import { JURY_RULES, juryScenario } from "./jury.js";
 import {
   cherryPick,
@@ -105,6 +106,11 @@ export function measureMechanism(opts: MeasureOptions): MechanismReport {
   put("weighted.bestShare", weighted.bestShare);
   put("weighted.regret.t100", weighted.regretT100);
   put("sybil.k5.groupShareRatio", sybil({ ...scenario(weightedBase), k: 5 }).groupShareRatio);
+
+  // A judgement round: the solved combination of five lists against the best one and the average.
+  const judgement = judgementScenario({ seeds: opts.seeds });
+  put("judgement.combinedVsBest", judgement.combinedVsBest);
+  put("judgement.combinedVsMean", judgement.combinedVsMean);
 
   if (!opts.recommendedOnly) {
     for (const alpha of ALPHAS) {
