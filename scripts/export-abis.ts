@@ -16,6 +16,7 @@ export const EXPORTED = {
   gengovHubAbi: "contracts/GengovHub.sol/GengovHub.json",
   gengovExecutionAbi: "contracts/execution/GengovExecution.sol/GengovExecution.json",
   gengovJuryAbi: "contracts/jury/GengovJury.sol/GengovJury.json",
+  gengovJudgementAbi: "contracts/interfaces/IGengovJudgement.sol/IGengovJudgement.json",
 } as const;
 
 /**

@@ -13,7 +13,13 @@ import {
 } from "viem";
 
 import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
-import { erc20ErrorsAbi, gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "./abis.js";
+import {
+  erc20ErrorsAbi,
+  gengovExecutionAbi,
+  gengovHubAbi,
+  gengovJudgementAbi,
+  gengovJuryAbi,
+} from "./abis.js";
 
 /** Members of IGengovExecution.Status, in declaration order (the generated list, as the app reads it). */
 export const TRANSITION_STATUS = transitionStatusNames;
@@ -51,7 +57,13 @@ export type RevertContext = {
  */
 export const knownErrors = (() => {
   const seen = new Set<string>();
-  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...gengovJuryAbi, ...erc20ErrorsAbi];
+  const all = [
+    ...gengovHubAbi,
+    ...gengovExecutionAbi,
+    ...gengovJuryAbi,
+    ...gengovJudgementAbi,
+    ...erc20ErrorsAbi,
+  ];
   return all.filter((x): x is Extract<(typeof all)[number], { type: "error" }> => {
     if (x.type !== "error" || seen.has(x.name)) return false;
     seen.add(x.name);

@@ -22,6 +22,7 @@ import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastO
 import { keepAgreement } from "../jobs/keeper.js";
 import { proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
+import { judgementStep } from "../jobs/judgement.js";
 import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
@@ -38,7 +39,13 @@ import {
   revealCloses,
   revealOpens,
 } from "./clock.js";
-import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
+import {
+  hubJudgement,
+  loadAgreement,
+  type AgreementRuntime,
+  type CandidateRuntime,
+  type NodeContext,
+} from "./context.js";
 import { ModelBackoff } from "./backoff.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -96,6 +103,7 @@ export class GengovNode {
     }
     const execution = await readContract(client, hub, gengovHubAbi, "execution", []);
     const jury = await readContract(client, hub, gengovHubAbi, "jury", []);
+    const judgement = await hubJudgement(client, hub);
     let account = deps.account;
     if (!account) {
       const key = await loadKey(config.key);
@@ -122,6 +130,7 @@ export class GengovNode {
       hub,
       execution,
       jury,
+      judgement,
       agreement: async (id) => {
         let a = agreementsCache.get(id);
         if (!a) {
@@ -153,6 +162,11 @@ export class GengovNode {
     return new GengovNode(config, ctx, candidates, scanner, deps.http ?? true);
   }
 
+  /** Scans the logs up to the confirmed head once (the embedded demo steps jobs itself). */
+  async scanOnce(): Promise<void> {
+    this.ctx.metrics.lastBlock = await this.scanner.scan();
+  }
+
   /** One pass: scan logs, then every due job of every candidate, then upkeep. */
   async tick(): Promise<void> {
     const { ctx } = this;
@@ -172,6 +186,7 @@ export class GengovNode {
       await this.run("candidateRecord", () => this.refreshRecord(candidate, agreement, now));
     }
     await this.juryDuties();
+    await this.judgementRounds();
     if (this.config.keeper) {
       for (const id of new Set(this.candidates.map((c) => c.agreementId))) {
         if (this.stopping) return;
@@ -236,6 +251,27 @@ export class GengovNode {
       ) {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
+    }
+  }
+
+  /**
+   * Judgement rounds (jobs/judgement.ts): one step of each candidate's latest round, with the
+   * permissionless steps (draw, close, propose, finalize) when the node is a keeper.
+   */
+  private async judgementRounds() {
+    const { ctx } = this;
+    if (!ctx.judgement || BigInt(ctx.judgement) === 0n) return;
+    for (const candidate of this.candidates) {
+      if (this.stopping || candidate.status.withdrawn) return;
+      await this.run("judgement", async () =>
+        judgementStep({
+          ctx,
+          candidate,
+          agreement: await ctx.agreement(candidate.agreementId),
+          now: await ctx.now(),
+          keeper: this.config.keeper,
+        }),
+      );
     }
   }
 
