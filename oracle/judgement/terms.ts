@@ -8,7 +8,6 @@
 import { encodeAbiParameters, isAddress, keccak256, stringToHex, type Hex } from "viem";
 import { z } from "zod";
 
-import { formatIssues } from "../config/schema.js";
 import { UsageError } from "../cli/runtime.js";
 import { buildItemTree, type JudgementItem } from "./itemTree.js";
 
@@ -79,11 +78,17 @@ export type JudgementParams = {
  * @param raw The parsed JSON.
  * @param source Named in the error.
  * @returns The terms.
- * @throws UsageError naming every invalid field.
+ * @throws UsageError naming the first invalid field (and how many more there are).
  */
 export function parseJudgementTerms(raw: unknown, source = "terms"): JudgementTermsFile {
   const r = judgementTermsFileSchema.safeParse(raw);
-  if (!r.success) throw new UsageError(`invalid judgement terms:\n${formatIssues(r.error, source)}`);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
+    throw new UsageError(
+      `invalid judgement terms: ${[source, ...issue.path.map(String)].join(".")}: ${issue.message}${more}`,
+    );
+  }
   return r.data;
 }
 

@@ -1,0 +1,107 @@
+/**
+ * `gengov judgement`: bad input gets one `gengov: …` line naming the problem and exit code 2, before
+ * anything is sent: a terms file with a bad field or a placeholder left unfilled, an item list out of
+ * order, a flag side that is neither over nor under, and any judgement command on a hub without a
+ * judgement contract.
+ */
+import { basename } from "node:path";
+
+import { expect } from "chai";
+
+import { network } from "hardhat";
+
+import { deployCli, type CliFixture } from "../fixtures/cli.js";
+
+describe("cli: judgement bad input", function () {
+  this.timeout(120_000);
+  let x: CliFixture;
+  const items = JSON.stringify([
+    { index: 0, name: "a", url: "", payout: "0x00000000000000000000000000000000000000a1" },
+    { index: 1, name: "b", url: "", payout: "0x00000000000000000000000000000000000000b2" },
+  ]);
+  let itemsFile = "";
+  const terms = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      items: basename(itemsFile),
+      itemsUri: "https://example.org/items.json",
+      sampleSize: 4,
+      maxFlags: 2,
+      commitWindow: 60,
+      answerWindow: 60,
+      revealWindow: 60,
+      proposeWindow: 60,
+      budget: "1000",
+      submitterShare: "200000000000000000",
+      scale: "2000000000000000000",
+      randomness: "$RANDOMNESS",
+      ...over,
+    });
+
+  before(async () => {
+    x = await deployCli(await network.create());
+    itemsFile = x.file("items.json", items);
+  });
+
+  const oneLine = (err: string) => {
+    const lines = err.trim().split("\n");
+    expect(lines, err).to.have.length(1);
+    expect(lines[0]).to.match(/^gengov: /);
+    return lines[0];
+  };
+
+  it("test_configure_namesTheBadTermAndTheUnfilledPlaceholder", async () => {
+    const bad = x.file("bad.json", terms({ maxFlags: 3 }));
+    const r1 = await x.run([
+      "judgement",
+      "configure",
+      "--agreement",
+      "1",
+      "--terms",
+      bad,
+      "--set",
+      "RANDOMNESS=0x00000000000000000000000000000000000000c3",
+    ]);
+    expect(r1.code).to.equal(2);
+    expect(oneLine(r1.err)).to.match(/maxFlags: at most sampleSize \/ 2 \(2\)/);
+    const good = x.file("good.json", terms());
+    const r2 = await x.run(["judgement", "configure", "--agreement", "1", "--terms", good]);
+    expect(r2.code).to.equal(2);
+    expect(oneLine(r2.err)).to.match(/\$RANDOMNESS not filled; pass --set RANDOMNESS=<value>/);
+    itemsFile = x.file("items.json", JSON.stringify([...JSON.parse(items)].reverse()));
+    const reversed = x.file("reversed.json", terms());
+    const r3 = await x.run([
+      "judgement",
+      "configure",
+      "--agreement",
+      "1",
+      "--terms",
+      reversed,
+      "--set",
+      "RANDOMNESS=0x00000000000000000000000000000000000000c3",
+    ]);
+    expect(r3.code).to.equal(2);
+    expect(oneLine(r3.err)).to.match(/index: must be 0 \(items in index order from 0\)/);
+  });
+
+  it("test_flag_refusesASideOtherThanOverOrUnder", async () => {
+    const r = await x.run(["judgement", "flag", "--agreement", "1", "--item", "0", "--side", "sideways"]);
+    expect(r.code).to.equal(2);
+    expect(oneLine(r.err)).to.equal('gengov: --side: expected "over" or "under", got "sideways"');
+  });
+
+  it("test_everyCommand_onAHubWithoutJudgement_saysSo", async () => {
+    for (const args of [
+      ["judgement", "show", "--agreement", "1"],
+      ["judgement", "open", "--agreement", "1"],
+      ["judgement", "close", "--agreement", "1"],
+      ["judgement", "finalize", "--agreement", "1"],
+      ["judgement", "withdraw", "--token", x.token.address],
+    ]) {
+      const r = await x.run(args);
+      expect(r.code, args.join(" ")).to.equal(2);
+      expect(oneLine(r.err)).to.match(
+        /--hub: the hub at 0x[0-9a-fA-F]{40} has no judgement contract attached/,
+      );
+    }
+  });
+});
