@@ -216,16 +216,18 @@ async function itemsUriOf(r: JudgementReader, agreementId: bigint): Promise<stri
 }
 
 /**
- * The item list of an agreement's terms: read from the `itemsUri` of its latest `JudgementConfigured`
- * (a file path, a file: URL or an http(s) URL) and checked against the terms' item root.
+ * The item list of an agreement's terms: read from `path` when given (the candidate's
+ * `judgementItems`), else from the `itemsUri` of its latest `JudgementConfigured` (a file path, a
+ * file: URL or an http(s) URL), and checked against the terms' item root.
  * @throws BaseError when the list cannot be read or its root is not the terms'.
  */
 export async function loadItems(
   ctx: JudgementReader,
   agreementId: bigint,
   itemsRoot: Hex,
+  path?: string,
 ): Promise<JudgementItem[]> {
-  const uri = await itemsUriOf(ctx, agreementId);
+  const uri = path ?? (await itemsUriOf(ctx, agreementId));
   if (uri === undefined)
     throw new BaseError(`agreement ${agreementId}: no JudgementConfigured event`, { expected: true });
   let text: string;
@@ -324,7 +326,13 @@ export async function commitList(
       return "abstained";
     }
     const items =
-      p.items ?? (await loadItems(ctx, agreementId, (await roundState(ctx, agreementId, round)).itemsRoot));
+      p.items ??
+      (await loadItems(
+        ctx,
+        agreementId,
+        (await roundState(ctx, agreementId, round)).itemsRoot,
+        candidate.config?.judgementItems,
+      ));
     if (items.length !== p.itemCount) {
       throw new BaseError(`round ${round}: ${items.length} items loaded for ${p.itemCount} in the round`);
     }

@@ -1,0 +1,58 @@
+/**
+ * The deep-funding demo end to end on an in-process chain (one round): every list is revealed with a
+ * loss, the winning combination fits the jury at least as well as the best single list, the items
+ * are paid the item pool minus dust, the gamer's item gets less from the combination than from the
+ * gamer, every candidate's score record took the round's loss, the nodes log no error, and the
+ * report draws the allocation.
+ */
+import { expect } from "chai";
+
+import { network } from "hardhat";
+
+import { runDeepFunding, type DeepFundingResult } from "../../oracle/demo/deepFunding.js";
+import { renderDeepFundingReport } from "../../oracle/demo/report.js";
+import { demoChainOf } from "../../oracle/demo/runDemo.js";
+
+describe("demo: deep funding", function () {
+  this.timeout(300_000);
+  let result: DeepFundingResult;
+
+  before(async () => {
+    const conn = await network.create();
+    result = await runDeepFunding(demoChainOf(conn), {
+      example: "deep-funding",
+      epochs: 0,
+      root: process.cwd(),
+      rounds: 1,
+      log: () => undefined,
+    });
+  });
+
+  it("test_round_revealsEveryListAndCombinesAtLeastAsWellAsTheBestList", () => {
+    expect(result.nodeErrors).to.deep.equal([]);
+    const [round] = result.rounds;
+    expect(round.lists).to.have.length(5);
+    for (const l of round.lists) expect(l.loss, l.name).to.be.a("number");
+    const bestSingle = Math.min(...round.lists.map((l) => l.loss!));
+    expect(round.combined).to.not.equal(null);
+    expect(round.combined!.loss).to.be.at.most(bestSingle);
+    const sum = round.lists.reduce((a, l) => a + l.coefficient, 0);
+    expect(sum).to.be.closeTo(1, 1e-9);
+  });
+
+  it("test_payouts_sumToTheItemPoolMinusDust_andTheGamedItemIsDamped", () => {
+    const [round] = result.rounds;
+    expect(round.itemPool > 0n).to.equal(true);
+    expect(round.paidToItems <= round.itemPool).to.equal(true);
+    expect(round.itemPool - round.paidToItems < BigInt(round.allocation.length)).to.equal(true);
+    expect(round.gamed).to.not.equal(null);
+    expect(round.gamed!.combined).to.be.below(round.gamed!.gamer);
+  });
+
+  it("test_scores_tookTheRoundsLoss_andTheReportDrawsTheAllocation", () => {
+    for (const s of result.scores) expect(s.scored, s.name).to.equal(1);
+    const html = renderDeepFundingReport(result);
+    expect(html).to.include("Round 1: the allocation");
+    expect((html.match(/<rect /g) ?? []).length).to.equal(result.items.length);
+  });
+});
