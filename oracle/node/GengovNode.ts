@@ -72,6 +72,8 @@ export class GengovNode {
   private scannedThrough = -1n;
   private running: Promise<void> | undefined;
   private readonly agreements = new Map<bigint, AgreementRuntime>();
+  /** Wall-clock ms until which an agreement without a judgement round is not asked again. */
+  private readonly noJudgementUntil = new Map<string, number>();
   private closeServer: (() => Promise<void>) | undefined;
   httpPort: number | undefined;
   /** Longest wall-clock interval between two reads of a candidate's record (metrics). */
@@ -263,15 +265,20 @@ export class GengovNode {
     if (!ctx.judgement || BigInt(ctx.judgement) === 0n) return;
     for (const candidate of this.candidates) {
       if (this.stopping || candidate.status.withdrawn) return;
-      await this.run("judgement", async () =>
-        judgementStep({
+      const key = candidate.agreementId.toString();
+      // An agreement with no round is asked again after a minute, not every tick.
+      if ((this.noJudgementUntil.get(key) ?? 0) > Date.now()) continue;
+      await this.run("judgement", async () => {
+        const step = await judgementStep({
           ctx,
           candidate,
           agreement: await ctx.agreement(candidate.agreementId),
           now: await ctx.now(),
           keeper: this.config.keeper,
-        }),
-      );
+        });
+        if (step.round === 0n) this.noJudgementUntil.set(key, Date.now() + 60_000);
+        return step;
+      });
     }
   }
 
