@@ -266,7 +266,7 @@ export class GengovNode {
     for (const candidate of this.candidates) {
       if (this.stopping || candidate.status.withdrawn) return;
       const key = candidate.agreementId.toString();
-      // An agreement with no round is asked again after a minute, not every tick.
+      // An agreement with no round is asked again after five seconds, not at every tick.
       if ((this.noJudgementUntil.get(key) ?? 0) > Date.now()) continue;
       await this.run("judgement", async () => {
         const step = await judgementStep({
@@ -276,7 +276,7 @@ export class GengovNode {
           now: await ctx.now(),
           keeper: this.config.keeper,
         });
-        if (step.round === 0n) this.noJudgementUntil.set(key, Date.now() + 60_000);
+        if (step.round === 0n) this.noJudgementUntil.set(key, Date.now() + 5_000);
         return step;
       });
     }
