@@ -72,8 +72,8 @@ export class GengovNode {
   private scannedThrough = -1n;
   private running: Promise<void> | undefined;
   private readonly agreements = new Map<bigint, AgreementRuntime>();
-  /** Wall-clock ms until which an agreement without a judgement round is not asked again. */
-  private readonly noJudgementUntil = new Map<string, number>();
+  /** The block at which an agreement was last found without a judgement round. */
+  private readonly noJudgementAt = new Map<string, bigint>();
   private closeServer: (() => Promise<void>) | undefined;
   httpPort: number | undefined;
   /** Longest wall-clock interval between two reads of a candidate's record (metrics). */
@@ -266,8 +266,9 @@ export class GengovNode {
     for (const candidate of this.candidates) {
       if (this.stopping || candidate.status.withdrawn) return;
       const key = candidate.agreementId.toString();
-      // An agreement with no round is asked again after five seconds, not at every tick.
-      if ((this.noJudgementUntil.get(key) ?? 0) > Date.now()) continue;
+      // An agreement with no round is asked again at the next block, not at every tick.
+      const block = ctx.metrics.lastBlock;
+      if (this.noJudgementAt.get(key) === block) continue;
       await this.run("judgement", async () => {
         const step = await judgementStep({
           ctx,
@@ -276,7 +277,7 @@ export class GengovNode {
           now: await ctx.now(),
           keeper: this.config.keeper,
         });
-        if (step.round === 0n) this.noJudgementUntil.set(key, Date.now() + 5_000);
+        if (step.round === 0n) this.noJudgementAt.set(key, block);
         return step;
       });
     }
