@@ -287,7 +287,7 @@ describe("judgement twins ≡ JudgementMath and SumTree (randomised differential
       if (p > pairMax) pairMax = p;
     }
     console.log(`      lnWad ≤ ${lnMax} gas, pairLoss ≤ ${pairMax} gas`);
-    expect(Number(lnMax)).to.be.below(5000);
-    expect(Number(pairMax)).to.be.below(10_000);
+    expect(Number(lnMax)).to.be.below(1500);
+    expect(Number(pairMax)).to.be.below(4000);
   });
 });

@@ -8,15 +8,17 @@ import {GengovExecution} from "../execution/GengovExecution.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
+import {IGengovJudgement} from "../interfaces/IGengovJudgement.sol";
 import {IGengovJury} from "../interfaces/IGengovJury.sol";
+import {LossMath} from "../libraries/LossMath.sol";
 import {Score} from "../libraries/ScoreRecord.sol";
-import {HubStorage} from "./HubStorage.sol";
+import {ExecutorSelection} from "./ExecutorSelection.sol";
 
 /// @title ExecutionHooks
 /// @notice The narrow door between the hub (bonds, treasury, scores) and its execution contract
 /// (proposals, challenges, payments). The hub creates the execution contract in its constructor, so
 /// the pairing is fixed and nobody else can call these hooks (`IGengovHubHooks`).
-abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
+abstract contract ExecutionHooks is IGengovHubHooks, ExecutorSelection {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IGengovHub
@@ -35,7 +37,9 @@ abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
     }
 
     modifier onlyExecutionOrJury() {
-        if (msg.sender != address(execution) && msg.sender != _jury) revert CallerNotExecution(msg.sender);
+        if (msg.sender != address(execution) && msg.sender != _jury && msg.sender != _judgement) {
+            revert CallerNotExecution(msg.sender);
+        }
         _;
     }
 
@@ -74,6 +78,42 @@ abstract contract ExecutionHooks is IGengovHub, IGengovHubHooks, HubStorage {
         ) revert JuryAttachRefused(msg.sender, address(jury_));
         _jury = address(jury_);
         emit JuryAttached(address(jury_));
+    }
+
+    /// @inheritdoc IGengovHub
+    function judgement() external view returns (address) {
+        return _judgement;
+    }
+
+    /// @inheritdoc IGengovHub
+    function attachJudgement(address judgement_) external {
+        if (
+            msg.sender != _deployer ||
+            _judgement != address(0) ||
+            address(IGengovJudgement(judgement_).hub()) != address(this)
+        ) revert JudgementAttachRefused(msg.sender, judgement_);
+        _judgement = judgement_;
+        emit JudgementAttached(judgement_);
+    }
+
+    /// @inheritdoc IGengovHubHooks
+    function recordLosses(
+        uint256 agreementId,
+        uint256[] calldata candidateIds,
+        uint256[] calldata losses
+    ) external {
+        if (msg.sender != _judgement) revert CallerNotExecution(msg.sender);
+        Agreement storage a = _agreement(agreementId);
+        // Like a top-up or an exit: refused while a Weighted draw's randomness is public.
+        _beforeRosterChange(agreementId, a);
+        uint256 alpha = a.alpha;
+        for (uint256 i = 0; i < candidateIds.length; ++i) {
+            Score memory s = _loadScore(agreementId, candidateIds[i]);
+            if (s.status == _WITHDRAWN) continue;
+            s.score = uint64(LossMath.ewma(s.score, losses[i], alpha, s.scoredCount == 0));
+            ++s.scoredCount;
+            _storeScore(agreementId, candidateIds[i], s);
+        }
     }
 
     /// @inheritdoc IGengovHubHooks

@@ -70,32 +70,6 @@ abstract contract Forecasts is Outcomes, ExecutorSelection {
         emit ForecastRevealed(agreementId, candidateId, targetEpoch, values, loss, s.score);
     }
 
-    /// @inheritdoc IGengovHub
-    function forecastCommitment(
-        uint256 agreementId,
-        uint256 candidateId,
-        uint64 targetEpoch,
-        int128[] calldata values,
-        bytes32 salt
-    ) external view returns (bytes32) {
-        return ForecastCommitment.hash(agreementId, candidateId, targetEpoch, values, salt);
-    }
-
-    /// @inheritdoc IGengovHub
-    function forecastSlot(
-        uint256 agreementId,
-        uint256 candidateId,
-        uint64 targetEpoch
-    ) external view returns (bytes32 commitment, bool pending) {
-        Score memory s = _loadScore(agreementId, candidateId);
-        commitment = _commitments[agreementId][candidateId][targetEpoch % COMMITMENT_RING];
-        pending =
-            commitment != bytes32(0) &&
-            targetEpoch >= s.cursor &&
-            (s.status == _ACTIVE ||
-                (s.status == _EXITING && targetEpoch <= _candidates[agreementId][candidateId].lastTarget));
-    }
-
     /// @dev Whether the candidate still answers for `targetEpoch`: not yet accounted for, and not past
     /// an exiting candidate's last obligated target.
     function _requireAnswerable(

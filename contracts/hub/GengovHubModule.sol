@@ -13,6 +13,7 @@ import {
     CURSOR_OFFSET,
     RECORD_MASK,
     SCORE_MASK,
+    Score,
     ScoreRecord,
     UNITS_MASK,
     UNITS_OFFSET
@@ -20,7 +21,8 @@ import {
 // solhint-enable no-unused-import
 import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
-import {MAX_JURY_CONSIDERED, MAX_JURY_SIZE, MAX_REPORTERS} from "./Limits.sol";
+import {COMMITMENT_RING, MAX_JURY_CONSIDERED, MAX_JURY_SIZE, MAX_REPORTERS} from "./Limits.sol";
+import {ForecastCommitment} from "../libraries/ForecastCommitment.sol";
 
 /// @title GengovHubModule
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
@@ -155,6 +157,43 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         p.maxInputsPerSender = a.maxInputsPerSender;
         p.jury = _juries[agreementId];
         return (p, a.textHash, a.candidateCount);
+    }
+
+    /// @notice `IGengovHub.forecastCommitment`: the commitment of a forecast.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The target.
+    /// @param values The forecast.
+    /// @param salt The salt.
+    /// @return The commitment.
+    function forecastCommitment(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch,
+        int128[] calldata values,
+        bytes32 salt
+    ) external view returns (bytes32) {
+        return ForecastCommitment.hash(agreementId, candidateId, targetEpoch, values, salt);
+    }
+
+    /// @notice `IGengovHub.forecastSlot`: a target's commitment slot and whether it is still owed.
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @param targetEpoch The target.
+    /// @return commitment The slot's commitment.
+    /// @return pending Whether a reveal for the target is still owed.
+    function forecastSlot(
+        uint256 agreementId,
+        uint256 candidateId,
+        uint64 targetEpoch
+    ) external view returns (bytes32 commitment, bool pending) {
+        Score memory s = _loadScore(agreementId, candidateId);
+        commitment = _commitments[agreementId][candidateId][targetEpoch % COMMITMENT_RING];
+        pending =
+            commitment != bytes32(0) &&
+            targetEpoch >= s.cursor &&
+            (s.status == _ACTIVE ||
+                (s.status == _EXITING && targetEpoch <= _candidates[agreementId][candidateId].lastTarget));
     }
 
     /// @notice `IGengovHub.ranking`: the candidates eligible for `epoch`'s selection, best score

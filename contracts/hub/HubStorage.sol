@@ -148,6 +148,8 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     mapping(uint256 agreementId => IGengovHub.JuryParams) internal _juries;
     /// @dev The jury contract, attached once by the hub's deployer (`attachJury`); 0 = none yet.
     address internal _jury;
+    /// @dev The judgement contract, attached once by the hub's deployer (`attachJudgement`); 0 = none.
+    address internal _judgement;
 
     // ───────────────────────────────────────── lookups ─────────────────────────────────────────
 

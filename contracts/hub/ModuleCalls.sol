@@ -6,7 +6,7 @@ import {GengovHubModule} from "./GengovHubModule.sol";
 import {HubStorage} from "./HubStorage.sol";
 
 /// @title ModuleCalls
-/// @notice The hub's side of `GengovHubModule`: the hub creates the module in its constructor and
+/// @notice The hub's side of `GengovHubModule`: the hub is bound to the module at construction and
 /// runs `createAgreement`, `setReporters`, `agreement`, `ranking`, `juryOf` and `drawRecords` in it by DELEGATECALL, on the
 /// hub's own storage, with the original calldata. Return data and revert data (custom errors
 /// included) come back byte for byte, so these functions behave exactly as if their code were in
@@ -17,12 +17,19 @@ import {HubStorage} from "./HubStorage.sol";
 abstract contract ModuleCalls is IGengovHub, HubStorage {
     /// @notice `callDelegateViewToModule` was called by someone other than the hub itself.
     error CallerNotHub(address caller);
+    /// @notice The module address given to the constructor holds no code.
+    error ModuleMissing(address module);
 
     /// @dev The module: code only, its own storage is never used.
     address private immutable _module;
 
-    constructor() {
-        _module = address(new GengovHubModule());
+    /// @notice Binds the hub to its module, deployed beside it: the hub's own initcode (which
+    /// carries the execution contract's) leaves no room to create the module too.
+    /// @param module_ The `GengovHubModule` (code only).
+    constructor(GengovHubModule module_) {
+        if (address(module_).code.length == 0) revert ModuleMissing(address(module_));
+        _module = address(module_);
+        emit ModuleBound(address(module_));
     }
 
     /// @inheritdoc IGengovHub
@@ -64,6 +71,24 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
     /// @inheritdoc IGengovHub
     /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
     function drawRecords(uint256, uint64) external view returns (uint256[] memory, uint256, uint256) {
+        _viewInModule();
+    }
+
+    /// @inheritdoc IGengovHub
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
+    function forecastCommitment(
+        uint256,
+        uint256,
+        uint64,
+        int128[] calldata,
+        bytes32
+    ) external view returns (bytes32) {
+        _viewInModule();
+    }
+
+    /// @inheritdoc IGengovHub
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
+    function forecastSlot(uint256, uint256, uint64) external view returns (bytes32, bool) {
         _viewInModule();
     }
 

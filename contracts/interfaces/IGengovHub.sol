@@ -171,6 +171,15 @@ interface IGengovHub {
     /// @notice The deployer attached the jury contract.
     /// @param jury The jury contract.
     event JuryAttached(address indexed jury);
+
+    /// @notice The hub was bound to its `GengovHubModule` (in its constructor): the code it runs
+    /// agreement creation, the reporter-set change and its heavier views in, by DELEGATECALL.
+    /// @param module The module.
+    event ModuleBound(address indexed module);
+
+    /// @notice The deployer attached the judgement contract.
+    /// @param judgement The judgement contract.
+    event JudgementAttached(address indexed judgement);
     /// @notice An agreement was created. `creation` is the ABI encoding of `(params, text)` exactly as
     /// passed to createAgreement (decode it with that function's inputs): the full text is emitted
     /// once here and only its hash is stored.
@@ -340,6 +349,9 @@ interface IGengovHub {
     error CallerNotArbiter(address caller);
     /// @notice Only the hub's deployer attaches the jury, once, and only a jury bound to this hub.
     error JuryAttachRefused(address caller, address jury);
+    /// @notice Only the hub's deployer attaches the judgement contract, once, and only one bound to
+    /// this hub.
+    error JudgementAttachRefused(address caller, address judgement);
     /// @notice The input is empty or larger than `maxInputBytes`.
     error InputSizeInvalid(uint256 size, uint256 maxInputBytes);
     /// @notice The epoch already holds `maxInputsPerEpoch` inputs.
@@ -747,4 +759,13 @@ interface IGengovHub {
     /// jury's code.
     /// @param jury_ The jury contract.
     function attachJury(IGengovJury jury_) external;
+
+    /// @notice The judgement contract whose rounds feed list losses into score records and draw
+    /// their budgets from treasuries; zero until the deployer attaches it.
+    /// @return The judgement contract.
+    function judgement() external view returns (address);
+
+    /// @notice Attach the judgement contract, once, by the hub's deployer. It must name this hub.
+    /// @param judgement_ The judgement contract.
+    function attachJudgement(address judgement_) external;
 }

@@ -96,6 +96,16 @@ interface IGengovHubHooks {
     /// @param amount The amount.
     function releaseTreasury(uint256 agreementId, address token, uint256 amount) external;
 
+    /// @notice Record judgement losses in score records: each candidate's EWMA takes one step toward
+    /// its loss and its scored count grows by one, as for a revealed forecast (withdrawn candidates
+    /// are skipped). Timed like a top-up: in a Weighted agreement it is refused while the roster is
+    /// frozen (`RosterFrozen`) and fixes the previous epoch's selection first. Judgement contract
+    /// only.
+    /// @param agreementId The agreement.
+    /// @param candidateIds The candidates.
+    /// @param losses Their losses (WAD, at most 1e18).
+    function recordLosses(uint256 agreementId, uint256[] calldata candidateIds, uint256[] calldata losses) external;
+
     /// @notice Count a finalized transition for its executor. Execution contract only.
     /// @param agreementId The agreement.
     /// @param candidateId The executor.

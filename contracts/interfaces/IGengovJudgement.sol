@@ -228,8 +228,6 @@ interface IGengovJudgement {
 
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
 
-    /// @notice Only the agreement's arbiter may set its judgement terms.
-    error CallerNotArbiter(uint256 agreementId, address caller);
     /// @notice A judgement term is out of range; `which` names it.
     error JudgementParamInvalid(string which);
     /// @notice The agreement has no judgement terms.

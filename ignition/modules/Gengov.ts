@@ -10,7 +10,9 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * token.
  */
 export default buildModule("Gengov", (m) => {
-  const hub = m.contract("GengovHub");
+  // The module is code only; the hub runs its functions on the hub's storage (DELEGATECALL).
+  const module = m.contract("GengovHubModule");
+  const hub = m.contract("GengovHub", [module]);
   // The hub creates its execution contract in its constructor; bind to it rather than deploy one.
   const execution = m.contractAt("GengovExecution", m.staticCall(hub, "execution"));
   const jury = m.contract("GengovJury", [hub]);

@@ -12,7 +12,7 @@ import { BaseError } from "../errors/BaseError.js";
 import { add, asInt256, asUint256, div, mul, ScoringInputError, subInt256 } from "./evmMath.js";
 import { LN2_WAD, WAD } from "./lossMath.js";
 
-/** Odd powers of z summed by `lnWad`'s series (`JudgementMath.LN_TERMS`): z, z³, …, z^27. */
+/** Odd powers of z summed by `lnWad`'s series (unrolled in `JudgementMath.lnWad`): z, z³, …, z^27. */
 export const LN_TERMS = 14n;
 
 /** Largest |lnWad(x) − 1e18·ln(x / 1e18)| over every uint256 x > 0 (see `lnWad`). */
@@ -36,8 +36,9 @@ export class JudgementMathError extends BaseError {
  * 2. `z = ⌊(m − 1e18)·1e18 / (m + 1e18)⌋`, `z2 = ⌊z·z / 1e18⌋`.
  * 3. `s = Σ_{i<14} ⌊pᵢ / (2i+1)⌋` with `p₀ = z`, `pᵢ = ⌊pᵢ₋₁·z2 / 1e18⌋` (so `ln m ≈ 2s`).
  * 4. `k·LN2 + 2s`, LN2 = 693147180559945309.
- * Within `LN_ERROR_BOUND` (1.5e-15) of the true value for every x. The contract runs it unchecked;
- * nothing in it can overflow, so bigint gives the same integers.
+ * Within `LN_ERROR_BOUND` (1.5e-15) of the true value for every x, and non-decreasing in x. The
+ * contract runs it unchecked (the loop unrolled); nothing in it can overflow, so bigint gives the
+ * same integers.
  * @param x The argument in WAD (uint256).
  * @returns The natural logarithm in WAD.
  */

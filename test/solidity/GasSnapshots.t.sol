@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {GengovHubModule} from "../../contracts/hub/GengovHubModule.sol";
 import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MockERC20} from "../../contracts/test/MockERC20.sol";
@@ -27,7 +28,7 @@ contract GasSnapshotsTest is TestBase {
 
     function setUp() public {
         vm.warp(1_000_000);
-        hub = new GengovHub();
+        hub = new GengovHub(new GengovHubModule());
         token = new MockERC20("Bond", "BOND");
         token.mint(address(this), 1e30);
         token.mint(OP, 1e30);

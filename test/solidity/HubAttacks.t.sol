@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {GengovHubModule} from "../../contracts/hub/GengovHubModule.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {HubBase} from "./HubBase.sol";
 
@@ -80,7 +81,7 @@ contract HubAttacksTest is HubBase {
     }
 
     function test_attack_commitmentReplayedOnAnotherHub() public {
-        GengovHub hub2 = new GengovHub();
+        GengovHub hub2 = new GengovHub(new GengovHubModule());
         hub2.createAgreement(_defaultParams(), TEXT);
         vm.startPrank(owner1);
         token.approve(address(hub2), type(uint256).max);

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {GengovJury} from "../../contracts/jury/GengovJury.sol";
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {GengovHubModule} from "../../contracts/hub/GengovHubModule.sol";
 import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {FixedRandomness} from "../../contracts/test/FixedRandomness.sol";
@@ -48,7 +49,7 @@ abstract contract HubBase is TestBase {
     function setUp() public virtual {
         _warp(T0);
         chainId_ = block.chainid;
-        hub = new GengovHub();
+        hub = new GengovHub(new GengovHubModule());
         jury = new GengovJury(hub);
         hub.attachJury(jury);
         token = new MockERC20("Gengov Test Bond", "GBOND");

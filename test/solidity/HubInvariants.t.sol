@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {GengovHubModule} from "../../contracts/hub/GengovHubModule.sol";
 import {LossMath} from "../../contracts/libraries/LossMath.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MockERC20} from "../../contracts/test/MockERC20.sol";
@@ -340,7 +341,7 @@ contract HubInvariantsTest is TestBase {
 
     function setUp() public {
         vm.warp(1_700_000_000);
-        hub = new GengovHub();
+        hub = new GengovHub(new GengovHubModule());
         token = new MockERC20("Gengov Test Bond", "GBOND");
         address[] memory reporters = new address[](3);
         reporters[0] = address(0x1001);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {GengovHub} from "../../contracts/GengovHub.sol";
+import {GengovHubModule} from "../../contracts/hub/GengovHubModule.sol";
 import {GengovJury} from "../../contracts/jury/GengovJury.sol";
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
 import {MAX_JURY_SIZE} from "../../contracts/hub/Limits.sol";
@@ -104,7 +105,7 @@ contract JuryParamsTest is HubBase {
     }
 
     function test_createAgreement_aJuryNeedsTheJuryContractAttached() public {
-        GengovHub bare = new GengovHub();
+        GengovHub bare = new GengovHub(new GengovHubModule());
         IGengovHub.AgreementParams memory p = _juryParams();
         vm.expectRevert(
             abi.encodeWithSelector(
