@@ -16,7 +16,7 @@ export const EXPORTED = {
   gengovHubAbi: "contracts/GengovHub.sol/GengovHub.json",
   gengovExecutionAbi: "contracts/execution/GengovExecution.sol/GengovExecution.json",
   gengovJuryAbi: "contracts/jury/GengovJury.sol/GengovJury.json",
-  gengovJudgementAbi: "contracts/interfaces/IGengovJudgement.sol/IGengovJudgement.json",
+  gengovJudgementAbi: "contracts/judgement/GengovJudgement.sol/GengovJudgement.json",
 } as const;
 
 /**

@@ -56,3 +56,16 @@ uint256 constant MAX_ACTIONS = 16;
 /// many challenge bonds and still returns a colluder no more than the challengers' half of the
 /// penalty.
 uint256 constant MAX_CHALLENGERS = 8;
+
+// ──────────────────────────────────────── judgement ────────────────────────────────────────
+
+/// @dev Items of a judgement round: a list's sum tree is at most 14 levels deep.
+uint256 constant MAX_JUDGEMENT_ITEMS = 10_000;
+/// @dev Pairs the jury answers per round.
+uint256 constant MAX_JUDGEMENT_SAMPLE = 256;
+/// @dev Flags per round (each takes one of the sample's pairs).
+uint256 constant MAX_JUDGEMENT_FLAGS = 32;
+/// @dev Lists committed per round: bounds finalization's loop and a combination's size.
+uint256 constant MAX_JUDGEMENT_LISTS = 64;
+/// @dev Largest |ln r| a juror may answer (WAD): r within e^±64.
+int256 constant MAX_LOG_RATIO = 64e18;

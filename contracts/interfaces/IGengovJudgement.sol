@@ -27,6 +27,18 @@ import {IRandomnessSource} from "./IRandomnessSource.sol";
 interface IGengovJudgement {
     // ─────────────────────────────────────────── types ───────────────────────────────────────────
 
+    /// @notice Which judgement term `JudgementParameterInvalid` refuses.
+    enum JudgementParameter {
+        ItemCount,
+        ItemsRoot,
+        SampleSize,
+        MaxFlags,
+        Window,
+        SubmitterShare,
+        Scale,
+        Randomness
+    }
+
     /// @notice An agreement's judgement terms, set by its arbiter; a round copies them when it opens.
     struct JudgementParams {
         /// @dev Root of the item set: OpenZeppelin `MerkleProof` leaves
@@ -56,29 +68,40 @@ interface IGengovJudgement {
         IRandomnessSource randomness;
     }
 
-    /// @notice A round as stored.
-    struct RoundView {
-        uint64 openedAt;
-        uint64 commitEnds;
-        uint64 answerEnds;
-        uint64 revealEnds;
-        uint64 proposeEnds;
-        bytes32 itemsRoot;
-        uint32 itemCount;
-        uint8 depth;
+    /// @notice A round as stored. Its windows follow one another from `openedAt`: commits (and
+    /// flags) for `commitWindow`, then answers, reveals and proposals; `word` is zero until the
+    /// sample is drawn, `answersHash` until the answers are closed (1 when they closed void);
+    /// `bestHash` is keccak256(abi.encode(candidateIds, coefficients)) of the best combination (a
+    /// single revealed list with coefficient 1e18 until a proposal beats it).
+    struct Round {
+        uint40 openedAt;
+        uint32 commitWindow;
+        uint32 answerWindow;
+        uint32 revealWindow;
+        uint32 proposeWindow;
         uint16 sampleSize;
-        uint128 budget;
-        uint128 scale;
-        uint256 word;
-        bytes32 answersHash;
-        uint8 answered;
+        uint8 depth;
         uint8 quorum;
-        uint16 listCount;
-        uint16 revealedCount;
-        bytes32 bestHash;
-        uint256 bestLoss;
+        uint8 answered;
+        uint8 flagCount;
+        uint8 maxFlags;
         bool finalized;
         bool isVoid;
+        bool submittersPaid;
+        uint16 listCount;
+        uint16 revealedCount;
+        bytes32 itemsRoot;
+        uint32 itemCount;
+        uint64 submitterShare;
+        address bondToken;
+        uint128 budget;
+        uint128 scale;
+        uint128 flagBond;
+        uint128 flagReward;
+        uint256 word;
+        bytes32 answersHash;
+        bytes32 bestHash;
+        uint256 bestLoss;
         uint256 itemPool;
         uint256 submitterPool;
     }
@@ -228,8 +251,8 @@ interface IGengovJudgement {
 
     // ─────────────────────────────────────────── errors ──────────────────────────────────────────
 
-    /// @notice A judgement term is out of range; `which` names it.
-    error JudgementParamInvalid(string which);
+    /// @notice A judgement term is out of range.
+    error JudgementParameterInvalid(JudgementParameter parameter);
     /// @notice The agreement has no judgement terms.
     error JudgementNotConfigured(uint256 agreementId);
     /// @notice A round is still running; the next opens after it is finalized.
@@ -264,9 +287,12 @@ interface IGengovJudgement {
     error AnswerOutOfRange(uint256 slot);
     /// @notice The answers are not closed yet.
     error AnswersNotClosed(uint256 round);
+    /// @notice The answers were already closed.
+    error AnswersAlreadyClosed(uint256 round);
     /// @notice The answers given do not match what the jurors answered.
     error AnswersMismatch();
-    /// @notice The round is void (fewer jurors than the quorum answered).
+    /// @notice The round is void (fewer jurors than the quorum answered, or its answers were never
+    /// closed), or no list was revealed: nothing is scored or paid.
     error RoundIsVoid(uint256 round);
     /// @notice A combination's candidates must be revealed lists in increasing order; `index` is the first offender.
     error CombinationInvalid(uint256 index);
@@ -328,7 +354,8 @@ interface IGengovJudgement {
     /// @return word The random word.
     function drawSample(uint256 agreementId, uint256 round) external returns (uint256 word);
 
-    /// @notice Answer every pair (a reporter of the agreement, once, during the answer window).
+    /// @notice Answer every pair (a reporter of the agreement, once, during the answer window); draws
+    /// the sample first if nobody has.
     /// @param agreementId The agreement.
     /// @param round The round.
     /// @param lnRatios Per pair, ln(credit b / credit a) in WAD, |value| ≤ MAX_LOG_RATIO.
@@ -337,8 +364,8 @@ interface IGengovJudgement {
     /// @notice Close the answers (anyone, after the answer window) with every juror's answers.
     /// @param agreementId The agreement.
     /// @param round The round.
-    /// @param jurors The jurors who answered, in the order they answered.
-    /// @param answers Their answers.
+    /// @param jurors Every juror who answered, in increasing address order.
+    /// @param answers Their answers, in the same order.
     function closeAnswers(
         uint256 agreementId,
         uint256 round,
@@ -392,11 +419,15 @@ interface IGengovJudgement {
     /// their budget to the treasury.
     /// @param agreementId The agreement.
     /// @param round The round.
+    /// @param candidateIds The best combination's candidates (empty when no list was revealed).
+    /// @param coefficients Its coefficients.
     /// @param medians The jury's answers (empty for a void round).
-    /// @param weights The best combination's lists' revealed weights (empty if none).
+    /// @param weights The best combination's lists' revealed weights.
     function finalizeRound(
         uint256 agreementId,
         uint256 round,
+        uint256[] calldata candidateIds,
+        uint256[] calldata coefficients,
         int256[] calldata medians,
         uint256[][] calldata weights
     ) external;
@@ -458,7 +489,27 @@ interface IGengovJudgement {
     /// @param agreementId The agreement.
     /// @param round The round.
     /// @return The round.
-    function roundOf(uint256 agreementId, uint256 round) external view returns (RoundView memory);
+    function roundOf(uint256 agreementId, uint256 round) external view returns (Round memory);
+
+    /// @notice A committed list.
+    /// @param agreementId The agreement.
+    /// @param round The round.
+    /// @param candidateId The candidate.
+    /// @return commitment Its commitment (zero: none).
+    /// @return root Its sum-tree root, once revealed.
+    /// @return loss Its loss on the sample (WAD), once revealed.
+    /// @return revealed Whether it was revealed.
+    function listOf(
+        uint256 agreementId,
+        uint256 round,
+        uint256 candidateId
+    ) external view returns (bytes32 commitment, bytes32 root, uint256 loss, bool revealed);
+
+    /// @notice The candidates that committed a list in a round, in commit order.
+    /// @param agreementId The agreement.
+    /// @param round The round.
+    /// @return The candidates.
+    function listIds(uint256 agreementId, uint256 round) external view returns (uint256[] memory);
 
     /// @notice The sampled pairs of a drawn round: flagged items first, each paired with a drawn partner.
     /// @param agreementId The agreement.

@@ -1,9 +1,10 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
- * Deploys the gengov hub (which creates its execution contract) and its jury contract, and attaches
- * the jury to the hub (once, by the deployer; the hub checks that the jury names it and its
- * execution contract). No parameters: the hub holds every agreement and each agreement carries its
+ * Deploys the gengov hub module, the hub bound to it (which creates its execution contract), its jury
+ * contract and its judgement contract, and attaches the jury and the judgement contract to the hub
+ * (once each, by the deployer; the hub checks that each names it, and the jury its execution
+ * contract). No parameters: the hub holds every agreement and each agreement carries its
  * own parameters. Weighted agreements draw from the hub's own beacon of revealed salts
  * (`randomness` = the zero address), so no randomness contract is deployed;
  * `PrevRandaoRandomness.ts` deploys one for an agreement that asks for it. `GengovLocal` adds a test
@@ -17,5 +18,7 @@ export default buildModule("Gengov", (m) => {
   const execution = m.contractAt("GengovExecution", m.staticCall(hub, "execution"));
   const jury = m.contract("GengovJury", [hub]);
   m.call(hub, "attachJury", [jury]);
-  return { hub, execution, jury };
+  const judgement = m.contract("GengovJudgement", [hub]);
+  m.call(hub, "attachJudgement", [judgement]);
+  return { hub, execution, jury, judgement };
 });

@@ -186,6 +186,16 @@ export const limits = {
   MAX_ACTIONS: 16,
   /** contracts/hub/Limits.sol: MAX_CHALLENGERS */
   MAX_CHALLENGERS: 8,
+  /** contracts/hub/Limits.sol: MAX_JUDGEMENT_ITEMS */
+  MAX_JUDGEMENT_ITEMS: 10000,
+  /** contracts/hub/Limits.sol: MAX_JUDGEMENT_SAMPLE */
+  MAX_JUDGEMENT_SAMPLE: 256,
+  /** contracts/hub/Limits.sol: MAX_JUDGEMENT_FLAGS */
+  MAX_JUDGEMENT_FLAGS: 32,
+  /** contracts/hub/Limits.sol: MAX_JUDGEMENT_LISTS */
+  MAX_JUDGEMENT_LISTS: 64,
+  /** contracts/hub/Limits.sol: MAX_LOG_RATIO */
+  MAX_LOG_RATIO: 64000000000000000000n,
   /** contracts/libraries/LossMath.sol: WAD */
   WAD: 1000000000000000000n,
 } as const;

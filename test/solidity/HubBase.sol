@@ -45,11 +45,13 @@ abstract contract HubBase is TestBase {
     address internal op2 = address(0x3002);
     address internal op3 = address(0x3003);
     address internal stranger = address(0x4001);
+    GengovHubModule internal module;
 
     function setUp() public virtual {
         _warp(T0);
         chainId_ = block.chainid;
-        hub = new GengovHub(new GengovHubModule());
+        module = new GengovHubModule();
+        hub = new GengovHub(module);
         jury = new GengovJury(hub);
         hub.attachJury(jury);
         token = new MockERC20("Gengov Test Bond", "GBOND");

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGengovHub} from "../../contracts/interfaces/IGengovHub.sol";
+import {GengovHub} from "../../contracts/GengovHub.sol";
 import {GengovHubModule} from "../../contracts/hub/GengovHubModule.sol";
 import {ModuleCalls} from "../../contracts/hub/ModuleCalls.sol";
 import {HubBase} from "./HubBase.sol";
@@ -10,21 +11,14 @@ import {HubBase} from "./HubBase.sol";
 /// `GengovHubModule` on its own storage: results and errors are those of the hub, the self-only
 /// entry of the views refuses everyone else, and the module called directly never touches the hub.
 contract HubModuleTest is HubBase {
-    /// @dev The module the hub created: of the hub's first two creations, the one that is not its
-    /// execution contract (CREATE addresses from the hub's nonces 1 and 2).
+    /// @dev The module the hub was bound to (deployed first by the fixture).
     function _module() internal view returns (GengovHubModule) {
-        address first = _created(address(hub), 1);
-        address second = _created(address(hub), 2);
-        address m = first == address(hub.execution()) ? second : first;
-        assertTrue(m.code.length > 0, "module deployed");
-        return GengovHubModule(m);
+        return module;
     }
 
-    function _created(address deployer, uint8 nonce) private pure returns (address) {
-        return
-            address(
-                uint160(uint256(keccak256(abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, nonce))))
-            );
+    function test_constructor_refusesAModuleWithoutCode() public {
+        vm.expectRevert(abi.encodeWithSelector(ModuleCalls.ModuleMissing.selector, stranger));
+        new GengovHub(GengovHubModule(stranger));
     }
 
     function test_callDelegateViewToModule_refusesEveryCallerButTheHub() public {
