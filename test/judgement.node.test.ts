@@ -66,6 +66,7 @@ function scriptedChain() {
     isVoid: false,
     itemPool: 0n,
     submitterPool: 0n,
+    submittersPaid: false,
   };
   const pairs = { a: [0n, 2n, 4n], b: [1n, 3n, 5n] };
   const events: Record<string, { args: Record<string, unknown> }[]> = {};
@@ -83,7 +84,14 @@ function scriptedChain() {
   const client = {
     readContract: async ({ functionName }: { functionName: string }) => {
       if (functionName === "terms") return [{}, 1n];
-      if (functionName === "roundOf") return { ...state };
+      if (functionName === "roundOf")
+        return {
+          ...state,
+          commitWindow: Number(state.commitEnds - state.openedAt),
+          answerWindow: Number(state.answerEnds - state.commitEnds),
+          revealWindow: Number(state.revealEnds - state.answerEnds),
+          proposeWindow: Number(state.proposeEnds - state.revealEnds),
+        };
       if (functionName === "pairs") return [pairs.a, pairs.b];
       throw new Error(`unscripted read ${functionName}`);
     },

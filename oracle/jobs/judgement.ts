@@ -38,7 +38,10 @@ import { solveCoefficients } from "../scoring/judgementSolver.js";
 import { buildSumTree } from "../scoring/sumTree.js";
 import type { ListRow } from "../store/Store.js";
 
-/** A round as `roundOf` returns it. */
+/**
+ * A round as the node reads it: `roundOf`'s fields with the ends of its windows, which follow one
+ * another from `openedAt` (commits, answers, reveals, proposals).
+ */
 export type RoundState = {
   openedAt: bigint;
   commitEnds: bigint;
@@ -63,7 +66,36 @@ export type RoundState = {
   isVoid: boolean;
   itemPool: bigint;
   submitterPool: bigint;
+  submittersPaid: boolean;
 };
+
+/** The fields of `roundOf` the node reads (windows as durations). */
+export type StoredRound = Omit<
+  RoundState,
+  "openedAt" | "commitEnds" | "answerEnds" | "revealEnds" | "proposeEnds"
+> & {
+  openedAt: number | bigint;
+  commitWindow: number;
+  answerWindow: number;
+  revealWindow: number;
+  proposeWindow: number;
+};
+
+/** A stored round with the ends of its windows. */
+export function toRoundState(r: StoredRound): RoundState {
+  const openedAt = BigInt(r.openedAt);
+  const commitEnds = openedAt + BigInt(r.commitWindow);
+  const answerEnds = commitEnds + BigInt(r.answerWindow);
+  const revealEnds = answerEnds + BigInt(r.revealWindow);
+  return {
+    ...r,
+    openedAt,
+    commitEnds,
+    answerEnds,
+    revealEnds,
+    proposeEnds: revealEnds + BigInt(r.proposeWindow),
+  };
+}
 
 /** A revealed list: its candidate and its weights on the sample ([w(a0), w(b0), w(a1), …]). */
 export type RevealedList = { candidateId: bigint; weights: bigint[]; loss: bigint };
@@ -104,7 +136,7 @@ export async function roundState(
   agreementId: bigint,
   round: bigint,
 ): Promise<RoundState> {
-  return contract(r).read("roundOf", [agreementId, round]);
+  return toRoundState(await contract(r).read("roundOf", [agreementId, round]));
 }
 
 /** The sampled pairs of a drawn round. */
@@ -172,7 +204,11 @@ export async function revealedLists(
   }));
 }
 
-/** The round's best combination (each accepted proposal is strictly better than the last). */
+/**
+ * The round's best combination: the last `CombinationProposed` (each is strictly better than the
+ * one before), else the best single revealed list with coefficient 1e18 (the lowest loss, the
+ * earliest on ties), as the contract keeps it; undefined when no list was revealed.
+ */
 export async function bestCombination(
   r: JudgementReader,
   agreementId: bigint,
@@ -185,13 +221,19 @@ export async function bestCombination(
       args: { agreementId, round },
     })
   ).at(-1);
-  if (!last) return undefined;
-  return {
-    candidateIds: [...last.args.candidateIds],
-    coefficients: [...last.args.coefficients],
-    loss: last.args.loss,
-  };
+  if (last) {
+    return {
+      candidateIds: [...last.args.candidateIds],
+      coefficients: [...last.args.coefficients],
+      loss: last.args.loss,
+    };
+  }
+  let best: RevealedList | undefined;
+  for (const l of await revealedLists(r, agreementId, round)) if (!best || l.loss < best.loss) best = l;
+  return best && { candidateIds: [best.candidateId], coefficients: [WAD], loss: best.loss };
 }
+
+const WAD = 10n ** 18n;
 
 /** Items already paid in the round, and whether the submitters were credited. */
 export async function payoutsOf(r: JudgementReader, agreementId: bigint, round: bigint) {
@@ -306,7 +348,8 @@ function lostRace(error: unknown): boolean {
     name === "RoundWindowClosed" ||
     name === "RoundAlreadyFinalized" ||
     name === "CombinationNotBetter" ||
-    name === "ListAlreadyRevealed"
+    name === "ListAlreadyRevealed" ||
+    name === "AnswersAlreadyClosed"
   );
 }
 
@@ -488,9 +531,12 @@ export async function bestProposal(
   return solved;
 }
 
-/** The arguments of `closeAnswers` after `round`'s answer window: every juror's answers, in order. */
+/** The arguments of `closeAnswers` after `round`'s answer window: every juror's answers, by address. */
 export async function closeAnswersArgs(reader: JudgementReader, agreementId: bigint, round: bigint) {
-  const answered = await jurorAnswers(reader, agreementId, round);
+  // The contract takes every juror once, in increasing address order.
+  const answered = (await jurorAnswers(reader, agreementId, round)).sort((x, y) =>
+    BigInt(x.juror) < BigInt(y.juror) ? -1 : 1,
+  );
   return [agreementId, round, answered.map((a) => a.juror), answered.map((a) => a.lnRatios)] as const;
 }
 
@@ -505,14 +551,17 @@ export async function closeAnswers(ctx: NodeContext, agreementId: bigint, round:
   });
 }
 
-/** The arguments of `finalizeRound`: the medians and the best combination's lists' revealed weights. */
+/**
+ * The arguments of `finalizeRound`: the best combination, the medians and the combination's lists'
+ * revealed weights (all empty for a void round or one with no revealed list).
+ */
 export async function finalizeArgs(reader: JudgementReader, agreementId: bigint, round: bigint) {
   const closed = await closedMedians(reader, agreementId, round);
-  const medians = closed && !closed.isVoid ? closed.medians : [];
-  const best = await bestCombination(reader, agreementId, round);
+  const best = closed && !closed.isVoid ? await bestCombination(reader, agreementId, round) : undefined;
+  if (!closed || closed.isVoid || !best) return [agreementId, round, [], [], [], []] as const;
   const lists = await revealedLists(reader, agreementId, round);
-  const weights = (best?.candidateIds ?? []).map((id) => lists.find((l) => l.candidateId === id)!.weights);
-  return [agreementId, round, medians, weights] as const;
+  const weights = best.candidateIds.map((id) => lists.find((l) => l.candidateId === id)!.weights);
+  return [agreementId, round, best.candidateIds, best.coefficients, closed.medians, weights] as const;
 }
 
 /** Finalizes the round with the best combination's lists' revealed weights. */
@@ -573,11 +622,16 @@ export async function judgementStep(p: JudgementStepParameters): Promise<Judgeme
   }
   if (now < state.answerEnds) return { round, did };
   let closed = await closedMedians(ctx, agreementId, round);
-  if (!closed && p.keeper && state.word !== 0n) {
+  if (!closed && p.keeper) {
     await step("closed", () => closeAnswers(ctx, agreementId, round));
     closed = await closedMedians(ctx, agreementId, round);
   }
-  if (!closed) return { round, did };
+  if (!closed) {
+    // Answers never closed: the round ends void after its proposal window.
+    if (p.keeper && now >= state.proposeEnds)
+      await step("finalized", () => finalizeRound(ctx, agreementId, round));
+    return { round, did };
+  }
   const mine = ctx.store.getList(agreementId, round, candidateId);
   if (closed.isVoid) {
     if (mine && mine.status !== "revealed")
@@ -601,7 +655,9 @@ export async function judgementStep(p: JudgementStepParameters): Promise<Judgeme
   if (!closed.isVoid && now >= state.revealEnds && now < state.proposeEnds) {
     await step("proposed", () => proposeBest(ctx, agreementId, round, state, closed.medians));
   }
-  if (now >= state.proposeEnds) await step("finalized", () => finalizeRound(ctx, agreementId, round));
+  // A void round ends as soon as its answers are closed; any other after the proposal window.
+  if (closed.isVoid || now >= state.proposeEnds)
+    await step("finalized", () => finalizeRound(ctx, agreementId, round));
   return { round, did };
 }
 
