@@ -1,8 +1,8 @@
 /**
  * `gengov judgement`: bad input gets one `gengov: …` line naming the problem and exit code 2, before
  * anything is sent: a terms file with a bad field or a placeholder left unfilled, an item list out of
- * order, a flag side that is neither over nor under, and any judgement command on a hub without a
- * judgement contract.
+ * order, a flag side that is neither over nor under, a round command on an agreement without a
+ * round, and opening a round of an agreement without terms.
  */
 import { basename } from "node:path";
 
@@ -89,19 +89,22 @@ describe("cli: judgement bad input", function () {
     expect(oneLine(r.err)).to.equal('gengov: --side: expected "over" or "under", got "sideways"');
   });
 
-  it("test_everyCommand_onAHubWithoutJudgement_saysSo", async () => {
+  it("test_roundCommands_onAnAgreementWithoutARound_sayHowToOpenOne", async () => {
+    await x.createAgreement();
     for (const args of [
-      ["judgement", "show", "--agreement", "1"],
-      ["judgement", "open", "--agreement", "1"],
       ["judgement", "close", "--agreement", "1"],
+      ["judgement", "propose", "--agreement", "1"],
       ["judgement", "finalize", "--agreement", "1"],
-      ["judgement", "withdraw", "--token", x.token.address],
+      ["judgement", "answer", "--agreement", "1", "--ratios", "1"],
     ]) {
       const r = await x.run(args);
       expect(r.code, args.join(" ")).to.equal(2);
-      expect(oneLine(r.err)).to.match(
-        /--hub: the hub at 0x[0-9a-fA-F]{40} has no judgement contract attached/,
+      expect(oneLine(r.err)).to.equal(
+        "gengov: agreement 1 has no judgement round yet (gengov judgement open)",
       );
     }
+    const open = await x.run(["judgement", "open", "--agreement", "1"], { account: x.as(0) });
+    expect(open.code).to.equal(1);
+    expect(oneLine(open.err)).to.match(/JudgementNotConfigured\(1\)/);
   });
 });

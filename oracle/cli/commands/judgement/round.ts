@@ -6,13 +6,7 @@
 import type { Command } from "commander";
 
 import { formatWhen } from "../../../chain/revert.js";
-import {
-  bestProposal,
-  closeAnswersArgs,
-  closedMedians,
-  finalizeArgs,
-  samplePairsOf,
-} from "../../../jobs/judgement.js";
+import { bestProposal, closeAnswersArgs, closedMedians, finalizeArgs } from "../../../jobs/judgement.js";
 import { UsageError } from "../../runtime.js";
 import type { Rt } from "../rt.js";
 import { gengovJudgementAbi, judgementOf, namedRound, parseRatios, wad } from "./reads.js";
@@ -34,11 +28,12 @@ export function registerJudgementRound(judgement: Command, rt: Rt) {
       const reader = await judgementOf(r);
       const { agreementId, round, state } = await namedRound(r, reader, o);
       const now = await r.now();
-      if (state.word === 0n) throw new UsageError(`round ${round}'s sample is not drawn yet`);
       if (now >= state.answerEnds)
         throw new UsageError(`round ${round}'s answer window closed at ${formatWhen(state.answerEnds, now)}`);
-      const pairs = await samplePairsOf(reader, agreementId, round);
-      const lnRatios = parseRatios(o.ratios, pairs.a.length);
+      if (now < state.commitEnds)
+        throw new UsageError(`round ${round}'s answers open at ${formatWhen(state.commitEnds, now)}`);
+      // The first answer draws the sample; `gengov judgement show` lists the pairs once drawn.
+      const lnRatios = parseRatios(o.ratios, state.sampleSize);
       const receipt = await r.send({
         address: reader.judgement,
         abi: gengovJudgementAbi,
