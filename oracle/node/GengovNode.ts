@@ -26,7 +26,7 @@ import { judgementStep } from "../jobs/judgement.js";
 import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
-import type { Model, ModelSpec } from "../models/types.js";
+import type { AllocateRequest, Model, ModelSpec } from "../models/types.js";
 import { execution, hub, readContract } from "../protocol/contracts.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 import { Store, type ForecastRow } from "../store/Store.js";
@@ -739,5 +739,6 @@ function watchModel(model: Model, metrics: Metrics): Model {
     forecast: watched((r) => model.forecast(r)),
     execute: watched((r) => model.execute(r)),
     validate: watched((r) => model.validate(r)),
+    ...(model.allocate ? { allocate: watched((r: AllocateRequest) => model.allocate!(r)) } : {}),
   };
 }
