@@ -127,6 +127,30 @@ export const Parameter = {
   juryPenalty: 37,
 } as const;
 
+/** contracts/interfaces/IGengovJudgement.sol: IGengovJudgement.JudgementParameter: member names in declaration order (index = on-chain value). */
+export const judgementParameterNames = [
+  "ItemCount",
+  "ItemsRoot",
+  "SampleSize",
+  "MaxFlags",
+  "Window",
+  "SubmitterShare",
+  "Scale",
+  "Randomness",
+] as const;
+export type JudgementParameterName = (typeof judgementParameterNames)[number];
+/** contracts/interfaces/IGengovJudgement.sol: IGengovJudgement.JudgementParameter: on-chain value by member name. */
+export const JudgementParameter = {
+  ItemCount: 0,
+  ItemsRoot: 1,
+  SampleSize: 2,
+  MaxFlags: 3,
+  Window: 4,
+  SubmitterShare: 5,
+  Scale: 6,
+  Randomness: 7,
+} as const;
+
 /** contracts/libraries/LossMath.sol: LossMath.LossKind: member names in declaration order (index = on-chain value). */
 export const lossKindNames = ["Absolute", "Squared"] as const;
 export type LossKindName = (typeof lossKindNames)[number];
