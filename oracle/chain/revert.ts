@@ -12,7 +12,7 @@ import {
   type Hex,
 } from "viem";
 
-import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
+import { judgementParameterNames, parameterNames, transitionStatusNames } from "../protocol/generated.js";
 import {
   erc20ErrorsAbi,
   gengovExecutionAbi,
@@ -240,6 +240,8 @@ function describeForPeople(errorName: string, args: readonly unknown[], ctx: Rev
 /** An argument as the contracts mean it: enum members by name, numbers in full. */
 function renderPlain(errorName: string, a: unknown, i: number): string {
   if (errorName === "AgreementParameterInvalid" && i === 0) return parameterNames[Number(a)] ?? String(a);
+  if (errorName === "JudgementParameterInvalid" && i === 0)
+    return judgementParameterNames[Number(a)] ?? String(a);
   if (
     typeof a === "number" &&
     i === 1 &&

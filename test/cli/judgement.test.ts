@@ -107,4 +107,23 @@ describe("cli: judgement bad input", function () {
     expect(open.code).to.equal(1);
     expect(oneLine(open.err)).to.match(/JudgementNotConfigured\(1\)/);
   });
+
+  it("test_configure_asArbiter_thenShow_andTheContractsRangeErrorNamedByField", async () => {
+    itemsFile = x.file("items.json", items);
+    const set = ["--set", `RANDOMNESS=${x.token.address}`];
+    const tooMany = x.file("too-many.json", terms({ sampleSize: 300 }));
+    const r1 = await x.run(["judgement", "configure", "--agreement", "1", "--terms", tooMany, ...set], {
+      account: x.as(0),
+    });
+    expect(r1.code, r1.err).to.equal(1);
+    expect(oneLine(r1.err)).to.match(/JudgementParameterInvalid\(SampleSize\)/);
+    const good = x.file("good.json", terms());
+    const r2 = await x.run(["judgement", "configure", "--agreement", "1", "--terms", good, ...set], {
+      account: x.as(0),
+    });
+    expect(r2.code, r2.err).to.equal(0);
+    const show = await x.run(["judgement", "show", "--agreement", "1"], { json: false });
+    expect(show.code, show.err).to.equal(0);
+    expect(show.out.join("\n")).to.match(/^agreement 1: 2 items, 4 pairs a round, .* 0 round\(s\)/);
+  });
 });
