@@ -3,14 +3,16 @@
  * model, sends recorded): a list and its salt are on disk before the commit is sent, and a crash
  * between the two sends the stored commitment (no new salt, no second model call); a restarted node
  * reveals the stored list with proofs that lead to the committed root; the proposer never proposes a
- * combination that is not strictly better than the round's best.
+ * combination that is not strictly better than the round's best. And on an in-process chain, the
+ * node's tick commits its candidate's list to the judgement contract.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { keccak256, stringToHex, zeroAddress, type Hex, type PublicClient } from "viem";
+import { network } from "hardhat";
+import { keccak256, stringToHex, zeroAddress, type EIP1193Provider, type Hex, type PublicClient } from "viem";
 
 import type { TxSender } from "../oracle/chain/txSender.js";
 import { judgementStep, proposeBest, solveRound, type RoundState } from "../oracle/jobs/judgement.js";
@@ -24,7 +26,8 @@ import { Metrics } from "../oracle/node/metrics.js";
 import { combinedLoss } from "../oracle/scoring/judgement.js";
 import { sumTreeRoot } from "../oracle/scoring/sumTree.js";
 import { Store } from "../oracle/store/Store.js";
-import { testSpec } from "./fixtures/node.js";
+import { deployHub } from "./fixtures/hub.js";
+import { makeNode, registerWithSpec, testSpec } from "./fixtures/node.js";
 
 const WAD = 10n ** 18n;
 const JUDGEMENT: Hex = "0x00000000000000000000000000000000000000d0";
@@ -304,5 +307,57 @@ describe("judgement job", () => {
       solved.weights,
     ]);
     store.close();
+  });
+});
+
+describe("judgement job in the node's tick (contract on an in-process chain)", () => {
+  it("test_tick_commitsTheOperatedCandidatesList_andItsStoreHoldsTheSalt", async function () {
+    this.timeout(120_000);
+    const conn = await network.create();
+    const f = await deployHub(conn);
+    const spec = testSpec("lister");
+    const candidateId = await registerWithSpec(f, 4, spec);
+    const dir = mkdtempSync(join(tmpdir(), "gengov-judgement-tick-"));
+    const specPath = join(dir, "spec.json");
+    writeFileSync(specPath, JSON.stringify(spec));
+    const itemsPath = join(dir, "items.json");
+    writeFileSync(itemsPath, JSON.stringify(items));
+    const randomness = await conn.viem.deployContract("PrevRandaoRandomness");
+    await f.judgement.write.configure([
+      f.agreementId,
+      {
+        itemsRoot: buildItemTree(items).root,
+        itemCount: items.length,
+        sampleSize: 4,
+        maxFlags: 0,
+        commitWindow: 600,
+        answerWindow: 600,
+        revealWindow: 600,
+        proposeWindow: 600,
+        budget: 0n,
+        submitterShare: 2n * 10n ** 17n,
+        scale: 2n * WAD,
+        flagBond: 0n,
+        flagReward: 0n,
+        randomness: randomness.address,
+      },
+      itemsPath,
+    ]);
+    await f.judgement.write.openRound([f.agreementId]);
+    const node = await makeNode(f, conn.provider as unknown as EIP1193Provider, {
+      walletIndex: 4,
+      candidates: [{ candidateId, spec, specPath }],
+      createModel: (s) => new SimulatedModel(s, { lists: () => [1n, 2n, 3n, 4n, 5n, 6n] }),
+      store: join(dir, "node.sqlite"),
+    });
+    await node.tick();
+    const row = node.ctx.store.getList(f.agreementId, 1n, candidateId);
+    expect(row?.status).to.equal("committed");
+    const [commitment] = await f.judgement.read.listOf([f.agreementId, 1n, candidateId]);
+    expect(commitment).to.equal(row!.commitment);
+    expect(
+      await f.judgement.read.listCommitment([f.agreementId, 1n, candidateId, row!.root, row!.salt]),
+    ).to.equal(row!.commitment);
+    await node.stop();
   });
 });
