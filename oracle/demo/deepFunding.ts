@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { parseEventLogs, type Abi, type LocalAccount, type Log } from "viem";
+import { parseEventLogs, type Abi, type Hex, type LocalAccount, type Log } from "viem";
 
 import { gengovJudgementAbi } from "../chain/abis.js";
 import {
@@ -82,6 +82,9 @@ export type JudgementRoundRow = {
 };
 
 export type DeepFundingResult = {
+  /** The hub and its bond token (for tools that read the run's chain afterwards). */
+  hub: Hex;
+  token: Hex;
   items: JudgementItem[];
   candidates: { id: bigint; name: string; kind: string }[];
   rounds: JudgementRoundRow[];
@@ -326,7 +329,15 @@ export async function runDeepFunding(
     const v = await setup.hub.read.candidate([setup.agreementId, c.id]);
     scores.push({ id: c.id, name: c.name, score: Number(v.score) / 1e18, scored: Number(v.scoredCount) });
   }
-  return { items, candidates, rounds: rows, scores, nodeErrors };
+  return {
+    hub: setup.hub.address,
+    token: setup.token.address,
+    items,
+    candidates,
+    rounds: rows,
+    scores,
+    nodeErrors,
+  };
 }
 
 /** The amount of the ItemPaid event among a receipt's logs. */

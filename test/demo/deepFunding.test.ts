@@ -5,20 +5,25 @@
  * gamer, every candidate's score record took the round's loss, the nodes log no error, and the
  * report draws the allocation.
  */
+import { join } from "node:path";
+
 import { expect } from "chai";
 
 import { network } from "hardhat";
+import type { EIP1193Provider } from "viem";
 
 import { runDeepFunding, type DeepFundingResult } from "../../oracle/demo/deepFunding.js";
 import { renderDeepFundingReport } from "../../oracle/demo/report.js";
 import { demoChainOf } from "../../oracle/demo/runDemo.js";
+import { localAccount, runCli } from "../fixtures/cli.js";
 
 describe("demo: deep funding", function () {
   this.timeout(300_000);
   let result: DeepFundingResult;
+  let conn: Awaited<ReturnType<typeof network.create>>;
 
   before(async () => {
-    const conn = await network.create();
+    conn = await network.create();
     result = await runDeepFunding(demoChainOf(conn), {
       example: "deep-funding",
       epochs: 0,
@@ -57,5 +62,43 @@ describe("demo: deep funding", function () {
     const html = renderDeepFundingReport(result);
     expect(html).to.include("Round 1: the allocation");
     expect((html.match(/<rect /g) ?? []).length).to.equal(result.items.length);
+  });
+
+  it("test_cli_showsTheRound_findsNothingLeftToClaim_andTheSubmitterWithdrawsItsShare", async () => {
+    const provider = conn.provider as unknown as EIP1193Provider;
+    const show = await runCli(provider, result.hub, ["judgement", "show", "--agreement", "1"], {
+      json: false,
+    });
+    expect(show.code, show.err).to.equal(0);
+    const text = show.out.join("\n");
+    expect(text).to.match(/round 1: finalized/);
+    expect(text).to.match(/best: .* · list \d/);
+    const claim = await runCli(
+      provider,
+      result.hub,
+      [
+        "judgement",
+        "claim",
+        "--agreement",
+        "1",
+        "--items",
+        join(process.cwd(), "examples", "deep-funding", "items.json"),
+      ],
+      { json: false, account: localAccount(0) },
+    );
+    expect(claim.code, claim.err).to.equal(0);
+    expect(claim.out.join("\n")).to.equal("nothing left to pay");
+    // "careful" (operator and owner: wallet 4) has the largest coefficient, so a share to withdraw.
+    const withdraw = await runCli(provider, result.hub, ["judgement", "withdraw", "--token", result.token], {
+      json: false,
+      account: localAccount(4),
+    });
+    expect(withdraw.code, withdraw.err).to.equal(0);
+    expect(withdraw.out.join("\n")).to.match(/^withdrew \d/);
+    const again = await runCli(provider, result.hub, ["judgement", "withdraw", "--token", result.token], {
+      account: localAccount(4),
+    });
+    expect(again.code).to.equal(2);
+    expect(again.err).to.match(/nothing is owed/);
   });
 });
