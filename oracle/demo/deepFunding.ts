@@ -137,7 +137,12 @@ export function listDistance(a: readonly bigint[], b: readonly number[]): number
 /** Deploys, configures and runs `rounds` judgement rounds; returns what the report shows. */
 export async function runDeepFunding(
   chain: DemoChain,
-  options: DemoOptions & { rounds?: number; seed?: number },
+  options: DemoOptions & {
+    rounds?: number;
+    seed?: number;
+    /** Claim every item and credit the submitters after each round (default true). */
+    claims?: boolean;
+  },
 ): Promise<DeepFundingResult> {
   const say = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
   const dir = join(options.root, "examples", "deep-funding");
@@ -250,7 +255,7 @@ export async function runDeepFunding(
     const combination = await combinationLists(nodes[0].ctx, setup.agreementId, round);
     let paidToItems = 0n;
     const paid = new Map<number, bigint>();
-    if (combination && state.finalized && !state.isVoid) {
+    if (combination && state.finalized && !state.isVoid && options.claims !== false) {
       for (const item of items) {
         const receipt = await write(
           arbiter,

@@ -1,9 +1,10 @@
 /**
  * The deep-funding demo end to end on an in-process chain (one round): every list is revealed with a
- * loss, the winning combination fits the jury better than the best single list, the items
- * are paid the item pool minus dust, the gamer's item gets less from the combination than from the
- * gamer, every candidate's score record took the round's loss, the nodes log no error, and the
- * report draws the allocation.
+ * loss, the winning combination fits the jury better than the best single list, `gengov judgement
+ * claim` pays every item its share (the item pool minus floor dust), the gamer's item gets less from
+ * the combination than from the gamer, every candidate's score record took the round's loss, the
+ * nodes log no error, the report draws the allocation, and the CLI shows the round and pays the
+ * top submitter its share once.
  */
 import { join } from "node:path";
 
@@ -29,6 +30,8 @@ describe("demo: deep funding", function () {
       epochs: 0,
       root: process.cwd(),
       rounds: 1,
+      // The items are claimed with `gengov judgement claim` below.
+      claims: false,
       log: () => undefined,
     });
   });
@@ -45,14 +48,33 @@ describe("demo: deep funding", function () {
     expect(sum).to.be.closeTo(1, 1e-9);
   });
 
-  it("test_payouts_sumToTheItemPoolMinusDust_andTheGamedItemIsDamped", () => {
+  it("test_cliClaim_paysEveryItemItsShare_theItemPoolMinusDust_andTheGamedItemIsDamped", async () => {
     const [round] = result.rounds;
     expect(round.itemPool > 0n).to.equal(true);
-    expect(round.paidToItems <= round.itemPool).to.equal(true);
+    const provider = conn.provider as unknown as EIP1193Provider;
+    const items = join(process.cwd(), "examples", "deep-funding", "items.json");
+    const claim = await runCli(
+      provider,
+      result.hub,
+      ["judgement", "claim", "--agreement", "1", "--items", items],
+      {
+        account: localAccount(0),
+      },
+    );
+    expect(claim.code, claim.err).to.equal(0);
+    const payouts = claim.json<{ payouts: { item: number; amount: string }[] }>().payouts;
+    expect(payouts.map((p) => p.item)).to.deep.equal(round.allocation.map((a) => a.index));
+    const paid = payouts.reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    expect(paid <= round.itemPool).to.equal(true);
     // Dust: each item's combined weight is floored (< 1 wei of 1e18 each, so < n · itemPool / 1e18 in
     // all) and each payout is floored (< 1 each).
     const n = BigInt(round.allocation.length);
-    expect(round.itemPool - round.paidToItems <= n * (1n + round.itemPool / 10n ** 18n)).to.equal(true);
+    expect(round.itemPool - paid <= n * (1n + round.itemPool / 10n ** 18n)).to.equal(true);
+    // Each item got its share of the combined list.
+    for (const p of payouts) {
+      const share = round.allocation[p.item].weight;
+      expect(Number(BigInt(p.amount)) / Number(round.itemPool)).to.be.closeTo(share, 1e-12);
+    }
     expect(round.gamed).to.not.equal(null);
     expect(round.gamed!.combined).to.be.below(round.gamed!.gamer);
   });
@@ -65,6 +87,7 @@ describe("demo: deep funding", function () {
   });
 
   it("test_cli_showsTheRound_findsNothingLeftToClaim_andTheSubmitterWithdrawsItsShare", async () => {
+    // Runs after the claim above.
     const provider = conn.provider as unknown as EIP1193Provider;
     const show = await runCli(provider, result.hub, ["judgement", "show", "--agreement", "1"], {
       json: false,
