@@ -104,7 +104,11 @@ interface IGengovHubHooks {
     /// @param agreementId The agreement.
     /// @param candidateIds The candidates.
     /// @param losses Their losses (WAD, at most 1e18).
-    function recordLosses(uint256 agreementId, uint256[] calldata candidateIds, uint256[] calldata losses) external;
+    function recordLosses(
+        uint256 agreementId,
+        uint256[] calldata candidateIds,
+        uint256[] calldata losses
+    ) external;
 
     /// @notice Count a finalized transition for its executor. Execution contract only.
     /// @param agreementId The agreement.
