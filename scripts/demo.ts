@@ -9,6 +9,13 @@
  * the thief without a jury). `--example council` has its own jury of 2 and a delegate captured by a
  * payee; each epoch shows the proposal, every model's vote and rationale and the recorded decision.
  *
+ * `npm run demo -- --example deep-funding [-- --rounds N]`: distilled human judgement on the same kind
+ * of chain: five simulated models (one gaming an item) commit full lists of weights for gengov's own
+ * dependencies, three simulated jurors answer sampled pairs, the node's judgement job reveals and
+ * proposes the best combination, and every item claims its share. Prints each list's loss on the
+ * jury's sample, the winning combination, each list's distance from the hidden truth and the payouts;
+ * the report shows the allocation as a chart.
+ *
  * `npm run demo -- --app [--rpc-port 8545] [--app-port 5173]`: the same chain served as a JSON-RPC
  * endpoint on 127.0.0.1 (its accounts unlocked, like `hardhat node`), the demo run on it, which then
  * ends with a transition in its challenge period and a report window open, and the web app (built
@@ -30,13 +37,15 @@ import {
   type OpenEpoch,
   type Served,
 } from "../oracle/demo/app.js";
-import { renderReport } from "../oracle/demo/report.js";
+import { runDeepFunding } from "../oracle/demo/deepFunding.js";
+import { renderDeepFundingReport, renderReport } from "../oracle/demo/report.js";
 import { demoChainOf, runDemo } from "../oracle/demo/runDemo.js";
 
 const { values } = parseArgs({
   options: {
     example: { type: "string", default: "fisheries" },
     epochs: { type: "string", default: "16" },
+    rounds: { type: "string", default: "2" },
     jury: { type: "string" },
     out: { type: "string", default: "demo-report.html" },
     app: { type: "boolean", default: false },
@@ -44,11 +53,44 @@ const { values } = parseArgs({
     "app-port": { type: "string", default: "5173" },
   },
 });
-if (values.example !== "fisheries" && values.example !== "vouching" && values.example !== "council") {
-  console.error(`demo: --example must be "fisheries", "vouching" or "council", got "${values.example}"`);
+if (
+  values.example !== "fisheries" &&
+  values.example !== "vouching" &&
+  values.example !== "council" &&
+  values.example !== "deep-funding"
+) {
+  console.error(
+    `demo: --example must be "fisheries", "vouching", "council" or "deep-funding", got "${values.example}"`,
+  );
   process.exit(2);
 }
 const example = values.example;
+if (example === "deep-funding") {
+  const rounds = Number(values.rounds);
+  if (!/^\d+$/.test(values.rounds) || rounds < 1 || rounds > 10) {
+    console.error(`demo: --rounds must be an integer from 1 to 10, got "${values.rounds}"`);
+    process.exit(2);
+  }
+  if (values.app || values.jury !== undefined) {
+    console.error("demo: --app and --jury are not for the deep-funding example");
+    process.exit(2);
+  }
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  const conn = await hre.network.create();
+  console.log(`gengov demo: deep-funding, ${rounds} round(s), embedded chain, simulated models and jurors`);
+  const result = await runDeepFunding(demoChainOf(conn), { example, epochs: 0, root: process.cwd(), rounds });
+  console.log("\nscores (EWMA of loss, lower is better)");
+  for (const s of result.scores)
+    console.log(`  ${s.name.padEnd(10)} score ${s.score.toFixed(4)}  scored ${s.scored}`);
+  if (result.nodeErrors.length) {
+    console.log(`node errors: ${result.nodeErrors.length}`);
+    for (const line of result.nodeErrors) console.log(`  ${line}`);
+  }
+  const out = resolve(values.out);
+  writeFileSync(out, renderDeepFundingReport(result));
+  console.log(`report: ${out}`);
+  process.exit(result.nodeErrors.length ? 1 : 0);
+}
 let jury: number | undefined;
 if (values.jury !== undefined) {
   jury = Number(values.jury);

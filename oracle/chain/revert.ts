@@ -12,8 +12,14 @@ import {
   type Hex,
 } from "viem";
 
-import { parameterNames, transitionStatusNames } from "../protocol/generated.js";
-import { erc20ErrorsAbi, gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "./abis.js";
+import { judgementParameterNames, parameterNames, transitionStatusNames } from "../protocol/generated.js";
+import {
+  erc20ErrorsAbi,
+  gengovExecutionAbi,
+  gengovHubAbi,
+  gengovJudgementAbi,
+  gengovJuryAbi,
+} from "./abis.js";
 
 /** Members of IGengovExecution.Status, in declaration order (the generated list, as the app reads it). */
 export const TRANSITION_STATUS = transitionStatusNames;
@@ -51,7 +57,13 @@ export type RevertContext = {
  */
 export const knownErrors = (() => {
   const seen = new Set<string>();
-  const all = [...gengovHubAbi, ...gengovExecutionAbi, ...gengovJuryAbi, ...erc20ErrorsAbi];
+  const all = [
+    ...gengovHubAbi,
+    ...gengovExecutionAbi,
+    ...gengovJuryAbi,
+    ...gengovJudgementAbi,
+    ...erc20ErrorsAbi,
+  ];
   return all.filter((x): x is Extract<(typeof all)[number], { type: "error" }> => {
     if (x.type !== "error" || seen.has(x.name)) return false;
     seen.add(x.name);
@@ -228,6 +240,8 @@ function describeForPeople(errorName: string, args: readonly unknown[], ctx: Rev
 /** An argument as the contracts mean it: enum members by name, numbers in full. */
 function renderPlain(errorName: string, a: unknown, i: number): string {
   if (errorName === "AgreementParameterInvalid" && i === 0) return parameterNames[Number(a)] ?? String(a);
+  if (errorName === "JudgementParameterInvalid" && i === 0)
+    return judgementParameterNames[Number(a)] ?? String(a);
   if (
     typeof a === "number" &&
     i === 1 &&

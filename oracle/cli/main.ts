@@ -14,6 +14,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDepositCommand } from "./commands/deposit.js";
 import { registerFundCommand } from "./commands/fund.js";
 import { registerInputCommands } from "./commands/input.js";
+import { registerJudgementCommands } from "./commands/judgement/index.js";
 import { registerJuryCommands } from "./commands/jury/index.js";
 import { registerKeyCommands } from "./commands/key.js";
 import { registerNodeCommand } from "./commands/node.js";
@@ -57,6 +58,7 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
   registerOutcomeCommands(program, rt);
   registerTransitionCommands(program, rt);
   registerJuryCommands(program, rt);
+  registerJudgementCommands(program, rt);
   registerPaymentCommands(program, rt);
   registerStatusCommand(program, rt);
   registerVerifyCommand(program, rt);

@@ -48,6 +48,13 @@ export const candidateSchema = z
       .min(1)
       .describe("Path to the model spec JSON (its canonical JSON hashes to the specHash)"),
     provider: providerSchema.default({ apiKeyEnv: "OPENAI_API_KEY", timeoutMs: 60_000, maxRetries: 3 }),
+    judgementItems: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Judgement rounds: path to the agreement's item list (JSON), instead of its terms' itemsUri; checked against the terms' item root",
+      ),
   })
   .strict();
 
@@ -225,7 +232,11 @@ export function parseNodeConfig(raw: unknown, baseDir = process.cwd()): NodeConf
     ...c,
     store: c.store === ":memory:" ? c.store : abs(c.store),
     key: { ...c.key, keystore: c.key.keystore ? abs(c.key.keystore) : undefined },
-    candidates: c.candidates.map((k) => ({ ...k, spec: abs(k.spec) })),
+    candidates: c.candidates.map((k) => ({
+      ...k,
+      spec: abs(k.spec),
+      ...(k.judgementItems ? { judgementItems: abs(k.judgementItems) } : {}),
+    })),
   };
 }
 

@@ -3,6 +3,7 @@
  * every forecast per metric, who executed each epoch, and the state over time. No scripts, no
  * external assets. The chart data is also embedded as JSON (for tests and other tools).
  */
+import type { DeepFundingResult } from "./deepFunding.js";
 import type { DemoResult } from "./runDemo.js";
 
 const COLORS = ["#1b6ca8", "#2a9d8f", "#e9c46a", "#d62828", "#6a4c93", "#8d99ae"];
@@ -162,6 +163,94 @@ ${metricCharts}
 ${executorStrip(r)}
 ${stateChart}
 ${juryTables(r)}
+<script type="application/json" id="demo-data">${data.replace(/</g, "\\u003c")}</script>
+</body></html>
+`;
+}
+
+/**
+ * An allocation as an inline SVG bar chart: one bar per item (its combined weight), with the hidden
+ * truth as a tick where it is known, largest first.
+ * @param title The chart's heading.
+ * @param rows Items with their weight (0 to 1) and, optionally, the truth.
+ * @returns HTML (a heading and an SVG).
+ */
+export function allocationChart(
+  title: string,
+  rows: readonly { name: string; weight: number; truth?: number }[],
+): string {
+  const sorted = [...rows].sort((a, b) => b.weight - a.weight);
+  const bar = 14;
+  const label = 170;
+  const height = sorted.length * (bar + 4) + 24;
+  const max = Math.max(1e-9, ...sorted.map((r) => Math.max(r.weight, r.truth ?? 0)));
+  const sx = (v: number) => label + (v / max) * (W - label - 60);
+  const bars = sorted
+    .map((r, i) => {
+      const y = 20 + i * (bar + 4);
+      const truth =
+        r.truth === undefined
+          ? ""
+          : `<line x1="${sx(r.truth).toFixed(1)}" y1="${y - 2}" x2="${sx(r.truth).toFixed(1)}" y2="${y + bar + 2}" stroke="#d62828" stroke-width="2"><title>truth ${(r.truth * 100).toFixed(1)}%</title></line>`;
+      return `<text x="${label - 6}" y="${y + bar - 3}" font-size="11" text-anchor="end">${esc(r.name)}</text><rect x="${label}" y="${y}" width="${(sx(r.weight) - label).toFixed(1)}" height="${bar}" fill="${COLORS[0]}"><title>${esc(r.name)}: ${(r.weight * 100).toFixed(2)}%</title></rect><text x="${(sx(r.weight) + 4).toFixed(1)}" y="${y + bar - 3}" font-size="10">${(r.weight * 100).toFixed(1)}%</text>${truth}`;
+    })
+    .join("");
+  const legend = `<text x="${label}" y="12" font-size="11" fill="${COLORS[0]}">■ combined list</text>${
+    sorted.some((r) => r.truth !== undefined)
+      ? `<text x="${label + 130}" y="12" font-size="11" fill="#d62828">| hidden truth</text>`
+      : ""
+  }`;
+  return `<h3>${esc(title)}</h3><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}">${legend}${bars}</svg>`;
+}
+
+/** The deep-funding demo's report: per round the lists, the winning combination and the allocation. */
+export function renderDeepFundingReport(r: DeepFundingResult): string {
+  const tokens = (v: bigint) => (Number(v) / 1e18).toFixed(4);
+  const rounds = r.rounds
+    .map((row) => {
+      const lists = row.lists
+        .map(
+          (l) =>
+            `<tr><td>${esc(l.name)}</td><td>${esc(l.kind)}</td><td>${l.loss === null ? "not revealed" : l.loss.toFixed(4)}</td><td>${(l.distance * 100).toFixed(1)}%</td><td>${l.coefficient.toFixed(3)}</td></tr>`,
+        )
+        .join("");
+      const combined = row.combined
+        ? `<tr><td><b>combined</b></td><td>${esc(
+            row.lists
+              .filter((l) => l.coefficient > 0)
+              .map((l) => `${l.coefficient.toFixed(2)} · ${l.name}`)
+              .join(" + "),
+          )}</td><td>${row.combined.loss.toFixed(4)}</td><td>${(row.combined.distance * 100).toFixed(1)}%</td><td>1.000</td></tr>`
+        : "";
+      const gamed = row.gamed
+        ? `<p>Gamed item <b>${esc(row.gamed.name)}</b>: the gamer gave it ${(row.gamed.gamer * 100).toFixed(1)}%, the combination ${(row.gamed.combined * 100).toFixed(1)}%, the hidden truth ${(row.gamed.truth * 100).toFixed(1)}%.</p>`
+        : "";
+      const payouts = row.allocation
+        .map(
+          (a) =>
+            `<tr><td>${esc(a.name)}</td><td>${(a.weight * 100).toFixed(2)}%</td><td>${tokens(a.paid)}</td></tr>`,
+        )
+        .join("");
+      return `<h2>Round ${row.round}</h2>
+<p>${row.pairs} pairs answered by ${row.jurors} jurors. Loss: mean over the pairs of the clipped squared log-ratio error (lower is better); distance: total variation from the hidden truth.</p>
+<table><tr><th>list</th><th>model</th><th>loss on the sample</th><th>distance from the truth</th><th>coefficient</th></tr>${lists}${combined}</table>
+${gamed}
+${allocationChart(`Round ${row.round}: the allocation`, row.allocation)}
+<p>Paid to items: ${tokens(row.paidToItems)} of the item pool ${tokens(row.itemPool)} (dust ${row.itemPool - row.paidToItems} wei); submitters' pool ${tokens(row.submitterPool)}.</p>
+<table><tr><th>item</th><th>weight</th><th>paid</th></tr>${payouts}</table>`;
+    })
+    .join("");
+  const scores = r.scores
+    .map((s) => `<tr><td>${esc(s.name)}</td><td>${s.score.toFixed(4)}</td><td>${s.scored}</td></tr>`)
+    .join("");
+  const data = JSON.stringify(r, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gengov demo — deep funding</title>
+<style>body{font-family:system-ui,sans-serif;max-width:720px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{padding:2px 10px;border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>
+<h1>gengov demo: deep funding</h1>
+<p>${r.items.length} items, ${r.candidates.length} candidate lists (${r.candidates.map((c) => `${esc(c.name)}: ${esc(c.kind)}`).join("; ")}), ${r.rounds.length} round(s).</p>
+${rounds}
+<h2>Score records</h2><p>Each list's loss is recorded in its candidate's score like a forecast's (EWMA, lower is better).</p>
+<table><tr><th>candidate</th><th>score</th><th>scored</th></tr>${scores}</table>
 <script type="application/json" id="demo-data">${data.replace(/</g, "\\u003c")}</script>
 </body></html>
 `;

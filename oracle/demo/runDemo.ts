@@ -50,7 +50,7 @@ export function demoChainOf(conn: HardhatConnection): DemoChain {
   };
 }
 
-export type DemoExample = "fisheries" | "vouching" | "council";
+export type DemoExample = "fisheries" | "vouching" | "council" | "deep-funding";
 
 export type DemoOptions = {
   example: DemoExample;

@@ -13,7 +13,7 @@
  */
 import { ModelError } from "../errors/BaseError.js";
 import { OpenAIModel, type OpenAIModelOptions } from "./openaiModel.js";
-import { SimulatedModel, type ExecutionPolicy, type TruthPeek } from "./simulatedModel.js";
+import { SimulatedModel, type ExecutionPolicy, type ListPeek, type TruthPeek } from "./simulatedModel.js";
 import { parseModelSpec } from "./spec.js";
 import type { Model, ModelSpec } from "./types.js";
 
@@ -24,6 +24,8 @@ export type CreateModelOptions = {
   peek?: TruthPeek;
   /** Domain behaviour of an honest simulated executor (see simulatedModel.ts). */
   policy?: ExecutionPolicy;
+  /** Simulation cheat for provider "simulated": a judgement round's list (see simulatedModel.ts). */
+  lists?: ListPeek;
 };
 
 /**
@@ -39,7 +41,7 @@ export function createModel(spec: ModelSpec, options: CreateModelOptions = {}): 
     case "openai":
       return new OpenAIModel(valid, options.openai);
     case "simulated":
-      return new SimulatedModel(valid, { peek: options.peek, policy: options.policy });
+      return new SimulatedModel(valid, { peek: options.peek, policy: options.policy, lists: options.lists });
     default:
       throw new ModelError(`Unknown model provider "${(valid as ModelSpec).provider}".`, "config");
   }

@@ -4,7 +4,7 @@
  *
  * - Decoding parameters come from the spec (temperature, seed, max output tokens), so the manifest's
  *   spec says exactly what was asked.
- * - Structured output: the forecast and validation (a juror's vote) schemas are sent as strict JSON
+ * - Structured output: the forecast, validation (a juror's vote) and allocation schemas are sent as strict JSON
  *   schemas built by the `openai` package's `zodResponseFormat` (it supports zod v4). The execution schema contains a free-form
  *   object (`newState`), which strict structured outputs cannot express (every object must list its
  *   keys), so it is sent as a non-strict JSON schema built with `z.toJSONSchema`. Either way the node
@@ -22,6 +22,7 @@ import { z } from "zod";
 
 import { ModelError } from "../errors/BaseError.js";
 import {
+  renderAllocatePrompt,
   renderExecutePrompt,
   renderForecastPrompt,
   renderValidatePrompt,
@@ -29,14 +30,18 @@ import {
 } from "../prompts/render.js";
 import { withRawAnswer } from "./faults.js";
 import {
+  allocateOutputSchema,
   executionOutputSchema,
   forecastOutputSchema,
+  parseAllocateOutput,
   parseExecutionOutput,
   parseForecastOutput,
   parseValidateOutput,
   validateOutputSchema,
 } from "./schemas.js";
 import type {
+  AllocateRequest,
+  AllocateResult,
   ExecuteRequest,
   ExecuteResult,
   ForecastRequest,
@@ -138,6 +143,7 @@ export class OpenAIModel implements Model {
   readonly #forecastFormat: ResponseFormat;
   readonly #executionFormat: ResponseFormat;
   readonly #validationFormat: ResponseFormat;
+  readonly #allocationFormat: ResponseFormat;
 
   /**
    * @param spec A spec with provider "openai".
@@ -209,6 +215,12 @@ export class OpenAIModel implements Model {
         : opts.responseFormat === "json_object"
           ? jsonObject
           : undefined;
+    this.#allocationFormat =
+      opts.responseFormat === "json_schema"
+        ? zodResponseFormat(allocateOutputSchema, "allocation")
+        : opts.responseFormat === "json_object"
+          ? jsonObject
+          : undefined;
   }
 
   /** @inheritdoc */
@@ -236,6 +248,16 @@ export class OpenAIModel implements Model {
     const call = await this.#complete(renderValidatePrompt(this.spec, request), this.#validationFormat);
     try {
       return { ...call, ...parseValidateOutput(call.raw) };
+    } catch (error) {
+      throw withRawAnswer(error, call.raw);
+    }
+  }
+
+  /** @inheritdoc */
+  async allocate(request: AllocateRequest): Promise<AllocateResult> {
+    const call = await this.#complete(renderAllocatePrompt(this.spec, request), this.#allocationFormat);
+    try {
+      return { ...call, ...parseAllocateOutput(call.raw, request.items.length) };
     } catch (error) {
       throw withRawAnswer(error, call.raw);
     }

@@ -213,3 +213,108 @@ export function parseValidateOutput(raw: string): ParsedValidation {
   const output = validate(validateOutputSchema, parseJson(raw, "validation"), raw, "validation");
   return { accept: output.vote === "accept", rationale: output.rationale };
 }
+
+/** One item's weight as the model writes it. */
+export const allocationEntrySchema = z.strictObject({
+  item: z.int().min(0).describe("The item's index."),
+  weight: z.number().min(0).describe("The item's credit, any non-negative number; only ratios matter."),
+});
+
+/** A model's allocation answer: a weight for every item. */
+export const allocateOutputSchema = z.strictObject({
+  allocation: z.array(allocationEntrySchema).describe("Every item exactly once, in any order."),
+  rationale: z.string().describe("A short explanation of the main weights."),
+});
+export type AllocateOutput = z.infer<typeof allocateOutputSchema>;
+
+/** A parsed allocation: WAD weights in item order, summing to 1e18, each at least 1. */
+export type ParsedAllocation = { weights: bigint[]; rationale: string };
+
+/** 1e18: the total of a normalised list. */
+export const LIST_TOTAL = 10n ** 18n;
+
+/**
+ * Normalises non-negative weights to WAD integers summing to exactly 1e18 with every weight at least
+ * 1 wei: 1e18 is split in proportion to the weights by the largest-remainder method (ties to the lower
+ * index), then each item left at zero takes 1 wei from the largest weight, so the result is
+ * deterministic.
+ * @param weights One non-negative weight per item (numbers are first scaled to 1e15ths of their sum).
+ * @returns The normalised list.
+ * @throws ModelError "schema" when a weight is negative or not finite, all are zero, or there are
+ *   more items than wei.
+ */
+export function normalizeWeights(weights: readonly (number | bigint)[]): bigint[] {
+  const n = weights.length;
+  if (n === 0) throw new ModelError("The allocation has no items.", "schema");
+  let shares: bigint[];
+  if (weights.every((w) => typeof w === "bigint")) {
+    shares = weights as bigint[];
+  } else {
+    const values = weights.map(Number);
+    const bad = values.findIndex((w) => !Number.isFinite(w) || w < 0);
+    if (bad >= 0)
+      throw new ModelError(`Item ${bad}'s weight ${values[bad]} is not a non-negative number.`, "schema");
+    const sum = values.reduce((a, b) => a + b, 0);
+    if (!(sum > 0) || !Number.isFinite(sum))
+      throw new ModelError("The allocation's weights sum to zero.", "schema");
+    shares = values.map((w) => BigInt(Math.round((w / sum) * 1e15)));
+  }
+  const negative = shares.findIndex((w) => w < 0n);
+  if (negative >= 0) throw new ModelError(`Item ${negative}'s weight is negative.`, "schema");
+  const total = shares.reduce((a, b) => a + b, 0n);
+  if (total === 0n) throw new ModelError("The allocation's weights sum to zero.", "schema");
+  if (BigInt(n) > LIST_TOTAL)
+    throw new ModelError(`${n} items cannot each get a weight of at least 1 wei.`, "schema");
+  const base = shares.map((w) => (w * LIST_TOTAL) / total);
+  let left = LIST_TOTAL - base.reduce((a, b) => a + b, 0n);
+  const order = shares
+    .map((w, i) => ({ i, r: (w * LIST_TOTAL) % total }))
+    .sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of order) {
+    if (left === 0n) break;
+    base[i] += 1n;
+    left -= 1n;
+  }
+  // Every item at least 1 wei, taken from the largest weight (the lowest index on ties).
+  for (let i = 0; i < n; i++) {
+    if (base[i] > 0n) continue;
+    let max = 0;
+    for (let j = 1; j < n; j++) if (base[j] > base[max]) max = j;
+    base[max] -= 1n;
+    base[i] = 1n;
+  }
+  return base;
+}
+
+/**
+ * Parses an allocation answer into a normalised list.
+ * @param raw The model's raw text.
+ * @param itemCount The round's items.
+ * @returns Weights in item order (WAD, summing to 1e18, each ≥ 1) and the rationale.
+ * @throws ModelError "schema" on invalid JSON, a schema mismatch, an item out of range, missing or
+ *   given twice, or weights that sum to zero.
+ */
+export function parseAllocateOutput(raw: string, itemCount: number): ParsedAllocation {
+  const output = validate(allocateOutputSchema, parseJson(raw, "allocation"), raw, "allocation");
+  const weights: (number | undefined)[] = Array.from({ length: itemCount }, () => undefined);
+  for (const { item, weight } of output.allocation) {
+    if (item >= itemCount)
+      throw new ModelError(
+        `The allocation names item ${item}; the round has ${itemCount} (0–${itemCount - 1}).`,
+        "schema",
+      );
+    if (weights[item] !== undefined)
+      throw new ModelError(`The allocation weighs item ${item} twice.`, "schema");
+    weights[item] = weight;
+  }
+  const missing = weights.findIndex((w) => w === undefined);
+  if (missing >= 0)
+    throw new ModelError(
+      `The allocation has no weight for item ${missing} (every item needs one).`,
+      "schema",
+      {
+        details: `raw: ${excerpt(raw)}`,
+      },
+    );
+  return { weights: normalizeWeights(weights as number[]), rationale: output.rationale };
+}

@@ -36,10 +36,22 @@ import {
 } from "viem";
 
 import { ModelError } from "../errors/BaseError.js";
-import { renderExecutePrompt, renderForecastPrompt, renderValidatePrompt } from "../prompts/render.js";
+import {
+  renderAllocatePrompt,
+  renderExecutePrompt,
+  renderForecastPrompt,
+  renderValidatePrompt,
+} from "../prompts/render.js";
 import { canonicalJson } from "./canonicalJson.js";
-import { parseExecutionOutput, parseForecastOutput, parseValidateOutput } from "./schemas.js";
+import {
+  parseAllocateOutput,
+  parseExecutionOutput,
+  parseForecastOutput,
+  parseValidateOutput,
+} from "./schemas.js";
 import type {
+  AllocateRequest,
+  AllocateResult,
   EpochRecord,
   ExecuteRequest,
   ExecuteResult,
@@ -64,7 +76,16 @@ export type ExecutionPolicy = (request: ExecuteRequest) => {
   actions: ProposedAction[];
 };
 
+/**
+ * Simulation cheat of a judgement round: the list this simulated model answers (non-negative
+ * weights, one per item, only ratios matter), e.g. the deep-funding world's noisy view of its hidden
+ * truth; undefined for a round it has no list for.
+ */
+export type ListPeek = (request: AllocateRequest) => readonly bigint[] | undefined;
+
 export type SimulatedModelOptions = {
+  /** The list a judgement round gets; without it, noise around equal weights. */
+  lists?: ListPeek;
   /** Simulation cheat: the truth the forecast is a noisy view of. Without it, persistence + noise. */
   peek?: TruthPeek;
   /** Domain behaviour of the honest executor; without it, the generic bookkeeping below. */
@@ -266,6 +287,7 @@ export class SimulatedModel implements Model {
   readonly #simulation: NonNullable<ModelSpec["simulation"]>;
   readonly #peek?: TruthPeek;
   readonly #policy?: ExecutionPolicy;
+  readonly #lists?: ListPeek;
 
   /**
    * @param spec A spec with provider "simulated" and a `simulation` block.
@@ -283,6 +305,7 @@ export class SimulatedModel implements Model {
     this.#simulation = spec.simulation;
     this.#peek = options.peek;
     this.#policy = options.policy;
+    this.#lists = options.lists;
   }
 
   /** @inheritdoc */
@@ -381,6 +404,57 @@ export class SimulatedModel implements Model {
       fingerprint: SIMULATION_FINGERPRINT,
       latencyMs: performance.now() - started,
       ...parseValidateOutput(raw),
+    };
+  }
+
+  /**
+   * A judgement round's list: the `lists` peek's answer when given (weights written as decimal
+   * integers), else noise around equal weights drawn from (spec.seed, agreementId, round), with the
+   * "adversarial" profile putting nine tenths of the credit on one item. The answer goes through the
+   * same parsing and normalisation as a real model's.
+   */
+  async allocate(request: AllocateRequest): Promise<AllocateResult> {
+    const started = performance.now();
+    const prompt = renderAllocatePrompt(this.spec, request);
+    const { profile, skill } = this.#simulation;
+    const count = request.items.length;
+    const peeked = this.#lists?.(request);
+    if (peeked !== undefined && peeked.length !== count) {
+      throw new ModelError(`The list peek gave ${peeked.length} weights for ${count} items.`, "config");
+    }
+    let weights: string[];
+    let rationale: string;
+    if (peeked !== undefined) {
+      weights = peeked.map((w) => w.toString());
+      rationale = `Simulated allocation (${profile}, skill ${skill}): the simulated world's list for this model.`;
+    } else {
+      const uniform = uniformStream(
+        keccak256(
+          encodeAbiParameters(
+            [{ type: "string" }, { type: "uint256" }, { type: "uint256" }, { type: "uint256" }],
+            ["allocate", BigInt(this.spec.seed), request.agreementId, request.round],
+          ),
+        ),
+      );
+      const favourite = Math.floor(uniform() * count);
+      weights = Array.from({ length: count }, (_, i) => {
+        if (profile === "adversarial") return i === favourite ? String(9 * (count - 1)) : "1";
+        const noise = (1 - skill) * 0.5 * normal(uniform);
+        return Math.max(0.05, 1 + noise).toFixed(6);
+      });
+      rationale = `Simulated allocation (${profile}, skill ${skill}): ${
+        profile === "adversarial" ? "nine tenths of the credit on one item" : "noise around equal weights"
+      }.`;
+    }
+    const raw = `{"allocation":[${weights.map((w, i) => `{"item":${i},"weight":${w}}`).join(",")}],"rationale":${JSON.stringify(rationale)}}`;
+    return {
+      templateId: prompt.templateId,
+      promptHash: prompt.promptHash,
+      raw,
+      usage: null,
+      fingerprint: SIMULATION_FINGERPRINT,
+      latencyMs: performance.now() - started,
+      ...parseAllocateOutput(raw, count),
     };
   }
 

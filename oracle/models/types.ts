@@ -125,10 +125,33 @@ export type ValidateResult = ModelCallRecord & {
   rationale: string;
 };
 
+/** An item of a judgement round as the model sees it: untrusted data. */
+export type AllocationItem = { index: number; name: string; url: string };
+
+/** A candidate's task in a judgement round: a weight for every item. */
+export type AllocateRequest = {
+  agreementId: bigint;
+  round: bigint;
+  agreementText: string;
+  /** Every item, in index order (index i at position i). */
+  items: AllocationItem[];
+};
+
+export type AllocateResult = ModelCallRecord & {
+  /** One weight per item in index order: WAD, every weight at least 1, summing to exactly 1e18. */
+  weights: bigint[];
+  rationale: string;
+};
+
 export interface Model {
   readonly spec: ModelSpec;
   forecast(request: ForecastRequest): Promise<ForecastResult>;
   execute(request: ExecuteRequest): Promise<ExecuteResult>;
   /** Votes on another candidate's proposed transition (jury duty). */
   validate(request: ValidateRequest): Promise<ValidateResult>;
+  /**
+   * Weighs the items of a judgement round (distilled human judgement). Optional: a model without it
+   * commits no list, which counts as the worst loss only when it committed.
+   */
+  allocate?(request: AllocateRequest): Promise<AllocateResult>;
 }

@@ -22,10 +22,11 @@ import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastO
 import { keepAgreement } from "../jobs/keeper.js";
 import { proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
+import { judgementStep } from "../jobs/judgement.js";
 import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
-import type { Model, ModelSpec } from "../models/types.js";
+import type { AllocateRequest, Model, ModelSpec } from "../models/types.js";
 import { execution, hub, readContract } from "../protocol/contracts.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 import { Store, type ForecastRow } from "../store/Store.js";
@@ -38,7 +39,13 @@ import {
   revealCloses,
   revealOpens,
 } from "./clock.js";
-import { loadAgreement, type AgreementRuntime, type CandidateRuntime, type NodeContext } from "./context.js";
+import {
+  hubJudgement,
+  loadAgreement,
+  type AgreementRuntime,
+  type CandidateRuntime,
+  type NodeContext,
+} from "./context.js";
 import { ModelBackoff } from "./backoff.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -65,6 +72,8 @@ export class GengovNode {
   private scannedThrough = -1n;
   private running: Promise<void> | undefined;
   private readonly agreements = new Map<bigint, AgreementRuntime>();
+  /** The block at which an agreement was last found without a judgement round. */
+  private readonly noJudgementAt = new Map<string, bigint>();
   private closeServer: (() => Promise<void>) | undefined;
   httpPort: number | undefined;
   /** Longest wall-clock interval between two reads of a candidate's record (metrics). */
@@ -96,6 +105,7 @@ export class GengovNode {
     }
     const execution = await readContract(client, hub, gengovHubAbi, "execution", []);
     const jury = await readContract(client, hub, gengovHubAbi, "jury", []);
+    const judgement = await hubJudgement(client, hub);
     let account = deps.account;
     if (!account) {
       const key = await loadKey(config.key);
@@ -122,6 +132,7 @@ export class GengovNode {
       hub,
       execution,
       jury,
+      judgement,
       agreement: async (id) => {
         let a = agreementsCache.get(id);
         if (!a) {
@@ -153,6 +164,11 @@ export class GengovNode {
     return new GengovNode(config, ctx, candidates, scanner, deps.http ?? true);
   }
 
+  /** Scans the logs up to the confirmed head once (the embedded demo steps jobs itself). */
+  async scanOnce(): Promise<void> {
+    this.ctx.metrics.lastBlock = await this.scanner.scan();
+  }
+
   /** One pass: scan logs, then every due job of every candidate, then upkeep. */
   async tick(): Promise<void> {
     const { ctx } = this;
@@ -172,6 +188,7 @@ export class GengovNode {
       await this.run("candidateRecord", () => this.refreshRecord(candidate, agreement, now));
     }
     await this.juryDuties();
+    await this.judgementRounds();
     if (this.config.keeper) {
       for (const id of new Set(this.candidates.map((c) => c.agreementId))) {
         if (this.stopping) return;
@@ -236,6 +253,33 @@ export class GengovNode {
       ) {
         await this.run("proposeTransition", () => proposeTransition({ ctx, candidate, agreement, epoch: e }));
       }
+    }
+  }
+
+  /**
+   * Judgement rounds (jobs/judgement.ts): one step of each candidate's latest round, with the
+   * permissionless steps (draw, close, propose, finalize) when the node is a keeper.
+   */
+  private async judgementRounds() {
+    const { ctx } = this;
+    if (!ctx.judgement || BigInt(ctx.judgement) === 0n) return;
+    for (const candidate of this.candidates) {
+      if (this.stopping || candidate.status.withdrawn) return;
+      const key = candidate.agreementId.toString();
+      // An agreement with no round is asked again at the next block, not at every tick.
+      const block = ctx.metrics.lastBlock;
+      if (this.noJudgementAt.get(key) === block) continue;
+      await this.run("judgement", async () => {
+        const step = await judgementStep({
+          ctx,
+          candidate,
+          agreement: await ctx.agreement(candidate.agreementId),
+          now: await ctx.now(),
+          keeper: this.config.keeper,
+        });
+        if (step.round === 0n) this.noJudgementAt.set(key, block);
+        return step;
+      });
     }
   }
 
@@ -695,5 +739,6 @@ function watchModel(model: Model, metrics: Metrics): Model {
     forecast: watched((r) => model.forecast(r)),
     execute: watched((r) => model.execute(r)),
     validate: watched((r) => model.validate(r)),
+    ...(model.allocate ? { allocate: watched((r: AllocateRequest) => model.allocate!(r)) } : {}),
   };
 }

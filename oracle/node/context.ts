@@ -78,6 +78,8 @@ export type NodeContext = {
   execution: Hex;
   /** The hub's jury contract (the zero address when none is attached). */
   jury: Hex;
+  /** The hub's judgement contract (the zero address or absent when none is attached). */
+  judgement?: Hex;
   agreement(id: bigint): Promise<AgreementRuntime>;
   /** Latest block timestamp: "now" in chain time. */
   now(): Promise<bigint>;
@@ -110,4 +112,23 @@ export async function loadAgreement(
     randomness: params.randomness,
     stableSelection: params.selection === Selection.Leader || BigInt(params.randomness) === 0n,
   };
+}
+
+const judgementViewAbi = [
+  {
+    type: "function",
+    name: "judgement",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ name: "", type: "address" }],
+  },
+] as const;
+
+/** The hub's judgement contract, or the zero address (none attached, or a hub without judgement). */
+export async function hubJudgement(client: PublicClient, hub: Hex): Promise<Hex> {
+  try {
+    return await readContract(client, hub, judgementViewAbi, "judgement", []);
+  } catch {
+    return "0x0000000000000000000000000000000000000000";
+  }
 }

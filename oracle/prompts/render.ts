@@ -7,7 +7,14 @@
 import { keccak256, stringToHex, type Hex } from "viem";
 
 import { canonicalJson } from "../models/canonicalJson.js";
-import type { ExecuteRequest, ForecastRequest, ModelSpec, ValidateRequest } from "../models/types.js";
+import type {
+  AllocateRequest,
+  ExecuteRequest,
+  ForecastRequest,
+  ModelSpec,
+  ValidateRequest,
+} from "../models/types.js";
+import { allocateV1 } from "./allocate.v1.js";
 import { executeV1 } from "./execute.v1.js";
 import { executeV2 } from "./execute.v2.js";
 import { forecastV1 } from "./forecast.v1.js";
@@ -45,6 +52,7 @@ export const promptTemplates = {
   [forecastV2.id]: forecastV2,
   [executeV2.id]: executeV2,
   [validateV1.id]: validateV1,
+  [allocateV1.id]: allocateV1,
 } as const;
 
 /** The transition templates by id: what a transition's manifest may name. */
@@ -59,7 +67,12 @@ export const validateTemplates: Readonly<Record<string, PromptTemplate<ValidateR
 };
 
 /** The templates a node uses for new calls. */
-export const currentTemplates = { forecast: forecastV2, execute: executeV2, validate: validateV1 } as const;
+export const currentTemplates = {
+  forecast: forecastV2,
+  execute: executeV2,
+  validate: validateV1,
+  allocate: allocateV1,
+} as const;
 
 /**
  * keccak256 of the canonical JSON of a message list.
@@ -99,4 +112,9 @@ export function renderExecutePrompt(context: PromptContext, request: ExecuteRequ
 /** Renders the current validate template (a juror's vote on a proposed transition). */
 export function renderValidatePrompt(context: PromptContext, request: ValidateRequest): RenderedPrompt {
   return renderPrompt(currentTemplates.validate, context, request);
+}
+
+/** Renders the current allocate template (a list of a judgement round). */
+export function renderAllocatePrompt(context: PromptContext, request: AllocateRequest): RenderedPrompt {
+  return renderPrompt(currentTemplates.allocate, context, request);
 }

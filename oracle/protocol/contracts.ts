@@ -13,7 +13,7 @@ import type {
   PublicClient,
 } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi, gengovJuryAbi } from "../chain/abis.js";
+import { gengovExecutionAbi, gengovHubAbi, gengovJudgementAbi, gengovJuryAbi } from "../chain/abis.js";
 
 export type HubAbi = typeof gengovHubAbi;
 export type ExecutionAbi = typeof gengovExecutionAbi;
@@ -137,5 +137,22 @@ export function jury(t: { client: PublicClient; jury: Address }) {
       simulateContract(t.client, t.jury, gengovJuryAbi, functionName, args),
     call: <F extends WriteName<JuryAbi>>(functionName: F, args: WriteArgs<JuryAbi, F>) =>
       ({ address: t.jury, abi: gengovJuryAbi, functionName, args }) satisfies WriteCall<JuryAbi, F>,
+  };
+}
+
+export type JudgementAbi = typeof gengovJudgementAbi;
+
+/** The judgement contract's functions, typed, as `hub` (its address is the hub's `judgement()`). */
+export function judgement(t: { client: PublicClient; judgement: Address }) {
+  return {
+    read: <F extends ReadName<JudgementAbi>>(functionName: F, args: ReadArgs<JudgementAbi, F>) =>
+      readContract(t.client, t.judgement, gengovJudgementAbi, functionName, args),
+    simulate: <F extends WriteName<JudgementAbi>>(functionName: F, args: WriteArgs<JudgementAbi, F>) =>
+      simulateContract(t.client, t.judgement, gengovJudgementAbi, functionName, args),
+    call: <F extends WriteName<JudgementAbi>>(functionName: F, args: WriteArgs<JudgementAbi, F>) =>
+      ({ address: t.judgement, abi: gengovJudgementAbi, functionName, args }) satisfies WriteCall<
+        JudgementAbi,
+        F
+      >,
   };
 }

@@ -49,6 +49,13 @@ const MIGRATIONS: string[] = [
      status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
      PRIMARY KEY (chain_id, hub, agreement_id, epoch, proposer, round, juror_id));
    CREATE INDEX votes_status ON votes (chain_id, hub, status);`,
+  // 4: judgement lists (the full list, its sum-tree root and salt, stored before the commit is sent)
+  `CREATE TABLE judgement_lists (
+     chain_id INTEGER NOT NULL, hub TEXT NOT NULL, agreement_id TEXT NOT NULL, round TEXT NOT NULL,
+     candidate_id TEXT NOT NULL, weights_json TEXT NOT NULL, root TEXT NOT NULL, salt TEXT NOT NULL,
+     commitment TEXT NOT NULL, rationale TEXT, status TEXT NOT NULL,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     PRIMARY KEY (chain_id, hub, agreement_id, round, candidate_id));`,
 ];
 
 export type ForecastStatus = "persisted" | "committed" | "revealed" | "void" | "missed";
@@ -113,6 +120,26 @@ export type VoteRow = {
 };
 
 export type VoteKey = Pick<VoteRow, "agreementId" | "epoch" | "proposer" | "round" | "jurorId">;
+
+/**
+ * A candidate's list in a judgement round: "persisted" (list, root and salt on disk, the commit not
+ * known to be mined), "committed", "revealed", "missed" (the reveal window passed without it).
+ */
+export type ListStatus = "persisted" | "committed" | "revealed" | "missed";
+
+export type ListRow = {
+  agreementId: bigint;
+  round: bigint;
+  candidateId: bigint;
+  /** The full list: WAD weights in item order, summing to 1e18. */
+  weights: bigint[];
+  /** Its sum-tree root. */
+  root: Hex;
+  salt: Hex;
+  commitment: Hex;
+  rationale: string | null;
+  status: ListStatus;
+};
 
 /** A scanned event with its arguments as decoded from the contracts' ABIs. */
 export type StoredLog<E extends ProtocolEventName = ProtocolEventName> = ProtocolLog<E>;
@@ -354,6 +381,79 @@ export class Store {
       salt: (r.salt as Hex | null) ?? null,
       commitment: (r.commitment as Hex | null) ?? null,
       status: r.status as VoteStatus,
+    };
+  }
+
+  // ─────────────────────────────── judgement lists (salts live here) ───────────────────────────────
+
+  /** Durably records a list, its root and its salt. Must return before commitList is sent. */
+  insertList(row: Omit<ListRow, "status">) {
+    const now = Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO judgement_lists (chain_id, hub, agreement_id, round, candidate_id, weights_json, root, salt,
+           commitment, rationale, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'persisted', ?, ?)`,
+      )
+      .run(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        row.agreementId.toString(),
+        row.round.toString(),
+        row.candidateId.toString(),
+        JSON.stringify(row.weights.map(String)),
+        row.root,
+        row.salt,
+        row.commitment,
+        row.rationale,
+        now,
+        now,
+      );
+  }
+
+  getList(agreementId: bigint, round: bigint, candidateId: bigint): ListRow | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM judgement_lists WHERE chain_id = ? AND hub = ? AND agreement_id = ? AND round = ? AND candidate_id = ?`,
+      )
+      .get(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        round.toString(),
+        candidateId.toString(),
+      ) as Record<string, string> | undefined;
+    return r ? this.toList(r) : undefined;
+  }
+
+  setListStatus(agreementId: bigint, round: bigint, candidateId: bigint, status: ListStatus) {
+    this.db
+      .prepare(
+        `UPDATE judgement_lists SET status = ?, updated_at = ? WHERE chain_id = ? AND hub = ? AND agreement_id = ?
+           AND round = ? AND candidate_id = ?`,
+      )
+      .run(
+        status,
+        Date.now(),
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        round.toString(),
+        candidateId.toString(),
+      );
+  }
+
+  private toList(r: Record<string, string>): ListRow {
+    return {
+      agreementId: BigInt(r.agreement_id),
+      round: BigInt(r.round),
+      candidateId: BigInt(r.candidate_id),
+      weights: (JSON.parse(r.weights_json) as string[]).map(BigInt),
+      root: r.root as Hex,
+      salt: r.salt as Hex,
+      commitment: r.commitment as Hex,
+      rationale: r.rationale ?? null,
+      status: r.status as ListStatus,
     };
   }
 

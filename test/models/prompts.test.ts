@@ -55,6 +55,7 @@ describe("prompts: rendering", () => {
       "forecast/v2",
       "execute/v2",
       "validate/v1",
+      "allocate/v1",
     ]);
   });
 

@@ -11,6 +11,7 @@ import { formatAmount, formatCountdown, formatLocalDate, formatWad, shortAddress
 import { txErrorText } from "../lib/txStatus.js";
 import { LineChart } from "./Charts.js";
 import { Actions, InputForm, Payments, ReportForm, TransitionButtons } from "./Actions.js";
+import { JudgementSection } from "./Judgement.js";
 import { Transitions } from "./Transitions.js";
 
 /** Chain time now: the last block's timestamp plus the wall-clock time since that block was first seen. */
@@ -243,6 +244,8 @@ export function AgreementPage({ id }: { id: bigint }) {
           }))}
         />
       </section>
+
+      <JudgementSection id={id} />
 
       <section aria-labelledby="forecasts-h">
         <h2 id="forecasts-h">Forecasts and outcomes</h2>

@@ -110,3 +110,34 @@ export function LineChart(props: {
     </figure>
   );
 }
+
+/** A horizontal bar chart of shares (0 to 1), largest first. */
+export function BarChart(props: { title: string; bars: { name: string; value: number }[]; testId?: string }) {
+  const bars = [...props.bars].sort((a, b) => b.value - a.value);
+  const W = 560;
+  const label = 170;
+  const row = 18;
+  const H = bars.length * row + 8;
+  const max = Math.max(1e-9, ...bars.map((b) => b.value));
+  const sx = (v: number) => (v / max) * (W - label - 56);
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <figcaption>{props.title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title}>
+        {bars.map((b, i) => (
+          <g key={b.name} data-bar={b.name}>
+            <text x={label - 6} y={i * row + 14} textAnchor="end" className="tick">
+              {b.name}
+            </text>
+            <rect x={label} y={i * row + 3} width={sx(b.value)} height={row - 5} fill={COLORS[0]}>
+              <title>{`${b.name}: ${(b.value * 100).toFixed(2)}%`}</title>
+            </rect>
+            <text x={label + sx(b.value) + 4} y={i * row + 14} className="tick">
+              {`${(b.value * 100).toFixed(1)}%`}
+            </text>
+          </g>
+        ))}
+      </svg>
+    </figure>
+  );
+}

@@ -1,4 +1,4 @@
-/** `gengov demo [--example name] [--jury n] [--epochs n]`: the end-to-end demo (scripts/demo.ts). */
+/** `gengov demo [--example name] [--jury n] [--epochs n] [--rounds n]`: the end-to-end demo (scripts/demo.ts). */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -8,10 +8,11 @@ export function registerDemoCommand(program: Command) {
   program
     .command("demo")
     .description("run the end-to-end demo on an embedded chain (same as npm run demo)")
-    .option("--example <name>", "fisheries, vouching or council", "fisheries")
+    .option("--example <name>", "fisheries, vouching, council or deep-funding", "fisheries")
     .option("--jury <n>", "fisheries, vouching: a model jury of n on every proposal, and a thief candidate")
     .option("--epochs <n>", "number of epochs", "16")
-    .action((o: { example: string; jury?: string; epochs: string }) => {
+    .option("--rounds <n>", "deep-funding: number of judgement rounds", "2")
+    .action((o: { example: string; jury?: string; epochs: string; rounds: string }) => {
       const root = fileURLToPath(new URL("../../..", import.meta.url));
       const tsx = fileURLToPath(new URL("../../../node_modules/tsx/dist/cli.mjs", import.meta.url));
       const r = spawnSync(
@@ -24,6 +25,8 @@ export function registerDemoCommand(program: Command) {
           ...(o.jury === undefined ? [] : ["--jury", o.jury]),
           "--epochs",
           o.epochs,
+          "--rounds",
+          o.rounds,
         ],
         {
           cwd: root,
