@@ -8,6 +8,7 @@ describe("one ERC-20 ABI: viem's", () => {
       "erc20ErrorsAbi",
       "gengovExecutionAbi",
       "gengovHubAbi",
+      "gengovJudgementAbi",
       "gengovJuryAbi",
     ]);
     expect(abis.erc20ErrorsAbi.length).to.be.greaterThan(0);
