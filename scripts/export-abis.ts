@@ -17,6 +17,7 @@ export const EXPORTED = {
   gengovExecutionAbi: "contracts/execution/GengovExecution.sol/GengovExecution.json",
   gengovJuryAbi: "contracts/jury/GengovJury.sol/GengovJury.json",
   gengovJudgementAbi: "contracts/judgement/GengovJudgement.sol/GengovJudgement.json",
+  gengovConditionalAbi: "contracts/conditional/GengovConditional.sol/GengovConditional.json",
 } as const;
 
 /**

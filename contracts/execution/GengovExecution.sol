@@ -12,6 +12,7 @@ import {
     MAX_SPEC_BYTES,
     MAX_STATE_BYTES
 } from "../hub/Limits.sol";
+import {IGengovDecisions} from "../interfaces/IGengovDecisions.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
@@ -70,6 +71,9 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint8 challengers;
         /// @dev A jury was seated: the challenge period opens when its vote ends.
         bool juried;
+        /// @dev The transition carries a conditional-forecast decision's option: its finalization is
+        /// reported to the conditional contract.
+        bool decided;
         ChallengeSlot[MAX_CHALLENGERS] challenges;
     }
 
@@ -100,6 +104,51 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         bytes calldata manifest,
         bytes calldata spec
     ) external nonReentrant returns (bytes32 newStateHash) {
+        address conditional = hub.conditional();
+        if (conditional != address(0)) {
+            (bool required, , ) = IGengovDecisions(conditional).decisionOf(agreementId, epoch);
+            if (required) revert DecisionRequired(epoch);
+        }
+        return _propose(agreementId, epoch, prevStateHash, inputsHash, newState, actions, manifest, spec);
+    }
+
+    /// @inheritdoc IGengovExecution
+    function proposeDecidedTransition(
+        uint256 agreementId,
+        uint64 epoch,
+        uint8 option,
+        bytes32 prevStateHash,
+        bytes32 inputsHash,
+        bytes calldata newState,
+        Action[] calldata actions,
+        bytes calldata manifest,
+        bytes calldata spec
+    ) external nonReentrant returns (bytes32 newStateHash) {
+        address conditional = hub.conditional();
+        if (conditional == address(0)) revert NoDecision(epoch);
+        (bool required, bool decided, uint8 taken) = IGengovDecisions(conditional).decisionOf(
+            agreementId,
+            epoch
+        );
+        if (!required) revert NoDecision(epoch);
+        if (!decided) revert DecisionPending(epoch);
+        if (option != taken) revert OptionNotDecided(option, taken);
+        newStateHash = _propose(agreementId, epoch, prevStateHash, inputsHash, newState, actions, manifest, spec);
+        _live[agreementId].decided = true;
+        emit TransitionOption(agreementId, epoch, option);
+    }
+
+    /// @dev The checks and effects every proposal shares (`proposeTransition`).
+    function _propose(
+        uint256 agreementId,
+        uint64 epoch,
+        bytes32 prevStateHash,
+        bytes32 inputsHash,
+        bytes calldata newState,
+        Action[] calldata actions,
+        bytes calldata manifest,
+        bytes calldata spec
+    ) private returns (bytes32 newStateHash) {
         Params storage p = _paramsOf(agreementId);
         Live storage live = _live[agreementId];
         uint256 candidateId = _proposer(agreementId, p, live, epoch);
@@ -129,6 +178,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         live.status = Status.Proposed;
         live.challengers = 0;
         live.juried = false;
+        live.decided = false;
         emit TransitionProposed(
             agreementId,
             epoch,
@@ -291,6 +341,7 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         uint256 candidateId = live.candidateId;
         _hooks.recordExecution(agreementId, candidateId);
         emit TransitionFinalized(agreementId, epoch, candidateId, newStateHash);
+        if (live.decided) IGengovDecisions(hub.conditional()).onExecuted(agreementId, epoch);
         _settleJury(agreementId, epoch, p, live, true);
     }
 
@@ -406,8 +457,8 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
     /// proposing candidate, both read from the hub now (so a rotated operator key is covered) in
     /// one call.
     function _checkNotProposer(uint256 agreementId, uint256 candidateId) private view {
-        IGengovHub.CandidateView memory c = hub.candidate(agreementId, candidateId);
-        if (msg.sender == c.operator || msg.sender == c.owner) {
+        (address owner, address operator) = hub.candidateSide(agreementId, candidateId);
+        if (msg.sender == operator || msg.sender == owner) {
             revert ProposerCannotChallenge(candidateId, msg.sender);
         }
     }

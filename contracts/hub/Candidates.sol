@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {WAD} from "../libraries/LossMath.sol";
-import {Score, ScoreRecord} from "../libraries/ScoreRecord.sol";
+import {Score} from "../libraries/ScoreRecord.sol";
 import {Settlement} from "../libraries/Settlement.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
@@ -132,45 +132,6 @@ abstract contract Candidates is Agreements, ExecutorSelection {
         uint256 candidateId
     ) external view returns (address owner, address operator) {
         return (_candidates[agreementId][candidateId].owner, _seats[agreementId][candidateId].operator);
-    }
-
-    /// @inheritdoc IGengovHub
-    function candidate(
-        uint256 agreementId,
-        uint256 candidateId
-    ) external view returns (CandidateView memory v) {
-        Agreement storage a = _agreement(agreementId);
-        Candidate storage c = _candidateOf(agreementId, candidateId, a);
-        ScoreRecord stored = _recordOf(agreementId, candidateId);
-        Score memory s = stored.unpack();
-        uint32 misses = 0;
-        uint256 bond = c.bond;
-        if (s.status != _WITHDRAWN) {
-            misses = _accountTo(agreementId, a, s, _settleEnd(a, c, s, block.timestamp));
-            (bond, ) = Settlement.take(bond, uint256(a.missPenalty) * misses);
-            s.units = Settlement.units(bond, a.minBond);
-        }
-        v.owner = c.owner;
-        v.operator = _seats[agreementId][candidateId].operator;
-        v.specHash = c.specHash;
-        v.bond = bond;
-        v.score = s.score;
-        v.scoredCount = s.scoredCount;
-        v.misses = c.misses + misses;
-        v.executions = c.executions;
-        v.exitAt = c.exitAt;
-        v.exiting = s.status == _EXITING;
-        v.withdrawn = s.status == _WITHDRAWN;
-        v.cursor = s.cursor;
-        // Eligible as stored: active, bonded, scored enough, under the ceiling and up to date with
-        // every due target (a record behind on its targets is not, until it reveals or is poked),
-        // stepping back over void targets as the selection does: during epoch e's selection window
-        // the due targets end at e, so this is exactly what the selection reads.
-        v.eligible = stored.eligible(
-            a.minScored,
-            a.maxScore,
-            _upToDateFloor(agreementId, uint64(_dueEnd(a, block.timestamp)))
-        );
     }
 
     function _register(

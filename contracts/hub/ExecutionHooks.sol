@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {GengovExecution} from "../execution/GengovExecution.sol";
+import {IGengovDecisions} from "../interfaces/IGengovDecisions.sol";
 import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
@@ -96,13 +97,29 @@ abstract contract ExecutionHooks is IGengovHubHooks, ExecutorSelection {
         emit JudgementAttached(judgement_);
     }
 
+    /// @inheritdoc IGengovHub
+    function conditional() external view returns (address) {
+        return _conditional;
+    }
+
+    /// @inheritdoc IGengovHub
+    function attachConditional(address conditional_) external {
+        if (
+            msg.sender != _deployer ||
+            _conditional != address(0) ||
+            address(IGengovDecisions(conditional_).hub()) != address(this)
+        ) revert ConditionalAttachRefused(msg.sender, conditional_);
+        _conditional = conditional_;
+        emit ConditionalAttached(conditional_);
+    }
+
     /// @inheritdoc IGengovHubHooks
     function recordLosses(
         uint256 agreementId,
         uint256[] calldata candidateIds,
         uint256[] calldata losses
     ) external {
-        if (msg.sender != _judgement) revert CallerNotExecution(msg.sender);
+        if (msg.sender != _judgement && msg.sender != _conditional) revert CallerNotExecution(msg.sender);
         Agreement storage a = _agreement(agreementId);
         // Like a top-up or an exit: refused while a Weighted draw's randomness is public.
         _beforeRosterChange(agreementId, a);

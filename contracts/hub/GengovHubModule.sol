@@ -23,6 +23,7 @@ import {AgreementValidator} from "./AgreementValidator.sol";
 import {HubStorage} from "./HubStorage.sol";
 import {COMMITMENT_RING, MAX_JURY_CONSIDERED, MAX_JURY_SIZE, MAX_REPORTERS} from "./Limits.sol";
 import {ForecastCommitment} from "../libraries/ForecastCommitment.sol";
+import {Settlement} from "../libraries/Settlement.sol";
 
 /// @title GengovHubModule
 /// @notice Code the hub runs on its own storage through DELEGATECALL: agreement creation, the
@@ -275,6 +276,49 @@ contract GengovHubModule is HubStorage, AgreementValidator {
         assembly ("memory-safe") {
             mstore(jurors, seated)
         }
+    }
+
+    /// @notice `IGengovHub.candidate`: a candidate as it stands now, with missed reveals whose
+    /// deadline has passed applied (nothing is written).
+    /// @param agreementId The agreement.
+    /// @param candidateId The candidate.
+    /// @return v The candidate.
+    function candidate(
+        uint256 agreementId,
+        uint256 candidateId
+    ) external view returns (IGengovHub.CandidateView memory v) {
+        Agreement storage a = _agreement(agreementId);
+        Candidate storage c = _candidateOf(agreementId, candidateId, a);
+        ScoreRecord stored = _recordOf(agreementId, candidateId);
+        Score memory s = stored.unpack();
+        uint32 misses = 0;
+        uint256 bond = c.bond;
+        if (s.status != _WITHDRAWN) {
+            misses = _accountTo(agreementId, a, s, _settleEnd(a, c, s, block.timestamp));
+            (bond, ) = Settlement.take(bond, uint256(a.missPenalty) * misses);
+            s.units = Settlement.units(bond, a.minBond);
+        }
+        v.owner = c.owner;
+        v.operator = _seats[agreementId][candidateId].operator;
+        v.specHash = c.specHash;
+        v.bond = bond;
+        v.score = s.score;
+        v.scoredCount = s.scoredCount;
+        v.misses = c.misses + misses;
+        v.executions = c.executions;
+        v.exitAt = c.exitAt;
+        v.exiting = s.status == _EXITING;
+        v.withdrawn = s.status == _WITHDRAWN;
+        v.cursor = s.cursor;
+        // Eligible as stored: active, bonded, scored enough, under the ceiling and up to date with
+        // every due target (a record behind on its targets is not, until it reveals or is poked),
+        // stepping back over void targets as the selection does: during epoch e's selection window
+        // the due targets end at e, so this is exactly what the selection reads.
+        v.eligible = stored.eligible(
+            a.minScored,
+            a.maxScore,
+            _upToDateFloor(agreementId, uint64(_dueEnd(a, block.timestamp)))
+        );
     }
 
     /// @notice `IGengovHub.drawRecords`: the records, floor and random word of `epoch`'s draw.

@@ -150,6 +150,8 @@ abstract contract HubStorage is ReentrancyGuardTransient {
     address internal _jury;
     /// @dev The judgement contract, attached once by the hub's deployer (`attachJudgement`); 0 = none.
     address internal _judgement;
+    /// @dev The conditional-forecast (futarchy) contract, attached once by the deployer; zero until then.
+    address internal _conditional;
 
     // ───────────────────────────────────────── lookups ─────────────────────────────────────────
 

@@ -70,6 +70,12 @@ abstract contract ModuleCalls is IGengovHub, HubStorage {
 
     /// @inheritdoc IGengovHub
     /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
+    function candidate(uint256, uint256) external view returns (CandidateView memory) {
+        _viewInModule();
+    }
+
+    /// @inheritdoc IGengovHub
+    /// @dev Runs in `GengovHubModule` (STATICCALL to `callDelegateViewToModule`).
     function drawRecords(uint256, uint64) external view returns (uint256[] memory, uint256, uint256) {
         _viewInModule();
     }

@@ -144,6 +144,12 @@ interface IGengovExecution {
         address indexed to,
         uint256 amount
     );
+    /// @notice The transition just proposed carries the option its epoch's conditional-forecast
+    /// decision took.
+    /// @param agreementId The agreement.
+    /// @param epoch The executed epoch.
+    /// @param option The option (index in the epoch's option set).
+    event TransitionOption(uint256 indexed agreementId, uint64 indexed epoch, uint8 option);
     /// @notice A recipient withdrew what it was owed.
     /// @param account The recipient.
     /// @param token The token.
@@ -152,6 +158,15 @@ interface IGengovExecution {
 
     /// @notice Only the hub that created this contract may call this.
     error CallerNotHub(address caller);
+    /// @notice The epoch has a conditional-forecast decision: propose with `proposeDecidedTransition`.
+    error DecisionRequired(uint64 epoch);
+    /// @notice The epoch's decision is not made yet (call the conditional contract's `decide` or, in an
+    /// advisory round, wait for the arbiter's `choose`).
+    error DecisionPending(uint64 epoch);
+    /// @notice The epoch has no conditional-forecast decision: propose with `proposeTransition`.
+    error NoDecision(uint64 epoch);
+    /// @notice The transition carries another option than the one decided.
+    error OptionNotDecided(uint8 given, uint8 decided);
     /// @notice Outside both proposal windows of the epoch.
     error ProposalWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
     /// @notice The epoch has no executor (or no fallback in the second window).
@@ -240,6 +255,33 @@ interface IGengovExecution {
     function proposeTransition(
         uint256 agreementId,
         uint64 epoch,
+        bytes32 prevStateHash,
+        bytes32 inputsHash,
+        bytes calldata newState,
+        Action[] calldata actions,
+        bytes calldata manifest,
+        bytes calldata spec
+    ) external returns (bytes32 newStateHash);
+
+    /// @notice `proposeTransition` for an epoch with a conditional-forecast decision (the hub's
+    /// conditional contract): the transition carries the option decided, and one carrying any
+    /// other option, or proposed before the decision, reverts. Everything else — windows, caps,
+    /// jury, challenges — is as for `proposeTransition`. Emits `TransitionProposed`, then
+    /// `TransitionOption`.
+    /// @param agreementId The agreement.
+    /// @param epoch The executed epoch.
+    /// @param option The option the transition implements (index in the epoch's option set).
+    /// @param prevStateHash Must equal the current state hash.
+    /// @param inputsHash Must equal hub.inputsHeadAt(agreementId, epoch).
+    /// @param newState The new state document.
+    /// @param actions Treasury actions.
+    /// @param manifest The manifest.
+    /// @param spec The model spec bytes.
+    /// @return newStateHash keccak256 of the new state.
+    function proposeDecidedTransition(
+        uint256 agreementId,
+        uint64 epoch,
+        uint8 option,
         bytes32 prevStateHash,
         bytes32 inputsHash,
         bytes calldata newState,

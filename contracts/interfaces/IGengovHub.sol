@@ -180,6 +180,10 @@ interface IGengovHub {
     /// @notice The deployer attached the judgement contract.
     /// @param judgement The judgement contract.
     event JudgementAttached(address indexed judgement);
+
+    /// @notice The deployer attached the conditional-forecast (futarchy) contract.
+    /// @param conditional The conditional-forecast contract.
+    event ConditionalAttached(address indexed conditional);
     /// @notice An agreement was created. `creation` is the ABI encoding of `(params, text)` exactly as
     /// passed to createAgreement (decode it with that function's inputs): the full text is emitted
     /// once here and only its hash is stored.
@@ -352,6 +356,9 @@ interface IGengovHub {
     /// @notice Only the hub's deployer attaches the judgement contract, once, and only one bound to
     /// this hub.
     error JudgementAttachRefused(address caller, address judgement);
+    /// @notice Only the hub's deployer attaches the conditional-forecast contract, once, and only one
+    /// bound to this hub.
+    error ConditionalAttachRefused(address caller, address conditional);
     /// @notice The input is empty or larger than `maxInputBytes`.
     error InputSizeInvalid(uint256 size, uint256 maxInputBytes);
     /// @notice The epoch already holds `maxInputsPerEpoch` inputs.
@@ -768,4 +775,14 @@ interface IGengovHub {
     /// @notice Attach the judgement contract, once, by the hub's deployer. It must name this hub.
     /// @param judgement_ The judgement contract.
     function attachJudgement(address judgement_) external;
+
+    /// @notice The conditional-forecast (futarchy) contract: its decisions bind the option a
+    /// transition carries, and its scored branches feed losses into score records.
+    /// @return The conditional-forecast contract, or zero.
+    function conditional() external view returns (address);
+
+    /// @notice Attach the conditional-forecast contract, once, by the hub's deployer. It must name
+    /// this hub.
+    /// @param conditional_ The conditional-forecast contract.
+    function attachConditional(address conditional_) external;
 }

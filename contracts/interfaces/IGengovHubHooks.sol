@@ -96,11 +96,11 @@ interface IGengovHubHooks {
     /// @param amount The amount.
     function releaseTreasury(uint256 agreementId, address token, uint256 amount) external;
 
-    /// @notice Record judgement losses in score records: each candidate's EWMA takes one step toward
+    /// @notice Record judgement or conditional-forecast losses in score records: each candidate's EWMA takes one step toward
     /// its loss and its scored count grows by one, as for a revealed forecast (withdrawn candidates
     /// are skipped). Timed like a top-up: in a Weighted agreement it is refused while the roster is
-    /// frozen (`RosterFrozen`) and fixes the previous epoch's selection first. Judgement contract
-    /// only.
+    /// frozen (`RosterFrozen`) and fixes the previous epoch's selection first. Judgement or
+    /// conditional-forecast contract only.
     /// @param agreementId The agreement.
     /// @param candidateIds The candidates.
     /// @param losses Their losses (WAD, at most 1e18).

@@ -2,8 +2,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
  * Deploys the gengov hub module, the hub bound to it (which creates its execution contract), its jury
- * contract and its judgement contract, and attaches the jury and the judgement contract to the hub
- * (once each, by the deployer; the hub checks that each names it, and the jury its execution
+ * contract, its judgement contract and its conditional-forecast contract, and attaches the three to
+ * the hub (once each, by the deployer; the hub checks that each names it, and the jury its execution
  * contract). No parameters: the hub holds every agreement and each agreement carries its
  * own parameters. Weighted agreements draw from the hub's own beacon of revealed salts
  * (`randomness` = the zero address), so no randomness contract is deployed;
@@ -20,5 +20,7 @@ export default buildModule("Gengov", (m) => {
   m.call(hub, "attachJury", [jury]);
   const judgement = m.contract("GengovJudgement", [hub]);
   m.call(hub, "attachJudgement", [judgement]);
-  return { hub, execution, jury, judgement };
+  const conditional = m.contract("GengovConditional", [hub]);
+  m.call(hub, "attachConditional", [conditional]);
+  return { hub, execution, jury, judgement, conditional };
 });

@@ -9,10 +9,10 @@ import GengovModule from "./Gengov.js";
  * Parameters: GengovLocal.tokenName (default "Gengov Test Bond"), GengovLocal.tokenSymbol ("GBOND").
  */
 export default buildModule("GengovLocal", (m) => {
-  const { hub, execution, jury, judgement } = m.useModule(GengovModule);
+  const { hub, execution, jury, judgement, conditional } = m.useModule(GengovModule);
   const token = m.contract("MockERC20", [
     m.getParameter("tokenName", "Gengov Test Bond"),
     m.getParameter("tokenSymbol", "GBOND"),
   ]);
-  return { hub, execution, jury, judgement, token };
+  return { hub, execution, jury, judgement, conditional, token };
 });

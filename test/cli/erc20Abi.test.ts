@@ -6,6 +6,7 @@ describe("one ERC-20 ABI: viem's", () => {
   it("the generated ABIs ship the ERC-20 errors only, never the test token's functions", () => {
     expect(Object.keys(abis).sort()).to.deep.equal([
       "erc20ErrorsAbi",
+      "gengovConditionalAbi",
       "gengovExecutionAbi",
       "gengovHubAbi",
       "gengovJudgementAbi",
