@@ -3,11 +3,13 @@
  * hard bound `bench:mechanism:check` enforces, and each bound catches the rule it guards when that
  * rule is broken on purpose — weights per seat instead of per bond unit, eligibility blind to a
  * candidate that stopped forecasting, targets never committed skipped instead of missed, jurors
- * that never reject, a judgement round that averages the lists instead of solving for the combination.
+ * that never reject, a judgement round that averages the lists instead of solving for the combination,
+ * futarchy decisions that weigh forecasts blind to their scores or explore three times too often.
  */
 import { expect } from "chai";
 
 import { brokenBounds, ON_CHAIN_KEYS } from "../scripts/mechanism/compare.js";
+import { futarchyScenario } from "../scripts/mechanism/futarchy.js";
 import { judgementScenario } from "../scripts/mechanism/judgement.js";
 import { JURY_RULES, juryScenario, seatJury } from "../scripts/mechanism/jury.js";
 import { measureMechanism } from "../scripts/mechanism/measure.js";
@@ -96,5 +98,26 @@ describe("mechanism benchmark (reduced)", function () {
     expect(
       brokenBounds({ "judgement.combinedVsBest": averaged.combinedVsBest.value }, 1),
     ).to.have.length.above(0);
+  });
+  it("futarchy: the score-weighted forecast decides better than the Leader's alone and than chance", () => {
+    const weighted = futarchyScenario({ seeds: SEEDS });
+    const leaderOnly = futarchyScenario({ seeds: SEEDS, policy: "leader" });
+    const random = futarchyScenario({ seeds: SEEDS, policy: "random" });
+    expect(weighted.decisionRegret.value).to.be.at.most(0.1);
+    expect(weighted.decisionRegret.value).to.be.below(leaderOnly.decisionRegret.value);
+    expect(random.decisionRegret.value).to.be.above(0.4);
+    expect(weighted.explorationRate.value).to.be.within(0.07, 0.13); // epsilon 0.1
+  });
+
+  it("futarchy: weights blind to the scores, or exploring three times as often, break the bound", () => {
+    const blind = futarchyScenario({ seeds: SEEDS, eta: WAD / 100n });
+    const restless = futarchyScenario({ seeds: SEEDS, epsilon: (3n * WAD) / 10n });
+    for (const broken of [blind, restless]) {
+      expect(
+        brokenBounds({ "futarchy.decisionRegret": broken.decisionRegret.value }, 1).filter((b) =>
+          b.startsWith("futarchy."),
+        ),
+      ).to.have.length(1);
+    }
   });
 });
