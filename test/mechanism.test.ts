@@ -4,7 +4,7 @@
  * rule is broken on purpose — weights per seat instead of per bond unit, eligibility blind to a
  * candidate that stopped forecasting, targets never committed skipped instead of missed, jurors
  * that never reject, a judgement round that averages the lists instead of solving for the combination,
- * futarchy decisions that weigh forecasts blind to their scores or explore three times too often.
+ * futarchy decisions that weigh forecasts blind to their scores or explore three times too often or never.
  */
 import { expect } from "chai";
 
@@ -109,15 +109,23 @@ describe("mechanism benchmark (reduced)", function () {
     expect(weighted.explorationRate.value).to.be.within(0.07, 0.13); // epsilon 0.1
   });
 
-  it("futarchy: weights blind to the scores, or exploring three times as often, break the bound", () => {
-    const blind = futarchyScenario({ seeds: SEEDS, eta: WAD / 100n });
-    const restless = futarchyScenario({ seeds: SEEDS, epsilon: (3n * WAD) / 10n });
-    for (const broken of [blind, restless]) {
-      expect(
-        brokenBounds({ "futarchy.decisionRegret": broken.decisionRegret.value }, 1).filter((b) =>
-          b.startsWith("futarchy."),
-        ),
-      ).to.have.length(1);
-    }
+  it("futarchy: weights blind to the scores, or exploring three times as often or never, break a bound", () => {
+    const futarchyBounds = (r: ReturnType<typeof futarchyScenario>) =>
+      brokenBounds(
+        {
+          "futarchy.decisionRegret": r.decisionRegret.value,
+          "futarchy.explorationRate": r.explorationRate.value,
+        },
+        1,
+      ).filter((b) => b.startsWith("futarchy."));
+    expect(futarchyBounds(futarchyScenario({ seeds: SEEDS }))).to.deep.equal([]);
+    const blind = futarchyBounds(futarchyScenario({ seeds: SEEDS, eta: WAD / 100n }));
+    expect(blind).to.have.length(1);
+    expect(blind[0]).to.match(/^futarchy\.decisionRegret = /);
+    const restless = futarchyBounds(futarchyScenario({ seeds: SEEDS, epsilon: (3n * WAD) / 10n }));
+    expect(restless).to.have.length(2); // the regret and the exploration rate
+    const never = futarchyBounds(futarchyScenario({ seeds: SEEDS, epsilon: 0n }));
+    expect(never).to.have.length(1);
+    expect(never[0]).to.match(/^futarchy\.explorationRate = 0 breaks ≥ 0.08/);
   });
 });

@@ -49,7 +49,7 @@ export interface Bound {
  * weight, a dormant leader is out within `horizon + 1` epochs, skipping hard epochs never pays, and
  * a jury stops all but 5 % of a malicious executor's transitions, and a judgement round's solved
  * combination of lists lands closer to the truth than the best single list, and futarchy-mode decisions
- * lose at most a tenth of what each decision could gain.
+ * lose at most a tenth of what each decision could gain, exploring at the rate their terms set.
  * @param horizon The Leader example's horizon.
  */
 export function hardBounds(horizon: number): Bound[] {
@@ -81,6 +81,18 @@ export function hardBounds(horizon: number): Bound[] {
       op: "≤",
       limit: 0.1,
       why: "conditional forecasts combined by score lose at most a tenth of what each quota decision could gain, exploration included",
+    },
+    {
+      key: "futarchy.explorationRate",
+      op: "≥",
+      limit: 0.08,
+      why: "the exploration draw fires at its rate epsilon = 0.1 (10,000 decisions: 7 standard errors)",
+    },
+    {
+      key: "futarchy.explorationRate",
+      op: "≤",
+      limit: 0.12,
+      why: "the exploration draw fires at its rate epsilon = 0.1 (10,000 decisions: 7 standard errors)",
     },
     {
       key: "judgement.combinedVsBest",
