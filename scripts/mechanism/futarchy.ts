@@ -92,6 +92,8 @@ export interface FutarchyScenarioOptions {
 export interface FutarchyResult {
   decisionRegret: Estimate;
   explorationRate: Estimate;
+  /** Each seed's mean regret, seed 1 first (`undefined` for a seed with no epoch that mattered). */
+  seedRegrets: (number | undefined)[];
 }
 
 const MIN_SCORED = 2;
@@ -116,6 +118,7 @@ export function futarchyScenario(opts: FutarchyScenarioOptions): FutarchyResult 
   const alpha = opts.alpha ?? WAD / 5n;
   const specs = opts.forecasters ?? FUTARCHY_FORECASTERS;
   const regrets: number[] = [];
+  const seedRegrets: (number | undefined)[] = [];
   const explorations: number[] = [];
   for (let seed = 1; seed <= opts.seeds; seed++) {
     const world = futarchyWorld(seed);
@@ -181,7 +184,8 @@ export function futarchyScenario(opts: FutarchyScenarioOptions): FutarchyResult 
       }
     }
     if (mattered > 0) regrets.push(regret / mattered);
+    seedRegrets.push(mattered > 0 ? regret / mattered : undefined);
     explorations.push(explored / (epochs - burnIn));
   }
-  return { decisionRegret: meanOf(regrets), explorationRate: meanOf(explorations) };
+  return { decisionRegret: meanOf(regrets), explorationRate: meanOf(explorations), seedRegrets };
 }
