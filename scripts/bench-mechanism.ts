@@ -25,7 +25,11 @@ const horizon = exampleParams("fisheries").horizon;
 if (json) {
   console.log(JSON.stringify(reportToJson(report), null, 2));
 } else {
-  const bounds = new Map(hardBounds(horizon).map((b) => [b.key, `${b.op} ${b.limit}`]));
+  const bounds = new Map<string, string>();
+  for (const b of hardBounds(horizon)) {
+    const prior = bounds.get(b.key);
+    bounds.set(b.key, prior === undefined ? `${b.op} ${b.limit}` : `${prior}, ${b.op} ${b.limit}`);
+  }
   const rows = [["key", "value", "± s.e.", "bound"]];
   for (const [key, value] of Object.entries(report.metrics)) {
     const se = report.stderr[key];

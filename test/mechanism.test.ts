@@ -3,11 +3,13 @@
  * hard bound `bench:mechanism:check` enforces, and each bound catches the rule it guards when that
  * rule is broken on purpose — weights per seat instead of per bond unit, eligibility blind to a
  * candidate that stopped forecasting, targets never committed skipped instead of missed, jurors
- * that never reject, a judgement round that averages the lists instead of solving for the combination.
+ * that never reject, a judgement round that averages the lists instead of solving for the combination,
+ * futarchy decisions that weigh forecasts blind to their scores or explore three times too often or never.
  */
 import { expect } from "chai";
 
 import { brokenBounds, ON_CHAIN_KEYS } from "../scripts/mechanism/compare.js";
+import { futarchyScenario } from "../scripts/mechanism/futarchy.js";
 import { judgementScenario } from "../scripts/mechanism/judgement.js";
 import { JURY_RULES, juryScenario, seatJury } from "../scripts/mechanism/jury.js";
 import { measureMechanism } from "../scripts/mechanism/measure.js";
@@ -96,5 +98,34 @@ describe("mechanism benchmark (reduced)", function () {
     expect(
       brokenBounds({ "judgement.combinedVsBest": averaged.combinedVsBest.value }, 1),
     ).to.have.length.above(0);
+  });
+  it("futarchy: the score-weighted forecast decides better than the Leader's alone and than chance", () => {
+    const weighted = futarchyScenario({ seeds: SEEDS });
+    const leaderOnly = futarchyScenario({ seeds: SEEDS, policy: "leader" });
+    const random = futarchyScenario({ seeds: SEEDS, policy: "random" });
+    expect(weighted.decisionRegret.value).to.be.at.most(0.1);
+    expect(weighted.decisionRegret.value).to.be.below(leaderOnly.decisionRegret.value);
+    expect(random.decisionRegret.value).to.be.above(0.4);
+    expect(weighted.explorationRate.value).to.be.within(0.07, 0.13); // epsilon 0.1
+  });
+
+  it("futarchy: weights blind to the scores, or exploring three times as often or never, break a bound", () => {
+    const futarchyBounds = (r: ReturnType<typeof futarchyScenario>) =>
+      brokenBounds(
+        {
+          "futarchy.decisionRegret": r.decisionRegret.value,
+          "futarchy.explorationRate": r.explorationRate.value,
+        },
+        1,
+      ).filter((b) => b.startsWith("futarchy."));
+    expect(futarchyBounds(futarchyScenario({ seeds: SEEDS }))).to.deep.equal([]);
+    const blind = futarchyBounds(futarchyScenario({ seeds: SEEDS, eta: WAD / 100n }));
+    expect(blind).to.have.length(1);
+    expect(blind[0]).to.match(/^futarchy\.decisionRegret = /);
+    const restless = futarchyBounds(futarchyScenario({ seeds: SEEDS, epsilon: (3n * WAD) / 10n }));
+    expect(restless).to.have.length(2); // the regret and the exploration rate
+    const never = futarchyBounds(futarchyScenario({ seeds: SEEDS, epsilon: 0n }));
+    expect(never).to.have.length(1);
+    expect(never[0]).to.match(/^futarchy\.explorationRate = 0 breaks ≥ 0.08/);
   });
 });

@@ -6,25 +6,58 @@
 import type { ExecuteRequest, ProposedAction } from "../models/types.js";
 import { rng, type World } from "./world.js";
 
-const K = 10_000;
-const R = 0.35;
+/** Carrying capacity (stock index 100.00). */
+export const K = 10_000;
+/** Intrinsic growth rate per epoch. */
+export const R = 0.35;
 const BOATS = ["Aurora", "Brisa", "Caracol", "Delfin", "Estrella"];
 const DAYS = 20;
 const REWARD = 5n * 10n ** 18n;
+/** The stock and quota an epoch-0 world starts from. */
+export const INITIAL_STOCK = 6_000;
+export const INITIAL_QUOTA = 1_500;
+
+/**
+ * The metrics of an epoch: catch per boat-day and the stock index (100 = carrying capacity), both
+ * with two decimals.
+ * @param catchTotal The epoch's total catch.
+ * @param stock The stock at the end of the epoch.
+ */
+export function fisheryMetrics(catchTotal: number, stock: number): bigint[] {
+  return [
+    BigInt(Math.round((catchTotal / (BOATS.length * DAYS)) * 100)),
+    BigInt(Math.round((stock / K) * 100 * 100)),
+  ];
+}
+
+/**
+ * One epoch of the stock: the fleet lands the quota (at most 60 % of the stock), the stock grows
+ * logistically. `normal`, when given, draws the catch noise (6 %) and then the stock noise (120),
+ * in that order; without it the step is the expected one.
+ * @param stock The stock at the start of the epoch.
+ * @param quota The total quota in force.
+ * @param normal A standard normal source, or undefined for no noise.
+ * @returns The catch and the stock at the end of the epoch (at least 100).
+ */
+export function fisheryStep(
+  stock: number,
+  quota: number,
+  normal?: () => number,
+): { catchTotal: number; next: number } {
+  const catchTotal = Math.max(0, Math.min(quota, 0.6 * stock) * (1 + (normal ? normal() * 0.06 : 0)));
+  const next = Math.max(
+    100,
+    stock + R * stock * (1 - stock / K) - catchTotal + (normal ? normal() * 120 : 0),
+  );
+  return { catchTotal, next };
+}
 
 export function fisheryWorld(seed = 42): World {
   const random = rng(seed);
-  let stock = 6_000;
-  let quota = 1_500;
-  const metrics = (catchTotal: number, s: number) => [
-    BigInt(Math.round((catchTotal / (BOATS.length * DAYS)) * 100)),
-    BigInt(Math.round((s / K) * 100 * 100)),
-  ];
-  const step = (s: number, q: number, noise: boolean) => {
-    const catchTotal = Math.max(0, Math.min(q, 0.6 * s) * (1 + (noise ? random.normal() * 0.06 : 0)));
-    const next = Math.max(100, s + R * s * (1 - s / K) - catchTotal + (noise ? random.normal() * 120 : 0));
-    return { catchTotal, next };
-  };
+  let stock = INITIAL_STOCK;
+  let quota = INITIAL_QUOTA;
+  const metrics = fisheryMetrics;
+  const step = (s: number, q: number, noise: boolean) => fisheryStep(s, q, noise ? random.normal : undefined);
   let current = 0n;
   return {
     name: "fisheries",

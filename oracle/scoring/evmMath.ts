@@ -126,3 +126,38 @@ export function divInt256(a: bigint, b: bigint): bigint {
   if (a === MIN_INT256 && b === -1n) throw overflow("/", a, b);
   return a / b;
 }
+
+/** Checked int256 `a · b`. */
+export function mulInt256(a: bigint, b: bigint): bigint {
+  const r = a * b;
+  if (r > MAX_INT256 || r < MIN_INT256) throw overflow("*", a, b);
+  return r;
+}
+
+/**
+ * Checks that `value` fits a signed integer of `bits` bits (`int64`, `int128`, …), as the ABI decoder
+ * guarantees for such an argument.
+ * @param name The argument's name, for the error message.
+ * @param value The value.
+ * @param bits The width (8 to 256).
+ * @returns The value.
+ */
+export function asIntN(name: string, value: bigint, bits: number): bigint {
+  const max = (1n << BigInt(bits - 1)) - 1n;
+  if (value < -max - 1n || value > max)
+    throw new ScoringInputError(`${name} is not an int${bits}`, { details: `${value}` });
+  return value;
+}
+
+/**
+ * Checks that `value` fits an unsigned integer of `bits` bits (`uint64`, `uint96`, …).
+ * @param name The argument's name, for the error message.
+ * @param value The value.
+ * @param bits The width (8 to 256).
+ * @returns The value.
+ */
+export function asUintN(name: string, value: bigint, bits: number): bigint {
+  if (value < 0n || value >= 1n << BigInt(bits))
+    throw new ScoringInputError(`${name} is not a uint${bits}`, { details: `${value}` });
+  return value;
+}

@@ -10,6 +10,7 @@
  *   judgement.ts       contracts/libraries/JudgementMath.sol (+ list losses and the jury's pair sample)
  *   sumTree.ts         contracts/libraries/SumTree.sol (the list commitment, built and verified)
  *   judgementSolver.ts the best simplex combination of lists on a jury sample (off-chain search)
+ *   conditional.ts     contracts/conditional/GengovConditional.sol's decision and scoring math (futarchy mode)
  *   evmMath.ts         Solidity 0.8 checked integer semantics and panic codes
  *
  * The twin agrees with the contracts bit for bit: every function here repeats
@@ -19,6 +20,7 @@
  * against a live hub; `seatJury` is compared with the hub's `juryOf` by
  * `test/jury.seating.differential.test.ts`.
  */
+export * from "./conditional.js";
 export * from "./effectiveScore.js";
 export * from "./evmMath.js";
 export * from "./judgement.js";

@@ -25,7 +25,7 @@ export const SE_TOLERANCE = 4;
 /** The smallest tolerance of a key (its unit of "a difference that matters"). */
 export function floorOf(key: string): number {
   if (/epochsKept$/.test(key)) return 0;
-  if (/regret/.test(key)) return 0.0005;
+  if (/[rR]egret/.test(key)) return 0.0005;
   if (/bestShare$/.test(key)) return 0.02;
   if (/ProposedShare$/.test(key)) return 0.05; // one epoch of the on-chain run's 19 or more
   if (/switches|median/.test(key)) return 1;
@@ -48,7 +48,8 @@ export interface Bound {
  * The hard bounds: a standard pool's best model wins most Weighted draws, splitting a bond gains no
  * weight, a dormant leader is out within `horizon + 1` epochs, skipping hard epochs never pays, and
  * a jury stops all but 5 % of a malicious executor's transitions, and a judgement round's solved
- * combination of lists lands closer to the truth than the best single list.
+ * combination of lists lands closer to the truth than the best single list, and futarchy-mode decisions
+ * lose at most a tenth of what each decision could gain, exploring at the rate their terms set.
  * @param horizon The Leader example's horizon.
  */
 export function hardBounds(horizon: number): Bound[] {
@@ -74,6 +75,24 @@ export function hardBounds(horizon: number): Bound[] {
       op: "≥",
       limit: 0.95,
       why: "honest nodes propose exactly when their candidate is the fixed executor",
+    },
+    {
+      key: "futarchy.decisionRegret",
+      op: "≤",
+      limit: 0.1,
+      why: "conditional forecasts combined by score lose at most a tenth of what each quota decision could gain, exploration included",
+    },
+    {
+      key: "futarchy.explorationRate",
+      op: "≥",
+      limit: 0.08,
+      why: "the exploration draw fires at its rate epsilon = 0.1 (10,000 decisions: 7 standard errors)",
+    },
+    {
+      key: "futarchy.explorationRate",
+      op: "≤",
+      limit: 0.12,
+      why: "the exploration draw fires at its rate epsilon = 0.1 (10,000 decisions: 7 standard errors)",
     },
     {
       key: "judgement.combinedVsBest",

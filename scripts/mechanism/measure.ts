@@ -1,8 +1,10 @@
 /**
- * The keys of `bench:mechanism`: what each scenario of `./scenarios.ts`, `./jury.ts` and `./judgement.ts` gives,
+ * The keys of `bench:mechanism`: what each scenario of `./scenarios.ts`, `./jury.ts`, `./judgement.ts` and
+ * `./futarchy.ts` gives,
  * for the examples' parameters as committed (the recommended ones) and for the alternatives studied next to them.
  */
 import { WAD } from "../../oracle/scoring/index.js";
+import { FUTARCHY_EPSILON, FUTARCHY_ETA, futarchyScenario } from "./futarchy.js";
 import { judgementScenario } from "./judgement.js";
 import { JURY_RULES, juryScenario } from "./jury.js";
 import {
@@ -112,6 +114,19 @@ export function measureMechanism(opts: MeasureOptions): MechanismReport {
   put("judgement.combinedVsBest", judgement.combinedVsBest);
   put("judgement.combinedVsMean", judgement.combinedVsMean);
 
+  // Futarchy mode: quota decisions by conditional forecasts, against the Leader's forecast alone and chance.
+  const futarchy = futarchyScenario({ seeds: opts.seeds });
+  put("futarchy.decisionRegret", futarchy.decisionRegret);
+  put("futarchy.explorationRate", futarchy.explorationRate);
+  put(
+    "futarchy.decisionRegret.leader",
+    futarchyScenario({ seeds: opts.seeds, policy: "leader" }).decisionRegret,
+  );
+  put(
+    "futarchy.decisionRegret.random",
+    futarchyScenario({ seeds: opts.seeds, policy: "random" }).decisionRegret,
+  );
+
   if (!opts.recommendedOnly) {
     for (const alpha of ALPHAS) {
       for (const margin of MARGINS) {
@@ -157,6 +172,8 @@ export function measureMechanism(opts: MeasureOptions): MechanismReport {
       "jury.quorum": JURY_RULES.quorum,
       "jury.pDetect": JURY_RULES.pDetect,
       "jury.pFalse": JURY_RULES.pFalse,
+      "futarchy.epsilon": fromWad(FUTARCHY_EPSILON),
+      "futarchy.eta": fromWad(FUTARCHY_ETA),
     },
   };
 }
