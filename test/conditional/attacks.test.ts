@@ -1,0 +1,167 @@
+/**
+ * Conditional forecasts under attack: each test plays what a candidate, a proposer, the arbiter or an
+ * outsider would gain by breaking a rule, and asserts the safe outcome.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { recommend } from "../../oracle/scoring/conditional.js";
+import { defaultTerms, deployConditional, WAD } from "../fixtures/conditional.js";
+import type { Connection } from "../fixtures/hub.js";
+
+const BOND = 10n * WAD;
+/** Stock above the floor everywhere, so J = catch. */
+const row = (catches: bigint[]) => catches.map((c) => [c, 6000n]);
+
+const base = (conn: Connection) => deployConditional(conn);
+
+describe("conditional: attacks", function () {
+  this.timeout(300_000);
+  let conn: Connection;
+  before(async () => {
+    conn = await network.create();
+  });
+  const load = () => conn.networkHelpers.loadFixture(base);
+
+  it("a candidate cannot commit, or re-commit, after seeing others' reveals", async () => {
+    const h = await load();
+    const [c1, c2, c3] = h.candidates;
+    const honest = row([1200n, 1100n, 900n]);
+    await h.warpTo(h.times(h.D).start);
+    await h.commit(c1.id, honest);
+    await h.commit(c3.id, row([0n, 0n, 5000n]));
+    const { start, commitCloses, revealOpens } = h.times(h.D);
+    await h.warpTo(revealOpens);
+    await h.reveal(c1.id);
+    // c2 copies c1's revealed forecasts; c3 wants to switch to them.
+    for (const c of [c2, c3]) {
+      const { commitment } = await h.commitmentOf(c.id, honest);
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.commit([h.agreementId, h.D, c.id, commitment], { account: c.op.account }),
+        h.conditional,
+        "ConditionalWindowClosed",
+        [h.D, start, commitCloses],
+      );
+    }
+    // c3's old commitment does not open to the copied forecasts.
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.revealTx(c3.id, h.D, { forecasts: honest }),
+      h.conditional,
+      "CommitmentMismatch",
+      [c3.id],
+    );
+    expect([...(await h.conditional.read.committers([h.agreementId, h.D]))]).to.deep.equal([c1.id, c3.id]);
+  });
+
+  it("an ineligible (never scored) or exiting seat carries no weight, however large its bond", async () => {
+    const h = await load();
+    const [c1, c2, c3] = h.candidates;
+    // A fresh seat with 50 bond units, and the heaviest qualified seat asking to exit.
+    const fresh = await h.addCandidate(7, 50);
+    await h.wait(await h.hub.write.requestExit([h.agreementId, c3.id], { account: c3.op.account }));
+    const mild = row([1200n, 1100n, 1000n]);
+    const pushy = row([0n, 0n, 1_000_000n]);
+    await h.warpTo(h.times(h.D).start);
+    await h.commit(c1.id, mild);
+    await h.commit(c2.id, mild);
+    await h.commit(c3.id, pushy);
+    await h.commit(fresh.id, pushy);
+    await h.warpTo(h.times(h.D).revealOpens);
+    for (const c of [c1, c2, c3, fresh]) await h.reveal(c.id);
+    const decided = await h.decide();
+    expect(decided.option).to.equal(0);
+    const revealers = await h.revealers();
+    expect(revealers.map((r) => [r.id, r.eligible])).to.deep.equal([
+      [c1.id, true],
+      [c2.id, true],
+      [c3.id, false],
+      [fresh.id, false],
+    ]);
+    const args = { eta: h.terms.eta, objective: h.objective(), nOptions: 3, nMetrics: 2 };
+    const twin = recommend({ revealers, ...args });
+    const [best, objectives, totalWeight] = await h.conditional.read.recommendation([h.agreementId, h.D]);
+    expect([best, [...objectives], totalWeight]).to.deep.equal([
+      twin.option,
+      twin.objectives,
+      twin.totalWeight,
+    ]);
+    // Had their weight counted, the pushy seats would have taken option 2.
+    const counted = recommend({ revealers: revealers.map((r) => ({ ...r, eligible: true })), ...args });
+    expect(counted.option).to.equal(2);
+  });
+
+  it("a squatter filling every proposal seat with unsupported options loses its bonds to the treasury", async () => {
+    const h = await load();
+    const T = h.token.address;
+    const squatter = h.wallets[16];
+    const before = await h.balance(squatter.account.address);
+    const treasuryBefore = await h.hub.read.treasuryBalance([h.agreementId, T]);
+    await h.propose("junk 1", 16);
+    await h.propose("junk 2", 16);
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.proposeOption([h.agreementId, h.D, "a real idea"], {
+        account: h.wallets[17].account,
+      }),
+      h.conditional,
+      "OptionRefused",
+      [5n, 2n],
+    );
+    await h.warpTo(h.times(h.D).start);
+    for (const c of h.candidates) await h.commit(c.id, row([1200n, 1100n, 1000n, 0n, 0n]));
+    await h.warpTo(h.times(h.D).revealOpens);
+    for (const c of h.candidates) await h.reveal(c.id);
+    await h.decide();
+    expect(await h.conditional.read.owed([squatter.account.address, T])).to.equal(0n);
+    expect(before - (await h.balance(squatter.account.address))).to.equal(2n * BOND);
+    expect((await h.hub.read.treasuryBalance([h.agreementId, T])) - treasuryBefore).to.equal(2n * BOND);
+    expect(await h.balance(h.conditional.address)).to.equal(0n);
+  });
+
+  it("nobody changes an epoch's option set once commits are open: no late proposal, no terms for a started epoch", async () => {
+    const h = await load();
+    const [c1] = h.candidates;
+    const { setHash } = await h.optionSet();
+    await h.warpTo(h.times(h.D).start);
+    await h.commit(c1.id, row([1200n, 1100n, 1000n]));
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.proposeOption([h.agreementId, h.D, "late"], { account: h.wallets[16].account }),
+      h.conditional,
+      "ConditionalWindowClosed",
+      [h.D, 0n, h.times(h.D).start],
+    );
+    // The arbiter cannot put new terms on the current epoch; terms for the next leave it alone.
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.configure([h.agreementId, defaultTerms(h.D, { options: ["a", "b"] })], {
+        account: h.arbiter.account,
+      }),
+      h.conditional,
+      "TermsInvalid",
+      [0],
+    );
+    await h.configure(defaultTerms(h.D + 1n, { options: ["a", "b"] }));
+    expect((await h.optionSet()).setHash).to.equal(setHash);
+    const [found, version] = await h.conditional.read.termsAt([h.agreementId, h.D]);
+    expect([found, version]).to.deep.equal([true, 0n]);
+    await h.warpTo(h.times(h.D).revealOpens);
+    await h.reveal(c1.id);
+  });
+
+  it("onExecuted is refused from anyone but the hub's execution contract", async () => {
+    const h = await load();
+    const [c1] = h.candidates;
+    await h.warpTo(h.times(h.D).start);
+    await h.commit(c1.id, row([1200n, 1100n, 1000n]));
+    await h.warpTo(h.times(h.D).revealOpens);
+    await h.reveal(c1.id);
+    await h.decide();
+    for (const who of [h.wallets[16], h.arbiter, c1.op]) {
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.onExecuted([h.agreementId, h.D], { account: who.account }),
+        h.conditional,
+        "CallerNotExecution",
+        [who.account.address],
+      );
+    }
+    expect((await h.decision()).executed).to.equal(false);
+  });
+});
