@@ -343,9 +343,10 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         uint256 agreementId,
         uint64 epoch
     ) external view returns (bool required, bool decided, uint8 option) {
+        // An agreement never configured (the common case) costs one storage read.
+        if (_cached[agreementId].epochLength == 0) return (false, false, 0);
         Decision storage d = _decisions[agreementId][epoch];
         if (d.status != Status.Open) return (true, true, d.option);
-        if (_cached[agreementId].epochLength == 0) return (false, false, 0);
         (bool found, uint256 index) = _versionIndex(agreementId, epoch);
         if (!found) return (false, false, 0);
         required = _optionCount(agreementId, epoch, _versions[agreementId][index]) >= 2;
