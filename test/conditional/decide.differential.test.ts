@@ -6,15 +6,32 @@
  * options, fixed and proposed, random objective, eta and epsilon); random conditional forecasts,
  * negative and very large ones included, some rounds with every option forecast alike (ties), some
  * commitments never revealed; and a random word per epoch from a FixedRandomness source. With
- * epsilon 0 nothing explores, with epsilon 1e18 every weighted decision does, on the twin's draw.
+ * epsilon 0 nothing explores, with epsilon 1e18 every weighted decision does, on the twin's draw, and
+ * at the exact boundary a draw equal to epsilon does not explore. Each decided option is executed by
+ * the epoch's executor when it has one, and the epoch is scored on the next outcome: the losses are
+ * the twin's `conditionalLoss` on the option taken (1e18 unrevealed) and every committer's score
+ * moves by one EWMA step; an unexecuted decision or a void outcome leaves every record unchanged.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { keccak256, stringToHex, type Hex } from "viem";
+import { encodeAbiParameters, keccak256, parseEventLogs, stringToHex, type Hex } from "viem";
 
-import { decide as twinDecide, explorationDraw, recommend } from "../../oracle/scoring/conditional.js";
-import { defaultTerms, deployConditional, WAD, type TermsInput } from "../fixtures/conditional.js";
-import { clock, commitmentOf as forecastCommitment } from "../fixtures/execution.js";
+import {
+  conditionalLoss,
+  decide as twinDecide,
+  EXPLORE_TAG,
+  explorationDraw,
+  recommend,
+} from "../../oracle/scoring/conditional.js";
+import { ewma } from "../../oracle/scoring/lossMath.js";
+import {
+  DecisionStatus,
+  defaultTerms,
+  deployConditional,
+  WAD,
+  type TermsInput,
+} from "../fixtures/conditional.js";
+import { clock, commitmentOf as forecastCommitment, type Transition } from "../fixtures/execution.js";
 import type { Connection } from "../fixtures/hub.js";
 import { prng, type Prng } from "../fixtures/prng.js";
 
@@ -78,6 +95,8 @@ interface Tally {
   ties: number;
   ineligibleRevealers: number;
   options: Set<number>;
+  scored: number;
+  voided: number;
 }
 
 async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
@@ -130,6 +149,49 @@ async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
     }
   };
 
+  const proposals = new Map<bigint, Transition>();
+  const lossMetrics = metrics.map((m) => ({ scale: m.scale, lossKind: m.lossKind }));
+  /** Scores epoch e (horizon 1) and checks losses and score steps against the twin. */
+  const scoreAndCheck = async (e: bigint) => {
+    const d = await h.decision(e);
+    if (d.status !== DecisionStatus.Decided) return;
+    const before = await h.records(e);
+    const receipt = await h.wait(await conditional.write.score([agreementId, e]));
+    const after = await h.records(e);
+    const where = `seed ${seed}, scoring epoch ${e}`;
+    const [status, outcome] = await hub.read.outcome([agreementId, e + 1n]);
+    const scored = parseEventLogs({
+      abi: conditional.abi,
+      logs: receipt.logs,
+      eventName: "ConditionalScored",
+    });
+    if (!d.executed || status !== 1) {
+      expect(scored, where).to.deep.equal([]);
+      expect(after.words, where).to.deep.equal(before.words);
+      expect((await h.decision(e)).status, where).to.equal(DecisionStatus.Void);
+      tally.voided++;
+      return;
+    }
+    const ids = [...(await conditional.read.committers([agreementId, e]))];
+    const losses: bigint[] = [];
+    for (const id of ids) {
+      const [, revealed, flat] = await conditional.read.forecastOf([agreementId, e, id]);
+      const mine = revealed ? [...flat.slice(d.option * M, (d.option + 1) * M)] : undefined;
+      losses.push(conditionalLoss(mine, [...outcome], lossMetrics));
+    }
+    expect([...scored[0].args.candidateIds!], where).to.deep.equal(ids);
+    expect([...scored[0].args.losses!], where).to.deep.equal(losses);
+    for (const [i, id] of ids.entries()) {
+      const b = before.of(id);
+      const a = after.of(id);
+      expect(a.score, `${where}, candidate ${id}`).to.equal(
+        ewma(b.score, losses[i], h.x.params.alpha, b.scoredCount === 0n),
+      );
+      expect(a.scoredCount, `${where}, candidate ${id}`).to.equal(b.scoredCount + 1n);
+    }
+    tally.scored++;
+  };
+
   await prepare(h.D);
   for (let r = 0; r < ROUNDS; r++) {
     const e = h.D + BigInt(r);
@@ -167,6 +229,10 @@ async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
       }
     }
     await prepare(e + 1n);
+    // The transition of e − 1 carrying its option is finalized; e − 2 is scored on the outcome of e − 1.
+    const last = proposals.get(e - 1n);
+    if (last !== undefined) await h.finalize(last);
+    if (r >= 2) await scoreAndCheck(e - 2n);
     await h.warpTo(t.end(e) - BigInt(terms.revealWindow));
     for (const id of committed) if (rng.chance(0.85)) await h.reveal(id, e);
     const word = rng.bits(256);
@@ -205,6 +271,8 @@ async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
       rec.totalWeight,
     ]);
 
+    const { executor } = await h.executor(e);
+    if (executor !== undefined) proposals.set(e, await h.proposeDecided(executor, decided.option, e));
     tally.rounds++;
     tally.ineligibleRevealers += revealers.filter((x) => !x.eligible).length;
     tally.options.add(twin.option);
@@ -229,7 +297,7 @@ async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
   }
 }
 
-describe("conditional: decide, contract against twin", function () {
+describe("conditional: decide and score, contract against twin", function () {
   this.timeout(1_800_000);
   const tally: Tally = {
     rounds: 0,
@@ -241,6 +309,8 @@ describe("conditional: decide, contract against twin", function () {
     ties: 0,
     ineligibleRevealers: 0,
     options: new Set(),
+    scored: 0,
+    voided: 0,
   };
 
   for (const [M, seed] of [
@@ -253,6 +323,39 @@ describe("conditional: decide, contract against twin", function () {
     });
   }
 
+  it("a draw equal to epsilon does not explore; one below it does", async () => {
+    const word = 0x5eedn;
+    const u = BigInt(
+      keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint256" }], [EXPLORE_TAG, word])),
+    );
+    const v = (u >> 128n) % WAD;
+    const h = await deployConditional(await network.create(), {
+      fixedRandomness: true,
+      terms: { epsilon: v },
+    });
+    await h.wait(await h.rng!.write.setDefault([word]));
+    await h.configure(defaultTerms(h.D + 1n, { epsilon: v + 1n }));
+    const forecasts = [
+      [1200n, 5200n],
+      [1100n, 5600n],
+      [1300n, 4700n],
+    ];
+    for (const [e, explores] of [
+      [h.D, false],
+      [h.D + 1n, true],
+    ] as const) {
+      await h.warpTo(h.times(e).start);
+      for (const c of h.candidates) await h.commit(c.id, forecasts, { e });
+      await h.warpTo(h.times(e).revealOpens);
+      for (const c of h.candidates) await h.reveal(c.id, e);
+      const decided = await h.decide(e);
+      const epsilon = e === h.D ? v : v + 1n;
+      expect(explorationDraw(word, epsilon, 3).explore).to.equal(explores);
+      expect(decided.explored).to.equal(explores);
+      expect(decided.option).to.equal(explores ? explorationDraw(word, epsilon, 3).option : 0);
+    }
+  });
+
   it("covered: ≥ 30 exploration draws at epsilon 1e18, epsilon 0 rounds, ties, defaults, ineligible revealers", () => {
     expect(tally.rounds).to.equal(3 * ROUNDS);
     if (ROUNDS < 60) return;
@@ -262,5 +365,7 @@ describe("conditional: decide, contract against twin", function () {
     expect(tally.defaulted).to.be.at.least(1);
     expect(tally.ineligibleRevealers).to.be.at.least(10);
     expect(tally.options.size).to.be.at.least(5);
+    expect(tally.scored).to.be.at.least(100);
+    expect(tally.voided).to.be.at.least(5);
   });
 });
