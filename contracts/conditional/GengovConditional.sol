@@ -8,6 +8,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {MAX_ETA, MAX_HORIZON, MAX_METRICS} from "../hub/Limits.sol";
 import {IGengovConditional} from "../interfaces/IGengovConditional.sol";
 import {IGengovDecisions} from "../interfaces/IGengovDecisions.sol";
+import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
 import {LossMath, WAD} from "../libraries/LossMath.sol";
@@ -88,6 +89,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     /// @inheritdoc IGengovDecisions
     IGengovHub public immutable hub;
     IGengovHubHooks private immutable _hooks;
+    /// @dev The hub's execution contract (created with the hub, fixed for its life).
+    address private immutable _execution;
 
     mapping(uint256 agreementId => Cached) private _cached;
     mapping(uint256 agreementId => Version[]) private _versions;
@@ -103,6 +106,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     constructor(IGengovHub hub_) {
         hub = hub_;
         _hooks = IGengovHubHooks(address(hub_));
+        _execution = address(hub_.execution());
     }
 
     // ─────────────────────────────────────────── terms ───────────────────────────────────────────
@@ -269,7 +273,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
 
     /// @inheritdoc IGengovDecisions
     function onExecuted(uint256 agreementId, uint64 epoch) external {
-        if (msg.sender != address(hub.execution())) revert CallerNotExecution(msg.sender);
+        if (msg.sender != _execution) revert CallerNotExecution(msg.sender);
         Decision storage d = _decisions[agreementId][epoch];
         if (d.status != Status.Decided) revert NotDecided(epoch);
         d.executed = true;
@@ -284,9 +288,13 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         Decision storage d = _decisions[agreementId][epoch];
         if (d.status != Status.Decided) revert NotDecided(epoch);
         if (!d.executed) {
-            // Every transition of epoch e settles before end(e + 1); after that the option can no
-            // longer be carried out, and nothing is scored.
+            // Every transition of epoch e is proposed, and its challenge and ruling settle, before
+            // end(e + 1); after that the option can no longer be carried out, and nothing is scored.
+            // Finalizing has no deadline, though: while the epoch's transition can still be
+            // finalized the round stays open (voiding it would make that finalization revert in
+            // `onExecuted`, and block every later proposal of the agreement behind it).
             if (block.timestamp < _epochStart(c, epoch) + 2 * uint256(c.epochLength)) revert ScoringNotReady(epoch);
+            if (_transitionPending(agreementId, epoch)) revert ScoringNotReady(epoch);
             d.status = Status.Void;
             emit ConditionalVoided(agreementId, epoch);
             return;
@@ -660,6 +668,24 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
             for (uint256 o = 0; o < n; ++o) objectives[o] = _objective(v, values, o * m, m);
             supported[_argmax(objectives)] = true;
         }
+    }
+
+    /// @dev The execution contract's current proposal is epoch `epoch`'s and may still be finalized.
+    /// `proposal` returns a dynamic struct: only its head's epoch (word 1) and status (word 4) are read.
+    function _transitionPending(uint256 agreementId, uint64 epoch) private view returns (bool) {
+        (bool ok, bytes memory data) = _execution.staticcall(abi.encodeCall(IGengovExecution.proposal, (agreementId)));
+        if (!ok || data.length < 5 * 32) return false;
+        uint256 liveEpoch;
+        uint256 status;
+        assembly ("memory-safe") {
+            liveEpoch := mload(add(data, 0x40))
+            status := mload(add(data, 0xa0))
+        }
+        return
+            liveEpoch == epoch &&
+            status != uint256(IGengovExecution.Status.None) &&
+            status != uint256(IGengovExecution.Status.Rejected) &&
+            status != uint256(IGengovExecution.Status.Finalized);
     }
 
     function _optionCount(uint256 agreementId, uint64 epoch, Version storage v) private view returns (uint256) {

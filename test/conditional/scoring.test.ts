@@ -11,7 +11,7 @@ import { parseEventLogs } from "viem";
 import { conditionalLoss, decide as twinDecide, MISS_LOSS } from "../../oracle/scoring/conditional.js";
 import { ewma } from "../../oracle/scoring/lossMath.js";
 import { DecisionStatus, deployConditional, type ConditionalHarness } from "../fixtures/conditional.js";
-import { sendProposal } from "../fixtures/execution.js";
+import { sendProposal, Status } from "../fixtures/execution.js";
 import type { Connection } from "../fixtures/hub.js";
 
 /** The outcome of D + 1 in the tests below. */
@@ -175,6 +175,35 @@ describe("conditional: scoring", function () {
     );
   });
 
+  it("a decided transition finalized after end(e + 1) keeps the round open: it still executes and is scored", async () => {
+    const h = await load();
+    await round(h);
+    await h.decide();
+    const { executor } = await h.executor();
+    const p = await h.proposeDecided(executor!, 0);
+    // Nobody finalizes before end(D + 1); the outcome of D + 1 is reported then.
+    await h.report(h.D + 1n, OUTCOME);
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.score([h.agreementId, h.D]),
+      h.conditional,
+      "ScoringNotReady",
+      [h.D],
+    );
+    await h.finalize(p);
+    expect((await h.decision()).executed).to.equal(true);
+    const receipt = await h.score();
+    const [ev] = parseEventLogs({
+      abi: h.conditional.abi,
+      logs: receipt.logs,
+      eventName: "ConditionalScored",
+    });
+    expect(ev.args.epoch).to.equal(h.D);
+    expect((await h.decision()).status).to.equal(DecisionStatus.Scored);
+    // Finalized: the next epoch's proposals are not blocked behind it.
+    expect((await h.execution.read.proposal([h.agreementId])).status).to.equal(Status.Finalized);
+    expect(await h.execution.read.stateHash([h.agreementId])).to.equal(p.newStateHash);
+  });
+
   describe("advisory terms", () => {
     const loadAdvisory = () => conn.networkHelpers.loadFixture(advisory);
 
@@ -182,7 +211,15 @@ describe("conditional: scoring", function () {
       const h = await loadAdvisory();
       const [c1, c2] = h.candidates;
       await round(h);
-      await h.warpTo(h.times(h.D).end);
+      const { end } = h.times(h.D);
+      await h.at(end - 1n);
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.choose([h.agreementId, h.D, 1], { account: h.arbiter.account }),
+        h.conditional,
+        "ConditionalWindowClosed",
+        [h.D, end, 2n ** 64n - 1n],
+      );
+      await h.warpTo(end);
       await h.viem.assertions.revertWithCustomErrorWithArgs(
         h.conditional.write.decide([h.agreementId, h.D]),
         h.conditional,
