@@ -123,7 +123,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
             (version != 0 && t.firstEpoch < versions[version - 1].firstEpoch)
         ) revert TermsInvalid(TermsField.FirstEpoch);
         if (t.horizon == 0 || t.horizon > MAX_HORIZON) revert TermsInvalid(TermsField.Horizon);
-        if (t.revealWindow == 0 || t.revealWindow >= c.epochLength) revert TermsInvalid(TermsField.RevealWindow);
+        if (t.revealWindow == 0 || t.revealWindow >= c.epochLength)
+            revert TermsInvalid(TermsField.RevealWindow);
         if (t.epsilon > WAD) revert TermsInvalid(TermsField.Epsilon);
         if (t.eta == 0 || t.eta > MAX_ETA) revert TermsInvalid(TermsField.Eta);
         uint256 m = c.metricCount;
@@ -174,7 +175,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         }
         bytes32 h = _labelHash(label);
         for (uint256 i = 0; i < fixedCount; ++i) if (v.options[i] == h) revert OptionLabelInvalid();
-        for (uint256 i = 0; i < proposals.length; ++i) if (proposals[i].hash == h) revert OptionLabelInvalid();
+        for (uint256 i = 0; i < proposals.length; ++i)
+            if (proposals[i].hash == h) revert OptionLabelInvalid();
         index = uint8(fixedCount + proposals.length);
         uint128 bond = v.optionBond;
         proposals.push(Proposal(h, msg.sender, bond));
@@ -242,7 +244,16 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         (Cached storage c, Version storage v, Decision storage d, uint256 n) = _decidable(agreementId, epoch);
         if (v.advisory) revert AdvisoryMismatch(true);
         (bool ok, uint256[] memory words, uint256 floor, uint256 randomWord) = _records(agreementId, epoch);
-        (int256[] memory objectives, uint256 best) = _recommend(agreementId, epoch, c, v, n, words, floor, ok);
+        (int256[] memory objectives, uint256 best) = _recommend(
+            agreementId,
+            epoch,
+            c,
+            v,
+            n,
+            words,
+            floor,
+            ok
+        );
         if (objectives.length == 0) {
             d.defaulted = true;
         } else {
@@ -293,7 +304,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
             // Finalizing has no deadline, though: while the epoch's transition can still be
             // finalized the round stays open (voiding it would make that finalization revert in
             // `onExecuted`, and block every later proposal of the agreement behind it).
-            if (block.timestamp < _epochStart(c, epoch) + 2 * uint256(c.epochLength)) revert ScoringNotReady(epoch);
+            if (block.timestamp < _epochStart(c, epoch) + 2 * uint256(c.epochLength))
+                revert ScoringNotReady(epoch);
             if (_transitionPending(agreementId, epoch)) revert ScoringNotReady(epoch);
             d.status = Status.Void;
             emit ConditionalVoided(agreementId, epoch);
@@ -673,7 +685,9 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     /// @dev The execution contract's current proposal is epoch `epoch`'s and may still be finalized.
     /// `proposal` returns a dynamic struct: only its head's epoch (word 1) and status (word 4) are read.
     function _transitionPending(uint256 agreementId, uint64 epoch) private view returns (bool) {
-        (bool ok, bytes memory data) = _execution.staticcall(abi.encodeCall(IGengovExecution.proposal, (agreementId)));
+        (bool ok, bytes memory data) = _execution.staticcall(
+            abi.encodeCall(IGengovExecution.proposal, (agreementId))
+        );
         if (!ok || data.length < 5 * 32) return false;
         uint256 liveEpoch;
         uint256 status;
@@ -688,7 +702,11 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
             status != uint256(IGengovExecution.Status.Finalized);
     }
 
-    function _optionCount(uint256 agreementId, uint64 epoch, Version storage v) private view returns (uint256) {
+    function _optionCount(
+        uint256 agreementId,
+        uint64 epoch,
+        Version storage v
+    ) private view returns (uint256) {
         return v.options.length + _proposals[agreementId][epoch].length;
     }
 

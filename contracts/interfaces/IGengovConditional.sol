@@ -231,7 +231,11 @@ interface IGengovConditional is IGengovDecisions {
     /// @param epoch The decision epoch.
     /// @param label The option's text (1 to 256 bytes, not already an option).
     /// @return index The option's index.
-    function proposeOption(uint256 agreementId, uint64 epoch, string calldata label) external returns (uint8 index);
+    function proposeOption(
+        uint256 agreementId,
+        uint64 epoch,
+        string calldata label
+    ) external returns (uint8 index);
 
     /// @notice Commit conditional forecasts for `epoch`, from its start until its reveal window
     /// opens; a later commit in the window replaces the earlier one. Candidate's operator only.
