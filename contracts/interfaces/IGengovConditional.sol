@@ -66,6 +66,7 @@ interface IGengovConditional is IGengovDecisions {
         bool advisory;
         /// @dev The epoch's transition, carrying the option, was finalized.
         bool executed;
+        /// @dev Options in the set (from Decided on; `optionSet` lists them before).
         uint8 optionCount;
         uint16 committed;
         uint16 revealed;
@@ -187,6 +188,11 @@ interface IGengovConditional is IGengovDecisions {
     error ConditionalWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
     /// @notice The caller is not the candidate's operator.
     error CallerNotOperator(uint256 candidateId, address caller);
+    /// @notice Only a candidate eligible to execute (as `IGengovHub.candidate` reports) takes a
+    /// forecaster place.
+    error NotEligible(uint256 candidateId);
+    /// @notice The decision has its maximum number of forecasters.
+    error ForecasterLimitReached(uint256 max);
     /// @notice The commitment is zero.
     error CommitmentZero();
     /// @notice No commitment to reveal.
@@ -234,7 +240,9 @@ interface IGengovConditional is IGengovDecisions {
     function proposeOption(uint256 agreementId, uint64 epoch, string calldata label) external returns (uint8 index);
 
     /// @notice Commit conditional forecasts for `epoch`, from its start until its reveal window
-    /// opens; a later commit in the window replaces the earlier one. Candidate's operator only.
+    /// opens; a later commit in the window replaces the earlier one. Candidate's operator only; the
+    /// first commit needs the candidate eligible to execute and a free place (at most
+    /// `MAX_FORECASTERS`).
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     /// @param candidateId The candidate.
