@@ -118,7 +118,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         Version[] storage versions = _versions[agreementId];
         version = versions.length;
         if (
-            t.firstEpoch <= _currentEpoch(c) ||
+            t.firstEpoch < _firstConfigurable(c) ||
             (version != 0 && t.firstEpoch < versions[version - 1].firstEpoch)
         ) revert TermsInvalid(TermsField.FirstEpoch);
         if (t.horizon == 0 || t.horizon > MAX_HORIZON) revert TermsInvalid(TermsField.Horizon);
@@ -164,8 +164,12 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         string calldata label
     ) external nonReentrant returns (uint8 index) {
         (Cached storage c, Version storage v) = _termsOf(agreementId, epoch);
-        uint256 opens = _epochStart(c, epoch);
-        if (block.timestamp >= opens) revert ConditionalWindowClosed(epoch, 0, uint64(opens));
+        uint256 closes = _epochStart(c, epoch);
+        // Only during the epoch before: terms can change from two epochs ahead on, so a proposal is
+        // always made under the terms its epoch keeps.
+        if (block.timestamp + c.epochLength < closes || block.timestamp >= closes) {
+            revert ConditionalWindowClosed(epoch, uint64(closes - c.epochLength), uint64(closes));
+        }
         Proposal[] storage proposals = _proposals[agreementId][epoch];
         uint256 fixedCount = v.options.length;
         if (proposals.length >= v.maxProposed || fixedCount + proposals.length >= MAX_OPTIONS) {
@@ -732,8 +736,12 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         return uint256(c.genesis) + uint256(epoch) * c.epochLength;
     }
 
-    function _currentEpoch(Cached storage c) private view returns (uint256) {
-        return block.timestamp < c.genesis ? 0 : (block.timestamp - c.genesis) / c.epochLength;
+    /// @dev The first epoch new terms may apply to: none of its options may have been proposed yet.
+    /// Proposals for epoch e open at start(e − 1), so from epoch c on terms reach epoch c + 2; before
+    /// genesis, epoch 1 (epoch 0's proposals open before genesis).
+    function _firstConfigurable(Cached storage c) private view returns (uint256) {
+        if (block.timestamp < c.genesis) return 1;
+        return (block.timestamp - c.genesis) / c.epochLength + 2;
     }
 
     function _abs(int64 x) private pure returns (uint256) {

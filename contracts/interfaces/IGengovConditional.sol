@@ -19,8 +19,8 @@ interface IGengovConditional is IGengovDecisions {
     /// @notice An agreement's terms, set by its arbiter; they apply to decision epochs from
     /// `firstEpoch` on, until a later version's `firstEpoch`.
     struct Terms {
-        /// @dev First decision epoch; later than the current epoch, and not before the previous
-        /// version's.
+        /// @dev First decision epoch: at least two epochs after the current one (1 before genesis),
+        /// so no option of it was proposed under other terms; not before the previous version's.
         uint64 firstEpoch;
         /// @dev The decision of epoch e is scored on the outcome of epoch e + horizon; in [1, 14].
         uint8 horizon;
@@ -231,8 +231,8 @@ interface IGengovConditional is IGengovDecisions {
     /// @return version The version's index.
     function configure(uint256 agreementId, Terms calldata terms) external returns (uint256 version);
 
-    /// @notice Propose an option for `epoch` before it starts, posting the terms' option bond
-    /// (approve it first). At most `maxProposed` per epoch and 8 options in all.
+    /// @notice Propose an option for `epoch` during the epoch before it, posting the terms' option
+    /// bond (approve it first). At most `maxProposed` per epoch and 8 options in all.
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     /// @param label The option's text (1 to 256 bytes, not already an option).
