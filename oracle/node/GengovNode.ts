@@ -26,7 +26,7 @@ import { judgementStep } from "../jobs/judgement.js";
 import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
-import type { AllocateRequest, Model, ModelSpec } from "../models/types.js";
+import type { AllocateRequest, ForecastOptionsRequest, Model, ModelSpec } from "../models/types.js";
 import { execution, hub, readContract } from "../protocol/contracts.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 import { Store, type ForecastRow } from "../store/Store.js";
@@ -40,6 +40,7 @@ import {
   revealOpens,
 } from "./clock.js";
 import {
+  hubConditional,
   hubJudgement,
   loadAgreement,
   type AgreementRuntime,
@@ -106,6 +107,7 @@ export class GengovNode {
     const execution = await readContract(client, hub, gengovHubAbi, "execution", []);
     const jury = await readContract(client, hub, gengovHubAbi, "jury", []);
     const judgement = await hubJudgement(client, hub);
+    const conditional = await hubConditional(client, hub);
     let account = deps.account;
     if (!account) {
       const key = await loadKey(config.key);
@@ -133,6 +135,7 @@ export class GengovNode {
       execution,
       jury,
       judgement,
+      conditional,
       agreement: async (id) => {
         let a = agreementsCache.get(id);
         if (!a) {
@@ -740,5 +743,8 @@ function watchModel(model: Model, metrics: Metrics): Model {
     execute: watched((r) => model.execute(r)),
     validate: watched((r) => model.validate(r)),
     ...(model.allocate ? { allocate: watched((r: AllocateRequest) => model.allocate!(r)) } : {}),
+    ...(model.forecastOptions
+      ? { forecastOptions: watched((r: ForecastOptionsRequest) => model.forecastOptions!(r)) }
+      : {}),
   };
 }
