@@ -22,6 +22,7 @@ import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastO
 import { keepAgreement } from "../jobs/keeper.js";
 import { proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
+import { conditionalStep } from "../jobs/conditional.js";
 import { judgementStep } from "../jobs/judgement.js";
 import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
@@ -192,6 +193,7 @@ export class GengovNode {
     }
     await this.juryDuties();
     await this.judgementRounds();
+    await this.conditionalDecisions();
     if (this.config.keeper) {
       for (const id of new Set(this.candidates.map((c) => c.agreementId))) {
         if (this.stopping) return;
@@ -283,6 +285,27 @@ export class GengovNode {
         if (step.round === 0n) this.noJudgementAt.set(key, block);
         return step;
       });
+    }
+  }
+
+  /**
+   * Decision epochs (jobs/conditional.ts, futarchy mode): commit and reveal each candidate's
+   * conditional forecasts, with `decide` and `score` when the node is a keeper.
+   */
+  private async conditionalDecisions() {
+    const { ctx } = this;
+    if (!ctx.conditional || BigInt(ctx.conditional) === 0n) return;
+    for (const candidate of this.candidates) {
+      if (this.stopping) return;
+      await this.run("conditional", async () =>
+        conditionalStep({
+          ctx,
+          candidate,
+          agreement: await ctx.agreement(candidate.agreementId),
+          now: await ctx.now(),
+          keeper: this.config.keeper,
+        }),
+      );
     }
   }
 
