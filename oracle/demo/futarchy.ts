@@ -27,7 +27,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import type { LocalAccount } from "viem";
+import type { Hex, LocalAccount } from "viem";
 
 import { gengovConditionalAbi } from "../chain/abis.js";
 import { parseConditionalTerms, toConditionalTerms } from "../conditional/terms.js";
@@ -90,6 +90,9 @@ export type FutarchyDecisionRow = {
 };
 
 export type FutarchyReport = {
+  /** The hub and its bond token (for tools that read the run's chain afterwards). */
+  hub: Hex;
+  token: Hex;
   objective: { weights: string[]; floors: string[]; penalties: string[] };
   decisions: FutarchyDecisionRow[];
   meanRegret: number | null;
@@ -282,6 +285,8 @@ export async function runFutarchy(
   const summary = await summarize(run, rows);
   const scored = decisions.filter((d) => d.regret !== null);
   const futarchy: FutarchyReport = {
+    hub: setup.hub.address,
+    token: token.address,
     objective: {
       weights: terms.weights.map(String),
       floors: terms.floors.map(String),
