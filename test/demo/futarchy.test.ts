@@ -14,6 +14,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { hexToString, type EIP1193Provider } from "viem";
 
+import { loadDecisions } from "../../app/src/lib/conditional.js";
 import { gengovConditionalAbi, gengovExecutionAbi } from "../../oracle/chain/abis.js";
 import { decisionLines, runFutarchy } from "../../oracle/demo/futarchy.js";
 import { renderReport } from "../../oracle/demo/report.js";
@@ -109,6 +110,21 @@ describe("demo: fisheries in futarchy mode", function () {
     expect(table.match(/<tr><td>\d+<\/td>/g)).to.have.length(4);
     expect(html).to.contain("cut the quota 20%");
     expect(html).to.contain("J of each option's combined forecast");
+  });
+
+  it("test_app_readsEachDecisionsOptionsObjectivesAndOutcome", async () => {
+    const client = await conn.viem.getPublicClient();
+    const rows = await loadDecisions(client, result.futarchy.hub, 1n, 2);
+    const f = result.futarchy.decisions;
+    expect(rows.map((r) => r.epoch)).to.deep.equal(f.map((d) => d.epoch));
+    for (const [i, r] of rows.entries()) {
+      expect(r.options).to.deep.equal(f[i].options);
+      expect(r.option).to.equal(f[i].option);
+      expect(r.objectives).to.deep.equal(f[i].objectives);
+      expect(r.meanForecasts).to.have.length(r.revealed ? r.options.length : 0);
+    }
+    // Epoch 1's scored epoch (2) was reported by the end of the run: the app shows its outcome.
+    expect(rows[0].realised).to.not.equal(null);
   });
 
   it("test_cli_showPrintsOptionsForecastsAndDecision_andBadInputFailsWithOneLine", async () => {
