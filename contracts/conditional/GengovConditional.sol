@@ -29,6 +29,9 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     bytes32 public constant EXPLORE_TAG = keccak256("gengov.conditional.explore");
     /// @notice Most options in an epoch's option set.
     uint256 public constant MAX_OPTIONS = 8;
+    /// @notice Most candidates forecasting one decision: bounds the decision's gas (at 8 options of 8
+    /// metrics, about 4.3M for the weighing and as much for the option bonds' support check).
+    uint256 public constant MAX_FORECASTERS = 64;
     /// @notice Longest option label, in bytes.
     uint256 public constant MAX_LABEL_BYTES = 256;
     /// @dev Objective weights and penalties are at most this in absolute value, so J fits int256.
@@ -115,7 +118,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         Version[] storage versions = _versions[agreementId];
         version = versions.length;
         if (
-            t.firstEpoch <= _currentEpoch(c) ||
+            t.firstEpoch < _firstConfigurable(c) ||
             (version != 0 && t.firstEpoch < versions[version - 1].firstEpoch)
         ) revert TermsInvalid(TermsField.FirstEpoch);
         if (t.horizon == 0 || t.horizon > MAX_HORIZON) revert TermsInvalid(TermsField.Horizon);
@@ -161,8 +164,12 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         string calldata label
     ) external nonReentrant returns (uint8 index) {
         (Cached storage c, Version storage v) = _termsOf(agreementId, epoch);
-        uint256 opens = _epochStart(c, epoch);
-        if (block.timestamp >= opens) revert ConditionalWindowClosed(epoch, 0, uint64(opens));
+        uint256 closes = _epochStart(c, epoch);
+        // Only during the epoch before: terms can change from two epochs ahead on, so a proposal is
+        // always made under the terms its epoch keeps.
+        if (block.timestamp + c.epochLength < closes || block.timestamp >= closes) {
+            revert ConditionalWindowClosed(epoch, uint64(closes - c.epochLength), uint64(closes));
+        }
         Proposal[] storage proposals = _proposals[agreementId][epoch];
         uint256 fixedCount = v.options.length;
         if (proposals.length >= v.maxProposed || fixedCount + proposals.length >= MAX_OPTIONS) {
@@ -194,8 +201,12 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         if (commitment == bytes32(0)) revert CommitmentZero();
         Entry storage e = _entries[agreementId][epoch][candidateId];
         if (e.commitment == bytes32(0)) {
-            // At most one entry per seat, and seats are capped by the hub: the list stays bounded.
-            _committers[agreementId][epoch].push(candidateId);
+            // Only a candidate eligible to execute takes one of the bounded forecaster places, so
+            // bonded seats without a record cannot crowd the decision out.
+            if (!_eligible(agreementId, candidateId)) revert NotEligible(candidateId);
+            uint256[] storage ids = _committers[agreementId][epoch];
+            if (ids.length >= MAX_FORECASTERS) revert ForecasterLimitReached(MAX_FORECASTERS);
+            ids.push(candidateId);
             ++_decisions[agreementId][epoch].committed;
         }
         e.commitment = commitment;
@@ -271,7 +282,9 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     function onExecuted(uint256 agreementId, uint64 epoch) external {
         if (msg.sender != address(hub.execution())) revert CallerNotExecution(msg.sender);
         Decision storage d = _decisions[agreementId][epoch];
-        if (d.status != Status.Decided) revert NotDecided(epoch);
+        // Never reverts for the execution contract: a finalization that comes after the round was
+        // voided (nobody finalized before end(e + 1)) must still go through.
+        if (d.status != Status.Decided) return;
         d.executed = true;
         emit DecisionExecuted(agreementId, epoch);
     }
@@ -343,9 +356,10 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         uint256 agreementId,
         uint64 epoch
     ) external view returns (bool required, bool decided, uint8 option) {
+        // An agreement never configured (the common case) costs one storage read.
+        if (_cached[agreementId].epochLength == 0) return (false, false, 0);
         Decision storage d = _decisions[agreementId][epoch];
         if (d.status != Status.Open) return (true, true, d.option);
-        if (_cached[agreementId].epochLength == 0) return (false, false, 0);
         (bool found, uint256 index) = _versionIndex(agreementId, epoch);
         if (!found) return (false, false, 0);
         required = _optionCount(agreementId, epoch, _versions[agreementId][index]) >= 2;
@@ -368,12 +382,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IGengovConditional
-    function decision(uint256 agreementId, uint64 epoch) external view returns (Decision memory d) {
-        d = _decisions[agreementId][epoch];
-        if (d.status == Status.Open && _cached[agreementId].epochLength != 0) {
-            (bool found, uint256 index) = _versionIndex(agreementId, epoch);
-            if (found) d.optionCount = uint8(_optionCount(agreementId, epoch, _versions[agreementId][index]));
-        }
+    function decision(uint256 agreementId, uint64 epoch) external view returns (Decision memory) {
+        return _decisions[agreementId][epoch];
     }
 
     /// @inheritdoc IGengovConditional
@@ -454,6 +464,20 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         c.bondToken = a.bondToken;
         for (uint256 i = 0; i < a.metrics.length; ++i) {
             c.lossConfigs[i] = (uint256(uint8(a.metrics[i].lossKind)) << 127) | a.metrics[i].scale;
+        }
+    }
+
+    /// @dev `hub.candidate(agreementId, candidateId).eligible`, read from the return data:
+    /// `CandidateView` is a static tuple, so it is encoded as 13 words in declaration order and
+    /// `eligible` is word 11. Reading the one word keeps the decoder of the whole view out of this
+    /// contract's code.
+    function _eligible(uint256 agreementId, uint256 candidateId) private view returns (bool eligible) {
+        (bool ok, bytes memory ret) = address(hub).staticcall(
+            abi.encodeCall(IGengovHub.candidate, (agreementId, candidateId))
+        );
+        if (!ok || ret.length != 13 * 32) return false;
+        assembly ("memory-safe") {
+            eligible := iszero(iszero(mload(add(ret, 384))))
         }
     }
 
@@ -712,8 +736,12 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         return uint256(c.genesis) + uint256(epoch) * c.epochLength;
     }
 
-    function _currentEpoch(Cached storage c) private view returns (uint256) {
-        return block.timestamp < c.genesis ? 0 : (block.timestamp - c.genesis) / c.epochLength;
+    /// @dev The first epoch new terms may apply to: none of its options may have been proposed yet.
+    /// Proposals for epoch e open at start(e − 1), so from epoch c on terms reach epoch c + 2; before
+    /// genesis, epoch 1 (epoch 0's proposals open before genesis).
+    function _firstConfigurable(Cached storage c) private view returns (uint256) {
+        if (block.timestamp < c.genesis) return 1;
+        return (block.timestamp - c.genesis) / c.epochLength + 2;
     }
 
     function _abs(int64 x) private pure returns (uint256) {

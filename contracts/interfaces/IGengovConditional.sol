@@ -19,8 +19,8 @@ interface IGengovConditional is IGengovDecisions {
     /// @notice An agreement's terms, set by its arbiter; they apply to decision epochs from
     /// `firstEpoch` on, until a later version's `firstEpoch`.
     struct Terms {
-        /// @dev First decision epoch; later than the current epoch, and not before the previous
-        /// version's.
+        /// @dev First decision epoch: at least two epochs after the current one (1 before genesis),
+        /// so no option of it was proposed under other terms; not before the previous version's.
         uint64 firstEpoch;
         /// @dev The decision of epoch e is scored on the outcome of epoch e + horizon; in [1, 14].
         uint8 horizon;
@@ -66,6 +66,7 @@ interface IGengovConditional is IGengovDecisions {
         bool advisory;
         /// @dev The epoch's transition, carrying the option, was finalized.
         bool executed;
+        /// @dev Options in the set (from Decided on; `optionSet` lists them before).
         uint8 optionCount;
         uint16 committed;
         uint16 revealed;
@@ -187,6 +188,11 @@ interface IGengovConditional is IGengovDecisions {
     error ConditionalWindowClosed(uint64 epoch, uint64 opensAt, uint64 closesAt);
     /// @notice The caller is not the candidate's operator.
     error CallerNotOperator(uint256 candidateId, address caller);
+    /// @notice Only a candidate eligible to execute (as `IGengovHub.candidate` reports) takes a
+    /// forecaster place.
+    error NotEligible(uint256 candidateId);
+    /// @notice The decision has its maximum number of forecasters.
+    error ForecasterLimitReached(uint256 max);
     /// @notice The commitment is zero.
     error CommitmentZero();
     /// @notice No commitment to reveal.
@@ -225,8 +231,8 @@ interface IGengovConditional is IGengovDecisions {
     /// @return version The version's index.
     function configure(uint256 agreementId, Terms calldata terms) external returns (uint256 version);
 
-    /// @notice Propose an option for `epoch` before it starts, posting the terms' option bond
-    /// (approve it first). At most `maxProposed` per epoch and 8 options in all.
+    /// @notice Propose an option for `epoch` during the epoch before it, posting the terms' option
+    /// bond (approve it first). At most `maxProposed` per epoch and 8 options in all.
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     /// @param label The option's text (1 to 256 bytes, not already an option).
@@ -234,7 +240,9 @@ interface IGengovConditional is IGengovDecisions {
     function proposeOption(uint256 agreementId, uint64 epoch, string calldata label) external returns (uint8 index);
 
     /// @notice Commit conditional forecasts for `epoch`, from its start until its reveal window
-    /// opens; a later commit in the window replaces the earlier one. Candidate's operator only.
+    /// opens; a later commit in the window replaces the earlier one. Candidate's operator only; the
+    /// first commit needs the candidate eligible to execute and a free place (at most
+    /// `MAX_FORECASTERS`).
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     /// @param candidateId The candidate.

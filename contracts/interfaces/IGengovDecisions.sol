@@ -26,7 +26,8 @@ interface IGengovDecisions {
     ) external view returns (bool required, bool decided, uint8 option);
 
     /// @notice Called by the hub's execution contract when the transition carrying the epoch's
-    /// option is finalized.
+    /// option is finalized; marks the decision executed (a no-op once its round is settled, so it
+    /// never blocks a finalization).
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     function onExecuted(uint256 agreementId, uint64 epoch) external;

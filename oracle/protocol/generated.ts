@@ -207,6 +207,8 @@ export const CandidateStatus = {
 export const limits = {
   /** contracts/conditional/GengovConditional.sol: GengovConditional.MAX_OPTIONS */
   MAX_OPTIONS: 8,
+  /** contracts/conditional/GengovConditional.sol: GengovConditional.MAX_FORECASTERS */
+  MAX_FORECASTERS: 64,
   /** contracts/conditional/GengovConditional.sol: GengovConditional.MAX_LABEL_BYTES */
   MAX_LABEL_BYTES: 256,
   /** contracts/conditional/GengovConditional.sol: GengovConditional._MAX_OBJECTIVE_WEIGHT */
