@@ -3,7 +3,8 @@
  * answered from a small decision model, sends recorded): forecasts, option set and salt are on disk
  * before the commit is sent, and a crash between the two sends the stored commitment (no new salt, no
  * second model call); a restarted node reveals the stored forecasts with the stored salt; a model
- * answer that is not one vector per option is rejected with nothing stored or sent; the executor's
+ * answer that is not one vector per option is rejected with nothing stored or sent; a candidate not
+ * eligible to execute (no forecaster place) asks no model and sends nothing; the executor's
  * side decides an ended epoch and returns the option taken with its label.
  */
 import { mkdtempSync } from "node:fs";
@@ -80,6 +81,7 @@ function scriptedChain() {
     decided: false,
     option: 0,
     explored: false,
+    eligible: true,
   };
   const sent: Sent[] = [];
   const chain = { state, sent, failSends: false };
@@ -98,6 +100,8 @@ function scriptedChain() {
           return { status: state.decided ? 1 : 0, option: state.option, explored: state.explored };
         case "outcome":
           return [0, [], 0n];
+        case "candidate":
+          return { eligible: state.eligible };
         default:
           throw new Error(`unscripted read ${functionName}`);
       }
@@ -276,6 +280,24 @@ describe("conditional job", () => {
     expect(store.getConditional(1n, EPOCH, 2n)).to.equal(undefined);
     expect(chain.sent).to.have.length(0);
     expect(lines.join("\n")).to.contain("The conditional forecast has no values for option 2.");
+    store.close();
+  });
+
+  it("test_commit_aCandidateNotEligibleToExecute_asksNoModel_storesAndSendsNothing", async () => {
+    const { chain, client, sender } = scriptedChain();
+    chain.state.eligible = false;
+    const { model, calls } = countedModel();
+    const store = new Store(storePath(), { chainId: CHAIN_ID, hub: HUB });
+    const result = await conditionalStep({
+      ctx: contextOf(store, client, sender),
+      candidate: candidateOf(model),
+      agreement,
+      now: 3700n,
+    });
+    expect(result.did).to.deep.equal([]);
+    expect(calls()).to.equal(0);
+    expect(store.getConditional(1n, EPOCH, 2n)).to.equal(undefined);
+    expect(chain.sent).to.have.length(0);
     store.close();
   });
 

@@ -2,7 +2,8 @@
  * Conditional-forecast terms files (futarchy mode; `gengov conditional configure --terms <file>`,
  * examples/fisheries/futarchy.json): the fields of `IGengovConditional.Terms`, labels included.
  * Big numbers (WAD values, the option bond) as decimal strings or numbers. `firstEpoch` may be left
- * out: the CLI then takes the epoch after the current one.
+ * out: the CLI then takes the first epoch terms may reach, two after the current one (1 before the
+ * agreement's genesis).
  */
 import { z } from "zod";
 

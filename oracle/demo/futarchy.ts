@@ -39,7 +39,7 @@ import {
   sendDecide,
 } from "../jobs/conditional.js";
 import type { OptionsPeek } from "../models/simulatedModel.js";
-import { epochEnd, epochStart } from "../node/clock.js";
+import { epochAt, epochEnd, epochStart } from "../node/clock.js";
 import { hubConditional } from "../node/context.js";
 import { objectiveValue, type Objective } from "../scoring/conditional.js";
 import { at, epochLine, epochRow, reportOutcome, settleEpoch, submitInputs, tickAll } from "./epochs.js";
@@ -119,7 +119,9 @@ export async function runFutarchy(
     JSON.parse(readFileSync(join(options.root, "examples", "fisheries", "futarchy.json"), "utf8")),
     "futarchy.json",
   );
-  const terms = toConditionalTerms(file, 1n);
+  // Terms reach two epochs ahead (epoch 1 before genesis).
+  const now = await chain.latest();
+  const terms = toConditionalTerms(file, now < clock.genesis ? 1n : epochAt(clock, now) + 2n);
   const objective: Objective = { weights: terms.weights, floors: terms.floors, penalties: terms.penalties };
   const write = async (from: LocalAccount, functionName: string, args: readonly unknown[]) => {
     const w = await chain.viem.getWalletClient(from.address);

@@ -29,7 +29,7 @@ import type { TransitionDecision } from "../models/types.js";
 import { epochAt, epochEnd, epochStart } from "../node/clock.js";
 import type { AgreementRuntime, CandidateRuntime, NodeContext } from "../node/context.js";
 import { crashPoint } from "../node/crashPoints.js";
-import { conditional as conditionalContract } from "../protocol/contracts.js";
+import { conditional as conditionalContract, hub } from "../protocol/contracts.js";
 import { conditionalCommitment, flattenForecasts, optionSetHash } from "../scoring/conditional.js";
 import type { ConditionalRow } from "../store/Store.js";
 import { recentHistory } from "./history.js";
@@ -161,6 +161,12 @@ function lostRace(error: unknown): boolean {
   return name === "AlreadyDecided" || name === "AlreadyRevealed" || name === "ConditionalWindowClosed";
 }
 
+/** Errors of `commit` that mean this candidate takes no place now: retried while the window lasts. */
+function noPlace(error: unknown): boolean {
+  const name = (error as { errorName?: string }).errorName;
+  return name === "NotEligible" || name === "ForecasterLimitReached";
+}
+
 /** Errors of `score` that mean "not yet": retried at a later tick, quietly. */
 function notYet(error: unknown): boolean {
   const name = (error as { errorName?: string }).errorName;
@@ -183,7 +189,7 @@ export type ConditionalStepReturnType = {
 /** Commits the candidate's conditional forecasts of `epoch` (store first, then send; idempotent). */
 export async function commitConditional(
   p: ConditionalStepParameters & { epoch: bigint; labels: string[]; setHash: Hex; horizon: bigint },
-): Promise<"committed" | "already" | "abstained"> {
+): Promise<"committed" | "already" | "abstained" | "not eligible"> {
   const { ctx, candidate, agreement, epoch } = p;
   const { agreementId, candidateId } = candidate;
   const log = ctx.log.child({ at: "conditional.commit", agreementId, candidateId, epoch });
@@ -191,6 +197,12 @@ export async function commitConditional(
   if (row && row.status !== "persisted") return "already";
   if (!row) {
     const model = candidate.model;
+    // Only a candidate eligible to execute takes a forecaster place (NotEligible otherwise).
+    const record = await hub(ctx).read("candidate", [agreementId, candidateId]);
+    if (!record.eligible) {
+      log.debug({ at: "conditional.commit", msg: "not eligible to execute: no conditional forecast" });
+      return "not eligible";
+    }
     if (!model.forecastOptions) {
       log.warn({
         at: "conditional.commit",
@@ -375,8 +387,17 @@ export async function conditionalStep(p: ConditionalStepParameters): Promise<Con
     try {
       const result = await run();
       if (result === "abstained") did.push("abstained");
-      else if (result !== "already") did.push(result === "missed" ? "missed" : what);
+      else if (result !== "already" && result !== "not eligible")
+        did.push(result === "missed" ? "missed" : what);
     } catch (error) {
+      if (noPlace(error)) {
+        ctx.log.warn({
+          at: `conditional.${what}`,
+          agreementId,
+          msg: `no forecaster place: ${(error as Error).message.split("\n")[0]}`,
+        });
+        return;
+      }
       if (!lostRace(error)) throw error;
       ctx.log.warn({ at: `conditional.${what}`, agreementId, msg: "another node got there first" });
     }

@@ -126,7 +126,7 @@ export function registerConditionalCommands(program: Command, rt: Rt) {
           ),
         );
       else lines.push("  no forecast committed");
-      if (status === "Open") lines.push(`decision: open (${record.optionCount} options)`);
+      if (status === "Open") lines.push(`decision: open (${labels.length} options)`);
       else
         lines.push(
           `decision: ${status}; took option ${record.option} "${labels[record.option]}"${record.explored ? " (explored)" : ""}${record.defaulted ? " (default: no weighted forecast)" : ""}${record.advisory ? " (the arbiter's choice)" : ""}${record.executed ? ", executed" : ""}`,
@@ -149,7 +149,10 @@ export function registerConditionalCommands(program: Command, rt: Rt) {
     .description("set an agreement's conditional-forecast terms (its arbiter), from a later epoch on")
     .requiredOption("--agreement <id>", "the agreement")
     .requiredOption("--terms <file>", "the terms (JSON, e.g. examples/fisheries/futarchy.json)")
-    .option("--first-epoch <n>", "first decision epoch (default: the file's, else the next epoch)")
+    .option(
+      "--first-epoch <n>",
+      "first decision epoch, at least two after the current one (default: the file's, else that one)",
+    )
     .action(async (o: { agreement: string; terms: string; firstEpoch?: string }, cmd: Command) => {
       const agreementId = parseId("--agreement", o.agreement);
       let raw: unknown;
@@ -162,7 +165,9 @@ export function registerConditionalCommands(program: Command, rt: Rt) {
       const r = await rt(cmd);
       const reader = await conditionalOf(r);
       const a = await agreementOf(r, agreementId);
-      const next = epochAt(a.clock, await r.now()) + 1n;
+      const now = await r.now();
+      // Terms reach two epochs ahead (epoch 1 before genesis): no option of theirs is proposed yet.
+      const next = now < a.clock.genesis ? 1n : epochAt(a.clock, now) + 2n;
       const first = o.firstEpoch === undefined ? undefined : parseId("--first-epoch", o.firstEpoch);
       const terms = toConditionalTerms(
         first === undefined ? file : { ...file, firstEpoch: undefined },
@@ -187,7 +192,7 @@ export function registerConditionalCommands(program: Command, rt: Rt) {
 
   conditional
     .command("propose-option")
-    .description("add an option to a coming epoch before it starts, with the terms' option bond")
+    .description("add an option to the next epoch (during the epoch before it), with the terms' option bond")
     .requiredOption("--agreement <id>", "the agreement")
     .requiredOption("--epoch <n>", "the decision epoch (not started yet)")
     .requiredOption("--label <text>", "the option's text (1 to 256 bytes, not already an option)")
@@ -200,8 +205,15 @@ export function registerConditionalCommands(program: Command, rt: Rt) {
       const reader = await conditionalOf(r);
       const a = await agreementOf(r, agreementId);
       const now = await r.now();
+      const opens = epochStart(a.clock, epoch) - a.clock.epochLength;
       if (now >= epochStart(a.clock, epoch))
-        throw new UsageError(`--epoch: epoch ${epoch} has started; options are proposed before it starts`);
+        throw new UsageError(
+          `--epoch: epoch ${epoch} has started; options are proposed in the epoch before it`,
+        );
+      if (now < opens)
+        throw new UsageError(
+          `--epoch: proposals for epoch ${epoch} open at ${opens} (the start of the epoch before; now ${now})`,
+        );
       const found = await termsOf(reader, agreementId, epoch);
       if (!found) throw new UsageError(`--epoch: no conditional terms apply to epoch ${epoch}`);
       const bond = found.terms.optionBond;
