@@ -79,6 +79,10 @@ describe("demo: fisheries in futarchy mode", function () {
       expect(onChain, `epoch ${d.epoch}`).to.deep.equal(
         proposed.filter((p) => p.args.epoch === d.epoch).map(() => d.option),
       );
+      // gengov verify checks the manifest's option against the chain's.
+      const reports = result.verification.filter((v) => v.epoch === d.epoch);
+      expect(reports.length).to.be.greaterThan(0);
+      for (const v of reports) expect(v.checks.find((c) => c.name === "decision.option")?.ok).to.equal(true);
       for (const p of proposed.filter((x) => x.args.epoch === d.epoch)) {
         const manifest = JSON.parse(hexToString(p.args.manifest)) as { decision: { label: string } };
         expect(manifest.decision.label).to.equal(d.options[d.option]);
