@@ -105,23 +105,25 @@ function futarchySection(r: DemoResult): string {
   if (!f) return "";
   const hundredths = (v: bigint) => (Number(v) / 100).toFixed(2);
   const labels = [...new Set(f.decisions.flatMap((d) => d.options))];
+  const weighted = f.decisions.filter((d) => d.objectives.length);
+  const jOf = (d: (typeof weighted)[number], o: number) => Number(d.objectives[o]) / 100;
   const chart = lineChart(
-    "J of each option's combined forecast (filled: the option taken)",
-    labels.flatMap((label, i) => {
-      const color = COLORS[i % COLORS.length];
-      const points = (taken: boolean) =>
-        f.decisions
-          .filter((d) => d.objectives.length && d.options.includes(label))
-          .filter((d) => !taken || d.options[d.option] === label)
-          .map(
-            (d) =>
-              [Number(d.epoch), Number(d.objectives[d.options.indexOf(label)]) / 100] as [number, number],
-          );
-      return [
-        { name: label, color, points: points(false) },
-        { name: `${label} (taken)`, color, points: points(true), dots: true },
-      ].filter((s) => s.points.length);
-    }),
+    "J of each option's combined forecast (dots: the option taken)",
+    [
+      ...labels.map((label, i) => ({
+        name: label,
+        color: COLORS[i % COLORS.length],
+        points: weighted
+          .filter((d) => d.options.includes(label))
+          .map((d) => [Number(d.epoch), jOf(d, d.options.indexOf(label))] as [number, number]),
+      })),
+      {
+        name: "taken",
+        color: "#000",
+        dots: true,
+        points: weighted.map((d) => [Number(d.epoch), jOf(d, d.option)] as [number, number]),
+      },
+    ].filter((series) => series.points.length),
     "J",
   );
   const rows = f.decisions

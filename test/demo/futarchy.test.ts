@@ -115,7 +115,7 @@ describe("demo: fisheries in futarchy mode", function () {
     const table = html.slice(html.indexOf('id="futarchy-decisions"'));
     expect(table.match(/<tr><td>\d+<\/td>/g)).to.have.length(3);
     expect(html).to.contain("cut the quota 20%");
-    expect(html).to.contain("J of each option's combined forecast");
+    expect(html).to.contain("J of each option's combined forecast (dots: the option taken)");
   });
 
   it("test_app_readsEachDecisionsOptionsObjectivesAndOutcome", async () => {
