@@ -4,8 +4,10 @@
  * before the commit is sent, and a crash between the two sends the stored commitment (no new salt, no
  * second model call); a restarted node reveals the stored forecasts with the stored salt; a model
  * answer that is not one vector per option is rejected with nothing stored or sent; a candidate not
- * eligible to execute (no forecaster place) asks no model and sends nothing; the executor's
- * side decides an ended epoch and returns the option taken with its label.
+ * eligible to execute (no forecaster place) asks no model and sends nothing; the keeper decides an
+ * ended epoch and retries `score` quietly while it is not ready; the executor's side decides an
+ * ended epoch and returns the option taken with its label, or waits for the arbiter under advisory
+ * terms.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,10 +72,10 @@ const terms = {
 type Sent = { functionName: string; args: readonly unknown[]; jobKey: string };
 
 /** A scripted decision epoch; `send` fails while `failSends` is set. */
-function scriptedChain() {
+function scriptedChain(advisory = false) {
   const configuration = encodeAbiParameters(
     getAbiItem({ abi: gengovConditionalAbi, name: "configure" }).inputs,
-    [1n, terms],
+    [1n, { ...terms, advisory }],
   );
   const state = {
     commitment: zeroHash as Hex,
@@ -84,20 +86,23 @@ function scriptedChain() {
     eligible: true,
   };
   const sent: Sent[] = [];
-  const chain = { state, sent, failSends: false };
+  const chain = { state, sent, failSends: false, revertScore: "" };
   const client = {
-    readContract: async ({ functionName }: { functionName: string }) => {
+    readContract: async ({ functionName, args }: { functionName: string; args?: readonly unknown[] }) => {
+      const epoch = args?.[1] as bigint | undefined;
+      // Only the scripted epoch has a decision, and only once `decide` was sent for it.
+      const decided = state.decided && epoch === EPOCH;
       switch (functionName) {
         case "termsAt":
-          return [true, 0n, { ...terms, options: [] }];
+          return [true, 0n, { ...terms, advisory, options: [] }];
         case "optionSet":
           return [LABELS.map((l) => keccak256(stringToHex(l))), optionSetHash(LABELS)];
         case "decisionOf":
-          return [true, state.decided, state.option];
+          return [epoch !== undefined && epoch >= EPOCH, decided, state.option];
         case "forecastOf":
           return [state.commitment, state.revealed, []];
         case "decision":
-          return { status: state.decided ? 1 : 0, option: state.option, explored: state.explored };
+          return { status: decided ? 1 : 0, option: state.option, explored: state.explored };
         case "outcome":
           return [0, [], 0n];
         case "candidate":
@@ -112,6 +117,10 @@ function scriptedChain() {
   const sender = {
     send: async (p: Sent) => {
       if (chain.failSends) throw new Error("crash: the process died before the transaction was sent");
+      if (p.functionName === "score" && chain.revertScore)
+        throw Object.assign(new Error(`score would revert: ${chain.revertScore}`), {
+          errorName: chain.revertScore,
+        });
       sent.push({ functionName: p.functionName, args: p.args, jobKey: p.jobKey });
       if (p.functionName === "decide") {
         state.decided = true;
@@ -298,6 +307,36 @@ describe("conditional job", () => {
     expect(calls()).to.equal(0);
     expect(store.getConditional(1n, EPOCH, 2n)).to.equal(undefined);
     expect(chain.sent).to.have.length(0);
+    store.close();
+  });
+
+  it("test_executor_underAdvisoryTerms_waitsForTheArbitersChoice_andSendsNothing", async () => {
+    const { chain, client, sender } = scriptedChain(true);
+    const store = new Store(storePath(), { chainId: CHAIN_ID, hub: HUB });
+    await decidedOption(contextOf(store, client, sender), agreement, EPOCH).then(
+      () => expect.fail("an undecided advisory epoch has no option yet"),
+      (e: Error) => expect(e.message).to.equal("epoch 1: waiting for the arbiter's choice (advisory terms)"),
+    );
+    expect(chain.sent).to.have.length(0);
+    store.close();
+  });
+
+  it("test_keeper_decidesAnEndedEpoch_thenRetriesScoreQuietlyWhileNotReady", async () => {
+    const { chain, client, sender } = scriptedChain();
+    const store = new Store(storePath(), { chainId: CHAIN_ID, hub: HUB });
+    const lines: string[] = [];
+    const ctx = { ...contextOf(store, client, sender), log: createLogger("warn", (l) => lines.push(l)) };
+    const { model } = countedModel();
+    const step = (now: bigint) =>
+      conditionalStep({ ctx, candidate: candidateOf(model), agreement, now, keeper: true });
+    // Epoch 2 (7200–10800) is in its reveal window: nothing to commit; epoch 1 ended undecided.
+    expect((await step(10_300n)).did).to.deep.equal(["decided"]);
+    chain.revertScore = "ScoringNotReady";
+    expect((await step(10_400n)).did).to.deep.equal([]);
+    expect(lines).to.deep.equal([]);
+    chain.revertScore = "";
+    expect((await step(10_500n)).did).to.deep.equal(["scored"]);
+    expect(chain.sent.map((s) => s.functionName)).to.deep.equal(["decide", "score"]);
     store.close();
   });
 
