@@ -21,6 +21,12 @@ import { BaseError } from "viem";
 
 import { formatGasTable } from "./gas/gasTable.js";
 import {
+  CONDITIONAL_GAS_BOUNDS,
+  CONDITIONAL_GAS_KEYS,
+  CONDITIONAL_GAS_NOTES,
+  measureConditionalGas,
+} from "./gas/measureConditionalGas.js";
+import {
   EXECUTION_GAS_KEYS,
   EXECUTION_GAS_NOTES,
   EXECUTION_GAS_BOUNDS,
@@ -43,11 +49,13 @@ try {
   const x = await measureExecutionGas(await hre.network.create());
   const j = await measureJuryGas(await hre.network.create());
   const g = await measureJudgementGas(await hre.network.create());
+  const c = await measureConditionalGas(await hre.network.create());
   const ordered = {
     ...Object.fromEntries(GAS_KEYS.map((k) => [k, m.gas[k]])),
     ...Object.fromEntries(EXECUTION_GAS_KEYS.map((k) => [k, x.gas[k]])),
     ...Object.fromEntries(JURY_GAS_KEYS.map((k) => [k, j.gas[k]])),
     ...Object.fromEntries(JUDGEMENT_GAS_KEYS.map((k) => [k, g.gas[k]])),
+    ...Object.fromEntries(CONDITIONAL_GAS_KEYS.map((k) => [k, c.gas[k]])),
   };
   if (json) {
     console.log(JSON.stringify(ordered, null, 2));
@@ -77,6 +85,15 @@ try {
       const status = above <= bound ? "ok" : "OVER";
       console.log(
         `${k.padEnd(25)} ${g.gas[k].toLocaleString("en").padStart(9)} ${above.toLocaleString("en").padStart(12)} ${bound.toLocaleString("en").padStart(12)} ${status.padEnd(4)}  ${JUDGEMENT_GAS_NOTES[k]}`,
+      );
+    }
+    console.log(`\n${"conditional".padEnd(28)}gasUsed   above calldata+logs   bound    what`);
+    for (const k of CONDITIONAL_GAS_KEYS) {
+      const bound = CONDITIONAL_GAS_BOUNDS[k];
+      const above = c.overhead[k];
+      const status = above <= bound ? "ok" : "OVER";
+      console.log(
+        `${k.padEnd(25)} ${c.gas[k].toLocaleString("en").padStart(9)} ${above.toLocaleString("en").padStart(12)} ${bound.toLocaleString("en").padStart(12)} ${status.padEnd(4)}  ${CONDITIONAL_GAS_NOTES[k]}`,
       );
     }
   }

@@ -12,6 +12,7 @@ import hre from "hardhat";
 import { BaseError } from "viem";
 
 import { compareGas } from "./gas/gasTable.js";
+import { CONDITIONAL_GAS_BOUNDS, measureConditionalGas } from "./gas/measureConditionalGas.js";
 import { measureExecutionGas } from "./gas/measureExecutionGas.js";
 import { measureGas } from "./gas/measureGas.js";
 import { JUDGEMENT_GAS_BOUNDS, measureJudgementGas } from "./gas/measureJudgementGas.js";
@@ -27,13 +28,22 @@ try {
   const execution = await measureExecutionGas(await hre.network.create());
   const jury = await measureJuryGas(await hre.network.create());
   const judgement = await measureJudgementGas(await hre.network.create());
+  const conditional = await measureConditionalGas(await hre.network.create());
   const { failed, text } = compareGas(
     baseline,
-    { ...gas, ...execution.gas, ...jury.gas, ...judgement.gas },
+    { ...gas, ...execution.gas, ...jury.gas, ...judgement.gas, ...conditional.gas },
     TOLERANCE,
   );
-  const overhead: Record<string, number> = { ...jury.overhead, ...judgement.overhead };
-  for (const [key, bound] of Object.entries({ ...JURY_GAS_BOUNDS, ...JUDGEMENT_GAS_BOUNDS })) {
+  const overhead: Record<string, number> = {
+    ...jury.overhead,
+    ...judgement.overhead,
+    ...conditional.overhead,
+  };
+  for (const [key, bound] of Object.entries({
+    ...JURY_GAS_BOUNDS,
+    ...JUDGEMENT_GAS_BOUNDS,
+    ...CONDITIONAL_GAS_BOUNDS,
+  })) {
     const above = overhead[key];
     if (above > bound) failed.push(`${key} (${above} gas above calldata and logs, bound ${bound})`);
   }

@@ -8,6 +8,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {MAX_ETA, MAX_HORIZON, MAX_METRICS} from "../hub/Limits.sol";
 import {IGengovConditional} from "../interfaces/IGengovConditional.sol";
 import {IGengovDecisions} from "../interfaces/IGengovDecisions.sol";
+import {IGengovExecution} from "../interfaces/IGengovExecution.sol";
 import {IGengovHub} from "../interfaces/IGengovHub.sol";
 import {IGengovHubHooks} from "../interfaces/IGengovHubHooks.sol";
 import {LossMath, WAD} from "../libraries/LossMath.sol";
@@ -91,6 +92,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     /// @inheritdoc IGengovDecisions
     IGengovHub public immutable hub;
     IGengovHubHooks private immutable _hooks;
+    /// @dev The hub's execution contract (created with the hub, fixed for its life).
+    address private immutable _execution;
 
     mapping(uint256 agreementId => Cached) private _cached;
     mapping(uint256 agreementId => Version[]) private _versions;
@@ -106,6 +109,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     constructor(IGengovHub hub_) {
         hub = hub_;
         _hooks = IGengovHubHooks(address(hub_));
+        _execution = address(hub_.execution());
     }
 
     // ─────────────────────────────────────────── terms ───────────────────────────────────────────
@@ -122,7 +126,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
             (version != 0 && t.firstEpoch < versions[version - 1].firstEpoch)
         ) revert TermsInvalid(TermsField.FirstEpoch);
         if (t.horizon == 0 || t.horizon > MAX_HORIZON) revert TermsInvalid(TermsField.Horizon);
-        if (t.revealWindow == 0 || t.revealWindow >= c.epochLength) revert TermsInvalid(TermsField.RevealWindow);
+        if (t.revealWindow == 0 || t.revealWindow >= c.epochLength)
+            revert TermsInvalid(TermsField.RevealWindow);
         if (t.epsilon > WAD) revert TermsInvalid(TermsField.Epsilon);
         if (t.eta == 0 || t.eta > MAX_ETA) revert TermsInvalid(TermsField.Eta);
         uint256 m = c.metricCount;
@@ -177,7 +182,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         }
         bytes32 h = _labelHash(label);
         for (uint256 i = 0; i < fixedCount; ++i) if (v.options[i] == h) revert OptionLabelInvalid();
-        for (uint256 i = 0; i < proposals.length; ++i) if (proposals[i].hash == h) revert OptionLabelInvalid();
+        for (uint256 i = 0; i < proposals.length; ++i)
+            if (proposals[i].hash == h) revert OptionLabelInvalid();
         index = uint8(fixedCount + proposals.length);
         uint128 bond = v.optionBond;
         proposals.push(Proposal(h, msg.sender, bond));
@@ -249,7 +255,16 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         (Cached storage c, Version storage v, Decision storage d, uint256 n) = _decidable(agreementId, epoch);
         if (v.advisory) revert AdvisoryMismatch(true);
         (bool ok, uint256[] memory words, uint256 floor, uint256 randomWord) = _records(agreementId, epoch);
-        (int256[] memory objectives, uint256 best) = _recommend(agreementId, epoch, c, v, n, words, floor, ok);
+        (int256[] memory objectives, uint256 best) = _recommend(
+            agreementId,
+            epoch,
+            c,
+            v,
+            n,
+            words,
+            floor,
+            ok
+        );
         if (objectives.length == 0) {
             d.defaulted = true;
         } else {
@@ -280,7 +295,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
 
     /// @inheritdoc IGengovDecisions
     function onExecuted(uint256 agreementId, uint64 epoch) external {
-        if (msg.sender != address(hub.execution())) revert CallerNotExecution(msg.sender);
+        if (msg.sender != _execution) revert CallerNotExecution(msg.sender);
         Decision storage d = _decisions[agreementId][epoch];
         // Never reverts for the execution contract: a finalization that comes after the round was
         // voided (nobody finalized before end(e + 1)) must still go through.
@@ -297,9 +312,14 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         Decision storage d = _decisions[agreementId][epoch];
         if (d.status != Status.Decided) revert NotDecided(epoch);
         if (!d.executed) {
-            // Every transition of epoch e settles before end(e + 1); after that the option can no
-            // longer be carried out, and nothing is scored.
-            if (block.timestamp < _epochStart(c, epoch) + 2 * uint256(c.epochLength)) revert ScoringNotReady(epoch);
+            // Every transition of epoch e is proposed, and its challenge and ruling settle, before
+            // end(e + 1); after that the option can no longer be carried out, and nothing is scored.
+            // Finalizing has no deadline, though: while the epoch's transition can still be
+            // finalized the round stays open (voiding it would make that finalization revert in
+            // `onExecuted`, and block every later proposal of the agreement behind it).
+            if (block.timestamp < _epochStart(c, epoch) + 2 * uint256(c.epochLength))
+                revert ScoringNotReady(epoch);
+            if (_transitionPending(agreementId, epoch)) revert ScoringNotReady(epoch);
             d.status = Status.Void;
             emit ConditionalVoided(agreementId, epoch);
             return;
@@ -685,7 +705,31 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         }
     }
 
-    function _optionCount(uint256 agreementId, uint64 epoch, Version storage v) private view returns (uint256) {
+    /// @dev The execution contract's current proposal is epoch `epoch`'s and may still be finalized.
+    /// `proposal` returns a dynamic struct: only its head's epoch (word 1) and status (word 4) are read.
+    function _transitionPending(uint256 agreementId, uint64 epoch) private view returns (bool) {
+        (bool ok, bytes memory data) = _execution.staticcall(
+            abi.encodeCall(IGengovExecution.proposal, (agreementId))
+        );
+        if (!ok || data.length < 5 * 32) return false;
+        uint256 liveEpoch;
+        uint256 status;
+        assembly ("memory-safe") {
+            liveEpoch := mload(add(data, 0x40))
+            status := mload(add(data, 0xa0))
+        }
+        return
+            liveEpoch == epoch &&
+            status != uint256(IGengovExecution.Status.None) &&
+            status != uint256(IGengovExecution.Status.Rejected) &&
+            status != uint256(IGengovExecution.Status.Finalized);
+    }
+
+    function _optionCount(
+        uint256 agreementId,
+        uint64 epoch,
+        Version storage v
+    ) private view returns (uint256) {
         return v.options.length + _proposals[agreementId][epoch].length;
     }
 

@@ -237,7 +237,11 @@ interface IGengovConditional is IGengovDecisions {
     /// @param epoch The decision epoch.
     /// @param label The option's text (1 to 256 bytes, not already an option).
     /// @return index The option's index.
-    function proposeOption(uint256 agreementId, uint64 epoch, string calldata label) external returns (uint8 index);
+    function proposeOption(
+        uint256 agreementId,
+        uint64 epoch,
+        string calldata label
+    ) external returns (uint8 index);
 
     /// @notice Commit conditional forecasts for `epoch`, from its start until its reveal window
     /// opens; a later commit in the window replaces the earlier one. Candidate's operator only; the
@@ -280,8 +284,9 @@ interface IGengovConditional is IGengovDecisions {
     function choose(uint256 agreementId, uint64 epoch, uint8 option) external;
 
     /// @notice Score the epoch's forecasts for the option taken against the outcome of epoch
-    /// e + horizon, through the hub's `recordLosses`; or void them (void outcome, or no transition
-    /// carrying the option was finalized before end(e + 1)). Anyone may call, once.
+    /// e + horizon, through the hub's `recordLosses`; or void them (void outcome, or, from end(e + 1)
+    /// on, no transition carrying the option was finalized and none can still be: while the epoch's
+    /// transition awaits its finalization, `ScoringNotReady`). Anyone may call, once.
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     function score(uint256 agreementId, uint64 epoch) external;
