@@ -29,14 +29,12 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     /// @notice Domain tag of the exploration draw.
     bytes32 public constant EXPLORE_TAG = keccak256("gengov.conditional.explore");
     /// @notice Most options in an epoch's option set.
-    uint256 public constant MAX_OPTIONS = 8;
+    uint256 internal constant MAX_OPTIONS = 8;
     /// @notice Most candidates forecasting one decision: bounds the decision's gas (at 8 options of 8
     /// metrics, about 4.3M for the weighing and as much for the option bonds' support check).
     uint256 public constant MAX_FORECASTERS = 64;
     /// @notice Longest option label, in bytes.
-    uint256 public constant MAX_LABEL_BYTES = 256;
-    /// @dev Objective weights and penalties are at most this in absolute value, so J fits int256.
-    uint256 private constant _MAX_OBJECTIVE_WEIGHT = 1 << 62;
+    uint256 internal constant MAX_LABEL_BYTES = 256;
 
     /// @dev A version of an agreement's terms as stored (labels as hashes).
     struct Version {
@@ -59,6 +57,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     struct Cached {
         uint64 genesis;
         uint32 epochLength;
+        uint32 reportWindow;
         uint8 metricCount;
         uint16 minScored;
         uint64 maxScore;
@@ -121,8 +120,13 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         if (msg.sender != c.arbiter) revert IGengovHub.CallerNotArbiter(msg.sender);
         Version[] storage versions = _versions[agreementId];
         version = versions.length;
+        // The next epoch is the only one that may already have proposed options (proposals for
+        // epoch e open at start(e − 1)): new terms reach it only if it has none, so a proposal is
+        // always made under the terms its epoch keeps.
+        uint256 next = block.timestamp < c.genesis ? 0 : (block.timestamp - c.genesis) / c.epochLength + 1;
         if (
-            t.firstEpoch < _firstConfigurable(c) ||
+            t.firstEpoch < next ||
+            (t.firstEpoch == next && _proposals[agreementId][t.firstEpoch].length != 0) ||
             (version != 0 && t.firstEpoch < versions[version - 1].firstEpoch)
         ) revert TermsInvalid(TermsField.FirstEpoch);
         if (t.horizon == 0 || t.horizon > MAX_HORIZON) revert TermsInvalid(TermsField.Horizon);
@@ -133,11 +137,6 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         uint256 m = c.metricCount;
         if (t.weights.length != m || t.floors.length != m || t.penalties.length != m) {
             revert TermsInvalid(TermsField.Objective);
-        }
-        for (uint256 i = 0; i < m; ++i) {
-            if (_abs(t.weights[i]) > _MAX_OBJECTIVE_WEIGHT || t.penalties[i] > _MAX_OBJECTIVE_WEIGHT) {
-                revert TermsInvalid(TermsField.Objective);
-            }
         }
         if (t.options.length > MAX_OPTIONS || t.options.length + t.maxProposed > MAX_OPTIONS) {
             revert TermsInvalid(TermsField.Options);
@@ -170,8 +169,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     ) external nonReentrant returns (uint8 index) {
         (Cached storage c, Version storage v) = _termsOf(agreementId, epoch);
         uint256 closes = _epochStart(c, epoch);
-        // Only during the epoch before: terms can change from two epochs ahead on, so a proposal is
-        // always made under the terms its epoch keeps.
+        // Only during the epoch before, so `configure` sees every proposal its terms could meet.
         if (block.timestamp + c.epochLength < closes || block.timestamp >= closes) {
             revert ConditionalWindowClosed(epoch, uint64(closes - c.epochLength), uint64(closes));
         }
@@ -254,7 +252,15 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     function decide(uint256 agreementId, uint64 epoch) external nonReentrant returns (uint8 option) {
         (Cached storage c, Version storage v, Decision storage d, uint256 n) = _decidable(agreementId, epoch);
         if (v.advisory) revert AdvisoryMismatch(true);
-        (bool ok, uint256[] memory words, uint256 floor, uint256 randomWord) = _records(agreementId, epoch);
+        // Weighed only in the report phase after the epoch, before the reveals for target e move
+        // any record: a later call would let whoever calls choose the records. Later, it defaults.
+        bool ok;
+        uint256[] memory words;
+        uint256 floor;
+        uint256 randomWord;
+        if (block.timestamp < _epochStart(c, epoch) + c.epochLength + c.reportWindow) {
+            (ok, words, floor, randomWord) = _records(agreementId, epoch);
+        }
         (int256[] memory objectives, uint256 best) = _recommend(
             agreementId,
             epoch,
@@ -425,8 +431,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         terms.weights = v.weights;
         terms.floors = v.floors;
         terms.penalties = v.penalties;
-        // Labels live in `TermsSet` and `OptionProposed`; the view returns none.
-        terms.options = new string[](0);
+        // Labels live in `TermsSet` and `OptionProposed`; `options` stays empty here.
     }
 
     /// @inheritdoc IGengovConditional
@@ -477,6 +482,7 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
         (IGengovHub.AgreementParams memory a, , ) = hub.agreement(agreementId);
         c.genesis = a.genesis;
         c.epochLength = a.epochLength;
+        c.reportWindow = a.reportWindow;
         c.metricCount = uint8(a.metrics.length);
         c.minScored = a.minScored;
         c.maxScore = a.maxScore;
@@ -631,6 +637,8 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
     }
 
     /// @dev J(x) = Σ weight·x − penalty·max(0, floor − x) over the metrics of x = values[from..from+m).
+    /// Every x is an int128 or a weighted mean of int128s, so each term is below 2^193 in absolute
+    /// value and the sum of at most 8 cannot overflow: the weights need no bound beyond their types.
     function _objective(
         Version storage v,
         int256[] memory values,
@@ -778,17 +786,5 @@ contract GengovConditional is IGengovConditional, ReentrancyGuardTransient {
 
     function _epochStart(Cached storage c, uint64 epoch) private view returns (uint256) {
         return uint256(c.genesis) + uint256(epoch) * c.epochLength;
-    }
-
-    /// @dev The first epoch new terms may apply to: none of its options may have been proposed yet.
-    /// Proposals for epoch e open at start(e − 1), so from epoch c on terms reach epoch c + 2; before
-    /// genesis, epoch 1 (epoch 0's proposals open before genesis).
-    function _firstConfigurable(Cached storage c) private view returns (uint256) {
-        if (block.timestamp < c.genesis) return 1;
-        return (block.timestamp - c.genesis) / c.epochLength + 2;
-    }
-
-    function _abs(int64 x) private pure returns (uint256) {
-        return x < 0 ? uint256(-int256(x)) : uint256(int256(x));
     }
 }

@@ -19,8 +19,9 @@ interface IGengovConditional is IGengovDecisions {
     /// @notice An agreement's terms, set by its arbiter; they apply to decision epochs from
     /// `firstEpoch` on, until a later version's `firstEpoch`.
     struct Terms {
-        /// @dev First decision epoch: at least two epochs after the current one (1 before genesis),
-        /// so no option of it was proposed under other terms; not before the previous version's.
+        /// @dev First decision epoch: after the current one (any before genesis), and not the next
+        /// one once an option was proposed for it (so no option is proposed under other terms); not
+        /// before the previous version's.
         uint64 firstEpoch;
         /// @dev The decision of epoch e is scored on the outcome of epoch e + horizon; in [1, 14].
         uint8 horizon;
@@ -271,7 +272,9 @@ interface IGengovConditional is IGengovDecisions {
     /// @notice Decide the epoch's option once the epoch has ended (not advisory): fixes the hub's
     /// executor selection of the epoch if nobody has, weighs the revealed forecasts with its
     /// records, takes the best objective or, with probability `epsilon`, a random option, and
-    /// settles proposed options' bonds. Anyone may call.
+    /// settles proposed options' bonds. Anyone may call. The forecasts are weighed only until the
+    /// agreement's report window after the epoch closes (the reveals for target e then start to
+    /// move records); a later call takes option 0, marked defaulted.
     /// @param agreementId The agreement.
     /// @param epoch The decision epoch.
     /// @return option The option taken.
