@@ -16,6 +16,13 @@
  * jury's sample, the winning combination, each list's distance from the hidden truth and the payouts;
  * the report shows the allocation as a chart.
  *
+ * `npm run demo -- --example fisheries --futarchy [-- --epochs N]`: futarchy mode on the fisheries
+ * agreement (examples/fisheries/futarchy.json): each epoch decides among "hold the quota", "cut the
+ * quota 20%" and "raise the quota 20%" from the candidates' conditional forecasts through the
+ * conditional contract, and the executor's transition carries the option. Prints per decision the J
+ * of each option's combined forecast, the option taken (explored or not), the realised outcome, the
+ * best option in hindsight and the decision's regret, then the mean regret and the explorations.
+ *
  * `npm run demo -- --app [--rpc-port 8545] [--app-port 5173]`: the same chain served as a JSON-RPC
  * endpoint on 127.0.0.1 (its accounts unlocked, like `hardhat node`), the demo run on it, which then
  * ends with a transition in its challenge period and a report window open, and the web app (built
@@ -38,6 +45,7 @@ import {
   type Served,
 } from "../oracle/demo/app.js";
 import { runDeepFunding } from "../oracle/demo/deepFunding.js";
+import { runFutarchy } from "../oracle/demo/futarchy.js";
 import { renderDeepFundingReport, renderReport } from "../oracle/demo/report.js";
 import { demoChainOf, runDemo } from "../oracle/demo/runDemo.js";
 
@@ -49,6 +57,7 @@ const { values } = parseArgs({
     jury: { type: "string" },
     out: { type: "string", default: "demo-report.html" },
     app: { type: "boolean", default: false },
+    futarchy: { type: "boolean", default: false },
     "rpc-port": { type: "string", default: "8545" },
     "app-port": { type: "string", default: "5173" },
   },
@@ -90,6 +99,10 @@ if (example === "deep-funding") {
   writeFileSync(out, renderDeepFundingReport(result));
   console.log(`report: ${out}`);
   process.exit(result.nodeErrors.length ? 1 : 0);
+}
+if (values.futarchy && (example !== "fisheries" || values.app || values.jury !== undefined)) {
+  console.error("demo: --futarchy is for the fisheries example, without --app or --jury");
+  process.exit(2);
 }
 let jury: number | undefined;
 if (values.jury !== undefined) {
@@ -152,23 +165,41 @@ if (values.app) {
 }
 let open: OpenEpoch | undefined;
 const apiKey = process.env.OPENAI_API_KEY;
-console.log(
-  `gengov demo: ${example}${jury !== undefined ? `, jury of ${jury} and a thief` : ""}, ${epochs} epochs, ${served ? `chain at ${served.rpc.url}` : "embedded chain"}${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
-);
-const result = await runDemo(demoChainOf(conn), {
-  example,
-  jury,
-  epochs,
-  root: process.cwd(),
-  realModel: apiKey
-    ? {
-        apiKey,
-        model: process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini",
-        baseURL: process.env.OPENAI_BASE_URL,
-      }
-    : undefined,
-  afterEpochs: served ? openLastEpoch(epochs, (o) => (open = o)) : undefined,
-});
+if (!values.futarchy)
+  console.log(
+    `gengov demo: ${example}${jury !== undefined ? `, jury of ${jury} and a thief` : ""}, ${epochs} epochs, ${served ? `chain at ${served.rpc.url}` : "embedded chain"}${apiKey ? `, candidate 1 on ${process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini"}` : ", simulated models"}`,
+  );
+const futarchy = values.futarchy
+  ? await (async () => {
+      console.log(
+        `gengov demo: fisheries in futarchy mode, ${epochs} epochs, embedded chain, simulated models`,
+      );
+      return runFutarchy(demoChainOf(conn), { example, epochs, root: process.cwd() });
+    })()
+  : undefined;
+if (futarchy) {
+  const f = futarchy.futarchy;
+  console.log(
+    `\nfutarchy: ${f.decisions.length} decisions, mean regret ${f.meanRegret === null ? "n/a" : f.meanRegret.toFixed(3)} ` +
+      `(0: always the best option, 1: always the worst), ${f.explorations} explored, ${f.defaulted} by default (no weighted forecast yet)`,
+  );
+}
+const result =
+  futarchy ??
+  (await runDemo(demoChainOf(conn), {
+    example,
+    jury,
+    epochs,
+    root: process.cwd(),
+    realModel: apiKey
+      ? {
+          apiKey,
+          model: process.env.GENGOV_DEMO_MODEL ?? "gpt-4o-mini",
+          baseURL: process.env.OPENAI_BASE_URL,
+        }
+      : undefined,
+    afterEpochs: served ? openLastEpoch(epochs, (o) => (open = o)) : undefined,
+  }));
 console.log("\nleaderboard (score: EWMA of loss, lower is better)");
 for (const l of result.leaderboard) {
   console.log(

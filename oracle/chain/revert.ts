@@ -15,6 +15,7 @@ import {
 import { judgementParameterNames, parameterNames, transitionStatusNames } from "../protocol/generated.js";
 import {
   erc20ErrorsAbi,
+  gengovConditionalAbi,
   gengovExecutionAbi,
   gengovHubAbi,
   gengovJudgementAbi,
@@ -62,6 +63,7 @@ export const knownErrors = (() => {
     ...gengovExecutionAbi,
     ...gengovJuryAbi,
     ...gengovJudgementAbi,
+    ...gengovConditionalAbi,
     ...erc20ErrorsAbi,
   ];
   return all.filter((x): x is Extract<(typeof all)[number], { type: "error" }> => {

@@ -14,6 +14,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDepositCommand } from "./commands/deposit.js";
 import { registerFundCommand } from "./commands/fund.js";
 import { registerInputCommands } from "./commands/input.js";
+import { registerConditionalCommands } from "./commands/conditional.js";
 import { registerJudgementCommands } from "./commands/judgement/index.js";
 import { registerJuryCommands } from "./commands/jury/index.js";
 import { registerKeyCommands } from "./commands/key.js";
@@ -59,6 +60,7 @@ export function buildProgram(overrides: RuntimeOverrides = {}, state: RunState =
   registerTransitionCommands(program, rt);
   registerJuryCommands(program, rt);
   registerJudgementCommands(program, rt);
+  registerConditionalCommands(program, rt);
   registerPaymentCommands(program, rt);
   registerStatusCommand(program, rt);
   registerVerifyCommand(program, rt);

@@ -39,16 +39,16 @@ export async function runEpochs(run: DemoRun, epochs: number, say: (line: string
   return { rows, injections };
 }
 
-const tickAll = async (run: DemoRun) => {
+export const tickAll = async (run: DemoRun) => {
   for (const n of run.nodes) await n.tick();
 };
 
-const at = async (run: DemoRun, t: bigint) => {
+export const at = async (run: DemoRun, t: bigint) => {
   if ((await run.chain.latest()) < t) await run.chain.setTime(t);
 };
 
 /** The world's truth of epoch `e`, reported by the three reporters with a jitter of −1, 0, +1. */
-async function reportOutcome(run: DemoRun, e: bigint): Promise<bigint[]> {
+export async function reportOutcome(run: DemoRun, e: bigint): Promise<bigint[]> {
   const { hub, agreementId, accounts, walletOf } = run.setup;
   const truth = run.world.advance(e, await finalizedState(run));
   for (const [k, r] of accounts.slice(1, 4).entries()) {
@@ -61,7 +61,7 @@ async function reportOutcome(run: DemoRun, e: bigint): Promise<bigint[]> {
 }
 
 /** The world's inputs of epoch `b` from the boat, and one injection attempt from the adversary. */
-async function submitInputs(run: DemoRun, b: bigint) {
+export async function submitInputs(run: DemoRun, b: bigint) {
   const { hub, agreementId, accounts, walletOf } = run.setup;
   const [boat, adversary] = accounts.slice(8, 10);
   for (const input of run.world.inputs(b))
@@ -73,7 +73,7 @@ async function submitInputs(run: DemoRun, b: bigint) {
 }
 
 /** Epoch `e`'s reveals, a fallback's proposal if the executor did not, and finalization. */
-async function settleEpoch(run: DemoRun, e: bigint) {
+export async function settleEpoch(run: DemoRun, e: bigint) {
   const { clock } = run.setup;
   if (run.setup.juried) {
     const end = epochEnd(clock, e);
@@ -119,7 +119,7 @@ async function finalizedState(run: DemoRun): Promise<Record<string, unknown>> {
  * fixed it), whose transition was finalized (the executor's, or the fallback's when the executor did
  * not propose), every candidate's forecast and score, and the state.
  */
-async function epochRow(run: DemoRun, e: bigint, outcome: bigint[]): Promise<EpochRow> {
+export async function epochRow(run: DemoRun, e: bigint, outcome: bigint[]): Promise<EpochRow> {
   const { hub, agreementId, publicClient } = run.setup;
   const [selected] = await publicClient.getContractEvents({
     address: hub.address,
@@ -189,7 +189,7 @@ async function forecastsAndScores(run: DemoRun, e: bigint) {
 }
 
 /** One printed line per epoch: outcome, selected and executing candidate, every score. */
-function epochLine(run: DemoRun, row: EpochRow): string {
+export function epochLine(run: DemoRun, row: EpochRow): string {
   const { candidates } = run;
   const nameOf = (id: bigint) => candidates.find((c) => c.id === id)?.name ?? "none";
   const { executedBy, executor, scores } = row;

@@ -85,24 +85,30 @@ export interface FutarchyWorld {
   take(option: number): bigint[];
 }
 
-function checkOption(option: number): void {
-  if (!Number.isInteger(option) || option < 0 || option >= FUTARCHY_OPTIONS.length) {
-    throw new RangeError(`futarchy world: option ${option} is not in [0, ${FUTARCHY_OPTIONS.length})`);
-  }
-}
+/** An option beyond the three fixed ones (a participant's proposal): its label and quota factor. */
+export type ExtraOption = { label: string; factor: number };
 
 /**
  * A futarchy fisheries world, deterministic from its seed.
  * @param seed The world's seed.
+ * @param extra Options after the three fixed ones (indices 3, 4, …); they draw no randomness the
+ *   fixed options' draws depend on.
  * @returns The world at epoch 0 (stock 6,000, quota 1,500 as in the fisheries world).
  */
-export function futarchyWorld(seed = 42): FutarchyWorld {
+export function futarchyWorld(seed = 42, extra: readonly ExtraOption[] = []): FutarchyWorld {
+  const options = [...FUTARCHY_OPTIONS, ...extra.map((x) => x.label)];
+  const factors = [...QUOTA_FACTORS, ...extra.map((x) => x.factor)];
+  const checkOption = (option: number) => {
+    if (!Number.isInteger(option) || option < 0 || option >= options.length) {
+      throw new RangeError(`futarchy world: option ${option} is not in [0, ${options.length})`);
+    }
+  };
   let stock = INITIAL_STOCK;
   let quota = INITIAL_QUOTA;
   let epoch = 0;
   const quotaUnder = (option: number) => {
     checkOption(option);
-    return Math.min(MAX_QUOTA, Math.max(MIN_QUOTA, Math.round(quota * QUOTA_FACTORS[option])));
+    return Math.min(MAX_QUOTA, Math.max(MIN_QUOTA, Math.round(quota * factors[option])));
   };
   const expected = (option: number, h = 1) => {
     if (!Number.isInteger(h) || h < 1) throw new RangeError(`futarchy world: horizon ${h} is not ≥ 1`);
@@ -120,7 +126,7 @@ export function futarchyWorld(seed = 42): FutarchyWorld {
     return fisheryStep(stock, quotaUnder(option), noise.normal);
   };
   return {
-    options: FUTARCHY_OPTIONS,
+    options,
     get epoch() {
       return epoch;
     },
@@ -132,7 +138,7 @@ export function futarchyWorld(seed = 42): FutarchyWorld {
     },
     quotaUnder,
     expected,
-    counterfactuals: (h = 1) => FUTARCHY_OPTIONS.map((_, o) => expected(o, h)),
+    counterfactuals: (h = 1) => options.map((_, o) => expected(o, h)),
     outcomeUnder(option) {
       const { catchTotal, next } = realise(option);
       return fisheryMetrics(catchTotal, next);

@@ -99,6 +99,55 @@ function juryTables(r: DemoResult): string {
   return `<h2>Juries</h2>${thief}<table><tr><th>epoch</th><th>proposer</th><th>payments</th><th>jurors' votes</th><th>decision</th><th>finalized</th></tr>${rows.join("")}</table>${council}`;
 }
 
+/** Futarchy mode: per decision, J of each option's combined forecast, the option taken, the outcome. */
+function futarchySection(r: DemoResult): string {
+  const f = r.futarchy;
+  if (!f) return "";
+  const hundredths = (v: bigint) => (Number(v) / 100).toFixed(2);
+  const labels = [...new Set(f.decisions.flatMap((d) => d.options))];
+  const weighted = f.decisions.filter((d) => d.objectives.length);
+  const jOf = (d: (typeof weighted)[number], o: number) => Number(d.objectives[o]) / 100;
+  const chart = lineChart(
+    "J of each option's combined forecast (dots: the option taken)",
+    [
+      ...labels.map((label, i) => ({
+        name: label,
+        color: COLORS[i % COLORS.length],
+        points: weighted
+          .filter((d) => d.options.includes(label))
+          .map((d) => [Number(d.epoch), jOf(d, d.options.indexOf(label))] as [number, number]),
+      })),
+      {
+        name: "taken",
+        color: "#000",
+        dots: true,
+        points: weighted.map((d) => [Number(d.epoch), jOf(d, d.option)] as [number, number]),
+      },
+    ].filter((series) => series.points.length),
+    "J",
+  );
+  const rows = f.decisions
+    .map((d) => {
+      const options = d.options
+        .map((l, o) => {
+          const j = d.objectives.length ? hundredths(d.objectives[o]) : "–";
+          const text = `${esc(l)}: ${j}`;
+          return o === d.option ? `<b>${text}</b>` : text;
+        })
+        .join("<br>");
+      const how = d.defaulted ? "default" : d.explored ? "explored" : "best forecast";
+      return `<tr><td>${d.epoch}</td><td style="text-align:left">${options}</td><td>${esc(d.options[d.option])} (${how})</td><td>${d.realised.map(hundredths).join(" / ")}</td><td>${esc(d.options[d.hindsightBest])}</td><td>${d.regret === null ? "–" : d.regret.toFixed(3)}</td></tr>`;
+    })
+    .join("");
+  const proposal = f.proposal
+    ? `<p>A participant proposed “${esc(f.proposal.label)}” for epoch ${f.proposal.epoch}: ${f.proposal.taken ? "taken" : "not taken"}; its bond ${f.proposal.refunded ? "was returned" : "went to the treasury"}.</p>`
+    : "";
+  return `<h2>Decisions (futarchy mode)</h2>
+<p>Objective J = Σ weight·x − penalty·max(0, floor − x) with weights [${f.objective.weights.join(", ")}], floors [${f.objective.floors.join(", ")}], penalties [${f.objective.penalties.join(", ")}] (J in the metrics' hundredths, shown in units). Mean decision regret ${f.meanRegret === null ? "–" : f.meanRegret.toFixed(3)} (0: always the best option, 1: always the worst); ${f.explorations} of ${f.decisions.length} decisions explored, ${f.defaulted} taken by default (no weighted forecast yet).</p>
+${proposal}${chart}
+<table id="futarchy-decisions"><tr><th>epoch</th><th>J of the combined forecast per option</th><th>taken</th><th>realised outcome</th><th>best in hindsight</th><th>regret</th></tr>${rows}</table>`;
+}
+
 export function renderReport(r: DemoResult): string {
   const scoreSeries: Series[] = r.candidates.map((c, i) => ({
     name: c.name,
@@ -163,6 +212,7 @@ ${metricCharts}
 ${executorStrip(r)}
 ${stateChart}
 ${juryTables(r)}
+${futarchySection(r)}
 <script type="application/json" id="demo-data">${data.replace(/</g, "\\u003c")}</script>
 </body></html>
 `;

@@ -13,6 +13,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import type { EIP1193Provider } from "viem";
 
 import type { TransitionReport } from "../verify/verifyTransitions.js";
+import type { FutarchyReport } from "./futarchy.js";
 import { councilWorld } from "./council.js";
 import { runEpochs } from "./epochs.js";
 import { fisheryWorld } from "./fishery.js";
@@ -111,6 +112,8 @@ export type DemoResult = {
   nodeErrors: string[];
   /** Thief demos: epochs the thief proposed a transition of, and those where its payment was finalized. */
   thief?: { epochs: number; landed: number };
+  /** Futarchy mode: each decision with its forecasts, option taken, outcome and regret. */
+  futarchy?: FutarchyReport;
 };
 
 export async function runDemo(chain: DemoChain, options: DemoOptions): Promise<DemoResult> {

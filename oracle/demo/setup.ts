@@ -15,7 +15,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import GengovLocalModule from "../../ignition/modules/GengovLocal.js";
 import { toContractParams } from "../cli/agreementParams.js";
 import { parseNodeConfig } from "../config/schema.js";
-import { createModel } from "../models/index.js";
+import { createModel, type CreateModelOptions } from "../models/index.js";
 import type { ExecutionPolicy } from "../models/simulatedModel.js";
 import { specHash } from "../models/spec.js";
 import type { ModelSpec } from "../models/types.js";
@@ -219,8 +219,17 @@ function roster(options: DemoOptions, operators: LocalAccount[]): Seat[] {
   ];
 }
 
-/** Registers each seat of the roster and starts its node (each with its own store and operator key). */
-export async function startNodes(chain: DemoChain, setup: DemoSetup, world: World, options: DemoOptions) {
+/**
+ * Registers each seat of the roster and starts its node (each with its own store and operator key).
+ * `more` adds model options by seat name (the futarchy demo's conditional forecasters).
+ */
+export async function startNodes(
+  chain: DemoChain,
+  setup: DemoSetup,
+  world: World,
+  options: DemoOptions,
+  more?: (name: string) => Partial<CreateModelOptions>,
+) {
   const tmp = mkdtempSync(join(tmpdir(), "gengov-demo-"));
   const nodeErrors: string[] = [];
   const candidates: CandidateInfo[] = [];
@@ -258,6 +267,7 @@ export async function startNodes(chain: DemoChain, setup: DemoSetup, world: Worl
             openai: options.realModel
               ? { apiKey: options.realModel.apiKey, baseURL: options.realModel.baseURL }
               : undefined,
+            ...more?.(c.name),
           }),
       }),
     );

@@ -4,6 +4,11 @@
  * every input since then (untrusted, datamarked by the template), asks the model, checks the answer
  * against the allow-list and caps, builds the manifest, stores everything, then sends. After a crash
  * the stored proposal is sent as is; the model is not asked again.
+ *
+ * An epoch with a conditional-forecast decision (futarchy mode): the epoch is decided first if nobody
+ * has (`decide`; under advisory terms the node waits for the arbiter's `choose`), the model's request
+ * carries the option taken (execute/v3), the manifest records it as `decision`, and the transition is
+ * sent with `proposeDecidedTransition` and that option.
  */
 import { erc20Abi, getAddress, hexToString, stringToHex, type Hex } from "viem";
 
@@ -24,6 +29,7 @@ import {
   type TransitionContext,
   type TransitionSources,
 } from "../transition/context.js";
+import { decidedOption } from "./conditional.js";
 import { recentHistory } from "./history.js";
 
 export type ProposeTransitionParameters = {
@@ -89,27 +95,38 @@ export async function proposeTransition(
     stored = ctx.store.getProposal(agreementId, epoch, candidateId)!;
   }
   crashPoint("midProposal");
-  const manifest = JSON.parse(stored.manifest) as { prevStateHash: Hex; inputsHash: Hex };
+  const manifest = JSON.parse(stored.manifest) as {
+    prevStateHash: Hex;
+    inputsHash: Hex;
+    decision?: { option: number };
+  };
   const actions = (JSON.parse(stored.actionsJson) as { token: Hex; to: Hex; amount: string }[]).map((a) => ({
     ...a,
     amount: BigInt(a.amount),
   }));
-  const receipt = await ctx.sender.send({
-    jobKey,
-    address: ctx.execution,
-    abi: gengovExecutionAbi,
-    functionName: "proposeTransition",
-    args: [
-      agreementId,
-      epoch,
-      manifest.prevStateHash,
-      manifest.inputsHash,
-      stringToHex(stored.newState),
-      actions,
-      stringToHex(stored.manifest),
-      stringToHex(stored.spec),
-    ],
-  });
+  const tail = [
+    manifest.prevStateHash,
+    manifest.inputsHash,
+    stringToHex(stored.newState),
+    actions,
+    stringToHex(stored.manifest),
+    stringToHex(stored.spec),
+  ] as const;
+  const receipt = manifest.decision
+    ? await ctx.sender.send({
+        jobKey,
+        address: ctx.execution,
+        abi: gengovExecutionAbi,
+        functionName: "proposeDecidedTransition",
+        args: [agreementId, epoch, manifest.decision.option, ...tail],
+      })
+    : await ctx.sender.send({
+        jobKey,
+        address: ctx.execution,
+        abi: gengovExecutionAbi,
+        functionName: "proposeTransition",
+        args: [agreementId, epoch, ...tail],
+      });
   ctx.store.upsertProposal({ ...stored, status: "proposed" });
   log.info({ at: "proposeTransition", msg: "proposed", tx: receipt.transactionHash });
   return { status: "proposed", txHash: receipt.transactionHash };
@@ -127,6 +144,7 @@ async function context(p: ProposeTransitionParameters): Promise<TransitionContex
     previous: finalizedState(ctx, agreementId),
     inputs: inputsUpTo(ctx, agreementId, epoch),
     ...(await transitionReadings(ctx, agreement, epoch)),
+    decision: await decidedOption(ctx, agreement, epoch),
   });
   const prevStateHash = await execution(ctx).read("stateHash", [agreementId]);
   if (prevStateHash !== built.prevStateHash)

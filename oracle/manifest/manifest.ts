@@ -9,7 +9,13 @@ import { z } from "zod";
 
 import { canonicalJson } from "../models/canonicalJson.js";
 import { modelSpecSchema } from "../models/spec.js";
-import type { EpochRecord, ExecuteResult, ModelSpec, ProposedAction } from "../models/types.js";
+import type {
+  EpochRecord,
+  ExecuteResult,
+  ModelSpec,
+  ProposedAction,
+  TransitionDecision,
+} from "../models/types.js";
 import type { TransitionContext } from "../transition/context.js";
 
 export const MANIFEST_VERSION = 1;
@@ -45,6 +51,10 @@ export const manifestSchema = z.object({
   scores: z.array(z.object({ candidateId: uint, score: uint })),
   /** Treasury tokens the prompt offered, with remaining cap and balance at proposal time. */
   allowedTokens: z.array(z.object({ token: address, symbol: z.string(), remaining: uint, balance: uint })),
+  /** Epochs with a decision (futarchy mode): the option the transition carries out. */
+  decision: z
+    .object({ option: z.number().int().min(0).max(7), label: z.string(), explored: z.boolean() })
+    .optional(),
   spec: modelSpecSchema,
   specHash: hash,
   prompt: z.object({ templateId: z.string(), promptHash: hash }),
@@ -136,6 +146,7 @@ export function transitionManifest(
       remaining: t.remaining.toString(),
       balance: t.balance.toString(),
     })),
+    ...(request.decision ? { decision: request.decision } : {}),
     spec,
     specHash: binding.specHash,
     prompt: { templateId: answer.templateId, promptHash: answer.promptHash },
@@ -155,6 +166,7 @@ export function manifestReadings(m: Manifest): {
   history: EpochRecord[];
   scores: { candidateId: bigint; score: bigint }[];
   allowedTokens: { token: Hex; symbol: string; remaining: bigint; balance: bigint }[];
+  decision?: TransitionDecision;
 } {
   return {
     history: m.outcomes.map((o) => ({
@@ -169,5 +181,6 @@ export function manifestReadings(m: Manifest): {
       remaining: BigInt(t.remaining),
       balance: BigInt(t.balance),
     })),
+    ...(m.decision ? { decision: m.decision } : {}),
   };
 }

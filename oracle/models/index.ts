@@ -13,7 +13,13 @@
  */
 import { ModelError } from "../errors/BaseError.js";
 import { OpenAIModel, type OpenAIModelOptions } from "./openaiModel.js";
-import { SimulatedModel, type ExecutionPolicy, type ListPeek, type TruthPeek } from "./simulatedModel.js";
+import {
+  SimulatedModel,
+  type ExecutionPolicy,
+  type ListPeek,
+  type OptionsPeek,
+  type TruthPeek,
+} from "./simulatedModel.js";
 import { parseModelSpec } from "./spec.js";
 import type { Model, ModelSpec } from "./types.js";
 
@@ -26,6 +32,8 @@ export type CreateModelOptions = {
   policy?: ExecutionPolicy;
   /** Simulation cheat for provider "simulated": a judgement round's list (see simulatedModel.ts). */
   lists?: ListPeek;
+  /** Simulation cheat for provider "simulated": a decision epoch's conditional forecasts. */
+  options?: OptionsPeek;
 };
 
 /**
@@ -41,7 +49,12 @@ export function createModel(spec: ModelSpec, options: CreateModelOptions = {}): 
     case "openai":
       return new OpenAIModel(valid, options.openai);
     case "simulated":
-      return new SimulatedModel(valid, { peek: options.peek, policy: options.policy, lists: options.lists });
+      return new SimulatedModel(valid, {
+        peek: options.peek,
+        policy: options.policy,
+        lists: options.lists,
+        options: options.options,
+      });
     default:
       throw new ModelError(`Unknown model provider "${(valid as ModelSpec).provider}".`, "config");
   }

@@ -23,6 +23,7 @@ import { z } from "zod";
 import { ModelError } from "../errors/BaseError.js";
 import {
   renderAllocatePrompt,
+  renderForecastOptionsPrompt,
   renderExecutePrompt,
   renderForecastPrompt,
   renderValidatePrompt,
@@ -31,9 +32,11 @@ import {
 import { withRawAnswer } from "./faults.js";
 import {
   allocateOutputSchema,
+  forecastOptionsOutputSchema,
   executionOutputSchema,
   forecastOutputSchema,
   parseAllocateOutput,
+  parseForecastOptionsOutput,
   parseExecutionOutput,
   parseForecastOutput,
   parseValidateOutput,
@@ -42,6 +45,8 @@ import {
 import type {
   AllocateRequest,
   AllocateResult,
+  ForecastOptionsRequest,
+  ForecastOptionsResult,
   ExecuteRequest,
   ExecuteResult,
   ForecastRequest,
@@ -144,6 +149,7 @@ export class OpenAIModel implements Model {
   readonly #executionFormat: ResponseFormat;
   readonly #validationFormat: ResponseFormat;
   readonly #allocationFormat: ResponseFormat;
+  readonly #optionsFormat: ResponseFormat;
 
   /**
    * @param spec A spec with provider "openai".
@@ -221,6 +227,12 @@ export class OpenAIModel implements Model {
         : opts.responseFormat === "json_object"
           ? jsonObject
           : undefined;
+    this.#optionsFormat =
+      opts.responseFormat === "json_schema"
+        ? zodResponseFormat(forecastOptionsOutputSchema, "conditional_forecast")
+        : opts.responseFormat === "json_object"
+          ? jsonObject
+          : undefined;
   }
 
   /** @inheritdoc */
@@ -258,6 +270,16 @@ export class OpenAIModel implements Model {
     const call = await this.#complete(renderAllocatePrompt(this.spec, request), this.#allocationFormat);
     try {
       return { ...call, ...parseAllocateOutput(call.raw, request.items.length) };
+    } catch (error) {
+      throw withRawAnswer(error, call.raw);
+    }
+  }
+
+  /** @inheritdoc */
+  async forecastOptions(request: ForecastOptionsRequest): Promise<ForecastOptionsResult> {
+    const call = await this.#complete(renderForecastOptionsPrompt(this.spec, request), this.#optionsFormat);
+    try {
+      return { ...call, ...parseForecastOptionsOutput(call.raw, request.options.length, request.metrics) };
     } catch (error) {
       throw withRawAnswer(error, call.raw);
     }

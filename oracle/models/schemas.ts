@@ -318,3 +318,81 @@ export function parseAllocateOutput(raw: string, itemCount: number): ParsedAlloc
     );
   return { weights: normalizeWeights(weights as number[]), rationale: output.rationale };
 }
+
+/** One option's forecast as the model writes it (futarchy mode). */
+export const optionForecastSchema = z.strictObject({
+  option: z.int().min(0).describe("The option's index."),
+  values: z
+    .array(z.number())
+    .describe("One decimal number per metric, in metric units, in metric order, if this option is taken."),
+});
+
+/** A model's conditional forecast answer: one metric vector per option. */
+export const forecastOptionsOutputSchema = z.strictObject({
+  forecasts: z.array(optionForecastSchema).describe("Every option exactly once, in any order."),
+  rationale: z.string().describe("A short explanation of how the options differ."),
+});
+export type ForecastOptionsOutput = z.infer<typeof forecastOptionsOutputSchema>;
+
+/** A parsed conditional forecast: `forecasts[option][metric]` in the node's units. */
+export type ParsedOptionForecasts = { forecasts: bigint[][]; rationale: string };
+
+/** The exact decimal text of every forecast value of a conditional answer, per entry. */
+function optionValueSources(raw: string, output: ForecastOptionsOutput): string[][] {
+  const reviver: SourceReviver = (_key, value, context) =>
+    typeof value === "number" ? (context?.source ?? String(value)) : value;
+  const doc = JSON.parse(raw, reviver as (key: string, value: unknown) => unknown) as {
+    forecasts: { values: unknown[] }[];
+  };
+  return output.forecasts.map((entry, k) =>
+    entry.values.map((v, i) => {
+      const text = doc.forecasts[k]?.values[i];
+      return typeof text === "string" ? text : String(v);
+    }),
+  );
+}
+
+/**
+ * Parses a conditional forecast answer into one scaled vector per option, in option order.
+ * @param raw The model's raw text.
+ * @param optionCount The epoch's options.
+ * @param metrics The agreement's metrics, in order.
+ * @returns `forecasts[option][metric]` and the rationale.
+ * @throws ModelError "schema" on invalid JSON, a schema mismatch, an option out of range, missing or
+ *   given twice, a wrong number of values or a value out of range.
+ */
+export function parseForecastOptionsOutput(
+  raw: string,
+  optionCount: number,
+  metrics: readonly MetricInfo[],
+): ParsedOptionForecasts {
+  const output = validate(
+    forecastOptionsOutputSchema,
+    parseJson(raw, "conditional forecast"),
+    raw,
+    "conditional forecast",
+  );
+  const sources = optionValueSources(raw, output);
+  const rows: (bigint[] | undefined)[] = Array.from({ length: optionCount }, () => undefined);
+  output.forecasts.forEach(({ option }, k) => {
+    if (option >= optionCount)
+      throw new ModelError(
+        `The conditional forecast names option ${option}; the epoch has ${optionCount} (0–${optionCount - 1}).`,
+        "schema",
+      );
+    if (rows[option] !== undefined)
+      throw new ModelError(`The conditional forecast gives option ${option} twice.`, "schema");
+    if (sources[k].length !== metrics.length)
+      throw new ModelError(
+        `The conditional forecast of option ${option} has ${sources[k].length} value(s) for ${metrics.length} metric(s).`,
+        "schema",
+      );
+    rows[option] = sources[k].map((text, i) => scaleDecimal(text, metrics[i].decimals));
+  });
+  const missing = rows.findIndex((r) => r === undefined);
+  if (missing >= 0)
+    throw new ModelError(`The conditional forecast has no values for option ${missing}.`, "schema", {
+      details: `raw: ${excerpt(raw)}`,
+    });
+  return { forecasts: rows as bigint[][], rationale: output.rationale };
+}

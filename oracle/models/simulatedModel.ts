@@ -39,6 +39,7 @@ import { ModelError } from "../errors/BaseError.js";
 import {
   renderAllocatePrompt,
   renderExecutePrompt,
+  renderForecastOptionsPrompt,
   renderForecastPrompt,
   renderValidatePrompt,
 } from "../prompts/render.js";
@@ -46,6 +47,7 @@ import { canonicalJson } from "./canonicalJson.js";
 import {
   parseAllocateOutput,
   parseExecutionOutput,
+  parseForecastOptionsOutput,
   parseForecastOutput,
   parseValidateOutput,
 } from "./schemas.js";
@@ -55,6 +57,8 @@ import type {
   EpochRecord,
   ExecuteRequest,
   ExecuteResult,
+  ForecastOptionsRequest,
+  ForecastOptionsResult,
   ForecastRequest,
   ForecastResult,
   Model,
@@ -83,7 +87,15 @@ export type ExecutionPolicy = (request: ExecuteRequest) => {
  */
 export type ListPeek = (request: AllocateRequest) => readonly bigint[] | undefined;
 
+/**
+ * Simulation cheat of a decision epoch (futarchy mode): this model's forecast `[option][metric]`
+ * (scaled integers), e.g. one of the futarchy world's forecasters; undefined when it has none.
+ */
+export type OptionsPeek = (request: ForecastOptionsRequest) => readonly (readonly bigint[])[] | undefined;
+
 export type SimulatedModelOptions = {
+  /** The conditional forecasts a decision epoch gets; without it, the persistence forecast per option. */
+  options?: OptionsPeek;
   /** The list a judgement round gets; without it, noise around equal weights. */
   lists?: ListPeek;
   /** Simulation cheat: the truth the forecast is a noisy view of. Without it, persistence + noise. */
@@ -288,6 +300,7 @@ export class SimulatedModel implements Model {
   readonly #peek?: TruthPeek;
   readonly #policy?: ExecutionPolicy;
   readonly #lists?: ListPeek;
+  readonly #options?: OptionsPeek;
 
   /**
    * @param spec A spec with provider "simulated" and a `simulation` block.
@@ -306,6 +319,7 @@ export class SimulatedModel implements Model {
     this.#peek = options.peek;
     this.#policy = options.policy;
     this.#lists = options.lists;
+    this.#options = options.options;
   }
 
   /** @inheritdoc */
@@ -455,6 +469,52 @@ export class SimulatedModel implements Model {
       fingerprint: SIMULATION_FINGERPRINT,
       latencyMs: performance.now() - started,
       ...parseAllocateOutput(raw, count),
+    };
+  }
+
+  /**
+   * A decision epoch's conditional forecasts: the `options` peek's answer when given, else the
+   * ordinary simulated forecast of the target epoch for every option (it sees no difference between
+   * them). Written as decimal numbers in metric units and parsed like a real model's answer.
+   */
+  async forecastOptions(request: ForecastOptionsRequest): Promise<ForecastOptionsResult> {
+    const started = performance.now();
+    const prompt = renderForecastOptionsPrompt(this.spec, request);
+    const { profile, skill } = this.#simulation;
+    const n = request.options.length;
+    let rows = this.#options?.(request);
+    if (rows !== undefined && (rows.length !== n || rows.some((r) => r.length !== request.metrics.length))) {
+      throw new ModelError(
+        `The options peek gave ${rows.length} rows for ${n} options × ${request.metrics.length} metrics.`,
+        "config",
+      );
+    }
+    if (rows === undefined) {
+      const { values } = await this.forecast({
+        agreementId: request.agreementId,
+        agreementText: request.agreementText,
+        metrics: request.metrics,
+        targetEpoch: request.targetEpoch,
+        history: request.history,
+      });
+      rows = request.options.map(() => values);
+    }
+    const decimal = (v: bigint, decimals: number) => formatUnits(v, decimals);
+    const rationale = `Simulated conditional forecast (${profile}, skill ${skill}).`;
+    const raw = `{"forecasts":[${rows
+      .map(
+        (row, o) =>
+          `{"option":${o},"values":[${row.map((v, m) => decimal(v, request.metrics[m].decimals)).join(",")}]}`,
+      )
+      .join(",")}],"rationale":${JSON.stringify(rationale)}}`;
+    return {
+      templateId: prompt.templateId,
+      promptHash: prompt.promptHash,
+      raw,
+      usage: null,
+      fingerprint: SIMULATION_FINGERPRINT,
+      latencyMs: performance.now() - started,
+      ...parseForecastOptionsOutput(raw, n, request.metrics),
     };
   }
 

@@ -95,7 +95,12 @@ export type ExecuteRequest = {
   /** Candidate scores (WAD) the prompt may cite. */
   scores: { candidateId: bigint; score: bigint }[];
   allowedTokens: AllowedToken[];
+  /** Epochs with a decision (futarchy mode): the option taken, which the transition carries out. */
+  decision?: TransitionDecision;
 };
+
+/** The option an epoch's decision took: its index, label, and whether it was drawn to explore. */
+export type TransitionDecision = { option: number; label: string; explored: boolean };
 
 export type ProposedAction = { token: `0x${string}`; to: `0x${string}`; amount: bigint };
 
@@ -143,6 +148,27 @@ export type AllocateResult = ModelCallRecord & {
   rationale: string;
 };
 
+/** A candidate's task in a decision epoch (futarchy mode): a forecast of every metric under each option. */
+export type ForecastOptionsRequest = {
+  agreementId: bigint;
+  /** The decision epoch. */
+  epoch: bigint;
+  /** The epoch whose outcome the forecasts are scored on (`epoch + horizon`). */
+  targetEpoch: bigint;
+  agreementText: string;
+  metrics: MetricInfo[];
+  /** The epoch's option labels, in option order (untrusted: participants may propose options). */
+  options: string[];
+  /** Recent outcomes, oldest first (null = void, or pending when flagged). */
+  history: EpochRecord[];
+};
+
+export type ForecastOptionsResult = ModelCallRecord & {
+  /** `forecasts[option][metric]`: scaled integers, one row per option in option order. */
+  forecasts: bigint[][];
+  rationale: string;
+};
+
 export interface Model {
   readonly spec: ModelSpec;
   forecast(request: ForecastRequest): Promise<ForecastResult>;
@@ -154,4 +180,9 @@ export interface Model {
    * commits no list, which counts as the worst loss only when it committed.
    */
   allocate?(request: AllocateRequest): Promise<AllocateResult>;
+  /**
+   * Forecasts the agreement's metrics under each option of a decision epoch (futarchy mode).
+   * Optional: a model without it commits no conditional forecast.
+   */
+  forecastOptions?(request: ForecastOptionsRequest): Promise<ForecastOptionsResult>;
 }

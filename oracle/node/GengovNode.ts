@@ -22,11 +22,12 @@ import { forecastOnChain, outcomeIsVoid, revealScanned } from "../jobs/forecastO
 import { keepAgreement } from "../jobs/keeper.js";
 import { proposeTransition } from "../jobs/proposeTransition.js";
 import { revealForecast } from "../jobs/revealForecast.js";
+import { conditionalStep } from "../jobs/conditional.js";
 import { judgementStep } from "../jobs/judgement.js";
 import { juryDuty, recordSeats } from "../jobs/vote.js";
 import { modelFaultKind } from "../models/faults.js";
 import { encodeSpec, parseModelSpec, specHash } from "../models/spec.js";
-import type { AllocateRequest, Model, ModelSpec } from "../models/types.js";
+import type { AllocateRequest, ForecastOptionsRequest, Model, ModelSpec } from "../models/types.js";
 import { execution, hub, readContract } from "../protocol/contracts.js";
 import { transitionStatusNames } from "../protocol/generated.js";
 import { Store, type ForecastRow } from "../store/Store.js";
@@ -40,6 +41,7 @@ import {
   revealOpens,
 } from "./clock.js";
 import {
+  hubConditional,
   hubJudgement,
   loadAgreement,
   type AgreementRuntime,
@@ -106,6 +108,7 @@ export class GengovNode {
     const execution = await readContract(client, hub, gengovHubAbi, "execution", []);
     const jury = await readContract(client, hub, gengovHubAbi, "jury", []);
     const judgement = await hubJudgement(client, hub);
+    const conditional = await hubConditional(client, hub);
     let account = deps.account;
     if (!account) {
       const key = await loadKey(config.key);
@@ -133,6 +136,7 @@ export class GengovNode {
       execution,
       jury,
       judgement,
+      conditional,
       agreement: async (id) => {
         let a = agreementsCache.get(id);
         if (!a) {
@@ -189,6 +193,7 @@ export class GengovNode {
     }
     await this.juryDuties();
     await this.judgementRounds();
+    await this.conditionalDecisions();
     if (this.config.keeper) {
       for (const id of new Set(this.candidates.map((c) => c.agreementId))) {
         if (this.stopping) return;
@@ -280,6 +285,27 @@ export class GengovNode {
         if (step.round === 0n) this.noJudgementAt.set(key, block);
         return step;
       });
+    }
+  }
+
+  /**
+   * Decision epochs (jobs/conditional.ts, futarchy mode): commit and reveal each candidate's
+   * conditional forecasts, with `decide` and `score` when the node is a keeper.
+   */
+  private async conditionalDecisions() {
+    const { ctx } = this;
+    if (!ctx.conditional || BigInt(ctx.conditional) === 0n) return;
+    for (const candidate of this.candidates) {
+      if (this.stopping) return;
+      await this.run("conditional", async () =>
+        conditionalStep({
+          ctx,
+          candidate,
+          agreement: await ctx.agreement(candidate.agreementId),
+          now: await ctx.now(),
+          keeper: this.config.keeper,
+        }),
+      );
     }
   }
 
@@ -740,5 +766,8 @@ function watchModel(model: Model, metrics: Metrics): Model {
     execute: watched((r) => model.execute(r)),
     validate: watched((r) => model.validate(r)),
     ...(model.allocate ? { allocate: watched((r: AllocateRequest) => model.allocate!(r)) } : {}),
+    ...(model.forecastOptions
+      ? { forecastOptions: watched((r: ForecastOptionsRequest) => model.forecastOptions!(r)) }
+      : {}),
   };
 }

@@ -80,6 +80,8 @@ export type NodeContext = {
   jury: Hex;
   /** The hub's judgement contract (the zero address or absent when none is attached). */
   judgement?: Hex;
+  /** The hub's conditional-forecast contract (the zero address or absent when none is attached). */
+  conditional?: Hex;
   agreement(id: bigint): Promise<AgreementRuntime>;
   /** Latest block timestamp: "now" in chain time. */
   now(): Promise<bigint>;
@@ -128,6 +130,25 @@ const judgementViewAbi = [
 export async function hubJudgement(client: PublicClient, hub: Hex): Promise<Hex> {
   try {
     return await readContract(client, hub, judgementViewAbi, "judgement", []);
+  } catch {
+    return "0x0000000000000000000000000000000000000000";
+  }
+}
+
+const conditionalViewAbi = [
+  {
+    type: "function",
+    name: "conditional",
+    stateMutability: "view",
+    inputs: [],
+    outputs: [{ name: "", type: "address" }],
+  },
+] as const;
+
+/** The hub's conditional-forecast contract, or the zero address (none attached, or a hub without one). */
+export async function hubConditional(client: PublicClient, hub: Hex): Promise<Hex> {
+  try {
+    return await readContract(client, hub, conditionalViewAbi, "conditional", []);
   } catch {
     return "0x0000000000000000000000000000000000000000";
   }

@@ -10,6 +10,7 @@ import { canonicalJson } from "../models/canonicalJson.js";
 import type {
   AllocateRequest,
   ExecuteRequest,
+  ForecastOptionsRequest,
   ForecastRequest,
   ModelSpec,
   ValidateRequest,
@@ -17,7 +18,9 @@ import type {
 import { allocateV1 } from "./allocate.v1.js";
 import { executeV1 } from "./execute.v1.js";
 import { executeV2 } from "./execute.v2.js";
+import { executeV3 } from "./execute.v3.js";
 import { forecastV1 } from "./forecast.v1.js";
+import { forecastOptionsV1 } from "./forecastOptions.v1.js";
 import { forecastV2 } from "./forecast.v2.js";
 import { validateV1 } from "./validate.v1.js";
 
@@ -53,12 +56,15 @@ export const promptTemplates = {
   [executeV2.id]: executeV2,
   [validateV1.id]: validateV1,
   [allocateV1.id]: allocateV1,
+  [forecastOptionsV1.id]: forecastOptionsV1,
+  [executeV3.id]: executeV3,
 } as const;
 
 /** The transition templates by id: what a transition's manifest may name. */
 export const executeTemplates: Readonly<Record<string, PromptTemplate<ExecuteRequest>>> = {
   [executeV1.id]: executeV1,
   [executeV2.id]: executeV2,
+  [executeV3.id]: executeV3,
 };
 
 /** The juror templates by id: what a juror's vote record may name. */
@@ -72,6 +78,7 @@ export const currentTemplates = {
   execute: executeV2,
   validate: validateV1,
   allocate: allocateV1,
+  forecastOptions: forecastOptionsV1,
 } as const;
 
 /**
@@ -104,9 +111,9 @@ export function renderForecastPrompt(context: PromptContext, request: ForecastRe
   return renderPrompt(currentTemplates.forecast, context, request);
 }
 
-/** Renders the current execute template. */
+/** Renders the current execute template (execute/v3 for an epoch with a decision). */
 export function renderExecutePrompt(context: PromptContext, request: ExecuteRequest): RenderedPrompt {
-  return renderPrompt(currentTemplates.execute, context, request);
+  return renderPrompt(request.decision ? executeV3 : currentTemplates.execute, context, request);
 }
 
 /** Renders the current validate template (a juror's vote on a proposed transition). */
@@ -117,4 +124,12 @@ export function renderValidatePrompt(context: PromptContext, request: ValidateRe
 /** Renders the current allocate template (a list of a judgement round). */
 export function renderAllocatePrompt(context: PromptContext, request: AllocateRequest): RenderedPrompt {
   return renderPrompt(currentTemplates.allocate, context, request);
+}
+
+/** Renders the current forecastOptions template (conditional forecasts of a decision epoch). */
+export function renderForecastOptionsPrompt(
+  context: PromptContext,
+  request: ForecastOptionsRequest,
+): RenderedPrompt {
+  return renderPrompt(currentTemplates.forecastOptions, context, request);
 }

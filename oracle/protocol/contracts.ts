@@ -13,7 +13,13 @@ import type {
   PublicClient,
 } from "viem";
 
-import { gengovExecutionAbi, gengovHubAbi, gengovJudgementAbi, gengovJuryAbi } from "../chain/abis.js";
+import {
+  gengovConditionalAbi,
+  gengovExecutionAbi,
+  gengovHubAbi,
+  gengovJudgementAbi,
+  gengovJuryAbi,
+} from "../chain/abis.js";
 
 export type HubAbi = typeof gengovHubAbi;
 export type ExecutionAbi = typeof gengovExecutionAbi;
@@ -152,6 +158,23 @@ export function judgement(t: { client: PublicClient; judgement: Address }) {
     call: <F extends WriteName<JudgementAbi>>(functionName: F, args: WriteArgs<JudgementAbi, F>) =>
       ({ address: t.judgement, abi: gengovJudgementAbi, functionName, args }) satisfies WriteCall<
         JudgementAbi,
+        F
+      >,
+  };
+}
+
+export type ConditionalAbi = typeof gengovConditionalAbi;
+
+/** The conditional-forecast contract's functions, typed, as `hub` (its address is the hub's `conditional()`). */
+export function conditional(t: { client: PublicClient; conditional: Address }) {
+  return {
+    read: <F extends ReadName<ConditionalAbi>>(functionName: F, args: ReadArgs<ConditionalAbi, F>) =>
+      readContract(t.client, t.conditional, gengovConditionalAbi, functionName, args),
+    simulate: <F extends WriteName<ConditionalAbi>>(functionName: F, args: WriteArgs<ConditionalAbi, F>) =>
+      simulateContract(t.client, t.conditional, gengovConditionalAbi, functionName, args),
+    call: <F extends WriteName<ConditionalAbi>>(functionName: F, args: WriteArgs<ConditionalAbi, F>) =>
+      ({ address: t.conditional, abi: gengovConditionalAbi, functionName, args }) satisfies WriteCall<
+        ConditionalAbi,
         F
       >,
   };

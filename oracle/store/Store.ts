@@ -56,6 +56,14 @@ const MIGRATIONS: string[] = [
      commitment TEXT NOT NULL, rationale TEXT, status TEXT NOT NULL,
      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
      PRIMARY KEY (chain_id, hub, agreement_id, round, candidate_id));`,
+  // 5: conditional forecasts (futarchy mode: a vector per option, the option set's hash and the salt,
+  // stored before the commit is sent)
+  `CREATE TABLE conditional_forecasts (
+     chain_id INTEGER NOT NULL, hub TEXT NOT NULL, agreement_id TEXT NOT NULL, epoch TEXT NOT NULL,
+     candidate_id TEXT NOT NULL, option_set_hash TEXT NOT NULL, labels_json TEXT NOT NULL,
+     forecasts_json TEXT NOT NULL, salt TEXT NOT NULL, commitment TEXT NOT NULL, rationale TEXT,
+     status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     PRIMARY KEY (chain_id, hub, agreement_id, epoch, candidate_id));`,
 ];
 
 export type ForecastStatus = "persisted" | "committed" | "revealed" | "void" | "missed";
@@ -139,6 +147,29 @@ export type ListRow = {
   commitment: Hex;
   rationale: string | null;
   status: ListStatus;
+};
+
+/**
+ * A candidate's conditional forecast of a decision epoch (futarchy mode): "persisted" (forecasts,
+ * option set and salt on disk, the commit not known to be mined), "committed", "revealed", "missed"
+ * (the reveal window passed without it).
+ */
+export type ConditionalStatus = "persisted" | "committed" | "revealed" | "missed";
+
+export type ConditionalRow = {
+  agreementId: bigint;
+  epoch: bigint;
+  candidateId: bigint;
+  /** keccak256(abi.encode(option hashes)) of the set the commitment binds. */
+  optionSetHash: Hex;
+  /** The option labels, in option order. */
+  labels: string[];
+  /** `forecasts[option][metric]`, scaled integers. */
+  forecasts: bigint[][];
+  salt: Hex;
+  commitment: Hex;
+  rationale: string | null;
+  status: ConditionalStatus;
 };
 
 /** A scanned event with its arguments as decoded from the contracts' ABIs. */
@@ -454,6 +485,98 @@ export class Store {
       commitment: r.commitment as Hex,
       rationale: r.rationale ?? null,
       status: r.status as ListStatus,
+    };
+  }
+
+  // ──────────────────────── conditional forecasts (futarchy mode; salts live here) ────────────────────────
+
+  /** Durably records a conditional forecast and its salt. Must return before the commit is sent. */
+  insertConditional(row: Omit<ConditionalRow, "status">) {
+    const now = Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO conditional_forecasts (chain_id, hub, agreement_id, epoch, candidate_id, option_set_hash,
+           labels_json, forecasts_json, salt, commitment, rationale, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'persisted', ?, ?)`,
+      )
+      .run(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        row.agreementId.toString(),
+        row.epoch.toString(),
+        row.candidateId.toString(),
+        row.optionSetHash,
+        JSON.stringify(row.labels),
+        JSON.stringify(row.forecasts.map((r) => r.map(String))),
+        row.salt,
+        row.commitment,
+        row.rationale,
+        now,
+        now,
+      );
+  }
+
+  getConditional(agreementId: bigint, epoch: bigint, candidateId: bigint): ConditionalRow | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM conditional_forecasts WHERE chain_id = ? AND hub = ? AND agreement_id = ? AND epoch = ?
+           AND candidate_id = ?`,
+      )
+      .get(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        epoch.toString(),
+        candidateId.toString(),
+      ) as Record<string, string> | undefined;
+    return r ? this.toConditional(r) : undefined;
+  }
+
+  /** A candidate's conditional forecasts not yet revealed or missed, oldest epoch first. */
+  openConditionals(agreementId: bigint, candidateId: bigint): ConditionalRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM conditional_forecasts WHERE chain_id = ? AND hub = ? AND agreement_id = ?
+           AND candidate_id = ? AND status IN ('persisted', 'committed')`,
+      )
+      .all(
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        candidateId.toString(),
+      ) as Record<string, string>[];
+    return rows.map((r) => this.toConditional(r)).sort((a, b) => (a.epoch < b.epoch ? -1 : 1));
+  }
+
+  setConditionalStatus(agreementId: bigint, epoch: bigint, candidateId: bigint, status: ConditionalStatus) {
+    this.db
+      .prepare(
+        `UPDATE conditional_forecasts SET status = ?, updated_at = ? WHERE chain_id = ? AND hub = ?
+           AND agreement_id = ? AND epoch = ? AND candidate_id = ?`,
+      )
+      .run(
+        status,
+        Date.now(),
+        this.scope.chainId,
+        this.scope.hub.toLowerCase(),
+        agreementId.toString(),
+        epoch.toString(),
+        candidateId.toString(),
+      );
+  }
+
+  private toConditional(r: Record<string, string>): ConditionalRow {
+    return {
+      agreementId: BigInt(r.agreement_id),
+      epoch: BigInt(r.epoch),
+      candidateId: BigInt(r.candidate_id),
+      optionSetHash: r.option_set_hash as Hex,
+      labels: JSON.parse(r.labels_json) as string[],
+      forecasts: (JSON.parse(r.forecasts_json) as string[][]).map((row) => row.map(BigInt)),
+      salt: r.salt as Hex,
+      commitment: r.commitment as Hex,
+      rationale: r.rationale ?? null,
+      status: r.status as ConditionalStatus,
     };
   }
 

@@ -6,7 +6,13 @@
  */
 import { hexToString, keccak256, zeroHash, type Hex } from "viem";
 
-import type { AllowedToken, EpochRecord, ExecuteRequest, MetricInfo } from "../models/types.js";
+import type {
+  AllowedToken,
+  EpochRecord,
+  ExecuteRequest,
+  MetricInfo,
+  TransitionDecision,
+} from "../models/types.js";
 
 /** An `InputSubmitted` event's arguments. */
 export type ChainInput = { epoch: bigint; index: number; sender: Hex; data: Hex };
@@ -24,6 +30,8 @@ export type TransitionSources = {
   history: EpochRecord[];
   scores: { candidateId: bigint; score: bigint }[];
   allowedTokens: AllowedToken[];
+  /** An epoch with a decision: the option taken (from the conditional contract, or the manifest). */
+  decision?: TransitionDecision;
 };
 
 export type TransitionContext = {
@@ -64,6 +72,7 @@ export function transitionContext(s: TransitionSources): TransitionContext {
       history: s.history,
       scores: s.scores,
       allowedTokens: s.allowedTokens,
+      ...(s.decision ? { decision: s.decision } : {}),
     },
     prevStateHash: bytes ? keccak256(bytes) : zeroHash,
     inputsHash: inputsHead(upTo),

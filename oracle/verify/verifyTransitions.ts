@@ -79,6 +79,8 @@ type ChainView = {
   /** The hub's jury (the zero address when none is attached) and every vote revealed on it. */
   jury: Hex;
   votes: VoteRevealed[];
+  /** `TransitionOption` events: the option a proposal of an epoch with a decision carries. */
+  options: (Ordered & { args: { epoch: bigint; option: number } })[];
 };
 
 /** The checks of one transition, in the order they ran. */
@@ -113,12 +115,13 @@ async function readChain(p: VerifyParameters): Promise<ChainView> {
   const atExecution = { ...where, address: execution, abi: gengovExecutionAbi };
   // An unknown agreement reverts AgreementUnknown here, before anything else is read.
   const [params, textHash] = await hubContract({ client, hub }).read("agreement", [agreementId]);
-  const [created, inputs, proposed, finalized, history] = await Promise.all([
+  const [created, inputs, proposed, finalized, history, options] = await Promise.all([
     client.getContractEvents({ ...atHub, eventName: "AgreementCreated" }).then(ofAgreement),
     client.getContractEvents({ ...atHub, eventName: "InputSubmitted" }).then(ofAgreement),
     client.getContractEvents({ ...atExecution, eventName: "TransitionProposed" }).then(ofAgreement),
     client.getContractEvents({ ...atExecution, eventName: "TransitionFinalized" }).then(ofAgreement),
     transitionHistory(client, execution, agreementId),
+    client.getContractEvents({ ...atExecution, eventName: "TransitionOption" }).then(ofAgreement),
   ]);
   const [, text] = decodeAbiParameters(createAgreementInputs, created[0].args.creation);
   const jury = await hubContract({ client, hub }).read("jury", []);
@@ -131,6 +134,7 @@ async function readChain(p: VerifyParameters): Promise<ChainView> {
   return {
     jury,
     votes,
+    options,
     chainId: await client.getChainId(),
     text,
     textHash,
@@ -168,7 +172,7 @@ async function verifyProposal(
   const newState = checkNewState(checks, a);
   let rerun: TransitionReport["rerun"];
   if (m) {
-    await checkAgainstManifest(p, chain, checks, { a, m, context, newState });
+    await checkAgainstManifest(p, chain, checks, { a, prop, m, context, newState });
     if (p.rerun) rerun = await rerunModel(p.rerun, m, context, { newState, actions: a.actions });
   }
   for (const vote of chain.votes) {
@@ -263,7 +267,7 @@ async function checkAgainstManifest(
   p: VerifyParameters,
   chain: ChainView,
   checks: Checks,
-  t: { a: ProposedArgs; m: Manifest; context: TransitionContext; newState: unknown },
+  t: { a: ProposedArgs; prop: Proposal; m: Manifest; context: TransitionContext; newState: unknown },
 ) {
   const { a, m, context } = t;
   checks.add(
@@ -293,6 +297,17 @@ async function checkAgainstManifest(
     "output.hash",
     t.newState !== undefined && outputHash(t.newState, [...a.actions]) === m.response.outputHash,
   );
+  // An epoch with a decision: the manifest names the option the proposal carries on chain
+  // (`TransitionOption`, emitted right after `TransitionProposed`), and its label was in the prompt.
+  const carried = chain.options.find(
+    (o) => o.blockNumber === t.prop.blockNumber && o.logIndex === t.prop.logIndex + 1,
+  );
+  if (carried || m.decision)
+    checks.add(
+      "decision.option",
+      carried !== undefined && m.decision?.option === carried.args.option,
+      carried ? `option ${carried.args.option} on chain` : "no option on chain",
+    );
   const outcomesOk = await outcomesMatch(p, m);
   checks.add("outcomes.match", outcomesOk.every(Boolean), `${outcomesOk.length} epochs`);
   checkPrompt(checks, m, context);

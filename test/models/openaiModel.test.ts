@@ -140,6 +140,43 @@ describe("OpenAIModel over HTTP (fake OpenAI-compatible server)", () => {
       expect(server.requests[2].body.response_format).to.deep.equal({ type: "json_object" });
     });
 
+    it("test_forecastOptions_sendsTheConditionalPrompt_withAStrictSchema_andScalesEveryOption", async () => {
+      const base = forecastRequest();
+      const request = {
+        agreementId: base.agreementId,
+        epoch: 5n,
+        targetEpoch: 6n,
+        agreementText: base.agreementText,
+        metrics: base.metrics,
+        options: ["hold", "cut 20%"],
+        history: base.history,
+      };
+      server.reply(
+        reply.json({
+          forecasts: [
+            { option: 1, values: [20, 16.5] },
+            { option: 0, values: [24.15, 15] },
+          ],
+          rationale: "A cut lands less now and more later.",
+        }),
+      );
+      const result = await model().forecastOptions(request);
+      expect(result.templateId).to.equal("forecastOptions/v1");
+      expect(result.forecasts).to.deep.equal([
+        [2415n, 15n],
+        [2000n, 17n],
+      ]);
+      const format = server.requests[0].body.response_format;
+      expect(format?.json_schema?.name).to.equal("conditional_forecast");
+      expect(format?.json_schema?.strict).to.equal(true);
+      // One option missing: a schema ModelError with the raw answer attached, nothing else.
+      const garbage = { forecasts: [{ option: 0, values: [24, 15] }], rationale: "only one" };
+      server.reply(reply.json(garbage));
+      const error = await rejectsWith(model().forecastOptions(request), "schema");
+      expect(error.message).to.contain("The conditional forecast has no values for option 1.");
+      expect(rawAnswerOf(error)).to.equal(JSON.stringify(garbage));
+    });
+
     it("test_request_neverContainsTheKeyOrTheEndpoint", async () => {
       server.reply(reply.json(EXECUTION));
       await model().execute(executeRequest());

@@ -56,6 +56,8 @@ describe("prompts: rendering", () => {
       "execute/v2",
       "validate/v1",
       "allocate/v1",
+      "forecastOptions/v1",
+      "execute/v3",
     ]);
   });
 

@@ -11,6 +11,7 @@ import { formatAmount, formatCountdown, formatLocalDate, formatWad, shortAddress
 import { txErrorText } from "../lib/txStatus.js";
 import { LineChart } from "./Charts.js";
 import { Actions, InputForm, Payments, ReportForm, TransitionButtons } from "./Actions.js";
+import { DecisionsSection } from "./Decisions.js";
 import { JudgementSection } from "./Judgement.js";
 import { Transitions } from "./Transitions.js";
 
@@ -246,6 +247,8 @@ export function AgreementPage({ id }: { id: bigint }) {
       </section>
 
       <JudgementSection id={id} />
+
+      <DecisionsSection id={id} metrics={p.metrics} />
 
       <section aria-labelledby="forecasts-h">
         <h2 id="forecasts-h">Forecasts and outcomes</h2>

@@ -1,4 +1,7 @@
-/** `gengov demo [--example name] [--jury n] [--epochs n] [--rounds n]`: the end-to-end demo (scripts/demo.ts). */
+/**
+ * `gengov demo [--example name] [--jury n] [--epochs n] [--rounds n] [--futarchy]`: the end-to-end
+ * demo (scripts/demo.ts).
+ */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -12,7 +15,8 @@ export function registerDemoCommand(program: Command) {
     .option("--jury <n>", "fisheries, vouching: a model jury of n on every proposal, and a thief candidate")
     .option("--epochs <n>", "number of epochs", "16")
     .option("--rounds <n>", "deep-funding: number of judgement rounds", "2")
-    .action((o: { example: string; jury?: string; epochs: string; rounds: string }) => {
+    .option("--futarchy", "fisheries: conditional forecasts decide the quota option each epoch")
+    .action((o: { example: string; jury?: string; epochs: string; rounds: string; futarchy?: boolean }) => {
       const root = fileURLToPath(new URL("../../..", import.meta.url));
       const tsx = fileURLToPath(new URL("../../../node_modules/tsx/dist/cli.mjs", import.meta.url));
       const r = spawnSync(
@@ -27,6 +31,7 @@ export function registerDemoCommand(program: Command) {
           o.epochs,
           "--rounds",
           o.rounds,
+          ...(o.futarchy ? ["--futarchy"] : []),
         ],
         {
           cwd: root,
