@@ -57,21 +57,28 @@ describe("conditional: attacks", function () {
     expect([...(await h.conditional.read.committers([h.agreementId, h.D]))]).to.deep.equal([c1.id, c3.id]);
   });
 
-  it("an ineligible (never scored) or exiting seat carries no weight, however large its bond", async () => {
+  it("a never-scored seat takes no forecaster place; a seat that turns ineligible after committing carries no weight, however large its bond", async () => {
     const h = await load();
     const [c1, c2, c3] = h.candidates;
-    // A fresh seat with 50 bond units, and the heaviest qualified seat asking to exit.
+    // A fresh seat with 50 bond units: no record, no place.
     const fresh = await h.addCandidate(7, 50);
-    await h.wait(await h.hub.write.requestExit([h.agreementId, c3.id], { account: c3.op.account }));
     const mild = row([1200n, 1100n, 1000n]);
     const pushy = row([0n, 0n, 1_000_000n]);
     await h.warpTo(h.times(h.D).start);
+    const { commitment } = await h.commitmentOf(fresh.id, pushy);
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.commit([h.agreementId, h.D, fresh.id, commitment], { account: fresh.op.account }),
+      h.conditional,
+      "NotEligible",
+      [fresh.id],
+    );
     await h.commit(c1.id, mild);
     await h.commit(c2.id, mild);
     await h.commit(c3.id, pushy);
-    await h.commit(fresh.id, pushy);
+    // The heaviest seat asks to exit once committed: it is no longer eligible at the decision.
+    await h.wait(await h.hub.write.requestExit([h.agreementId, c3.id], { account: c3.op.account }));
     await h.warpTo(h.times(h.D).revealOpens);
-    for (const c of [c1, c2, c3, fresh]) await h.reveal(c.id);
+    for (const c of [c1, c2, c3]) await h.reveal(c.id);
     const decided = await h.decide();
     expect(decided.option).to.equal(0);
     const revealers = await h.revealers();
@@ -79,7 +86,6 @@ describe("conditional: attacks", function () {
       [c1.id, true],
       [c2.id, true],
       [c3.id, false],
-      [fresh.id, false],
     ]);
     const args = { eta: h.terms.eta, objective: h.objective(), nOptions: 3, nMetrics: 2 };
     const twin = recommend({ revealers, ...args });
@@ -89,7 +95,7 @@ describe("conditional: attacks", function () {
       twin.objectives,
       twin.totalWeight,
     ]);
-    // Had their weight counted, the pushy seats would have taken option 2.
+    // Had its weight counted, the exiting seat would have taken option 2.
     const counted = recommend({ revealers: revealers.map((r) => ({ ...r, eligible: true })), ...args });
     expect(counted.option).to.equal(2);
   });
@@ -131,7 +137,7 @@ describe("conditional: attacks", function () {
       h.conditional.write.proposeOption([h.agreementId, h.D, "late"], { account: h.wallets[16].account }),
       h.conditional,
       "ConditionalWindowClosed",
-      [h.D, 0n, h.times(h.D).start],
+      [h.D, h.times(h.D - 1n).start, h.times(h.D).start],
     );
     // The arbiter cannot put new terms on the current epoch; terms for the next leave it alone.
     await h.viem.assertions.revertWithCustomErrorWithArgs(
@@ -142,7 +148,7 @@ describe("conditional: attacks", function () {
       "TermsInvalid",
       [0],
     );
-    await h.configure(defaultTerms(h.D + 1n, { options: ["a", "b"] }));
+    await h.configure(defaultTerms(h.D + 2n, { options: ["a", "b"] }));
     expect((await h.optionSet()).setHash).to.equal(setHash);
     const [found, version] = await h.conditional.read.termsAt([h.agreementId, h.D]);
     expect([found, version]).to.deep.equal([true, 0n]);
@@ -150,25 +156,33 @@ describe("conditional: attacks", function () {
     await h.reveal(c1.id);
   });
 
-  // Skipped: the contract does not enforce it yet. A version configured after an epoch's proposals
-  // (firstEpoch at or before that epoch, still in the future) is combined with them as they are: its
-  // fixed options plus every earlier proposal, past the cap of 8 and past its own maxProposed, with
-  // a proposed label that is now also a fixed one counted twice (10 options, 9 distinct, here).
-  it.skip("terms set after an epoch's proposals never give it more than 8 options or a duplicate", async () => {
+  it("no terms reach an epoch once an option was proposed for it: the option set never passes 8 or repeats", async () => {
     const h = await load();
     const e = h.D + 1n;
+    // Nothing proposed for D + 1 yet: terms may still reach it (and then leave it alone).
+    await h.configure(defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f"], maxProposed: 2 }));
     await h.propose("g", 16, e);
     await h.propose("h", 17, e);
-    await h.configure(defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }));
+    for (const firstEpoch of [e, h.D]) {
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.configure(
+          [
+            h.agreementId,
+            defaultTerms(firstEpoch, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }),
+          ],
+          { account: h.arbiter.account },
+        ),
+        h.conditional,
+        "TermsInvalid",
+        [0],
+      );
+    }
     const { hashes } = await h.optionSet(e);
-    expect(hashes.length).to.be.at.most(8);
-    expect(new Set(hashes).size).to.equal(hashes.length);
+    expect(hashes.length).to.equal(8);
+    expect(new Set(hashes).size).to.equal(8);
   });
 
-  // Skipped: the contract does not enforce it yet. `decide` weighs the records as stored when it is
-  // called, and regular reveals for target e (from end(e) + reportWindow) or `recordLosses` change
-  // them after the selection of e is fixed, so whoever calls `decide` later can turn the decision.
-  it.skip("the decision does not depend on when decide is called after the epoch's selection is fixed", async () => {
+  it("decide weighs only before the reveals for target e can move records; later it defaults, whoever calls", async () => {
     const h = await conn.networkHelpers.loadFixture(timing);
     const [c1, c2] = h.candidates;
     const chainId = await h.publicClient.getChainId();
@@ -213,8 +227,11 @@ describe("conditional: attacks", function () {
         }),
       );
     }
+    // Weighed after these reveals, c2 would now carry the decision (option 0); nobody gets to choose.
     const late = await h.decide();
-    expect(late.option).to.equal(early.option);
+    expect(early.option).to.equal(1);
+    expect(early.defaulted).to.equal(false);
+    expect([late.option, late.defaulted, late.objectives.length]).to.deep.equal([0, true, 0]);
   });
 
   it("onExecuted is refused from anyone but the hub's execution contract", async () => {

@@ -255,22 +255,33 @@ describe("conditional: commitments and windows", function () {
   });
 
   describe("windows, at their exact edges", () => {
-    it("proposals only before start(e)", async () => {
+    it("proposals only in [start(e − 1), start(e))", async () => {
       const h = await load();
-      const { start } = h.times(h.D);
-      const snap = await h.networkHelpers.takeSnapshot();
-      await h.at(start - 1n);
-      await h.propose("close the north bank");
-      await snap.restore();
-      await h.at(start);
-      await h.viem.assertions.revertWithCustomErrorWithArgs(
-        h.conditional.write.proposeOption([h.agreementId, h.D, "close the north bank"], {
+      const propose = (e: bigint) =>
+        h.conditional.write.proposeOption([h.agreementId, e, "close the north bank"], {
           account: h.wallets[16].account,
-        }),
-        h.conditional,
-        "ConditionalWindowClosed",
-        [h.D, 0n, start],
-      );
+        });
+      const closed = async (e: bigint, time: bigint) => {
+        await h.at(time);
+        await h.viem.assertions.revertWithCustomErrorWithArgs(
+          propose(e),
+          h.conditional,
+          "ConditionalWindowClosed",
+          [e, h.times(e - 1n).start, h.times(e).start],
+        );
+      };
+      const snap = await h.networkHelpers.takeSnapshot();
+      // Epoch D + 1's window opens at start(D).
+      const next = h.D + 1n;
+      await closed(next, h.times(h.D).start - 1n);
+      await h.at(h.times(h.D).start);
+      await h.wait(await propose(next));
+      await snap.restore();
+      // Epoch D's closes at start(D).
+      await h.at(h.times(h.D).start - 1n);
+      await h.wait(await propose(h.D));
+      await snap.restore();
+      await closed(h.D, h.times(h.D).start);
     });
 
     it("commits in [start(e), end(e) − revealWindow)", async () => {

@@ -212,6 +212,8 @@ async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
       const forecasts = Array.from({ length: nOptions }, () =>
         tie ? [...row0] : truthOf(e + 1n).map((v) => value(rng, v)),
       );
+      // Only a seat eligible to execute takes a forecaster place.
+      if (!(await hub.read.candidate([agreementId, c.id])).eligible) continue;
       await h.commit(c.id, forecasts, { e });
       committed.push(c.id);
     }
