@@ -1,6 +1,7 @@
 /**
  * Gas of a futarchy-mode decision epoch with fisheries' two metrics and three fixed options: the
- * epoch's first conditional commit, a reveal of 3 × 2 forecasts, and the decision over 10 revealers
+ * epoch's first conditional commit (which asks the hub whether the seat is eligible), a reveal of 3 × 2
+ * forecasts, and the decision over 10 revealers
  * (which also fixes the hub's executor selection of the epoch, scanning the 10 seats, as the node's
  * call before proposing does). The bounds count the gas above the transaction's 21,000, its calldata
  * and its logs, as the execution, jury and judgement keys' bounds do: what the contract itself spends.
@@ -19,14 +20,14 @@ export const CONDITIONAL_GAS_KEYS = [
 export type ConditionalGasKey = (typeof CONDITIONAL_GAS_KEYS)[number];
 
 export const CONDITIONAL_GAS_NOTES: Record<ConditionalGasKey, string> = {
-  "conditional.commit.o3": "the epoch's first conditional commit (3 options)",
+  "conditional.commit.o3": "the epoch's first conditional commit (3 options, eligibility check)",
   "conditional.reveal.o3": "a reveal of 3 options × 2 metrics",
   "conditional.decide.n10": "the decision over 10 revealers, fixing the epoch's selection",
 };
 
 /** Bounds on the gas above 21,000, calldata and logs. */
 export const CONDITIONAL_GAS_BOUNDS: Record<ConditionalGasKey, number> = {
-  "conditional.commit.o3": 130_000,
+  "conditional.commit.o3": 160_000,
   "conditional.reveal.o3": 170_000,
   "conditional.decide.n10": 420_000,
 };
