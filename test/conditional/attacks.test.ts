@@ -57,21 +57,27 @@ describe("conditional: attacks", function () {
     expect([...(await h.conditional.read.committers([h.agreementId, h.D]))]).to.deep.equal([c1.id, c3.id]);
   });
 
-  it("an ineligible (never scored) or exiting seat carries no weight, however large its bond", async () => {
+  it("an ineligible (never scored) seat takes no forecaster place, and an exiting one carries no weight, however large its bond", async () => {
     const h = await load();
     const [c1, c2, c3] = h.candidates;
-    // A fresh seat with 50 bond units, and the heaviest qualified seat asking to exit.
+    // A fresh seat with 50 bond units, and the heaviest qualified seat, which asks to exit once committed.
     const fresh = await h.addCandidate(7, 50);
-    await h.wait(await h.hub.write.requestExit([h.agreementId, c3.id], { account: c3.op.account }));
     const mild = row([1200n, 1100n, 1000n]);
     const pushy = row([0n, 0n, 1_000_000n]);
     await h.warpTo(h.times(h.D).start);
     await h.commit(c1.id, mild);
     await h.commit(c2.id, mild);
     await h.commit(c3.id, pushy);
-    await h.commit(fresh.id, pushy);
+    const { commitment } = await h.commitmentOf(fresh.id, pushy);
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.commit([h.agreementId, h.D, fresh.id, commitment], { account: fresh.op.account }),
+      h.conditional,
+      "NotEligible",
+      [fresh.id],
+    );
+    await h.wait(await h.hub.write.requestExit([h.agreementId, c3.id], { account: c3.op.account }));
     await h.warpTo(h.times(h.D).revealOpens);
-    for (const c of [c1, c2, c3, fresh]) await h.reveal(c.id);
+    for (const c of [c1, c2, c3]) await h.reveal(c.id);
     const decided = await h.decide();
     expect(decided.option).to.equal(0);
     const revealers = await h.revealers();
@@ -79,7 +85,6 @@ describe("conditional: attacks", function () {
       [c1.id, true],
       [c2.id, true],
       [c3.id, false],
-      [fresh.id, false],
     ]);
     const args = { eta: h.terms.eta, objective: h.objective(), nOptions: 3, nMetrics: 2 };
     const twin = recommend({ revealers, ...args });
@@ -131,7 +136,7 @@ describe("conditional: attacks", function () {
       h.conditional.write.proposeOption([h.agreementId, h.D, "late"], { account: h.wallets[16].account }),
       h.conditional,
       "ConditionalWindowClosed",
-      [h.D, 0n, h.times(h.D).start],
+      [h.D, h.times(h.D - 1n).start, h.times(h.D).start],
     );
     // The arbiter cannot put new terms on the current epoch; terms for the next leave it alone.
     await h.viem.assertions.revertWithCustomErrorWithArgs(
@@ -150,25 +155,38 @@ describe("conditional: attacks", function () {
     await h.reveal(c1.id);
   });
 
-  // Skipped: the contract does not enforce it yet. A version configured after an epoch's proposals
-  // (firstEpoch at or before that epoch, still in the future) is combined with them as they are: its
-  // fixed options plus every earlier proposal, past the cap of 8 and past its own maxProposed, with
-  // a proposed label that is now also a fixed one counted twice (10 options, 9 distinct, here).
-  it.skip("terms set after an epoch's proposals never give it more than 8 options or a duplicate", async () => {
+  it("terms never meet options proposed under other terms: more than 8 options or a duplicate", async () => {
     const h = await load();
     const e = h.D + 1n;
+    await h.warpTo(h.times(h.D).start);
     await h.propose("g", 16, e);
     await h.propose("h", 17, e);
-    await h.configure(defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }));
-    const { hashes } = await h.optionSet(e);
-    expect(hashes.length).to.be.at.most(8);
-    expect(new Set(hashes).size).to.equal(hashes.length);
+    const before = await h.optionSet(e);
+    // Terms for e would combine their fixed options with the two proposals: 10 options, one twice.
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.configure(
+        [
+          h.agreementId,
+          defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }),
+        ],
+        { account: h.arbiter.account },
+      ),
+      h.conditional,
+      "TermsInvalid",
+      [0],
+    );
+    expect(await h.optionSet(e)).to.deep.equal(before);
+    expect(before.hashes.length).to.be.at.most(8);
+    expect(new Set(before.hashes).size).to.equal(before.hashes.length);
+    // From the epoch after, which nobody could have proposed for yet, they apply.
+    await h.configure(
+      defaultTerms(e + 1n, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }),
+    );
   });
 
-  // Skipped: the contract does not enforce it yet. `decide` weighs the records as stored when it is
-  // called, and regular reveals for target e (from end(e) + reportWindow) or `recordLosses` change
-  // them after the selection of e is fixed, so whoever calls `decide` later can turn the decision.
-  it.skip("the decision does not depend on when decide is called after the epoch's selection is fixed", async () => {
+  // Regular reveals for target e (from end(e) + reportWindow) move the records after the selection of
+  // e is fixed: a decide that weighed them then would let its caller choose the weights.
+  it("a decide after the report window reads no moved record: it defaults instead of weighing", async () => {
     const h = await conn.networkHelpers.loadFixture(timing);
     const [c1, c2] = h.candidates;
     const chainId = await h.publicClient.getChainId();
@@ -214,7 +232,8 @@ describe("conditional: attacks", function () {
       );
     }
     const late = await h.decide();
-    expect(late.option).to.equal(early.option);
+    expect([early.option, early.defaulted]).to.deep.equal([1, false]);
+    expect([late.option, late.defaulted, late.explored]).to.deep.equal([0, true, false]);
   });
 
   it("onExecuted is refused from anyone but the hub's execution contract", async () => {

@@ -134,10 +134,10 @@ describe("conditional: commitments and windows", function () {
       const h = await load();
       const [c1, c2] = h.candidates;
       const next = h.D + 1n;
-      // A proposal makes epoch D + 1's option set differ from D's.
+      // A proposal (made during D, the epoch before) makes epoch D + 1's option set differ from D's.
+      await h.warpTo(h.times(h.D).start);
       await h.propose("close the north bank", 16, next);
       const F1x = [...F1, [900n, 6200n]];
-      await h.warpTo(h.times(h.D).start);
       const old = await h.commit(c1.id, F1);
       await h.warpTo(h.times(h.D).revealOpens);
       await h.reveal(c1.id);
@@ -255,9 +255,10 @@ describe("conditional: commitments and windows", function () {
   });
 
   describe("windows, at their exact edges", () => {
-    it("proposals only before start(e)", async () => {
+    it("proposals only in [start(e − 1), start(e))", async () => {
       const h = await load();
       const { start } = h.times(h.D);
+      const prior = h.times(h.D - 1n).start;
       const snap = await h.networkHelpers.takeSnapshot();
       await h.at(start - 1n);
       await h.propose("close the north bank");
@@ -269,8 +270,22 @@ describe("conditional: commitments and windows", function () {
         }),
         h.conditional,
         "ConditionalWindowClosed",
-        [h.D, 0n, start],
+        [h.D, prior, start],
       );
+      // The lower edge, on the next epoch: not before start(D), then from it.
+      const next = h.D + 1n;
+      await snap.restore();
+      await h.at(start - 1n);
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.proposeOption([h.agreementId, next, "close the north bank"], {
+          account: h.wallets[16].account,
+        }),
+        h.conditional,
+        "ConditionalWindowClosed",
+        [next, start, h.times(next).start],
+      );
+      await h.at(start);
+      await h.propose("close the north bank", 16, next);
     });
 
     it("commits in [start(e), end(e) − revealWindow)", async () => {
