@@ -57,10 +57,10 @@ describe("conditional: attacks", function () {
     expect([...(await h.conditional.read.committers([h.agreementId, h.D]))]).to.deep.equal([c1.id, c3.id]);
   });
 
-  it("a never-scored seat takes no forecaster place; a seat that turns ineligible after committing carries no weight, however large its bond", async () => {
+  it("an ineligible (never scored) seat takes no forecaster place, and an exiting one carries no weight, however large its bond", async () => {
     const h = await load();
     const [c1, c2, c3] = h.candidates;
-    // A fresh seat with 50 bond units: no record, no place.
+    // A fresh seat with 50 bond units, and the heaviest qualified seat, which asks to exit once committed.
     const fresh = await h.addCandidate(7, 50);
     const mild = row([1200n, 1100n, 1000n]);
     const pushy = row([0n, 0n, 1_000_000n]);
@@ -75,7 +75,13 @@ describe("conditional: attacks", function () {
     await h.commit(c1.id, mild);
     await h.commit(c2.id, mild);
     await h.commit(c3.id, pushy);
-    // The heaviest seat asks to exit once committed: it is no longer eligible at the decision.
+    const { commitment } = await h.commitmentOf(fresh.id, pushy);
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.commit([h.agreementId, h.D, fresh.id, commitment], { account: fresh.op.account }),
+      h.conditional,
+      "NotEligible",
+      [fresh.id],
+    );
     await h.wait(await h.hub.write.requestExit([h.agreementId, c3.id], { account: c3.op.account }));
     await h.warpTo(h.times(h.D).revealOpens);
     for (const c of [c1, c2, c3]) await h.reveal(c.id);
@@ -156,33 +162,38 @@ describe("conditional: attacks", function () {
     await h.reveal(c1.id);
   });
 
-  it("no terms reach an epoch once an option was proposed for it: the option set never passes 8 or repeats", async () => {
+  it("terms never meet options proposed under other terms: more than 8 options or a duplicate", async () => {
     const h = await load();
     const e = h.D + 1n;
-    // Nothing proposed for D + 1 yet: terms may still reach it (and then leave it alone).
-    await h.configure(defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f"], maxProposed: 2 }));
+    await h.warpTo(h.times(h.D).start);
     await h.propose("g", 16, e);
     await h.propose("h", 17, e);
-    for (const firstEpoch of [e, h.D]) {
-      await h.viem.assertions.revertWithCustomErrorWithArgs(
-        h.conditional.write.configure(
-          [
-            h.agreementId,
-            defaultTerms(firstEpoch, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }),
-          ],
-          { account: h.arbiter.account },
-        ),
-        h.conditional,
-        "TermsInvalid",
-        [0],
-      );
-    }
-    const { hashes } = await h.optionSet(e);
-    expect(hashes.length).to.equal(8);
-    expect(new Set(hashes).size).to.equal(8);
+    const before = await h.optionSet(e);
+    // Terms for e would combine their fixed options with the two proposals: 10 options, one twice.
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.configure(
+        [
+          h.agreementId,
+          defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }),
+        ],
+        { account: h.arbiter.account },
+      ),
+      h.conditional,
+      "TermsInvalid",
+      [0],
+    );
+    expect(await h.optionSet(e)).to.deep.equal(before);
+    expect(before.hashes.length).to.be.at.most(8);
+    expect(new Set(before.hashes).size).to.equal(before.hashes.length);
+    // From the epoch after, which nobody could have proposed for yet, they apply.
+    await h.configure(
+      defaultTerms(e + 1n, { options: ["a", "b", "c", "d", "e", "f", "g", "x"], maxProposed: 0 }),
+    );
   });
 
-  it("decide weighs only before the reveals for target e can move records; later it defaults, whoever calls", async () => {
+  // Regular reveals for target e (from end(e) + reportWindow) move the records after the selection of
+  // e is fixed: a decide that weighed them then would let its caller choose the weights.
+  it("a decide after the report window reads no moved record: it defaults instead of weighing", async () => {
     const h = await conn.networkHelpers.loadFixture(timing);
     const [c1, c2] = h.candidates;
     const chainId = await h.publicClient.getChainId();
@@ -229,9 +240,8 @@ describe("conditional: attacks", function () {
     }
     // Weighed after these reveals, c2 would now carry the decision (option 0); nobody gets to choose.
     const late = await h.decide();
-    expect(early.option).to.equal(1);
-    expect(early.defaulted).to.equal(false);
-    expect([late.option, late.defaulted, late.objectives.length]).to.deep.equal([0, true, 0]);
+    expect([early.option, early.defaulted]).to.deep.equal([1, false]);
+    expect([late.option, late.defaulted, late.explored]).to.deep.equal([0, true, false]);
   });
 
   it("onExecuted is refused from anyone but the hub's execution contract", async () => {

@@ -134,10 +134,10 @@ describe("conditional: commitments and windows", function () {
       const h = await load();
       const [c1, c2] = h.candidates;
       const next = h.D + 1n;
-      // A proposal makes epoch D + 1's option set differ from D's.
+      // A proposal (made during D, the epoch before) makes epoch D + 1's option set differ from D's.
+      await h.warpTo(h.times(h.D).start);
       await h.propose("close the north bank", 16, next);
       const F1x = [...F1, [900n, 6200n]];
-      await h.warpTo(h.times(h.D).start);
       const old = await h.commit(c1.id, F1);
       await h.warpTo(h.times(h.D).revealOpens);
       await h.reveal(c1.id);
@@ -257,31 +257,35 @@ describe("conditional: commitments and windows", function () {
   describe("windows, at their exact edges", () => {
     it("proposals only in [start(e − 1), start(e))", async () => {
       const h = await load();
-      const propose = (e: bigint) =>
-        h.conditional.write.proposeOption([h.agreementId, e, "close the north bank"], {
-          account: h.wallets[16].account,
-        });
-      const closed = async (e: bigint, time: bigint) => {
-        await h.at(time);
-        await h.viem.assertions.revertWithCustomErrorWithArgs(
-          propose(e),
-          h.conditional,
-          "ConditionalWindowClosed",
-          [e, h.times(e - 1n).start, h.times(e).start],
-        );
-      };
+      const { start } = h.times(h.D);
+      const prior = h.times(h.D - 1n).start;
       const snap = await h.networkHelpers.takeSnapshot();
-      // Epoch D + 1's window opens at start(D).
+      await h.at(start - 1n);
+      await h.propose("close the north bank");
+      await snap.restore();
+      await h.at(start);
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.proposeOption([h.agreementId, h.D, "close the north bank"], {
+          account: h.wallets[16].account,
+        }),
+        h.conditional,
+        "ConditionalWindowClosed",
+        [h.D, prior, start],
+      );
+      // The lower edge, on the next epoch: not before start(D), then from it.
       const next = h.D + 1n;
-      await closed(next, h.times(h.D).start - 1n);
-      await h.at(h.times(h.D).start);
-      await h.wait(await propose(next));
       await snap.restore();
-      // Epoch D's closes at start(D).
-      await h.at(h.times(h.D).start - 1n);
-      await h.wait(await propose(h.D));
-      await snap.restore();
-      await closed(h.D, h.times(h.D).start);
+      await h.at(start - 1n);
+      await h.viem.assertions.revertWithCustomErrorWithArgs(
+        h.conditional.write.proposeOption([h.agreementId, next, "close the north bank"], {
+          account: h.wallets[16].account,
+        }),
+        h.conditional,
+        "ConditionalWindowClosed",
+        [next, start, h.times(next).start],
+      );
+      await h.at(start);
+      await h.propose("close the north bank", 16, next);
     });
 
     it("commits in [start(e), end(e) − revealWindow)", async () => {

@@ -94,6 +94,7 @@ interface Tally {
   epsilonZero: number;
   ties: number;
   ineligibleRevealers: number;
+  refusedCommits: number;
   options: Set<number>;
   scored: number;
   voided: number;
@@ -212,8 +213,18 @@ async function run(conn: Connection, M: number, seed: bigint, tally: Tally) {
       const forecasts = Array.from({ length: nOptions }, () =>
         tie ? [...row0] : truthOf(e + 1n).map((v) => value(rng, v)),
       );
-      // Only a seat eligible to execute takes a forecaster place.
-      if (!(await hub.read.candidate([agreementId, c.id])).eligible) continue;
+      // Only a candidate eligible to execute takes a forecaster place; the others are refused.
+      if (!(await hub.read.candidate([agreementId, c.id])).eligible) {
+        const { commitment } = await h.commitmentOf(c.id, forecasts, { e });
+        await h.viem.assertions.revertWithCustomErrorWithArgs(
+          h.conditional.write.commit([agreementId, e, c.id, commitment], { account: c.op.account }),
+          h.conditional,
+          "NotEligible",
+          [c.id],
+        );
+        tally.refusedCommits += 1;
+        continue;
+      }
       await h.commit(c.id, forecasts, { e });
       committed.push(c.id);
     }
@@ -310,6 +321,7 @@ describe("conditional: decide and score, contract against twin", function () {
     epsilonZero: 0,
     ties: 0,
     ineligibleRevealers: 0,
+    refusedCommits: 0,
     options: new Set(),
     scored: 0,
     voided: 0,
@@ -358,14 +370,14 @@ describe("conditional: decide and score, contract against twin", function () {
     }
   });
 
-  it("covered: ≥ 30 exploration draws at epsilon 1e18, epsilon 0 rounds, ties, defaults, ineligible revealers", () => {
+  it("covered: ≥ 30 exploration draws at epsilon 1e18, epsilon 0 rounds, ties, defaults, refused ineligible commits", () => {
     expect(tally.rounds).to.equal(3 * ROUNDS);
     if (ROUNDS < 60) return;
     expect(tally.epsilonOne).to.be.at.least(30);
     expect(tally.epsilonZero).to.be.at.least(10);
     expect(tally.ties).to.be.at.least(5);
     expect(tally.defaulted).to.be.at.least(1);
-    expect(tally.ineligibleRevealers).to.be.at.least(10);
+    expect(tally.refusedCommits).to.be.at.least(10);
     expect(tally.options.size).to.be.at.least(5);
     expect(tally.scored).to.be.at.least(100);
     expect(tally.voided).to.be.at.least(5);

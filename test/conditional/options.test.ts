@@ -51,7 +51,8 @@ describe("conditional: proposed options", function () {
       "OptionRefused",
       [5n, 2n],
     );
-    // Another epoch has its own seats.
+    // Another epoch has its own seats (proposed during the epoch before it).
+    await h.warpTo(h.times(h.D).start);
     await h.propose("a third", P5, h.D + 1n);
   });
 
@@ -88,6 +89,7 @@ describe("conditional: proposed options", function () {
     }
     // Eight options in all is the cap: six fixed and two proposed.
     await h.configure(defaultTerms(e, { options: ["a", "b", "c", "d", "e", "f"], maxProposed: 2 }));
+    await h.warpTo(h.times(h.D).start);
     await h.propose("g", P3, e);
     await h.propose("h", P4, e);
     expect((await h.optionSet(e)).hashes.length).to.equal(8);
