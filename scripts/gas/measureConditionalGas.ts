@@ -1,7 +1,6 @@
 /**
  * Gas of a futarchy-mode decision epoch with fisheries' two metrics and three fixed options: the
- * epoch's first conditional commit (which asks the hub whether the seat is eligible), a reveal of 3 × 2
- * forecasts, and the decision over 10 revealers
+ * epoch's first conditional commit, a reveal of 3 × 2 forecasts, and the decision over 10 revealers
  * (which also fixes the hub's executor selection of the epoch, scanning the 10 seats, as the node's
  * call before proposing does). The bounds count the gas above the transaction's 21,000, its calldata
  * and its logs, as the execution, jury and judgement keys' bounds do: what the contract itself spends.
@@ -20,7 +19,8 @@ export const CONDITIONAL_GAS_KEYS = [
 export type ConditionalGasKey = (typeof CONDITIONAL_GAS_KEYS)[number];
 
 export const CONDITIONAL_GAS_NOTES: Record<ConditionalGasKey, string> = {
-  "conditional.commit.o3": "the epoch's first conditional commit (3 options, eligibility check)",
+  "conditional.commit.o3":
+    "the epoch's first conditional commit (3 options; reads the seat's eligibility from the hub)",
   "conditional.reveal.o3": "a reveal of 3 options × 2 metrics",
   "conditional.decide.n10": "the decision over 10 revealers, fixing the epoch's selection",
 };
