@@ -16,6 +16,8 @@ const BOND = 10n * WAD;
 const row = (catches: bigint[]) => catches.map((c) => [c, 6000n]);
 
 const base = (conn: Connection) => deployConditional(conn);
+/** 65 qualified seats of one bond unit each. */
+const crowd = (conn: Connection) => deployConditional(conn, { units: Array.from({ length: 65 }, () => 1) });
 /** Two seats of 3 and 1 bond units, a steep temperature. */
 const timing = (conn: Connection) => deployConditional(conn, { units: [3, 1], terms: { eta: 20n * WAD } });
 
@@ -234,6 +236,25 @@ describe("conditional: attacks", function () {
     const late = await h.decide();
     expect([early.option, early.defaulted]).to.deep.equal([1, false]);
     expect([late.option, late.defaulted, late.explored]).to.deep.equal([0, true, false]);
+  });
+
+  it("at most 64 seats forecast one decision: the 65th eligible seat is refused a place", async () => {
+    const h = await conn.networkHelpers.loadFixture(crowd);
+    const F = row([1200n, 1100n, 1000n]);
+    await h.warpTo(h.times(h.D).start);
+    for (const c of h.candidates.slice(0, 64)) await h.commit(c.id, F);
+    const last = h.candidates[64];
+    expect((await h.hub.read.candidate([h.agreementId, last.id])).eligible).to.equal(true);
+    const { commitment } = await h.commitmentOf(last.id, F);
+    await h.viem.assertions.revertWithCustomErrorWithArgs(
+      h.conditional.write.commit([h.agreementId, h.D, last.id, commitment], { account: last.op.account }),
+      h.conditional,
+      "ForecasterLimitReached",
+      [64n],
+    );
+    // A seat already placed may still re-commit.
+    await h.commit(h.candidates[0].id, F);
+    expect((await h.decision()).committed).to.equal(64);
   });
 
   it("onExecuted is refused from anyone but the hub's execution contract", async () => {
