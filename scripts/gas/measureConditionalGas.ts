@@ -19,14 +19,15 @@ export const CONDITIONAL_GAS_KEYS = [
 export type ConditionalGasKey = (typeof CONDITIONAL_GAS_KEYS)[number];
 
 export const CONDITIONAL_GAS_NOTES: Record<ConditionalGasKey, string> = {
-  "conditional.commit.o3": "the epoch's first conditional commit (3 options)",
+  "conditional.commit.o3":
+    "the epoch's first conditional commit (3 options; reads the seat's eligibility from the hub)",
   "conditional.reveal.o3": "a reveal of 3 options × 2 metrics",
   "conditional.decide.n10": "the decision over 10 revealers, fixing the epoch's selection",
 };
 
 /** Bounds on the gas above 21,000, calldata and logs. */
 export const CONDITIONAL_GAS_BOUNDS: Record<ConditionalGasKey, number> = {
-  "conditional.commit.o3": 130_000,
+  "conditional.commit.o3": 160_000,
   "conditional.reveal.o3": 170_000,
   "conditional.decide.n10": 420_000,
 };
