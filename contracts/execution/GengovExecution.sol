@@ -133,7 +133,16 @@ contract GengovExecution is IGengovExecution, ReentrancyGuardTransient {
         if (!required) revert NoDecision(epoch);
         if (!decided) revert DecisionPending(epoch);
         if (option != taken) revert OptionNotDecided(option, taken);
-        newStateHash = _propose(agreementId, epoch, prevStateHash, inputsHash, newState, actions, manifest, spec);
+        newStateHash = _propose(
+            agreementId,
+            epoch,
+            prevStateHash,
+            inputsHash,
+            newState,
+            actions,
+            manifest,
+            spec
+        );
         _live[agreementId].decided = true;
         emit TransitionOption(agreementId, epoch, option);
     }
